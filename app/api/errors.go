@@ -1,0 +1,62 @@
+// Package api holds the conventions that every domain's HTTP handlers share: the error a client can
+// act on, request parameters, times, user references and list pagination. It imports no domain
+// package, so people, widgets and pages can all use it; app alone maps errors to statuses.
+package api
+
+import "fmt"
+
+// The error codes of API.md. app maps each to an HTTP status in one table.
+const (
+	CodeInvalid          = "invalid_request"
+	CodeInvalidToken     = "invalid_token"
+	CodeForbidden        = "forbidden"
+	CodeMissingScope     = "missing_scope"
+	CodeNotFound         = "not_found"
+	CodeMethodNotAllowed = "method_not_allowed"
+	CodeConflict         = "conflict"
+	CodeTooLarge         = "too_large"
+	CodeRateLimited      = "rate_limited"
+	CodeInternal         = "internal_error"
+)
+
+// Error is an error whose message a client can act on. Domain packages declare their sentinels
+// and validation errors with it; its message is shown to the client as it is.
+type Error struct {
+	Code    string
+	Message string
+	// Field names the request parameter at fault, for validation errors.
+	Field string
+}
+
+func (e *Error) Error() string { return e.Message }
+
+// ErrorCode returns the machine code of API.md, such as "not_found".
+func (e *Error) ErrorCode() string { return e.Code }
+
+// ErrorField returns the parameter at fault, or "".
+func (e *Error) ErrorField() string { return e.Field }
+
+// Invalid returns a validation error about the named field.
+func Invalid(field, format string, args ...any) *Error {
+	return &Error{Code: CodeInvalid, Field: field, Message: fmt.Sprintf(format, args...)}
+}
+
+// NotFound returns a not-found error with the given message.
+func NotFound(format string, args ...any) *Error {
+	return &Error{Code: CodeNotFound, Message: fmt.Sprintf(format, args...)}
+}
+
+// Forbidden returns a permission error with the given message.
+func Forbidden(format string, args ...any) *Error {
+	return &Error{Code: CodeForbidden, Message: fmt.Sprintf(format, args...)}
+}
+
+// Conflict returns a conflict error with the given message.
+func Conflict(format string, args ...any) *Error {
+	return &Error{Code: CodeConflict, Message: fmt.Sprintf(format, args...)}
+}
+
+// TooLarge returns an error for a body or upload over its limit.
+func TooLarge(format string, args ...any) *Error {
+	return &Error{Code: CodeTooLarge, Message: fmt.Sprintf(format, args...)}
+}

@@ -1,0 +1,93 @@
+package api
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"net/http"
+	"net/url"
+
+	"github.com/gin-gonic/gin"
+)
+
+// MaxLimit is the largest page a list answers; it is also the default, so that a Papyrs client
+// asking for "everything" gets everything on sites of ordinary size and a Link header beyond.
+const MaxLimit = 1000
+
+// ListQuery is what a client asked of a list: at most Limit items, after the Cursor position,
+// and, when Since is set, only items created or changed at or after it, oldest first.
+type ListQuery struct {
+	Limit  int
+	Cursor []string
+	Since  *Time
+}
+
+// ParseList reads limit, cursor and since from p, recording errors in p.
+func ParseList(p *Params) ListQuery {
+	q := ListQuery{Limit: int(p.Int("limit", MaxLimit))}
+	if q.Limit < 1 || q.Limit > MaxLimit {
+		p.Fail(Invalid("limit", "Parameter \"limit\" must be between 1 and %d.", MaxLimit))
+	}
+	if c := p.String("cursor"); c != "" {
+		raw, err := base64.RawURLEncoding.DecodeString(c)
+		if err == nil {
+			err = json.Unmarshal(raw, &q.Cursor)
+		}
+		if err != nil || len(q.Cursor) == 0 {
+			p.Fail(Invalid("cursor", "Parameter \"cursor\" is not a cursor this server gave out; start again without it."))
+		}
+	}
+	if s := p.String("since"); s != "" {
+		t, err := ParseTime(s)
+		if err != nil {
+			p.Fail(Invalid("since", "Parameter \"since\": %v.", err))
+		}
+		q.Since = &t
+	}
+	return q
+}
+
+// EncodeCursor makes an opaque cursor from the sort key of the last item answered.
+func EncodeCursor(key ...string) string {
+	raw, _ := json.Marshal(key)
+	return base64.RawURLEncoding.EncodeToString(raw)
+}
+
+// AnswerList answers items as a bare JSON array (Papyrs' shape). When next is a cursor, a
+// Link header points at the following page.
+func AnswerList(c *gin.Context, items any, next string) {
+	if next != "" {
+		u := RequestURL(c)
+		q := u.Query()
+		q.Set("cursor", next)
+		u.RawQuery = q.Encode()
+		c.Header("Link", "<"+u.String()+`>; rel="next"`)
+	}
+	c.JSON(http.StatusOK, items)
+}
+
+type prefixKey struct{}
+
+// WithPathPrefix records the /@slug prefix that the front handler took off the path.
+func WithPathPrefix(ctx context.Context, prefix string) context.Context {
+	return context.WithValue(ctx, prefixKey{}, prefix)
+}
+
+// PathPrefix returns the /@slug prefix of the request as the client sent it, or "".
+func PathPrefix(ctx context.Context) string {
+	s, _ := ctx.Value(prefixKey{}).(string)
+	return s
+}
+
+// RequestURL returns the absolute URL the client asked for, subsite prefix included.
+func RequestURL(c *gin.Context) *url.URL {
+	scheme := "http"
+	if c.Request.TLS != nil || c.GetHeader("X-Forwarded-Proto") == "https" {
+		scheme = "https"
+	}
+	u := *c.Request.URL
+	u.Scheme, u.Host = scheme, c.Request.Host
+	u.Path = PathPrefix(c.Request.Context()) + c.Request.URL.Path
+	u.RawPath = ""
+	return &u
+}

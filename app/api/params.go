@@ -1,0 +1,362 @@
+package api
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+)
+
+// MaxBodyBytes bounds a JSON or form body; uploads have their own, larger limit.
+const MaxBodyBytes = 16 << 20
+
+// Params are the parameters of one request: the URL query, overlaid by a JSON object or a
+// form-encoded body (Papyrs clients send either, and URL parameters too). Getters record the first
+// problem, so a handler reads every parameter and then checks Err once.
+type Params struct {
+	values   map[string]any
+	fromBody map[string]bool
+	err      error
+}
+
+// ParseParams reads the query and, unless the body is multipart, the body of c's request. A JSON
+// body must be one object; malformed JSON or an unreadable form is a 400, an oversized body a 413.
+func ParseParams(c *gin.Context) (*Params, error) {
+	p := &Params{values: map[string]any{}, fromBody: map[string]bool{}}
+	for k, vs := range c.Request.URL.Query() {
+		if len(vs) > 0 {
+			p.values[k] = vs[len(vs)-1]
+		}
+	}
+	if c.Request.Body == nil || c.Request.Method == http.MethodGet || c.Request.Method == http.MethodHead {
+		return p, nil
+	}
+	mediaType, _, _ := mime.ParseMediaType(c.GetHeader("Content-Type"))
+	if strings.HasPrefix(mediaType, "multipart/") {
+		return p, nil
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(c.Writer, c.Request.Body, MaxBodyBytes))
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return nil, TooLarge("The request body is over the limit of %d MB.", MaxBodyBytes>>20)
+		}
+		return nil, Invalid("", "The request body could not be read: %v", err)
+	}
+	trimmed := bytes.TrimSpace(body)
+	if len(trimmed) == 0 {
+		return p, nil
+	}
+	// A body that opens with "{" is JSON whatever its Content-Type: curl -d and many scripts send
+	// JSON labelled as a form, and no form body starts with a brace.
+	switch {
+	case mediaType == "application/json" || trimmed[0] == '{':
+		obj, err := decodeObject(trimmed)
+		if err != nil {
+			return nil, err
+		}
+		for k, v := range obj {
+			p.values[k] = v
+			p.fromBody[k] = true
+		}
+	default:
+		form, err := parseForm(string(trimmed))
+		if err != nil {
+			return nil, err
+		}
+		for k, v := range form {
+			p.values[k] = v
+			p.fromBody[k] = true
+		}
+	}
+	return p, nil
+}
+
+func decodeObject(body []byte) (map[string]any, error) {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return nil, Invalid("", "The request body is not valid JSON: %s.", jsonProblem(err))
+	}
+	if dec.More() {
+		return nil, Invalid("", "The request body is not valid JSON: unexpected data after the object.")
+	}
+	obj, ok := v.(map[string]any)
+	if !ok {
+		return nil, Invalid("", "The request body must be a JSON object.")
+	}
+	return obj, nil
+}
+
+func jsonProblem(err error) string {
+	var syn *json.SyntaxError
+	if errors.As(err, &syn) {
+		return fmt.Sprintf("%s (at byte %d)", syn.Error(), syn.Offset)
+	}
+	if errors.Is(err, io.ErrUnexpectedEOF) {
+		return "the body ends in the middle of a value"
+	}
+	return err.Error()
+}
+
+// parseForm reads a form-encoded body. Keys such as widget[val] become nested objects, as PHP
+// and Rails clients write them.
+func parseForm(body string) (map[string]any, error) {
+	out := map[string]any{}
+	for _, pair := range strings.Split(body, "&") {
+		if pair == "" {
+			continue
+		}
+		k, v, _ := strings.Cut(pair, "=")
+		key, err1 := url.QueryUnescape(k)
+		val, err2 := url.QueryUnescape(v)
+		if err1 != nil || err2 != nil {
+			return nil, Invalid("", "The form-encoded body is malformed near %q.", truncate(pair, 40))
+		}
+		if outer, inner, ok := strings.Cut(key, "["); ok && strings.HasSuffix(inner, "]") {
+			nested, _ := out[outer].(map[string]any)
+			if nested == nil {
+				nested = map[string]any{}
+				out[outer] = nested
+			}
+			nested[strings.TrimSuffix(inner, "]")] = val
+			continue
+		}
+		out[key] = val
+	}
+	return out, nil
+}
+
+// Unwrap lifts the keys of the object named name (Papyrs' {"widget": {...}}) to the top level,
+// where they override keys of the same name.
+func (p *Params) Unwrap(name string) {
+	obj, ok := p.values[name].(map[string]any)
+	if !ok {
+		if s, isString := p.values[name].(string); isString && strings.HasPrefix(strings.TrimSpace(s), "{") {
+			var err error
+			if obj, err = decodeObject([]byte(s)); err != nil {
+				p.fail(Invalid(name, "Parameter %q must be an object: %s", name, err.Error()))
+				return
+			}
+		} else if p.values[name] != nil {
+			p.fail(Invalid(name, "Parameter %q must be an object.", name))
+			return
+		}
+	}
+	fromBody := p.fromBody[name]
+	delete(p.values, name)
+	delete(p.fromBody, name)
+	for k, v := range obj {
+		p.values[k] = v
+		p.fromBody[k] = fromBody
+	}
+}
+
+// Allow records an error for the first body parameter not in names. Query parameters are not
+// checked, since proxies and browsers add their own.
+func (p *Params) Allow(names ...string) {
+	allowed := map[string]bool{}
+	for _, n := range names {
+		allowed[n] = true
+	}
+	var unknown []string
+	for k := range p.values {
+		if p.fromBody[k] && !allowed[k] {
+			unknown = append(unknown, k)
+		}
+	}
+	if len(unknown) == 0 {
+		return
+	}
+	sort.Strings(unknown)
+	sort.Strings(names)
+	p.fail(Invalid(unknown[0], "Unknown parameter %q. This action takes: %s.", unknown[0], strings.Join(names, ", ")))
+}
+
+// Has reports whether the parameter was given with a non-null value.
+func (p *Params) Has(name string) bool { return p.values[name] != nil }
+
+// Require records an error for the first of names that is missing or empty.
+func (p *Params) Require(names ...string) {
+	for _, n := range names {
+		v := p.values[n]
+		if s, ok := v.(string); v == nil || (ok && strings.TrimSpace(s) == "") {
+			p.fail(Invalid(n, "Parameter %q is required.", n))
+			return
+		}
+	}
+}
+
+// String returns the named parameter as text ("" when absent). Numbers and booleans are
+// accepted and written as text; objects and lists are an error.
+func (p *Params) String(name string) string {
+	switch v := p.values[name].(type) {
+	case nil:
+		return ""
+	case string:
+		return v
+	case json.Number:
+		return v.String()
+	case bool:
+		return strconv.FormatBool(v)
+	default:
+		p.fail(Invalid(name, "Parameter %q must be a string.", name))
+		return ""
+	}
+}
+
+// Int returns the named parameter as an integer, or def when absent.
+func (p *Params) Int(name string, def int64) int64 {
+	v := p.OptInt(name)
+	if v == nil {
+		return def
+	}
+	return *v
+}
+
+// OptInt returns the named parameter as an integer, or nil when absent or empty.
+func (p *Params) OptInt(name string) *int64 {
+	var text string
+	switch v := p.values[name].(type) {
+	case nil:
+		return nil
+	case json.Number:
+		text = v.String()
+	case string:
+		text = strings.TrimSpace(v)
+		if text == "" {
+			return nil
+		}
+	default:
+		p.fail(Invalid(name, "Parameter %q must be an integer.", name))
+		return nil
+	}
+	n, err := strconv.ParseInt(text, 10, 64)
+	if err != nil {
+		p.fail(Invalid(name, "Parameter %q must be an integer, not %q.", name, truncate(text, 40)))
+		return nil
+	}
+	return &n
+}
+
+// Bool returns the named parameter as a boolean (true/false, 1/0, yes/no, on/off), or def.
+func (p *Params) Bool(name string, def bool) bool {
+	switch v := p.values[name].(type) {
+	case nil:
+		return def
+	case bool:
+		return v
+	case json.Number:
+		return v.String() != "0"
+	case string:
+		switch strings.ToLower(strings.TrimSpace(v)) {
+		case "":
+			return def
+		case "1", "true", "yes", "on":
+			return true
+		case "0", "false", "no", "off":
+			return false
+		}
+	}
+	p.fail(Invalid(name, "Parameter %q must be true or false.", name))
+	return def
+}
+
+// Strings returns the named parameter as a list of trimmed, non-empty strings: a JSON list of
+// strings, or one comma-separated string.
+func (p *Params) Strings(name string) []string {
+	var parts []string
+	switch v := p.values[name].(type) {
+	case nil:
+		return nil
+	case string:
+		parts = strings.Split(v, ",")
+	case []any:
+		for _, item := range v {
+			s, ok := item.(string)
+			if !ok {
+				p.fail(Invalid(name, "Parameter %q must be a list of strings or a comma-separated string.", name))
+				return nil
+			}
+			parts = append(parts, s)
+		}
+	default:
+		p.fail(Invalid(name, "Parameter %q must be a list of strings or a comma-separated string.", name))
+		return nil
+	}
+	out := make([]string, 0, len(parts))
+	for _, s := range parts {
+		if s = strings.TrimSpace(s); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// JSON returns the named parameter as decoded JSON (maps, lists, json.Number...). A string value,
+// as a form or URL sends it, is decoded as JSON text.
+func (p *Params) JSON(name string) any {
+	v := p.values[name]
+	s, ok := v.(string)
+	if !ok {
+		return v
+	}
+	dec := json.NewDecoder(strings.NewReader(s))
+	dec.UseNumber()
+	var out any
+	if err := dec.Decode(&out); err != nil {
+		p.fail(Invalid(name, "Parameter %q must be JSON: %s.", name, jsonProblem(err)))
+		return nil
+	}
+	return out
+}
+
+// Object returns every parameter given in the body, for actions whose keys are data (a form
+// record keyed by field name).
+func (p *Params) Object() map[string]any {
+	out := map[string]any{}
+	for k, v := range p.values {
+		if p.fromBody[k] {
+			out[k] = v
+		}
+	}
+	return out
+}
+
+// Fail records err unless an earlier error is recorded.
+func (p *Params) Fail(err error) { p.fail(err) }
+
+func (p *Params) fail(err error) {
+	if p.err == nil {
+		p.err = err
+	}
+}
+
+// Err returns the first problem any getter met, or nil.
+func (p *Params) Err() error { return p.err }
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "..."
+}
+
+// OptString returns the named parameter as text, or nil when it was not given.
+func (p *Params) OptString(name string) *string {
+	if !p.Has(name) {
+		return nil
+	}
+	s := p.String(name)
+	return &s
+}

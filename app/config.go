@@ -1,0 +1,101 @@
+package app
+
+import (
+	"flag"
+	"fmt"
+	"net"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+
+	"quire/people"
+)
+
+// Config is the configuration of a Quire process, read once from flags and QUIRE_* variables.
+type Config struct {
+	Addr          string // listen address
+	Data          string // data directory: the database and uploaded files
+	BaseURL       string // absolute URL of the site, without a trailing slash
+	SMTPURL       string // smtp://user:pass@host:port; empty keeps mail in the outbox
+	Rate          string // default API rate per token, "N/DURATION"
+	MaxUploadMB   int64  // largest upload accepted
+	OwnerEmail    string // the owner account made on first start
+	rate          people.Rate
+	baseURLForced bool
+}
+
+// configVars lists every setting: flag name, environment variable, default, help. The README's
+// configuration table is this list.
+var configVars = []struct {
+	flag, env, def, help string
+}{
+	{"addr", "QUIRE_ADDR", "127.0.0.1:8080", "address to listen on"},
+	{"data", "QUIRE_DATA", "./data", "data directory (database and files)"},
+	{"base-url", "QUIRE_BASE_URL", "", "the site's public URL (default http://ADDR)"},
+	{"smtp-url", "QUIRE_SMTP_URL", "", "SMTP server for mail, smtp://user:pass@host:port (default: keep mail in the outbox)"},
+	{"rate", "QUIRE_RATE", "6/60s", "default API rate limit per token, N/DURATION"},
+	{"max-upload-mb", "QUIRE_MAX_UPLOAD_MB", "100", "largest upload accepted, in MB"},
+	{"owner-email", "QUIRE_OWNER_EMAIL", "owner@example.com", "email of the owner account made on first start"},
+}
+
+// bindConfig defines flags on fs for the named settings (every setting when none is named), with
+// defaults from env; the other settings take their value from env or their default.
+func bindConfig(fs *flag.FlagSet, env map[string]string, only ...string) map[string]*string {
+	vals := map[string]*string{}
+	for _, v := range configVars {
+		def := v.def
+		if e, ok := env[v.env]; ok && e != "" {
+			def = e
+		}
+		if len(only) == 0 || slices.Contains(only, v.flag) {
+			vals[v.flag] = fs.String(v.flag, def, v.help+" ("+v.env+")")
+		} else {
+			vals[v.flag] = &def
+		}
+	}
+	return vals
+}
+
+// buildConfig checks the bound values and makes the Config.
+func buildConfig(vals map[string]*string) (Config, error) {
+	cfg := Config{
+		Addr: *vals["addr"], Data: *vals["data"], BaseURL: strings.TrimRight(*vals["base-url"], "/"),
+		SMTPURL: *vals["smtp-url"], Rate: *vals["rate"], OwnerEmail: *vals["owner-email"],
+	}
+	var err error
+	if cfg.rate, err = people.ParseRate(cfg.Rate); err != nil {
+		return cfg, fmt.Errorf("--rate: %w", err)
+	}
+	if cfg.MaxUploadMB, err = strconv.ParseInt(*vals["max-upload-mb"], 10, 64); err != nil || cfg.MaxUploadMB < 1 {
+		return cfg, fmt.Errorf("--max-upload-mb must be a whole number of megabytes, at least 1")
+	}
+	if _, _, err := net.SplitHostPort(cfg.Addr); err != nil {
+		return cfg, fmt.Errorf("--addr %q must be host:port, such as 127.0.0.1:8080", cfg.Addr)
+	}
+	if cfg.Data == "" {
+		return cfg, fmt.Errorf("--data must name a directory")
+	}
+	if cfg.BaseURL != "" {
+		u, err := url.Parse(cfg.BaseURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return cfg, fmt.Errorf("--base-url %q must be an absolute http(s) URL", cfg.BaseURL)
+		}
+		cfg.baseURLForced = true
+	} else {
+		cfg.BaseURL = "http://" + cfg.Addr
+	}
+	if cfg.SMTPURL != "" {
+		if u, err := url.Parse(cfg.SMTPURL); err != nil || (u.Scheme != "smtp" && u.Scheme != "smtps") || u.Host == "" {
+			return cfg, fmt.Errorf("--smtp-url must look like smtp://user:password@host:587")
+		}
+	}
+	return cfg, nil
+}
+
+// ConfigFromEnv builds a Config from QUIRE_* variables alone, as a server started without flags
+// would have it.
+func ConfigFromEnv(env map[string]string) (Config, error) {
+	fs := flag.NewFlagSet("env", flag.ContinueOnError)
+	return buildConfig(bindConfig(fs, env))
+}

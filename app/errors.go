@@ -1,0 +1,106 @@
+package app
+
+import (
+	"errors"
+	"runtime/debug"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"quire/app/api"
+)
+
+// statuses maps each error code of API.md to its HTTP status and error type: the one table.
+var statuses = map[string]struct {
+	status int
+	kind   string
+}{
+	api.CodeInvalid:          {http.StatusBadRequest, "validation_error"},
+	api.CodeInvalidToken:     {http.StatusUnauthorized, "authentication_error"},
+	api.CodeForbidden:        {http.StatusForbidden, "permission_error"},
+	api.CodeMissingScope:     {http.StatusForbidden, "permission_error"},
+	api.CodeNotFound:         {http.StatusNotFound, "not_found_error"},
+	api.CodeMethodNotAllowed: {http.StatusMethodNotAllowed, "invalid_request_error"},
+	api.CodeConflict:         {http.StatusConflict, "conflict_error"},
+	api.CodeTooLarge:         {http.StatusRequestEntityTooLarge, "validation_error"},
+	api.CodeRateLimited:      {http.StatusTooManyRequests, "rate_limit_error"},
+	api.CodeInternal:         {http.StatusInternalServerError, "api_error"},
+}
+
+// errorBody is the error answer of API.md: Papyrs' two fields first, then Quire's.
+type errorBody struct {
+	Error     string `json:"error"`
+	Status    int    `json:"status"`
+	Code      string `json:"code"`
+	Type      string `json:"type"`
+	RequestID string `json:"request_id"`
+	Field     string `json:"field,omitempty"`
+	Success   *bool  `json:"success,omitempty"`
+}
+
+// coded is what domain errors implement; app finds it anywhere in an error's chain.
+type coded interface {
+	error
+	ErrorCode() string
+}
+
+// describe returns the code, message and field a client is shown for err. Errors without a code
+// are bugs: the client gets a generic message and the log gets the detail.
+func describe(err error) (code, message, field string) {
+	var ce coded
+	if errors.As(err, &ce) {
+		if _, known := statuses[ce.ErrorCode()]; known {
+			var fe interface{ ErrorField() string }
+			if errors.As(err, &fe) {
+				field = fe.ErrorField()
+			}
+			return ce.ErrorCode(), ce.Error(), field
+		}
+	}
+	return api.CodeInternal, "Internal error. Quote the request id when you report it.", ""
+}
+
+// writeErrors is the middleware that answers the first error a handler recorded with c.Error,
+// once, after the handler returns.
+func (s *Server) writeErrors(c *gin.Context) {
+	c.Next()
+	if len(c.Errors) == 0 || c.Writer.Written() {
+		return
+	}
+	err := c.Errors[0].Err
+	code, message, field := describe(err)
+	if code == api.CodeInternal {
+		s.log.Error("internal error", "request_id", requestID(c), "method", c.Request.Method,
+			"path", c.Request.URL.Path, "error", err.Error())
+	}
+	s.answerError(c, code, message, field)
+}
+
+// answerError writes the error body with the status of code.
+func (s *Server) answerError(c *gin.Context, code, message, field string) {
+	st := statuses[code]
+	body := errorBody{Error: message, Status: st.status, Code: code, Type: st.kind, RequestID: requestID(c), Field: field}
+	if api.WantsSuccessField(c) {
+		f := false
+		body.Success = &f
+	}
+	c.AbortWithStatusJSON(st.status, body)
+}
+
+// recoverPanics answers a panic with a JSON 500 carrying the request id and logs the stack.
+func (s *Server) recoverPanics(c *gin.Context) {
+	defer func() {
+		if v := recover(); v != nil {
+			if v == http.ErrAbortHandler {
+				panic(v)
+			}
+			s.log.Error("panic", "request_id", requestID(c), "method", c.Request.Method, "path", c.Request.URL.Path,
+				"panic", v, "stack", string(debug.Stack()))
+			if !c.Writer.Written() {
+				s.answerError(c, api.CodeInternal, "Internal error. Quote the request id when you report it.", "")
+			}
+			c.Abort()
+		}
+	}()
+	c.Next()
+}

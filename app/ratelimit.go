@@ -1,0 +1,128 @@
+package app
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"golang.org/x/time/rate"
+
+	"quire/app/api"
+	"quire/people"
+)
+
+// rateLimiter keeps one token bucket per API token (or client IP for requests without one).
+// Memory stays bounded: past maxBuckets, buckets that have refilled completely are dropped (a new
+// bucket would be in the same state), and if that is not enough, arbitrary others.
+type rateLimiter struct {
+	mu         sync.Mutex
+	buckets    map[string]*bucket
+	maxBuckets int
+	now        func() time.Time
+}
+
+type bucket struct {
+	lim  *rate.Limiter
+	rate people.Rate
+}
+
+func newRateLimiter(maxBuckets int, now func() time.Time) *rateLimiter {
+	return &rateLimiter{buckets: map[string]*bucket{}, maxBuckets: maxBuckets, now: now}
+}
+
+// verdict is the outcome of one request against its bucket.
+type verdict struct {
+	allowed   bool
+	remaining int
+	reset     time.Duration // until the bucket is full again
+	retry     time.Duration // until the next request is allowed, when refused
+}
+
+// take spends one request of key's bucket at rate r.
+func (l *rateLimiter) take(key string, r people.Rate) verdict {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	now := l.now()
+	b := l.buckets[key]
+	if b == nil || b.rate != r {
+		if len(l.buckets) >= l.maxBuckets {
+			l.evict(now)
+		}
+		b = &bucket{lim: rate.NewLimiter(rate.Every(r.Interval()), r.N), rate: r}
+		l.buckets[key] = b
+	}
+	v := verdict{allowed: b.lim.AllowN(now, 1)}
+	tokens := b.lim.TokensAt(now)
+	v.remaining = int(math.Max(0, math.Floor(tokens)))
+	v.reset = time.Duration((float64(r.N) - tokens) * float64(r.Interval()))
+	if !v.allowed {
+		v.retry = time.Duration((1 - tokens) * float64(r.Interval()))
+	}
+	return v
+}
+
+func (l *rateLimiter) evict(now time.Time) {
+	for key, b := range l.buckets {
+		if b.lim.TokensAt(now) >= float64(b.rate.N) {
+			delete(l.buckets, key)
+		}
+	}
+	for key := range l.buckets {
+		if len(l.buckets) < l.maxBuckets*3/4 {
+			break
+		}
+		delete(l.buckets, key)
+	}
+}
+
+func (l *rateLimiter) size() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return len(l.buckets)
+}
+
+// ceilSeconds rounds a duration up to whole seconds, for headers.
+func ceilSeconds(d time.Duration) string {
+	return strconv.FormatInt(int64(math.Ceil(d.Seconds())), 10)
+}
+
+// describeRate writes a rate as people read it: "6 requests per 60 seconds".
+func describeRate(r people.Rate) string {
+	secs := r.Per.Seconds()
+	unit := "seconds"
+	if secs == 1 {
+		unit = "second"
+	}
+	return fmt.Sprintf("%d requests per %s %s", r.N, strconv.FormatFloat(secs, 'f', -1, 64), unit)
+}
+
+// limitRate is the middleware: it applies the caller's bucket, sets the RateLimit-* headers on
+// every answer, and answers 429 with Retry-After when the bucket is empty.
+func (s *Server) limitRate(c *gin.Context) {
+	key, r := "ip:"+c.ClientIP(), s.cfg.rate
+	if actor := people.ActorFrom(c.Request.Context()); actor != nil && actor.Token != nil {
+		key = "token:" + strconv.FormatInt(actor.Token.ID, 10)
+		if actor.Token.Rate != "" {
+			if own, err := people.ParseRate(actor.Token.Rate); err == nil {
+				r = own
+			}
+		}
+	} else if actor != nil {
+		key = "user:" + strconv.FormatInt(actor.User.ID, 10)
+	}
+	c.Set(api.KeyRate, r.String())
+	v := s.limiter.take(key, r)
+	h := c.Writer.Header()
+	h.Set("RateLimit-Limit", strconv.Itoa(r.N))
+	h.Set("RateLimit-Remaining", strconv.Itoa(v.remaining))
+	h.Set("RateLimit-Reset", ceilSeconds(v.reset))
+	if !v.allowed {
+		h.Set("Retry-After", ceilSeconds(v.retry))
+		c.Error(&api.Error{Code: api.CodeRateLimited, Message: fmt.Sprintf(
+			"Rate limit of %s exceeded; retry in %s seconds.", describeRate(r), ceilSeconds(v.retry))})
+		c.Abort()
+	}
+}

@@ -1,0 +1,122 @@
+package app
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"quire/people"
+)
+
+// shutdownGrace is how long in-flight requests may take to finish after a stop signal.
+const shutdownGrace = 30 * time.Second
+
+// Instance is a running server.
+type Instance struct {
+	*Site
+	URL    string
+	server *http.Server
+	done   chan error
+}
+
+// Start opens the site of cfg, listens on cfg.Addr and serves until Stop. On a site without an
+// owner it creates one and writes the login and a first API token to out.
+func Start(ctx context.Context, cfg Config, out io.Writer, log *slog.Logger) (*Instance, error) {
+	site, err := OpenSite(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		site.Close()
+		return nil, fmt.Errorf("listen on %s: %w (is another Quire running? choose another --addr)", cfg.Addr, err)
+	}
+	url := cfg.BaseURL
+	if !cfg.baseURLForced {
+		url = "http://" + ln.Addr().String()
+		site.SetBaseURL(url)
+	}
+	if err := greet(ctx, site, url, out); err != nil {
+		ln.Close()
+		site.Close()
+		return nil, err
+	}
+	srv := &http.Server{Handler: NewServer(site, log), ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute,
+		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
+	inst := &Instance{Site: site, URL: url, server: srv, done: make(chan error, 1)}
+	go func() {
+		err := srv.Serve(ln)
+		if errors.Is(err, http.ErrServerClosed) {
+			err = nil
+		}
+		inst.done <- err
+	}()
+	return inst, nil
+}
+
+// Stop lets in-flight requests finish (up to the grace period), then closes the database.
+func (inst *Instance) Stop() error {
+	ctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+	defer cancel()
+	shutdownErr := inst.server.Shutdown(ctx)
+	serveErr := <-inst.done
+	return errors.Join(shutdownErr, serveErr, inst.Site.Close())
+}
+
+// Wait blocks until the server stops on its own (a listener failure).
+func (inst *Instance) Wait() <-chan error { return inst.done }
+
+// greet prints where the wiki is and how to get in; on a site without an owner it first makes
+// the owner account and a first API token, which are shown only this once.
+func greet(ctx context.Context, site *Site, url string, out io.Writer) error {
+	var owners int
+	if err := site.DB.R.QueryRowContext(ctx, `SELECT COUNT(*) FROM users WHERE is_owner AND deleted_at IS NULL`).Scan(&owners); err != nil {
+		return fmt.Errorf("count owners: %w", err)
+	}
+	fmt.Fprintf(out, "Quire is running at %s/\nData directory: %s\n", url, site.Config.Data)
+	if owners > 0 {
+		fmt.Fprintf(out, "Sign in with an owner account; make an API token with:\n  bin/quire token create --data %s --email EMAIL --name NAME\n",
+			site.Config.Data)
+		return nil
+	}
+	password := randomPassword()
+	owner, err := site.People.CreateUser(ctx, people.NewUser{Email: site.Config.OwnerEmail, Name: "Site Owner",
+		Password: password, Owner: true})
+	if err != nil {
+		return fmt.Errorf("create the owner account: %w", err)
+	}
+	home, err := site.People.DefaultSubsite(ctx, site.DB.R)
+	if err == nil {
+		_, err = site.People.AddToSubsite(ctx, home, owner.ID, people.RoleAdmin)
+	}
+	if err != nil {
+		return fmt.Errorf("create the owner account: %w", err)
+	}
+	secret, _, err := site.People.CreateToken(ctx, people.NewToken{UserID: owner.ID, Name: "first token", CreatedBy: owner.ID})
+	if err != nil {
+		return fmt.Errorf("create the first API token: %w", err)
+	}
+	fmt.Fprintf(out, `
+First start: an owner account was made. Keep these; they are not shown again.
+  Owner login:  %s
+  Password:     %s
+  API token:    %s
+
+Try it:
+  curl -H "X-Auth-Token: %s" %s/api/v1/pages/all/
+`, owner.Email, password, secret, secret, url)
+	return nil
+}
+
+func randomPassword() string {
+	b := make([]byte, 12)
+	_, _ = rand.Read(b)
+	return base64.RawURLEncoding.EncodeToString(b)
+}

@@ -1,0 +1,203 @@
+package app
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"log/slog"
+	"net/http"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"quire/app/api"
+	"quire/people"
+)
+
+// Server answers HTTP for a site: the API under /api/v1/ and /@slug/api/v1/, and health checks.
+type Server struct {
+	*Site
+	cfg     Config
+	log     *slog.Logger
+	limiter *rateLimiter
+	engine  *gin.Engine
+}
+
+// maxRateBuckets bounds the rate limiter's memory (about 200 bytes a bucket).
+const maxRateBuckets = 100_000
+
+// NewServer builds the router of site. log receives the access log and errors.
+func NewServer(site *Site, log *slog.Logger) *Server {
+	s := &Server{Site: site, cfg: site.Config, log: log, limiter: newRateLimiter(maxRateBuckets, site.DB.Now)}
+	gin.SetMode(gin.ReleaseMode)
+	e := gin.New()
+	e.HandleMethodNotAllowed = true
+	e.RedirectTrailingSlash = false
+	e.RedirectFixedPath = false
+	e.ContextWithFallback = true
+	_ = e.SetTrustedProxies(nil) // ClientIP is the peer address unless a proxy is configured
+	e.Use(s.assignRequestID, s.logAccess, s.writeErrors, s.recoverPanics)
+
+	e.GET("/healthz", s.health)
+	v1 := e.Group("/api/v1", s.authenticate, s.limitRate, s.requirePlace)
+	s.People.Routes(v1)
+	s.Pages.Routes(v1)
+
+	e.NoRoute(s.noRoute)
+	e.NoMethod(s.noMethod)
+	s.engine = e
+	return s
+}
+
+// ServeHTTP is the front handler. gin cannot route a "@" inside a segment, so /@slug/rest is
+// served as /rest with the prefix kept in the request context; API paths without their
+// trailing slash are served as if it were there.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if strings.HasPrefix(r.URL.Path, "/@") {
+		slug, rest, found := strings.Cut(r.URL.Path[2:], "/")
+		if !found {
+			http.Redirect(w, r, r.URL.Path+"/", http.StatusPermanentRedirect)
+			return
+		}
+		r = r.WithContext(api.WithPathPrefix(r.Context(), "/@"+slug))
+		u := *r.URL
+		u.Path, u.RawPath = "/"+rest, ""
+		r.URL = &u
+	}
+	if p := r.URL.Path; strings.HasPrefix(p, "/api/") && !strings.HasSuffix(p, "/") && !strings.HasSuffix(p, ".json") {
+		u := *r.URL
+		u.Path, u.RawPath = p+"/", ""
+		r.URL = &u
+	}
+	s.engine.ServeHTTP(w, r)
+}
+
+const keyRequestID = "quire.request_id"
+
+var clientRequestID = regexp.MustCompile(`^[A-Za-z0-9._-]{1,64}$`)
+
+// assignRequestID takes a sane X-Request-Id from the client or makes one, and echoes it.
+func (s *Server) assignRequestID(c *gin.Context) {
+	id := c.GetHeader("X-Request-Id")
+	if !clientRequestID.MatchString(id) {
+		b := make([]byte, 8)
+		_, _ = rand.Read(b)
+		id = "req_" + hex.EncodeToString(b)
+	}
+	c.Set(keyRequestID, id)
+	c.Header("X-Request-Id", id)
+	c.Next()
+}
+
+func requestID(c *gin.Context) string { return c.GetString(keyRequestID) }
+
+// logAccess writes one line per request.
+func (s *Server) logAccess(c *gin.Context) {
+	start := time.Now()
+	c.Next()
+	route := c.FullPath()
+	if route == "" {
+		route = "(no route)"
+	}
+	var userID int64
+	if a := people.ActorFrom(c.Request.Context()); a != nil {
+		userID = a.User.ID
+	}
+	s.log.Info("request", "id", requestID(c), "method", c.Request.Method, "prefix", api.PathPrefix(c.Request.Context()),
+		"path", route, "status", c.Writer.Status(), "bytes", max(c.Writer.Size(), 0),
+		"duration_ms", float64(time.Since(start).Microseconds())/1000, "user", userID)
+}
+
+const keyAuthError = "quire.auth_error"
+
+var errMissingToken = &api.Error{Code: api.CodeInvalidToken,
+	Message: "Missing API token: send it in the X-Auth-Token header (or Authorization: Bearer)."}
+
+var errBadToken = &api.Error{Code: api.CodeInvalidToken,
+	Message: "Invalid API token: it is unknown, expired or revoked."}
+
+// credential returns the token a request carries, from the places API.md lists, in order.
+func credential(c *gin.Context) string {
+	if t := strings.TrimSpace(c.GetHeader("X-Auth-Token")); t != "" {
+		return t
+	}
+	if h := c.GetHeader("Authorization"); len(h) > 7 && strings.EqualFold(h[:7], "bearer ") {
+		return strings.TrimSpace(h[7:])
+	}
+	return c.Query("auth_token")
+}
+
+// authenticate finds the actor. A failure is kept, not answered, so that the rate limiter counts
+// the request (by IP) before requirePlace answers 401.
+func (s *Server) authenticate(c *gin.Context) {
+	secret := credential(c)
+	if secret == "" {
+		c.Set(keyAuthError, errMissingToken)
+		return
+	}
+	actor, err := s.People.Authenticate(c.Request.Context(), secret)
+	if errors.Is(err, people.ErrInvalidToken) {
+		err = errBadToken
+	}
+	if err != nil {
+		c.Set(keyAuthError, err)
+		return
+	}
+	c.Request = c.Request.WithContext(people.WithActor(c.Request.Context(), actor))
+}
+
+// requirePlace answers 401 for a failed authentication, and resolves the subsite the URL names:
+// a subsite the caller is not a member of is not found, exactly like one that does not exist.
+func (s *Server) requirePlace(c *gin.Context) {
+	if err, failed := c.Get(keyAuthError); failed {
+		c.Error(err.(error))
+		c.Abort()
+		return
+	}
+	ctx := c.Request.Context()
+	actor := people.ActorFrom(ctx)
+	prefix := api.PathPrefix(ctx)
+	place := people.Place{SiteWide: prefix == ""}
+	var err error
+	if place.SiteWide {
+		place.Subsite, err = s.People.DefaultSubsite(ctx, s.DB.R)
+	} else {
+		place.Subsite, err = s.People.FindSubsiteBySlug(ctx, s.DB.R, prefix[2:])
+		if errors.Is(err, people.ErrSubsiteNotFound) || (err == nil && !actor.IsMember(place.Subsite.ID)) {
+			err = people.ErrNotFound
+		}
+	}
+	if err != nil {
+		c.Error(err)
+		c.Abort()
+		return
+	}
+	c.Request = c.Request.WithContext(people.WithPlace(ctx, place))
+}
+
+func (s *Server) health(c *gin.Context) {
+	var one int
+	if err := s.DB.R.QueryRowContext(c.Request.Context(), `SELECT 1`).Scan(&one); err != nil {
+		s.log.Error("health check", "error", err.Error())
+		c.JSON(http.StatusServiceUnavailable, gin.H{"status": "unavailable", "error": "the database does not answer"})
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"status": "ok"})
+}
+
+func (s *Server) noRoute(c *gin.Context) {
+	if strings.HasPrefix(c.Request.URL.Path, "/api/") {
+		s.answerError(c, api.CodeMethodNotAllowed, "Unknown API action "+c.Request.Method+" "+
+			api.PathPrefix(c.Request.Context())+c.Request.URL.Path+". The actions are listed at /api/v1/openapi.json.", "")
+		return
+	}
+	s.answerError(c, api.CodeNotFound, "Nothing here: "+c.Request.URL.Path, "")
+}
+
+func (s *Server) noMethod(c *gin.Context) {
+	allowed := c.Writer.Header().Get("Allow")
+	s.answerError(c, api.CodeMethodNotAllowed, "Method "+c.Request.Method+" is not allowed on "+
+		c.Request.URL.Path+"; use "+strings.ReplaceAll(allowed, ",", " or")+".", "")
+}

@@ -1,0 +1,71 @@
+// Package app is the composition root: configuration, the database, the wiring of the domain
+// packages, the router and its middleware, the CLI, and the mapping of errors to HTTP.
+package app
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"quire/app/sqldb"
+	"quire/pages"
+	"quire/people"
+	"quire/widgets"
+)
+
+// DatabaseFile is the name of the SQLite file in the data directory.
+const DatabaseFile = "quire.db"
+
+// Site is an opened data directory with the domain services wired together. The server and every
+// CLI command work through one.
+type Site struct {
+	Config Config
+	DB     *sqldb.DB
+	People *people.Service
+	Pages  *pages.Service
+}
+
+// OpenSite opens the data directory of cfg, creating and initialising it when it is empty:
+// migrations applied in package order, the default subsite made.
+func OpenSite(ctx context.Context, cfg Config) (*Site, error) {
+	if err := os.MkdirAll(cfg.Data, 0o750); err != nil {
+		return nil, fmt.Errorf("data directory: %w", err)
+	}
+	db, err := sqldb.Open(filepath.Join(cfg.Data, DatabaseFile))
+	if err != nil {
+		return nil, err
+	}
+	site := wire(cfg, db)
+	if _, err := sqldb.Migrate(ctx, db,
+		sqldb.Migrations{Package: "people", FS: people.Migrations},
+		sqldb.Migrations{Package: "widgets", FS: widgets.Migrations},
+		sqldb.Migrations{Package: "pages", FS: pages.Migrations},
+	); err != nil {
+		db.Close()
+		return nil, err
+	}
+	if _, err := site.People.EnsureDefaultSubsite(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return site, nil
+}
+
+// wire builds the services over db and connects their hooks.
+func wire(cfg Config, db *sqldb.DB) *Site {
+	ppl := &people.Service{DB: db, BaseURL: cfg.BaseURL}
+	pg := &pages.Service{DB: db, People: ppl, BaseURL: cfg.BaseURL}
+	ppl.SubsiteCreated = pg.CreateMainFolder
+	return &Site{Config: cfg, DB: db, People: ppl, Pages: pg}
+}
+
+// SetBaseURL changes the site's URL once the listener's address is known.
+func (s *Site) SetBaseURL(u string) {
+	s.Config.BaseURL = u
+	s.People.BaseURL = u
+	s.Pages.BaseURL = u
+}
+
+// Close closes the database.
+func (s *Site) Close() error { return s.DB.Close() }

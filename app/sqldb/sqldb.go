@@ -1,0 +1,114 @@
+// Package sqldb opens Quire's SQLite database and gives the domain packages what they share to use
+// it: the writer and reader handles, one transaction helper, the clock, migrations and the
+// recognition of constraint errors by code.
+package sqldb
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"runtime"
+	"time"
+
+	"github.com/mattn/go-sqlite3"
+)
+
+// DBTX is what store functions need of a connection: a *sql.DB or a *sql.Tx.
+type DBTX interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// DB is the database: one writer connection, which serialises every write, and a pool of
+// read-only connections that read the last committed state while a write is under way (WAL).
+type DB struct {
+	W *sql.DB
+	R *sql.DB
+	// Now is the clock; tests may replace it. Take it once per transaction.
+	Now func() time.Time
+}
+
+// Open opens (creating if need be) the database file at path.
+func Open(path string) (*DB, error) {
+	// Pragmas sit in the DSN so that every pooled connection gets them. WAL lets readers go on
+	// during a write; synchronous=NORMAL is durable across application crashes in WAL mode and
+	// loses at most the last commits on power loss; immediate transactions take the write lock
+	// at BEGIN, so two writers queue instead of failing with "database is locked" mid-way.
+	common := "file:" + path + "?_journal_mode=WAL&_synchronous=NORMAL&_foreign_keys=on&_busy_timeout=5000"
+	w, err := sql.Open("sqlite3", common+"&_txlock=immediate")
+	if err != nil {
+		return nil, fmt.Errorf("open database: %w", err)
+	}
+	w.SetMaxOpenConns(1)
+	w.SetMaxIdleConns(1)
+	w.SetConnMaxLifetime(0)
+	if err := w.Ping(); err != nil {
+		w.Close()
+		return nil, fmt.Errorf("open database %s: %w", path, err)
+	}
+	r, err := sql.Open("sqlite3", common+"&_query_only=on")
+	if err != nil {
+		w.Close()
+		return nil, fmt.Errorf("open database: %w", err)
+	}
+	n := runtime.NumCPU()
+	if n < 2 {
+		n = 2
+	}
+	r.SetMaxOpenConns(n)
+	r.SetMaxIdleConns(n)
+	return &DB{W: w, R: r, Now: time.Now}, nil
+}
+
+// Close closes both handles; the last one to close checkpoints the WAL into the main file.
+func (db *DB) Close() error {
+	return errors.Join(db.R.Close(), db.W.Close())
+}
+
+// Write runs fn in one transaction on the writer and commits it when fn returns nil.
+func (db *DB) Write(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := db.W.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	defer tx.Rollback()
+	if err := fn(tx); err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+// IsUnique reports whether err is a violation of a UNIQUE or PRIMARY KEY constraint.
+func IsUnique(err error) bool {
+	var se sqlite3.Error
+	if errors.As(err, &se) {
+		return se.ExtendedCode == sqlite3.ErrConstraintUnique || se.ExtendedCode == sqlite3.ErrConstraintPrimaryKey
+	}
+	return false
+}
+
+// IsForeignKey reports whether err is a violation of a FOREIGN KEY constraint.
+func IsForeignKey(err error) bool {
+	var se sqlite3.Error
+	return errors.As(err, &se) && se.ExtendedCode == sqlite3.ErrConstraintForeignKey
+}
+
+// Placeholders returns "?, ?, ?" for n values, for IN lists.
+func Placeholders(n int) string {
+	if n <= 0 {
+		return "NULL"
+	}
+	b := make([]byte, 0, 3*n)
+	for i := 0; i < n; i++ {
+		if i > 0 {
+			b = append(b, ", "...)
+		}
+		b = append(b, '?')
+	}
+	return string(b)
+}

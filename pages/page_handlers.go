@@ -1,0 +1,244 @@
+package pages
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"net/http"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"quire/app/api"
+	"quire/people"
+)
+
+func (s *Service) getPage(c *gin.Context) {
+	r := start(c, people.View)
+	if r == nil {
+		return
+	}
+	id, err := r.id("page_id")
+	if r.failed(err) {
+		return
+	}
+	p, err := s.FindPage(r.ctx, s.DB.R, r.sub, id)
+	if r.failed(err) || r.failed(s.FillContent(r.ctx, s.DB.R, p)) {
+		return
+	}
+	c.JSON(http.StatusOK, p)
+}
+
+func (s *Service) listPages(c *gin.Context) {
+	r := start(c, people.View)
+	if r == nil {
+		return
+	}
+	list := api.ParseList(r.p)
+	f := PageFilter{Tag: strings.TrimSpace(r.p.String("tag")), FolderID: r.p.Int("folder_id", 0)}
+	if r.failed(r.p.Err()) {
+		return
+	}
+	out, next, err := s.ListPages(r.ctx, r.sub, f, list)
+	if r.failed(err) {
+		return
+	}
+	api.AnswerList(c, out, next)
+}
+
+func (s *Service) listTrash(c *gin.Context) {
+	r := start(c, people.Edit)
+	if r == nil {
+		return
+	}
+	list := api.ParseList(r.p)
+	if r.failed(r.p.Err()) {
+		return
+	}
+	out, next, err := s.ListPages(r.ctx, r.sub, PageFilter{Trash: true}, list)
+	if r.failed(err) {
+		return
+	}
+	api.AnswerList(c, out, next)
+}
+
+// folderChoice is a folder named by id or by path, as pages/create and pages/copy take it.
+type folderChoice struct {
+	id   *int64
+	path *string
+}
+
+func readFolderChoice(p *api.Params) folderChoice {
+	var fc folderChoice
+	fc.id = p.OptInt("folder_id")
+	if p.Has("path") {
+		path := p.String("path")
+		fc.path = &path
+	}
+	if fc.id != nil && fc.path != nil {
+		p.Fail(api.Invalid("path", "Give \"folder_id\" or \"path\", not both."))
+	}
+	return fc
+}
+
+// resolve returns the chosen folder of the subsite, creating a path's missing folders; with no
+// choice, the Main folder.
+func (s *Service) resolve(ctx context.Context, tx DBTX, subsiteID int64, fc folderChoice) (*Folder, error) {
+	if fc.id != nil {
+		f, err := FindFolder(ctx, tx, subsiteID, *fc.id)
+		if errors.Is(err, ErrFolderNotFound) {
+			return nil, api.Invalid("folder_id", "There is no folder %d in this subsite.", *fc.id)
+		}
+		return f, err
+	}
+	path := ""
+	if fc.path != nil {
+		var err error
+		if path, err = CleanFolderPath("path", *fc.path); err != nil {
+			return nil, err
+		}
+	}
+	return s.EnsureFolderPath(ctx, tx, subsiteID, path)
+}
+
+func (s *Service) createPageHandler(c *gin.Context) {
+	r := start(c, people.Edit)
+	if r == nil {
+		return
+	}
+	r.p.Allow("title", "json", "layout", "folder_id", "path", "tags")
+	r.p.Require("title", "json")
+	title, err := cleanTitle(r.p.String("title"))
+	r.p.Fail(err)
+	var np NewPage
+	if r.p.Err() == nil {
+		np.Columns, err = parseColumns(r.p.JSON("json"))
+		r.p.Fail(err)
+	}
+	if r.p.Err() == nil {
+		np.Layout, err = parseLayout(r.p.JSON("layout"), len(np.Columns))
+		r.p.Fail(err)
+	}
+	np.Title = title
+	np.Tags, err = cleanTags(r.p.Strings("tags"))
+	r.p.Fail(err)
+	fc := readFolderChoice(r.p)
+	if r.failed(r.p.Err()) {
+		return
+	}
+	var p *Page
+	err = s.DB.Write(r.ctx, func(tx *sql.Tx) error {
+		if np.Folder, err = s.resolve(r.ctx, tx, r.sub.ID, fc); err != nil {
+			return err
+		}
+		if p, err = s.createPage(r.ctx, tx, r.sub, np, api.NewTime(s.DB.Now()), r.actor.User.ID); err != nil {
+			return err
+		}
+		return s.FillContent(r.ctx, tx, p)
+	})
+	if r.failed(err) {
+		return
+	}
+	c.JSON(http.StatusOK, p)
+}
+
+func (s *Service) trashPage(c *gin.Context) {
+	r := start(c, people.Edit)
+	if r == nil {
+		return
+	}
+	id, err := r.id("page_id")
+	if r.failed(err) {
+		return
+	}
+	p, err := s.TrashPage(r.ctx, r.sub, id, r.actor.User.ID)
+	if r.failed(err) {
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"success": true, "page": p})
+}
+
+func (s *Service) restorePage(c *gin.Context) {
+	r := start(c, people.Edit)
+	if r == nil {
+		return
+	}
+	id, err := r.id("page_id")
+	if r.failed(err) {
+		return
+	}
+	p, err := s.RestorePage(r.ctx, r.sub, id)
+	if r.failed(err) {
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"success": true, "page": p})
+}
+
+func (s *Service) copyPageHandler(c *gin.Context) {
+	r := start(c, people.Edit)
+	if r == nil {
+		return
+	}
+	id, err := r.id("page_id")
+	if r.failed(err) {
+		return
+	}
+	r.p.Allow("title", "tags", "folder_id", "path", "subsite_id")
+	pc := PageCopy{To: r.sub, KeepTags: !r.p.Has("tags")}
+	if r.p.Has("title") {
+		pc.Title, err = cleanTitle(r.p.String("title"))
+		r.p.Fail(err)
+	}
+	if r.p.Has("tags") {
+		pc.Tags, err = cleanTags(r.p.Strings("tags"))
+		r.p.Fail(err)
+	}
+	fc := readFolderChoice(r.p)
+	target, err := s.copyTarget(r, fc)
+	if r.failed(err) || r.failed(r.p.Err()) {
+		return
+	}
+	pc.To = target
+	var p *Page
+	err = s.DB.Write(r.ctx, func(tx *sql.Tx) error {
+		src, err := s.FindPage(r.ctx, tx, r.sub, id)
+		if err != nil {
+			return err
+		}
+		if pc.Folder, err = s.resolve(r.ctx, tx, target.ID, fc); err != nil {
+			return err
+		}
+		if p, err = s.copyPage(r.ctx, tx, src, pc, api.NewTime(s.DB.Now()), r.actor.User.ID); err != nil {
+			return err
+		}
+		return s.FillContent(r.ctx, tx, p)
+	})
+	if r.failed(err) {
+		return
+	}
+	c.JSON(http.StatusOK, p)
+}
+
+// copyTarget returns the subsite a copy goes to: subsite_id, or a path written "@slug/Folder"
+// (whose folder part then replaces fc.path), or the source's own. The caller must be an editor
+// there; a subsite they cannot see is not found.
+func (s *Service) copyTarget(r *request, fc folderChoice) (*people.Subsite, error) {
+	target := r.sub
+	var err error
+	if id := r.p.OptInt("subsite_id"); id != nil && *id != r.sub.ID {
+		if target, err = s.People.FindSubsiteByID(r.ctx, s.DB.R, *id); err != nil {
+			return nil, err
+		}
+	}
+	if fc.path != nil && strings.HasPrefix(strings.TrimLeft(*fc.path, "/"), "@") {
+		slug, rest, _ := strings.Cut(strings.TrimLeft(*fc.path, "/")[1:], "/")
+		if target, err = s.People.FindSubsiteBySlug(r.ctx, s.DB.R, slug); err != nil {
+			return nil, err
+		}
+		*fc.path = rest
+	}
+	if err := r.actor.Can(people.Edit, target.ID); err != nil {
+		return nil, err
+	}
+	return target, nil
+}

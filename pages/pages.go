@@ -1,0 +1,68 @@
+// Package pages holds pages and their column layout, folders, copy and trash, and the HTTP
+// handlers of /pages/*, /page/:id/* and their widgets. It uses widgets for content and people for
+// who may do what.
+package pages
+
+import (
+	"context"
+	"embed"
+
+	"quire/app/api"
+	"quire/app/sqldb"
+	"quire/people"
+	"quire/widgets"
+)
+
+// Migrations are the page tables; app applies them after people's and widgets'.
+//
+//go:embed migrations/*.sql
+var Migrations embed.FS
+
+// DBTX is a connection or transaction.
+type DBTX = sqldb.DBTX
+
+// Service is the pages domain: store functions and HTTP handlers.
+type Service struct {
+	DB      *sqldb.DB
+	People  *people.Service
+	BaseURL string
+}
+
+// Page is a page in the shape the API answers. JSON (the columns of widgets) is nil in lists.
+type Page struct {
+	ID        int64                `json:"id"`
+	Title     string               `json:"title"`
+	Slug      string               `json:"slug"`
+	URL       string               `json:"url"`
+	SubsiteID int64                `json:"subsite_id"`
+	FolderID  int64                `json:"folder_id"`
+	Category  string               `json:"category"`
+	Tags      []string             `json:"tags"`
+	IsPublic  bool                 `json:"is_public"`
+	Layout    [][]int              `json:"layout"`
+	CreatedAt api.Time             `json:"created_at"`
+	UpdatedAt api.Time             `json:"updated_at"`
+	CreatedBy api.UserRef          `json:"created_by"`
+	DeletedAt *api.Time            `json:"deleted_at,omitempty"`
+	JSON      *[][]*widgets.Widget `json:"json,omitempty"`
+}
+
+// Columns returns how many columns the page has.
+func (p *Page) Columns() int {
+	if len(p.Layout) == 0 {
+		return 0
+	}
+	return len(p.Layout[0])
+}
+
+// pageURL is where a page is read in the browser.
+func (s *Service) pageURL(subsiteSlug, pageSlug string) string {
+	return s.BaseURL + "/@" + subsiteSlug + "/" + pageSlug + "/"
+}
+
+// pageChanged records that something on the page changed at now: every write that touches a page
+// or its widgets goes through here, inside its transaction.
+func (s *Service) pageChanged(ctx context.Context, tx DBTX, pageID int64, now api.Time) error {
+	_, err := tx.ExecContext(ctx, `UPDATE pages SET updated_at = ? WHERE id = ?`, now, pageID)
+	return err
+}

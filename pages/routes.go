@@ -1,0 +1,36 @@
+package pages
+
+import (
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"quire/widgets"
+)
+
+// Routes registers the page and widget endpoints on the API group, whose middleware has already
+// resolved the subsite and the caller.
+func (s *Service) Routes(r gin.IRoutes) {
+	r.GET("/pages/get/:page_id/", s.getPage)
+	r.GET("/pages/all/", s.listPages)
+	r.POST("/pages/create/", s.createPageHandler)
+	r.POST("/pages/delete/:page_id/", s.trashPage)
+	r.POST("/pages/copy/:page_id/", s.copyPageHandler)
+	r.GET("/pages/trash/", s.listTrash)
+	r.POST("/pages/restore/:page_id/", s.restorePage)
+
+	for _, name := range widgets.Classnames {
+		kind := "/page/:page_id/" + strings.ToLower(name)
+		r.GET(kind+"/get/:widget_id/", s.getWidget(name))
+		r.POST(kind+"/delete/:widget_id/", s.deleteWidget(name))
+		r.GET(kind+"/versions/:widget_id/", s.widgetVersions(name))
+		r.POST(kind+"/restore/:widget_id/", s.restoreWidget(name))
+	}
+	for _, name := range []string{widgets.Paragraph, widgets.Heading} {
+		kind := "/page/:page_id/" + strings.ToLower(name)
+		r.POST(kind+"/create/", s.createTextWidget(name))
+		r.POST(kind+"/update/:widget_id/", s.updateTextWidget(name))
+	}
+	r.POST("/page/:page_id/markdown/create/", s.createMarkdown)
+	r.POST("/page/:page_id/widgets/move/", s.moveWidget)
+}

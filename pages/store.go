@@ -1,0 +1,417 @@
+package pages
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"quire/app/api"
+	"quire/app/sqldb"
+	"quire/people"
+	"quire/widgets"
+)
+
+// ErrPageNotFound is a page that does not exist in the subsite, or is in the trash.
+var ErrPageNotFound = api.NotFound("No such page in this subsite.")
+
+// Limits of page fields.
+const (
+	maxTitle   = 200
+	maxSlug    = 80
+	maxTags    = 50
+	maxTagSize = 50
+)
+
+const pageColumns = `p.id, p.subsite_id, p.folder_id, f.path, p.title, p.slug, p.layout, p.is_public,
+	p.created_at, p.updated_at, p.created_by, p.deleted_at`
+
+const pageFrom = ` FROM pages p JOIN folders f ON f.id = p.folder_id `
+
+func (s *Service) scanPage(row interface{ Scan(...any) error }, sub *people.Subsite) (*Page, error) {
+	p := &Page{}
+	var layout string
+	var createdBy sql.NullInt64
+	err := row.Scan(&p.ID, &p.SubsiteID, &p.FolderID, &p.Category, &p.Title, &p.Slug, &layout, &p.IsPublic,
+		&p.CreatedAt, &p.UpdatedAt, &createdBy, &p.DeletedAt)
+	if err != nil {
+		return nil, err
+	}
+	p.CreatedBy.ID = createdBy.Int64
+	if err := json.Unmarshal([]byte(layout), &p.Layout); err != nil {
+		return nil, fmt.Errorf("page %d layout: %w", p.ID, err)
+	}
+	p.URL = s.pageURL(sub.Slug, p.Slug)
+	p.Tags = []string{}
+	return p, nil
+}
+
+// FindPage returns a page of the subsite that is not in the trash. Returns ErrPageNotFound.
+func (s *Service) FindPage(ctx context.Context, db DBTX, sub *people.Subsite, id int64) (*Page, error) {
+	return s.findPage(ctx, db, sub, id, `p.deleted_at IS NULL`)
+}
+
+// FindTrashedPage returns a page of the subsite that is in the trash. Returns ErrPageNotFound.
+func (s *Service) FindTrashedPage(ctx context.Context, db DBTX, sub *people.Subsite, id int64) (*Page, error) {
+	return s.findPage(ctx, db, sub, id, `p.deleted_at IS NOT NULL`)
+}
+
+func (s *Service) findPage(ctx context.Context, db DBTX, sub *people.Subsite, id int64, cond string) (*Page, error) {
+	p, err := s.scanPage(db.QueryRowContext(ctx, `SELECT `+pageColumns+pageFrom+`WHERE p.id = ? AND p.subsite_id = ? AND `+cond,
+		id, sub.ID), sub)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, ErrPageNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("find page %d: %w", id, err)
+	}
+	if err := fillTags(ctx, db, p); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// fillTags loads the tags of the pages in one query.
+func fillTags(ctx context.Context, db DBTX, list ...*Page) error {
+	if len(list) == 0 {
+		return nil
+	}
+	byID := make(map[int64]*Page, len(list))
+	args := make([]any, len(list))
+	for i, p := range list {
+		byID[p.ID] = p
+		args[i] = p.ID
+	}
+	rows, err := db.QueryContext(ctx, `SELECT page_id, tag FROM page_tags WHERE page_id IN (`+sqldb.Placeholders(len(args))+`)
+		ORDER BY page_id, tag`, args...)
+	if err != nil {
+		return fmt.Errorf("load tags: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var tag string
+		if err := rows.Scan(&id, &tag); err != nil {
+			return err
+		}
+		byID[id].Tags = append(byID[id].Tags, tag)
+	}
+	return rows.Err()
+}
+
+// FillContent loads the page's widgets into JSON, column by column, with their authors' names.
+func (s *Service) FillContent(ctx context.Context, db DBTX, p *Page) error {
+	lists, err := widgets.ListByPage(ctx, db, p.ID)
+	if err != nil {
+		return err
+	}
+	cols := make([][]*widgets.Widget, p.Columns())
+	for i := range cols {
+		cols[i] = []*widgets.Widget{}
+	}
+	refs := []*api.UserRef{&p.CreatedBy}
+	for _, w := range lists[p.ID] {
+		if w.Column >= 0 && w.Column < len(cols) {
+			cols[w.Column] = append(cols[w.Column], w)
+		}
+		refs = append(refs, &w.CreatedBy)
+	}
+	p.JSON = &cols
+	return people.FillNames(ctx, db, refs...)
+}
+
+// PageFilter narrows a page list.
+type PageFilter struct {
+	Tag      string
+	FolderID int64
+	Trash    bool // list the trash instead of live pages
+}
+
+// ListPages returns pages of the subsite: newest created first, or with list.Since those changed
+// at or after it, oldest change first. It returns the cursor of the next page, or "".
+func (s *Service) ListPages(ctx context.Context, sub *people.Subsite, f PageFilter, list api.ListQuery) ([]*Page, string, error) {
+	where := []string{`p.subsite_id = ?`}
+	args := []any{sub.ID}
+	if f.Trash {
+		where = append(where, `p.deleted_at IS NOT NULL`)
+	} else {
+		where = append(where, `p.deleted_at IS NULL`)
+	}
+	if f.Tag != "" {
+		where = append(where, `EXISTS (SELECT 1 FROM page_tags t WHERE t.page_id = p.id AND t.tag = ?)`)
+		args = append(args, f.Tag)
+	}
+	if f.FolderID != 0 {
+		where = append(where, `p.folder_id = ?`)
+		args = append(args, f.FolderID)
+	}
+	order := `p.id DESC`
+	if list.Since != nil {
+		where = append(where, `p.updated_at >= ?`)
+		args = append(args, *list.Since)
+		order = `p.updated_at, p.id`
+		if len(list.Cursor) == 2 {
+			where = append(where, `(p.updated_at > ? OR (p.updated_at = ? AND p.id > ?))`)
+			args = append(args, list.Cursor[0], list.Cursor[0], list.Cursor[1])
+		}
+	} else if len(list.Cursor) == 1 {
+		where = append(where, `p.id < ?`)
+		args = append(args, list.Cursor[0])
+	}
+	args = append(args, list.Limit+1)
+	rows, err := s.DB.R.QueryContext(ctx, `SELECT `+pageColumns+pageFrom+`WHERE `+strings.Join(where, " AND ")+
+		` ORDER BY `+order+` LIMIT ?`, args...)
+	if err != nil {
+		return nil, "", fmt.Errorf("list pages: %w", err)
+	}
+	defer rows.Close()
+	out := []*Page{}
+	for rows.Next() {
+		p, err := s.scanPage(rows, sub)
+		if err != nil {
+			return nil, "", fmt.Errorf("list pages: %w", err)
+		}
+		out = append(out, p)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, "", err
+	}
+	next := ""
+	if len(out) > list.Limit {
+		out = out[:list.Limit]
+		last := out[len(out)-1]
+		if list.Since != nil {
+			next = api.EncodeCursor(last.UpdatedAt.Key(), strconv.FormatInt(last.ID, 10))
+		} else {
+			next = api.EncodeCursor(strconv.FormatInt(last.ID, 10))
+		}
+	}
+	refs := make([]*api.UserRef, len(out))
+	for i, p := range out {
+		refs[i] = &p.CreatedBy
+	}
+	if err := fillTags(ctx, s.DB.R, out...); err != nil {
+		return nil, "", err
+	}
+	return out, next, people.FillNames(ctx, s.DB.R, refs...)
+}
+
+// cleanTitle checks a page title.
+func cleanTitle(title string) (string, error) {
+	title = strings.TrimSpace(title)
+	switch {
+	case title == "":
+		return "", api.Invalid("title", "Parameter \"title\" is required.")
+	case utf8.RuneCountInString(title) > maxTitle:
+		return "", api.Invalid("title", "The title is longer than %d characters.", maxTitle)
+	}
+	return title, nil
+}
+
+// cleanTags trims, de-duplicates (ignoring case) and checks tags.
+func cleanTags(tags []string) ([]string, error) {
+	seen := map[string]bool{}
+	out := []string{}
+	for _, t := range tags {
+		t = strings.TrimSpace(t)
+		key := strings.ToLower(t)
+		if t == "" || seen[key] {
+			continue
+		}
+		if utf8.RuneCountInString(t) > maxTagSize {
+			return nil, api.Invalid("tags", "Tags are at most %d characters; %q is longer.", maxTagSize, t)
+		}
+		seen[key] = true
+		out = append(out, t)
+	}
+	if len(out) > maxTags {
+		return nil, api.Invalid("tags", "A page has at most %d tags.", maxTags)
+	}
+	sort.Strings(out)
+	return out, nil
+}
+
+// freeSlug returns a slug for title that no page of the subsite has (trashed ones included, so
+// that restoring them keeps their URL): the title's slug, or it with -2, -3...
+func freeSlug(ctx context.Context, db DBTX, subsiteID int64, title string) (string, error) {
+	base := api.Slugify(title, maxSlug)
+	if base == "" {
+		base = "page"
+	}
+	// '-' is followed by '.' in ASCII: this range holds exactly the slugs base-...
+	rows, err := db.QueryContext(ctx, `SELECT slug FROM pages WHERE subsite_id = ? AND (slug = ? OR (slug >= ? AND slug < ?))`,
+		subsiteID, base, base+"-", base+".")
+	if err != nil {
+		return "", fmt.Errorf("free slug: %w", err)
+	}
+	defer rows.Close()
+	taken, highest := false, 1
+	for rows.Next() {
+		var slug string
+		if err := rows.Scan(&slug); err != nil {
+			return "", err
+		}
+		if slug == base {
+			taken = true
+		} else if n, err := strconv.Atoi(strings.TrimPrefix(slug, base+"-")); err == nil && n > highest {
+			highest = n
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return "", err
+	}
+	if !taken {
+		return base, nil
+	}
+	return fmt.Sprintf("%s-%d", base, highest+1), nil
+}
+
+// NewPage is a validated page to create.
+type NewPage struct {
+	Title   string
+	Layout  [][]int
+	Columns [][]widgets.Content
+	Folder  *Folder
+	Tags    []string
+}
+
+// createPage inserts the page, its tags and its widgets in the caller's transaction.
+func (s *Service) createPage(ctx context.Context, tx DBTX, sub *people.Subsite, np NewPage, now api.Time, by int64) (*Page, error) {
+	slug, err := freeSlug(ctx, tx, sub.ID, np.Title)
+	if err != nil {
+		return nil, err
+	}
+	res, err := tx.ExecContext(ctx, `INSERT INTO pages (subsite_id, folder_id, title, slug, layout, created_at, updated_at, created_by)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, sub.ID, np.Folder.ID, np.Title, slug, mustJSON(np.Layout), now, now, by)
+	if err != nil {
+		return nil, fmt.Errorf("create page: %w", err)
+	}
+	id, _ := res.LastInsertId()
+	if err := setTags(ctx, tx, id, np.Tags); err != nil {
+		return nil, err
+	}
+	for col, contents := range np.Columns {
+		for _, c := range contents {
+			if _, err := widgets.Create(ctx, tx, id, c, col, nil, now, by); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return s.FindPage(ctx, tx, sub, id)
+}
+
+func setTags(ctx context.Context, tx DBTX, pageID int64, tags []string) error {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM page_tags WHERE page_id = ?`, pageID); err != nil {
+		return fmt.Errorf("set tags: %w", err)
+	}
+	for _, t := range tags {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO page_tags (page_id, tag) VALUES (?, ?)`, pageID, t); err != nil {
+			return fmt.Errorf("set tags: %w", err)
+		}
+	}
+	return nil
+}
+
+// CreatePage creates a page with its widgets in one transaction.
+func (s *Service) CreatePage(ctx context.Context, sub *people.Subsite, np NewPage, by int64) (*Page, error) {
+	var p *Page
+	err := s.DB.Write(ctx, func(tx *sql.Tx) error {
+		var err error
+		p, err = s.createPage(ctx, tx, sub, np, api.NewTime(s.DB.Now()), by)
+		if err != nil {
+			return err
+		}
+		return s.FillContent(ctx, tx, p)
+	})
+	return p, err
+}
+
+// TrashPage moves a page to the trash. Returns ErrPageNotFound.
+func (s *Service) TrashPage(ctx context.Context, sub *people.Subsite, id, by int64) (*Page, error) {
+	var p *Page
+	err := s.DB.Write(ctx, func(tx *sql.Tx) error {
+		var err error
+		if p, err = s.FindPage(ctx, tx, sub, id); err != nil {
+			return err
+		}
+		now := api.NewTime(s.DB.Now())
+		if _, err := tx.ExecContext(ctx, `UPDATE pages SET deleted_at = ?, deleted_by = ? WHERE id = ?`, now, by, id); err != nil {
+			return fmt.Errorf("trash page %d: %w", id, err)
+		}
+		p.DeletedAt = &now
+		return s.pageChanged(ctx, tx, id, now)
+	})
+	return p, err
+}
+
+// RestorePage takes a page out of the trash, back into its folder. Returns ErrPageNotFound.
+func (s *Service) RestorePage(ctx context.Context, sub *people.Subsite, id int64) (*Page, error) {
+	var p *Page
+	err := s.DB.Write(ctx, func(tx *sql.Tx) error {
+		if _, err := s.FindTrashedPage(ctx, tx, sub, id); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE pages SET deleted_at = NULL, deleted_by = NULL WHERE id = ?`, id); err != nil {
+			return fmt.Errorf("restore page %d: %w", id, err)
+		}
+		if err := s.pageChanged(ctx, tx, id, api.NewTime(s.DB.Now())); err != nil {
+			return err
+		}
+		var err error
+		p, err = s.FindPage(ctx, tx, sub, id)
+		return err
+	})
+	return p, err
+}
+
+// PageCopy says where a copy goes and what changes.
+type PageCopy struct {
+	To     *people.Subsite
+	Folder *Folder // in To
+	Title  string  // "" keeps the title
+	Tags   []string
+	// KeepTags copies the source's tags when Tags is nil.
+	KeepTags bool
+}
+
+// copyPage copies page src (of subsite from) with the newest version of every widget.
+func (s *Service) copyPage(ctx context.Context, tx DBTX, src *Page, pc PageCopy, now api.Time, by int64) (*Page, error) {
+	title := pc.Title
+	if title == "" {
+		title = src.Title
+	}
+	tags := pc.Tags
+	if tags == nil && pc.KeepTags {
+		tags = src.Tags
+	}
+	np := NewPage{Title: title, Layout: src.Layout, Folder: pc.Folder, Tags: tags}
+	p, err := s.createPage(ctx, tx, pc.To, np, now, by)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := widgets.CopyPage(ctx, tx, src.ID, p.ID, now, by); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// CopyPage copies a page into pc.To in one transaction.
+func (s *Service) CopyPage(ctx context.Context, from *people.Subsite, id int64, pc PageCopy, by int64) (*Page, error) {
+	var p *Page
+	err := s.DB.Write(ctx, func(tx *sql.Tx) error {
+		src, err := s.FindPage(ctx, tx, from, id)
+		if err != nil {
+			return err
+		}
+		if p, err = s.copyPage(ctx, tx, src, pc, api.NewTime(s.DB.Now()), by); err != nil {
+			return err
+		}
+		return s.FillContent(ctx, tx, p)
+	})
+	return p, err
+}

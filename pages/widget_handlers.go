@@ -1,0 +1,323 @@
+package pages
+
+import (
+	"database/sql"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"quire/app/api"
+	"quire/people"
+	"quire/widgets"
+)
+
+// widgetWrite runs change in one transaction on the page named by :page_id, after checking the
+// caller may edit, and records the page as changed at the same instant. It answers nothing.
+func (s *Service) widgetWrite(r *request, change func(tx *sql.Tx, page *Page, now api.Time) error) error {
+	pageID, err := r.id("page_id")
+	if err != nil {
+		return err
+	}
+	return s.DB.Write(r.ctx, func(tx *sql.Tx) error {
+		page, err := s.FindPage(r.ctx, tx, r.sub, pageID)
+		if err != nil {
+			return err
+		}
+		now := api.NewTime(s.DB.Now())
+		if err := change(tx, page, now); err != nil {
+			return err
+		}
+		return s.pageChanged(r.ctx, tx, page.ID, now)
+	})
+}
+
+// answerWidgets answers one widget as an object, or several as a list, with authors' names.
+func (s *Service) answerWidgets(r *request, list ...*widgets.Widget) {
+	refs := make([]*api.UserRef, len(list))
+	for i, w := range list {
+		refs[i] = &w.CreatedBy
+	}
+	if r.failed(people.FillNames(r.ctx, s.DB.R, refs...)) {
+		return
+	}
+	if len(list) == 1 {
+		r.c.JSON(http.StatusOK, list[0])
+		return
+	}
+	r.c.JSON(http.StatusOK, list)
+}
+
+// readInput reads a text widget's val, format, styleclass and heading, bare or inside "widget".
+func readInput(p *api.Params) widgets.Input {
+	p.Unwrap("widget")
+	return widgets.Input{Val: p.OptString("val"), Format: p.OptString("format"),
+		Styleclass: p.OptString("styleclass"), Heading: p.OptString("heading")}
+}
+
+// readPlace reads where a new widget goes: column (default 0) and position (default: the end).
+func readPlace(p *api.Params) (int, *int) {
+	col := int(p.Int("column", 0))
+	var pos *int
+	if v := p.OptInt("position"); v != nil {
+		n := int(*v)
+		pos = &n
+	}
+	return col, pos
+}
+
+func checkColumn(page *Page, col int) error {
+	if col < 0 || col >= page.Columns() {
+		return api.Invalid("column", "Parameter \"column\" must be between 0 and %d: the page has %d columns.", page.Columns()-1, page.Columns())
+	}
+	return nil
+}
+
+func (s *Service) getWidget(classname string) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		r := start(c, people.View)
+		if r == nil {
+			return
+		}
+		pageID, err := r.id("page_id")
+		if r.failed(err) {
+			return
+		}
+		widgetID, err := r.id("widget_id")
+		if r.failed(err) {
+			return
+		}
+		if _, err := s.FindPage(r.ctx, s.DB.R, r.sub, pageID); r.failed(err) {
+			return
+		}
+		w, err := widgets.FindKind(r.ctx, s.DB.R, pageID, widgetID, classname)
+		if r.failed(err) {
+			return
+		}
+		s.answerWidgets(r, w)
+	}
+}
+
+// createTextWidget creates a Paragraph or Heading widget.
+func (s *Service) createTextWidget(classname string) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		r := start(c, people.Edit)
+		if r == nil {
+			return
+		}
+		in := readInput(r.p)
+		col, pos := readPlace(r.p)
+		r.p.Allow("val", "format", "styleclass", "heading", "column", "position")
+		content, err := widgets.NewContent(classname, in)
+		if r.failed(r.p.Err()) || r.failed(err) {
+			return
+		}
+		var w *widgets.Widget
+		err = s.widgetWrite(r, func(tx *sql.Tx, page *Page, now api.Time) error {
+			if err := checkColumn(page, col); err != nil {
+				return err
+			}
+			w, err = widgets.Create(r.ctx, tx, page.ID, content, col, pos, now, r.actor.User.ID)
+			return err
+		})
+		if r.failed(err) {
+			return
+		}
+		s.answerWidgets(r, w)
+	}
+}
+
+// updateTextWidget stores a new version of a Paragraph or Heading widget.
+func (s *Service) updateTextWidget(classname string) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		r := start(c, people.Edit)
+		if r == nil {
+			return
+		}
+		widgetID, err := r.id("widget_id")
+		in := readInput(r.p)
+		r.p.Allow("val", "format", "styleclass", "heading")
+		if r.failed(err) || r.failed(r.p.Err()) {
+			return
+		}
+		var w *widgets.Widget
+		err = s.widgetWrite(r, func(tx *sql.Tx, page *Page, now api.Time) error {
+			cur, err := widgets.FindKind(r.ctx, tx, page.ID, widgetID, classname)
+			if err != nil {
+				return err
+			}
+			content, err := in.Apply(widgets.ContentOf(cur))
+			if err != nil {
+				return err
+			}
+			w, err = widgets.Update(r.ctx, tx, cur, content, now, r.actor.User.ID)
+			return err
+		})
+		if r.failed(err) {
+			return
+		}
+		s.answerWidgets(r, w)
+	}
+}
+
+func (s *Service) deleteWidget(classname string) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		r := start(c, people.Edit)
+		if r == nil {
+			return
+		}
+		widgetID, err := r.id("widget_id")
+		if r.failed(err) {
+			return
+		}
+		var w *widgets.Widget
+		err = s.widgetWrite(r, func(tx *sql.Tx, page *Page, now api.Time) error {
+			if w, err = widgets.FindKind(r.ctx, tx, page.ID, widgetID, classname); err != nil {
+				return err
+			}
+			return widgets.Remove(r.ctx, tx, w, now)
+		})
+		if r.failed(err) || r.failed(people.FillNames(r.ctx, s.DB.R, &w.CreatedBy)) {
+			return
+		}
+		c.JSON(http.StatusOK, gin.H{"success": true, "widget": w})
+	}
+}
+
+func (s *Service) widgetVersions(classname string) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		r := start(c, people.View)
+		if r == nil {
+			return
+		}
+		pageID, err := r.id("page_id")
+		if r.failed(err) {
+			return
+		}
+		widgetID, err := r.id("widget_id")
+		if r.failed(err) {
+			return
+		}
+		if _, err := s.FindPage(r.ctx, s.DB.R, r.sub, pageID); r.failed(err) {
+			return
+		}
+		list, err := widgets.Versions(r.ctx, s.DB.R, pageID, widgetID)
+		if r.failed(err) {
+			return
+		}
+		if len(list) > 0 && list[0].Classname != classname {
+			r.failed(api.Invalid("", "Widget %d is a %s widget, not a %s.", widgetID, list[0].Classname, classname))
+			return
+		}
+		refs := make([]*api.UserRef, len(list))
+		for i, w := range list {
+			refs[i] = &w.CreatedBy
+		}
+		if r.failed(people.FillNames(r.ctx, s.DB.R, refs...)) {
+			return
+		}
+		c.JSON(http.StatusOK, list)
+	}
+}
+
+func (s *Service) restoreWidget(classname string) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		r := start(c, people.Edit)
+		if r == nil {
+			return
+		}
+		widgetID, err := r.id("widget_id")
+		r.p.Allow("version_id")
+		r.p.Require("version_id")
+		versionID := r.p.Int("version_id", 0)
+		if r.failed(err) || r.failed(r.p.Err()) {
+			return
+		}
+		var w *widgets.Widget
+		err = s.widgetWrite(r, func(tx *sql.Tx, page *Page, now api.Time) error {
+			cur, err := widgets.FindKind(r.ctx, tx, page.ID, widgetID, classname)
+			if err != nil {
+				return err
+			}
+			w, err = widgets.Restore(r.ctx, tx, cur, versionID, now, r.actor.User.ID)
+			return err
+		})
+		if r.failed(err) {
+			return
+		}
+		s.answerWidgets(r, w)
+	}
+}
+
+func (s *Service) moveWidget(c *gin.Context) {
+	r := start(c, people.Edit)
+	if r == nil {
+		return
+	}
+	r.p.Allow("widget_id", "column", "position")
+	r.p.Require("widget_id", "column")
+	widgetID := r.p.Int("widget_id", 0)
+	col, pos := readPlace(r.p)
+	if r.failed(r.p.Err()) {
+		return
+	}
+	var w *widgets.Widget
+	err := s.widgetWrite(r, func(tx *sql.Tx, page *Page, now api.Time) error {
+		if err := checkColumn(page, col); err != nil {
+			return err
+		}
+		cur, err := widgets.Find(r.ctx, tx, page.ID, widgetID)
+		if err != nil {
+			return err
+		}
+		w, err = widgets.Move(r.ctx, tx, cur, col, pos)
+		return err
+	})
+	if r.failed(err) {
+		return
+	}
+	s.answerWidgets(r, w)
+}
+
+func (s *Service) createMarkdown(c *gin.Context) {
+	r := start(c, people.Edit)
+	if r == nil {
+		return
+	}
+	r.p.Unwrap("widget")
+	r.p.Allow("val", "column", "position")
+	r.p.Require("val")
+	source := r.p.String("val")
+	col, pos := readPlace(r.p)
+	if r.failed(r.p.Err()) {
+		return
+	}
+	contents, err := widgets.FromMarkdown(source)
+	if err == nil && len(contents) == 0 {
+		err = api.Invalid("val", "The Markdown has no content to make widgets of.")
+	}
+	if r.failed(err) {
+		return
+	}
+	var created []*widgets.Widget
+	err = s.widgetWrite(r, func(tx *sql.Tx, page *Page, now api.Time) error {
+		if err := checkColumn(page, col); err != nil {
+			return err
+		}
+		for _, content := range contents {
+			w, err := widgets.Create(r.ctx, tx, page.ID, content, col, pos, now, r.actor.User.ID)
+			if err != nil {
+				return err
+			}
+			created = append(created, w)
+			if pos != nil {
+				next := *pos + 1
+				pos = &next
+			}
+		}
+		return nil
+	})
+	if r.failed(err) {
+		return
+	}
+	s.answerWidgets(r, created...)
+}

@@ -1,0 +1,109 @@
+package people
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+
+	"quire/app/api"
+)
+
+// Person is a user as the People Directory answers them (people/all and people writes).
+type Person struct {
+	ID                int64             `json:"id"`
+	DistinguishedName string            `json:"distinguished_name"`
+	Email             string            `json:"email"`
+	AvatarLarge       string            `json:"avatar_large"`
+	WaitingInvite     bool              `json:"waiting_invite"`
+	IsOwner           bool              `json:"is_owner"`
+	JoinedAt          api.Time          `json:"joined_at"`
+	Role              *Role             `json:"role"`
+	Notifications     *string           `json:"notifications"`
+	Attributes        map[string]string `json:"attributes"`
+}
+
+// AvatarURL is where a person's picture is served.
+func (s *Service) AvatarURL(userID int64) string {
+	return s.BaseURL + "/avatar/" + strconv.FormatInt(userID, 10) + ".svg"
+}
+
+// PersonOf returns u as the directory shows them; m, when not nil, adds their role in a subsite.
+func (s *Service) PersonOf(u *User, m *Membership) *Person {
+	p := &Person{
+		ID: u.ID, DistinguishedName: u.Name, Email: u.Email, AvatarLarge: s.AvatarURL(u.ID),
+		WaitingInvite: u.WaitingInvite, IsOwner: u.IsOwner, JoinedAt: u.CreatedAt,
+		Attributes: map[string]string{"Name": u.Name, "Email": u.Email, "Position": u.Position, "Bio": u.Bio, "Phone": u.Phone},
+	}
+	if m != nil {
+		role, level := m.Role, m.Notifications
+		p.Role, p.Notifications, p.JoinedAt = &role, &level, m.JoinedAt
+	}
+	return p
+}
+
+// DirectoryQuery says whose people to list: a subsite's members, or (SubsiteID 0) everyone the
+// viewer shares a subsite with, or everyone for owners.
+type DirectoryQuery struct {
+	SubsiteID int64
+	Viewer    *Actor
+	List      api.ListQuery
+}
+
+// ListPeople answers the People Directory, newest joined first. It returns the cursor of the
+// next page, or "" when this page is the last.
+func (s *Service) ListPeople(ctx context.Context, q DirectoryQuery) ([]*Person, string, error) {
+	var query string
+	var args []any
+	switch {
+	case q.SubsiteID != 0:
+		query = `SELECT ` + userColumns + `, m.role, m.notifications, m.joined_at
+			FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.subsite_id = ?`
+		args = append(args, q.SubsiteID)
+	case q.Viewer.User.IsOwner:
+		query = `SELECT ` + userColumns + `, NULL, NULL, u.created_at FROM users u WHERE u.deleted_at IS NULL`
+	default:
+		query = `SELECT ` + userColumns + `, NULL, NULL, u.created_at FROM users u
+			WHERE u.deleted_at IS NULL AND (u.id = ? OR EXISTS (SELECT 1 FROM memberships a JOIN memberships b ON b.subsite_id = a.subsite_id
+				WHERE a.user_id = u.id AND b.user_id = ?))`
+		args = append(args, q.Viewer.User.ID, q.Viewer.User.ID)
+	}
+	joined := "u.created_at"
+	if q.SubsiteID != 0 {
+		joined = "m.joined_at"
+	}
+	if len(q.List.Cursor) == 2 {
+		query += ` AND (` + joined + ` < ? OR (` + joined + ` = ? AND u.id < ?))`
+		args = append(args, q.List.Cursor[0], q.List.Cursor[0], q.List.Cursor[1])
+	}
+	if q.List.Since != nil {
+		query += ` AND ` + joined + ` >= ?`
+		args = append(args, *q.List.Since)
+	}
+	query += ` ORDER BY ` + joined + ` DESC, u.id DESC LIMIT ?`
+	args = append(args, q.List.Limit+1)
+
+	rows, err := s.DB.R.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, "", fmt.Errorf("list people: %w", err)
+	}
+	defer rows.Close()
+	var out []*Person
+	for rows.Next() {
+		u := &User{}
+		var role *Role
+		var level *string
+		var joinedAt api.Time
+		if err := rows.Scan(&u.ID, &u.Email, &u.Name, &u.passwordHash, &u.IsOwner, &u.Position, &u.Bio, &u.Phone,
+			&u.WaitingInvite, &u.CreatedAt, &u.DeletedAt, &role, &level, &joinedAt); err != nil {
+			return nil, "", fmt.Errorf("list people: %w", err)
+		}
+		if len(out) == q.List.Limit {
+			last := out[len(out)-1]
+			return out, api.EncodeCursor(last.JoinedAt.Key(), strconv.FormatInt(last.ID, 10)), nil
+		}
+		p := s.PersonOf(u, nil)
+		p.Role, p.Notifications, p.JoinedAt = role, level, joinedAt
+		out = append(out, p)
+	}
+	return out, "", rows.Err()
+}

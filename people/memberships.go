@@ -1,0 +1,192 @@
+package people
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+
+	"quire/app/api"
+)
+
+// Notification levels of a member in a subsite.
+const (
+	NotifyOff    = "off"
+	NotifyOn     = "on"
+	NotifyDigest = "digest"
+)
+
+// ParseNotifications reads off, on or digest.
+func ParseNotifications(s string) (string, bool) {
+	switch s = strings.ToLower(strings.TrimSpace(s)); s {
+	case NotifyOff, NotifyOn, NotifyDigest:
+		return s, true
+	}
+	return "", false
+}
+
+// Membership is a person's place in a subsite.
+type Membership struct {
+	SubsiteID     int64    `json:"subsite_id"`
+	Subsite       string   `json:"subsite"` // the slug
+	Role          Role     `json:"role"`
+	Notifications string   `json:"notifications"`
+	JoinedAt      api.Time `json:"joined_at"`
+}
+
+// ErrNotMember is a person who is not a member of the subsite an action is about.
+var ErrNotMember = api.NotFound("This person is not a member of this subsite.")
+
+// join adds the user to the subsite with role; a member already there keeps their role.
+func (s *Service) join(ctx context.Context, tx DBTX, subsiteID, userID int64, role Role) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO memberships (subsite_id, user_id, role, joined_at) VALUES (?, ?, ?, ?)
+		ON CONFLICT (subsite_id, user_id) DO NOTHING`, subsiteID, userID, role, api.NewTime(s.DB.Now()))
+	if err != nil {
+		return fmt.Errorf("join user %d to subsite %d: %w", userID, subsiteID, err)
+	}
+	return nil
+}
+
+func (s *Service) joinAutoJoinSubsites(ctx context.Context, tx DBTX, userID int64) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO memberships (subsite_id, user_id, role, joined_at)
+		SELECT id, ?, default_role, ? FROM subsites WHERE auto_join
+		ON CONFLICT (subsite_id, user_id) DO NOTHING`, userID, api.NewTime(s.DB.Now()))
+	if err != nil {
+		return fmt.Errorf("join user %d to auto-join subsites: %w", userID, err)
+	}
+	return nil
+}
+
+// AddToSubsite makes the user a member of the subsite. With role RoleNone a newcomer gets the
+// subsite's default role and a member keeps theirs; with a role, the member gets that role.
+// Returns ErrUserNotFound for an unknown or deleted user.
+func (s *Service) AddToSubsite(ctx context.Context, sub *Subsite, userID int64, role Role) (*Membership, error) {
+	var m *Membership
+	err := s.DB.Write(ctx, func(tx *sql.Tx) error {
+		if _, err := FindActiveUser(ctx, tx, userID); err != nil {
+			return err
+		}
+		joinRole := role
+		if joinRole == RoleNone {
+			joinRole = sub.DefaultRole
+		}
+		if err := s.join(ctx, tx, sub.ID, userID, joinRole); err != nil {
+			return err
+		}
+		if role != RoleNone {
+			if err := s.updateMembership(ctx, tx, sub.ID, userID, `role = ?`, role); err != nil {
+				return err
+			}
+		}
+		var err error
+		if m, err = s.findMembership(ctx, tx, sub.ID, userID); err != nil {
+			return err
+		}
+		return s.personChanged(ctx, tx, userID)
+	})
+	return m, err
+}
+
+// RemoveFromSubsite ends the user's membership. Returns ErrNotMember if there is none.
+func (s *Service) RemoveFromSubsite(ctx context.Context, subsiteID, userID int64) error {
+	return s.DB.Write(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `DELETE FROM memberships WHERE subsite_id = ? AND user_id = ?`, subsiteID, userID)
+		if err != nil {
+			return fmt.Errorf("remove user %d from subsite %d: %w", userID, subsiteID, err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return ErrNotMember
+		}
+		return s.personChanged(ctx, tx, userID)
+	})
+}
+
+// SetRole changes a member's role. Returns ErrNotMember if the user is not a member.
+func (s *Service) SetRole(ctx context.Context, subsiteID, userID int64, role Role) (*Membership, error) {
+	return s.changeMembership(ctx, subsiteID, userID, `role = ?`, role)
+}
+
+// SetNotifications changes how a member hears of news in the subsite (off, on or digest).
+// Returns ErrNotMember if the user is not a member.
+func (s *Service) SetNotifications(ctx context.Context, subsiteID, userID int64, level string) (*Membership, error) {
+	return s.changeMembership(ctx, subsiteID, userID, `notifications = ?`, level)
+}
+
+func (s *Service) changeMembership(ctx context.Context, subsiteID, userID int64, set string, value any) (*Membership, error) {
+	var m *Membership
+	err := s.DB.Write(ctx, func(tx *sql.Tx) error {
+		if err := s.updateMembership(ctx, tx, subsiteID, userID, set, value); err != nil {
+			return err
+		}
+		var err error
+		m, err = s.findMembership(ctx, tx, subsiteID, userID)
+		return err
+	})
+	return m, err
+}
+
+func (s *Service) updateMembership(ctx context.Context, tx DBTX, subsiteID, userID int64, set string, value any) error {
+	res, err := tx.ExecContext(ctx, `UPDATE memberships SET `+set+` WHERE subsite_id = ? AND user_id = ?`, value, subsiteID, userID)
+	if err != nil {
+		return fmt.Errorf("update membership of user %d in subsite %d: %w", userID, subsiteID, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return ErrNotMember
+	}
+	return nil
+}
+
+const membershipColumns = `m.subsite_id, s.slug, m.role, m.notifications, m.joined_at`
+
+func (s *Service) findMembership(ctx context.Context, db DBTX, subsiteID, userID int64) (*Membership, error) {
+	m := &Membership{}
+	err := db.QueryRowContext(ctx, `SELECT `+membershipColumns+` FROM memberships m JOIN subsites s ON s.id = m.subsite_id
+		WHERE m.subsite_id = ? AND m.user_id = ?`, subsiteID, userID).
+		Scan(&m.SubsiteID, &m.Subsite, &m.Role, &m.Notifications, &m.JoinedAt)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, ErrNotMember
+	}
+	if err != nil {
+		return nil, fmt.Errorf("find membership: %w", err)
+	}
+	return m, nil
+}
+
+// MembershipsOf returns every subsite the user belongs to, oldest subsite first.
+func MembershipsOf(ctx context.Context, db DBTX, userID int64) ([]Membership, error) {
+	rows, err := db.QueryContext(ctx, `SELECT `+membershipColumns+` FROM memberships m JOIN subsites s ON s.id = m.subsite_id
+		WHERE m.user_id = ? ORDER BY m.subsite_id LIMIT 10000`, userID)
+	if err != nil {
+		return nil, fmt.Errorf("memberships of user %d: %w", userID, err)
+	}
+	defer rows.Close()
+	var out []Membership
+	for rows.Next() {
+		var m Membership
+		if err := rows.Scan(&m.SubsiteID, &m.Subsite, &m.Role, &m.Notifications, &m.JoinedAt); err != nil {
+			return nil, err
+		}
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}
+
+// RolesOf returns the user's role in each subsite they belong to.
+func RolesOf(ctx context.Context, db DBTX, userID int64) (map[int64]Role, error) {
+	rows, err := db.QueryContext(ctx, `SELECT subsite_id, role FROM memberships WHERE user_id = ? LIMIT 10000`, userID)
+	if err != nil {
+		return nil, fmt.Errorf("roles of user %d: %w", userID, err)
+	}
+	defer rows.Close()
+	roles := map[int64]Role{}
+	for rows.Next() {
+		var id int64
+		var r Role
+		if err := rows.Scan(&id, &r); err != nil {
+			return nil, err
+		}
+		roles[id] = r
+	}
+	return roles, rows.Err()
+}

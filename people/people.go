@@ -1,0 +1,40 @@
+// Package people holds who uses the wiki and what they may do: users, subsites, memberships and
+// roles, the permission policy (Actor.Can), API tokens, and the HTTP handlers of /people/*,
+// /subsites/* and /auth/*.
+package people
+
+import (
+	"context"
+	"embed"
+
+	"quire/app/sqldb"
+)
+
+// Migrations are the people tables; app applies them first.
+//
+//go:embed migrations/*.sql
+var Migrations embed.FS
+
+// DBTX is a connection or transaction, for store functions that take part in a caller's
+// transaction.
+type DBTX = sqldb.DBTX
+
+// Service is the people domain: store functions and HTTP handlers over one database.
+type Service struct {
+	DB *sqldb.DB
+	// BaseURL is the site's absolute URL without a trailing slash, for links in answers.
+	BaseURL string
+	// PersonChanged, when set, runs inside the transaction of every change to a person or their
+	// memberships, so that other domains (the search index) change in the same transaction.
+	PersonChanged func(ctx context.Context, tx DBTX, userID int64) error
+	// SubsiteCreated, when set, runs inside the transaction that creates a subsite, so that
+	// other domains set it up (its Main folder) before anyone can see it.
+	SubsiteCreated func(ctx context.Context, tx DBTX, subsiteID int64) error
+}
+
+func (s *Service) personChanged(ctx context.Context, tx DBTX, userID int64) error {
+	if s.PersonChanged == nil {
+		return nil
+	}
+	return s.PersonChanged(ctx, tx, userID)
+}

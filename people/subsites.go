@@ -1,0 +1,194 @@
+package people
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"quire/app/api"
+	"quire/app/sqldb"
+)
+
+// DefaultSlug is the slug of the subsite made at install, as Papyrs names it.
+const DefaultSlug = "home"
+
+// maxSlug bounds subsite slugs.
+const maxSlug = 60
+
+// reservedSlugs cannot be subsites: they would shadow the site's own URLs.
+var reservedSlugs = map[string]bool{"api": true, "static": true, "files": true, "healthz": true, "docs": true}
+
+// Subsite is a part of the site with its own members, pages and folders, at /@slug/.
+type Subsite struct {
+	ID          int64    `json:"id"`
+	Slug        string   `json:"slug"`
+	Title       string   `json:"title"`
+	Description string   `json:"description"`
+	URL         string   `json:"url"`
+	DefaultRole Role     `json:"default_role"`
+	AutoJoin    bool     `json:"auto_join"`
+	CreatedAt   api.Time `json:"created_at"`
+	MemberCount int      `json:"member_count"`
+}
+
+// NewSubsite is what creating a subsite takes. Slug may be empty: one is made from the title.
+type NewSubsite struct {
+	Title       string
+	Description string
+	Slug        string
+	DefaultRole Role // RoleNone means editor
+	AutoJoin    bool
+}
+
+const subsiteColumns = `s.id, s.slug, s.title, s.description, s.default_role, s.auto_join, s.created_at,
+	(SELECT COUNT(*) FROM memberships m WHERE m.subsite_id = s.id)`
+
+func (s *Service) scanSubsite(row interface{ Scan(...any) error }) (*Subsite, error) {
+	sub := &Subsite{}
+	err := row.Scan(&sub.ID, &sub.Slug, &sub.Title, &sub.Description, &sub.DefaultRole, &sub.AutoJoin,
+		&sub.CreatedAt, &sub.MemberCount)
+	if err != nil {
+		return nil, err
+	}
+	sub.URL = s.BaseURL + "/@" + sub.Slug + "/"
+	return sub, nil
+}
+
+// FindSubsiteBySlug returns the subsite with the slug. Returns ErrSubsiteNotFound if none.
+func (s *Service) FindSubsiteBySlug(ctx context.Context, db DBTX, slug string) (*Subsite, error) {
+	return s.findSubsite(ctx, db, `s.slug = ?`, strings.ToLower(slug))
+}
+
+// FindSubsiteByID returns the subsite with the id. Returns ErrSubsiteNotFound if none.
+func (s *Service) FindSubsiteByID(ctx context.Context, db DBTX, id int64) (*Subsite, error) {
+	return s.findSubsite(ctx, db, `s.id = ?`, id)
+}
+
+// DefaultSubsite returns the subsite made at install: the site-wide URL acts on it.
+func (s *Service) DefaultSubsite(ctx context.Context, db DBTX) (*Subsite, error) {
+	return s.findSubsite(ctx, db, `s.id = (SELECT MIN(id) FROM subsites)`)
+}
+
+func (s *Service) findSubsite(ctx context.Context, db DBTX, where string, args ...any) (*Subsite, error) {
+	sub, err := s.scanSubsite(db.QueryRowContext(ctx, `SELECT `+subsiteColumns+` FROM subsites s WHERE `+where, args...))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, ErrSubsiteNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("find subsite: %w", err)
+	}
+	return sub, nil
+}
+
+// ListSubsites returns every subsite, oldest first, at most limit after the id afterID.
+func (s *Service) ListSubsites(ctx context.Context, afterID int64, limit int) ([]*Subsite, error) {
+	rows, err := s.DB.R.QueryContext(ctx, `SELECT `+subsiteColumns+` FROM subsites s WHERE s.id > ? ORDER BY s.id LIMIT ?`, afterID, limit)
+	if err != nil {
+		return nil, fmt.Errorf("list subsites: %w", err)
+	}
+	defer rows.Close()
+	var out []*Subsite
+	for rows.Next() {
+		sub, err := s.scanSubsite(rows)
+		if err != nil {
+			return nil, fmt.Errorf("list subsites: %w", err)
+		}
+		out = append(out, sub)
+	}
+	return out, rows.Err()
+}
+
+// CreateSubsite adds a subsite; creatorID (0 for none) becomes its admin. Returns a validation
+// error for a bad title or slug and ErrSlugTaken for a slug in use.
+func (s *Service) CreateSubsite(ctx context.Context, ns NewSubsite, creatorID int64) (*Subsite, error) {
+	var sub *Subsite
+	err := s.DB.Write(ctx, func(tx *sql.Tx) error {
+		var err error
+		sub, err = s.createSubsite(ctx, tx, ns)
+		if err != nil || creatorID == 0 {
+			return err
+		}
+		if err := s.join(ctx, tx, sub.ID, creatorID, RoleAdmin); err != nil {
+			return err
+		}
+		sub.MemberCount = 1
+		return s.personChanged(ctx, tx, creatorID)
+	})
+	return sub, err
+}
+
+func (s *Service) createSubsite(ctx context.Context, tx DBTX, ns NewSubsite) (*Subsite, error) {
+	title := strings.TrimSpace(ns.Title)
+	if title == "" {
+		return nil, api.Invalid("title", "Parameter \"title\" is required.")
+	}
+	if utf8.RuneCountInString(title) > 200 {
+		return nil, api.Invalid("title", "The title is longer than 200 characters.")
+	}
+	slug := strings.ToLower(strings.TrimSpace(ns.Slug))
+	if slug == "" {
+		if slug = api.Slugify(title, maxSlug); slug == "" {
+			slug = "subsite"
+		}
+		slug = s.freeSlug(ctx, tx, slug)
+	} else if !api.ValidSlug(slug, maxSlug) {
+		return nil, api.Invalid("slug", "The slug may use a-z, 0-9 and single hyphens, at most %d characters.", maxSlug)
+	}
+	if reservedSlugs[slug] {
+		return nil, api.Invalid("slug", "The slug %q is reserved; choose another.", slug)
+	}
+	role := ns.DefaultRole
+	if role == RoleNone {
+		role = RoleEditor
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO subsites (slug, title, description, default_role, auto_join, created_at)
+		VALUES (?, ?, ?, ?, ?, ?)`, slug, title, strings.TrimSpace(ns.Description), role, ns.AutoJoin, api.NewTime(s.DB.Now()))
+	if err != nil {
+		if sqldb.IsUnique(err) {
+			return nil, ErrSlugTaken
+		}
+		return nil, fmt.Errorf("create subsite: %w", err)
+	}
+	sub, err := s.FindSubsiteBySlug(ctx, tx, slug)
+	if err != nil {
+		return nil, err
+	}
+	if s.SubsiteCreated != nil {
+		if err := s.SubsiteCreated(ctx, tx, sub.ID); err != nil {
+			return nil, err
+		}
+	}
+	return sub, nil
+}
+
+// freeSlug returns slug, or slug-2, slug-3... when it is taken or reserved.
+func (s *Service) freeSlug(ctx context.Context, db DBTX, slug string) string {
+	candidate := slug
+	for n := 2; ; n++ {
+		var taken bool
+		err := db.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM subsites WHERE slug = ?)`, candidate).Scan(&taken)
+		if err != nil || (!taken && !reservedSlugs[candidate]) {
+			return candidate
+		}
+		candidate = fmt.Sprintf("%s-%d", slug, n)
+	}
+}
+
+// EnsureDefaultSubsite makes the default subsite when the site has none, and returns it.
+func (s *Service) EnsureDefaultSubsite(ctx context.Context) (*Subsite, error) {
+	var sub *Subsite
+	err := s.DB.Write(ctx, func(tx *sql.Tx) error {
+		var err error
+		sub, err = s.DefaultSubsite(ctx, tx)
+		if !errors.Is(err, ErrSubsiteNotFound) {
+			return err
+		}
+		sub, err = s.createSubsite(ctx, tx, NewSubsite{Title: "Home", Slug: DefaultSlug, AutoJoin: true,
+			Description: "The whole company's space."})
+		return err
+	})
+	return sub, err
+}

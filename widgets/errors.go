@@ -1,0 +1,19 @@
+package widgets
+
+import (
+	"strings"
+
+	"quire/app/api"
+)
+
+// ErrNotFound is a widget that does not exist on the page, or was removed from it.
+var ErrNotFound = api.NotFound("No such widget on this page.")
+
+// ErrVersionNotFound is a version id that is not a version of the widget.
+var ErrVersionNotFound = api.Invalid("version_id", "Parameter \"version_id\" is not a version of this widget.")
+
+// errWrongKind answers a widget addressed with another kind's URL.
+func errWrongKind(w *Widget, asked string) error {
+	return api.Invalid("", "Widget %d is a %s widget, not a %s: use /page/%d/%s/.../%d/.",
+		w.ID, w.Classname, asked, w.PageID, strings.ToLower(w.Classname), w.ID)
+}
