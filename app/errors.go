@@ -2,8 +2,8 @@ package app
 
 import (
 	"errors"
-	"runtime/debug"
 	"net/http"
+	"runtime/debug"
 
 	"github.com/gin-gonic/gin"
 
