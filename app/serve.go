@@ -48,7 +48,13 @@ func Start(ctx context.Context, cfg Config, out io.Writer, log *slog.Logger) (*I
 		site.Close()
 		return nil, err
 	}
-	srv := &http.Server{Handler: NewServer(site, log), ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute,
+	handler, err := NewServer(site, log)
+	if err != nil {
+		ln.Close()
+		site.Close()
+		return nil, err
+	}
+	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute,
 		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
 	inst := &Instance{Site: site, URL: url, server: srv, done: make(chan error, 1)}
 	go func() {

@@ -29,7 +29,11 @@ type Server struct {
 const maxRateBuckets = 100_000
 
 // NewServer builds the router of site. log receives the access log and errors.
-func NewServer(site *Site, log *slog.Logger) *Server {
+func NewServer(site *Site, log *slog.Logger) (*Server, error) {
+	doc, err := OpenAPIDocument()
+	if err != nil {
+		return nil, err
+	}
 	s := &Server{Site: site, cfg: site.Config, log: log, limiter: newRateLimiter(maxRateBuckets, site.DB.Now)}
 	gin.SetMode(gin.ReleaseMode)
 	e := gin.New()
@@ -41,6 +45,7 @@ func NewServer(site *Site, log *slog.Logger) *Server {
 	e.Use(s.assignRequestID, s.logAccess, s.writeErrors, s.recoverPanics)
 
 	e.GET("/healthz", s.health)
+	e.GET("/api/v1/openapi.json", serveOpenAPI(doc))
 	v1 := e.Group("/api/v1", s.authenticate, s.limitRate, s.requirePlace)
 	s.People.Routes(v1)
 	s.Pages.Routes(v1)
@@ -48,7 +53,7 @@ func NewServer(site *Site, log *slog.Logger) *Server {
 	e.NoRoute(s.noRoute)
 	e.NoMethod(s.noMethod)
 	s.engine = e
-	return s
+	return s, nil
 }
 
 // ServeHTTP is the front handler. gin cannot route a "@" inside a segment, so /@slug/rest is

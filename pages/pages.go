@@ -66,3 +66,8 @@ func (s *Service) pageChanged(ctx context.Context, tx DBTX, pageID int64, now ap
 	_, err := tx.ExecContext(ctx, `UPDATE pages SET updated_at = ? WHERE id = ?`, now, pageID)
 	return err
 }
+
+// OpenAPI is this package's part of the OpenAPI document: its paths and schemas.
+//
+//go:embed openapi.yaml
+var OpenAPI []byte

@@ -38,3 +38,8 @@ func (s *Service) personChanged(ctx context.Context, tx DBTX, userID int64) erro
 	}
 	return s.PersonChanged(ctx, tx, userID)
 }
+
+// OpenAPI is this package's part of the OpenAPI document: its paths and schemas.
+//
+//go:embed openapi.yaml
+var OpenAPI []byte

@@ -304,6 +304,9 @@ func (c *Client) Do(method, u string, body io.Reader, contentType string) *Respo
 	if err != nil {
 		t.Fatalf("apptest: read %s %s: %v", method, u, err)
 	}
+	if msg := checkContract(method, u, resp.StatusCode, resp.Header, b); msg != "" {
+		t.Errorf("apptest: %s; body: %.500s", msg, b)
+	}
 	return &Response{t: t, Method: method, URL: u, Status: resp.StatusCode, Header: resp.Header, Body: b}
 }
 

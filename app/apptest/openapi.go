@@ -1,0 +1,91 @@
+package apptest
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers"
+	"github.com/getkin/kin-openapi/routers/gorillamux"
+
+	"quire/app"
+)
+
+// The OpenAPI document is the contract: every answer a test receives is validated against it, so
+// a field renamed, a null where the document promises a string, or an endpoint the document
+// does not list fails the test that met it.
+
+const specHost = "http://quire.test"
+
+var spec = sync.OnceValues(func() (routers.Router, error) {
+	raw, err := app.OpenAPIDocument()
+	if err != nil {
+		return nil, err
+	}
+	loader := openapi3.NewLoader()
+	doc, err := loader.LoadFromData(raw)
+	if err != nil {
+		return nil, fmt.Errorf("load OpenAPI document: %w", err)
+	}
+	if err := doc.Validate(context.Background(), openapi3.IsOpenAPI31OrLater()); err != nil {
+		return nil, fmt.Errorf("the OpenAPI document is invalid: %w", err)
+	}
+	// Route on a fixed host, so that one router serves every test site's port.
+	doc.Servers = openapi3.Servers{
+		{URL: specHost + "/api/v1"},
+		{URL: specHost + "/@{subsite}/api/v1", Variables: map[string]*openapi3.ServerVariable{"subsite": {Default: "home"}}},
+	}
+	return gorillamux.NewRouter(doc)
+})
+
+// OpenAPIRouter returns the router of the OpenAPI document, or the reason it cannot be built.
+func OpenAPIRouter() (routers.Router, error) { return spec() }
+
+// checkContract returns a description of how an answer breaks the OpenAPI document, or "".
+func checkContract(method, rawURL string, status int, header http.Header, body []byte) string {
+	router, err := spec()
+	if err != nil {
+		return err.Error()
+	}
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return err.Error()
+	}
+	if !strings.Contains(u.Path, "/api/v1/") {
+		return "" // not the API
+	}
+	probe, _ := http.NewRequest(method, specHost+u.RequestURI(), nil)
+	route, params, err := router.FindRoute(probe)
+	if err != nil {
+		// An unknown action or wrong method answers 405; nothing else may be undocumented.
+		if status == http.StatusMethodNotAllowed || status == http.StatusNotFound {
+			return ""
+		}
+		return fmt.Sprintf("%s %s answered %d but the OpenAPI document has no such operation", method, u.Path, status)
+	}
+	input := &openapi3filter.ResponseValidationInput{
+		RequestValidationInput: &openapi3filter.RequestValidationInput{Request: probe, PathParams: params, Route: route},
+		Status:                 status,
+		Header:                 header,
+		Body:                   io.NopCloser(bytes.NewReader(body)),
+		Options: &openapi3filter.Options{
+			IncludeResponseStatus:   true,
+			MultiError:              true,
+			SchemaValidationOptions: []openapi3.SchemaValidationOption{openapi3.EnableJSONSchema2020()},
+		},
+	}
+	if ct := header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
+		input.Options.ExcludeResponseBody = true
+	}
+	if err := openapi3filter.ValidateResponse(context.Background(), input); err != nil {
+		return fmt.Sprintf("%s %s answered %d against the OpenAPI document: %v", method, u.Path, status, err)
+	}
+	return ""
+}
