@@ -4,6 +4,7 @@ import (
 	_ "embed"
 	"encoding/json"
 	"fmt"
+	"io/fs"
 	"net/http"
 	"strings"
 
@@ -25,13 +26,23 @@ func OpenAPIDocument() ([]byte, error) {
 	if err := yaml.Unmarshal(openAPIFrame, &doc); err != nil {
 		return nil, fmt.Errorf("openapi frame: %w", err)
 	}
-	for name, fragment := range map[string][]byte{"people": people.OpenAPI, "pages": pages.OpenAPI} {
-		var part map[string]any
-		if err := yaml.Unmarshal(fragment, &part); err != nil {
-			return nil, fmt.Errorf("openapi fragment of %s: %w", name, err)
-		}
-		if err := mergeInto(doc, part, name, ""); err != nil {
+	for _, fsys := range []fs.FS{people.OpenAPI, pages.OpenAPI} {
+		files, err := fs.Glob(fsys, "openapi/*.yaml")
+		if err != nil {
 			return nil, err
+		}
+		for _, name := range files {
+			fragment, err := fs.ReadFile(fsys, name)
+			if err != nil {
+				return nil, err
+			}
+			var part map[string]any
+			if err := yaml.Unmarshal(fragment, &part); err != nil {
+				return nil, fmt.Errorf("openapi fragment %s: %w", name, err)
+			}
+			if err := mergeInto(doc, part, name, ""); err != nil {
+				return nil, err
+			}
 		}
 	}
 	return json.Marshal(doc)

@@ -57,6 +57,7 @@ func wire(cfg Config, db *sqldb.DB) *Site {
 	ppl := &people.Service{DB: db, BaseURL: cfg.BaseURL}
 	pg := &pages.Service{DB: db, People: ppl, BaseURL: cfg.BaseURL}
 	ppl.SubsiteCreated = pg.CreateMainFolder
+	ppl.PersonChanged = pg.IndexPerson
 	return &Site{Config: cfg, DB: db, People: ppl, Pages: pg}
 }
 

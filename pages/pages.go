@@ -6,6 +6,7 @@ package pages
 import (
 	"context"
 	"embed"
+	"fmt"
 
 	"quire/app/api"
 	"quire/app/sqldb"
@@ -61,13 +62,16 @@ func (s *Service) pageURL(subsiteSlug, pageSlug string) string {
 }
 
 // pageChanged records that something on the page changed at now: every write that touches a page
-// or its widgets goes through here, inside its transaction.
+// or its widgets goes through here, inside its transaction, and the search index follows.
 func (s *Service) pageChanged(ctx context.Context, tx DBTX, pageID int64, now api.Time) error {
-	_, err := tx.ExecContext(ctx, `UPDATE pages SET updated_at = ? WHERE id = ?`, now, pageID)
-	return err
+	if _, err := tx.ExecContext(ctx, `UPDATE pages SET updated_at = ? WHERE id = ?`, now, pageID); err != nil {
+		return fmt.Errorf("page %d changed: %w", pageID, err)
+	}
+	return s.indexPage(ctx, tx, pageID)
 }
 
-// OpenAPI is this package's part of the OpenAPI document: its paths and schemas.
+// OpenAPI holds this package's parts of the OpenAPI document (openapi/*.yaml): the paths and
+// schemas of its endpoints, one file per area.
 //
-//go:embed openapi.yaml
-var OpenAPI []byte
+//go:embed openapi/*.yaml
+var OpenAPI embed.FS

@@ -302,6 +302,9 @@ func (s *Service) createPage(ctx context.Context, tx DBTX, sub *people.Subsite, 
 			}
 		}
 	}
+	if err := s.indexPage(ctx, tx, id); err != nil {
+		return nil, err
+	}
 	return s.FindPage(ctx, tx, sub, id)
 }
 
@@ -397,7 +400,7 @@ func (s *Service) copyPage(ctx context.Context, tx DBTX, src *Page, pc PageCopy,
 	if _, err := widgets.CopyPage(ctx, tx, src.ID, p.ID, now, by); err != nil {
 		return nil, err
 	}
-	return p, nil
+	return p, s.indexPage(ctx, tx, p.ID)
 }
 
 // CopyPage copies a page into pc.To in one transaction.

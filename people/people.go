@@ -39,7 +39,8 @@ func (s *Service) personChanged(ctx context.Context, tx DBTX, userID int64) erro
 	return s.PersonChanged(ctx, tx, userID)
 }
 
-// OpenAPI is this package's part of the OpenAPI document: its paths and schemas.
+// OpenAPI holds this package's parts of the OpenAPI document (openapi/*.yaml): the paths and
+// schemas of its endpoints, one file per area.
 //
-//go:embed openapi.yaml
-var OpenAPI []byte
+//go:embed openapi/*.yaml
+var OpenAPI embed.FS
