@@ -33,4 +33,6 @@ func (s *Service) Routes(r gin.IRoutes) {
 	}
 	r.POST("/page/:page_id/markdown/create/", s.createMarkdown)
 	r.POST("/page/:page_id/widgets/move/", s.moveWidget)
+
+	r.GET("/search/query/", s.search)
 }

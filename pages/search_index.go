@@ -164,30 +164,28 @@ func isCJK(r rune) bool {
 		(r >= 0x3000 && r <= 0x303f) // CJK punctuation
 }
 
-// segment prepares text for the index: each CJK character becomes its own token by spaces around
-// it, so that a query of any length, turned into a phrase of its characters, finds it inside
-// longer runs. Other text is left alone for the unicode61 tokenizer.
+// cjkSeparator is put around CJK characters in indexed text: a zero-width space, which the
+// unicode61 tokenizer treats as a separator, so that removing it gives back the text exactly.
+const cjkSeparator = "\u200b"
+
+// segment prepares text for the index: each CJK character becomes its own token, so that a query
+// of any length, turned into a phrase of its characters, finds it inside longer runs (trigram
+// indexes miss words under three characters, and most Chinese words have two). Other text is
+// left alone for the unicode61 tokenizer.
 func segment(text string) string {
-	hasCJK := false
-	for _, r := range text {
-		if isCJK(r) {
-			hasCJK = true
-			break
-		}
-	}
-	if !hasCJK {
+	if !strings.ContainsFunc(text, isCJK) {
 		return text
 	}
 	var b strings.Builder
 	b.Grow(len(text) * 2)
-	prevCJK := false
 	for _, r := range text {
-		cjk := isCJK(r)
-		if cjk || prevCJK {
-			b.WriteByte(' ')
+		if isCJK(r) {
+			b.WriteString(cjkSeparator)
+			b.WriteRune(r)
+			b.WriteString(cjkSeparator)
+			continue
 		}
 		b.WriteRune(r)
-		prevCJK = cjk
 	}
 	return b.String()
 }

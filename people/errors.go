@@ -23,6 +23,9 @@ var (
 	ErrSlugTaken = api.Conflict("A subsite with this slug already exists; choose another slug.")
 )
 
+// MissingScope is the error for a token that lacks scope.
+func MissingScope(scope string) error { return errMissingScope(scope) }
+
 func errMissingScope(scope string) error {
 	return &api.Error{Code: api.CodeMissingScope,
 		Message: "This API token lacks the \"" + scope + "\" scope needed for this action."}

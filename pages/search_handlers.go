@@ -1,0 +1,75 @@
+package pages
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/gin-gonic/gin"
+
+	"quire/app/api"
+	"quire/people"
+)
+
+// searchCategories are the values of the cat filter.
+var searchCategories = []string{CatPage, CatFile, CatContact, CatForm, CatComment}
+
+func (s *Service) search(c *gin.Context) {
+	actor, place := people.RequestContext(c)
+	var err error
+	if place.SiteWide {
+		if !actor.HasScope(people.ScopeRead) {
+			err = people.MissingScope(people.ScopeRead)
+		}
+	} else {
+		err = actor.Can(people.View, place.Subsite.ID)
+	}
+	p, perr := api.ParseParams(c)
+	if err != nil || perr != nil {
+		c.Error(firstError(err, perr))
+		return
+	}
+	q := SearchQuery{Reader: actor, Limit: int(p.Int("limit", defaultResults)), Cat: p.String("cat")}
+	if !place.SiteWide {
+		q.Subsite = place.Subsite
+	}
+	if q.Limit < 1 || q.Limit > maxSearchLimit {
+		p.Fail(api.Invalid("limit", "Parameter \"limit\" must be between 1 and %d.", maxSearchLimit))
+	}
+	if q.Cat != "" && !contains(searchCategories, q.Cat) {
+		p.Fail(api.Invalid("cat", "Parameter \"cat\" must be one of Page, File, Contact, Form, Comment."))
+	}
+	if cursor := api.ParseList(p).Cursor; len(cursor) == 1 {
+		q.Offset, _ = strconv.Atoi(cursor[0])
+	}
+	p.Require("q")
+	if p.Err() == nil {
+		q.Match, err = ParseSearch(p.String("q"))
+		p.Fail(err)
+	}
+	if err := p.Err(); err != nil {
+		c.Error(err)
+		return
+	}
+	results, more, err := s.Search(c.Request.Context(), q)
+	if err != nil {
+		c.Error(err)
+		return
+	}
+	if more {
+		u := api.RequestURL(c)
+		v := u.Query()
+		v.Set("cursor", api.EncodeCursor(strconv.Itoa(q.Offset+q.Limit)))
+		u.RawQuery = v.Encode()
+		c.Header("Link", "<"+u.String()+`>; rel="next"`)
+	}
+	c.JSON(http.StatusOK, gin.H{"results": results})
+}
+
+func firstError(errs ...error) error {
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,217 @@
+package pages_test
+
+import (
+	"fmt"
+	"net/url"
+	"strings"
+	"testing"
+
+	"quire/app/apptest"
+	"quire/people"
+)
+
+// para is a one-column page body with a paragraph.
+func para(html string) [][]map[string]any {
+	return [][]map[string]any{{{"classname": "Paragraph", "val": html}}}
+}
+
+func searchResults(t *testing.T, c *apptest.Client, q string, extra ...string) []map[string]any {
+	t.Helper()
+	v := url.Values{"q": {q}}
+	for i := 0; i+1 < len(extra); i += 2 {
+		v.Set(extra[i], extra[i+1])
+	}
+	var body struct {
+		Results []map[string]any `json:"results"`
+	}
+	c.Get("search/query/", v).Want(200).Decode(&body)
+	return body.Results
+}
+
+func titles(results []map[string]any) []string {
+	out := make([]string, len(results))
+	for i, r := range results {
+		out[i] = fmt.Sprintf("%s:%s", r["cat"], r["title"])
+	}
+	return out
+}
+
+func TestSearchFindsPagesRankedAndMarked(t *testing.T) {
+	site := apptest.Start(t)
+	c := site.Client(site.OwnerTk)
+	c.Post("pages/create/", map[string]any{"title": "Travel policy", "json": para("<p>Book trains early. Expenses need receipts.</p>")}).Want(200)
+	c.Post("pages/create/", map[string]any{"title": "Kitchen rules", "json": para("<p>The travel mugs live in the <b>left</b> cupboard &lt;script&gt;.</p>")}).Want(200)
+	c.Post("pages/create/", map[string]any{"title": "Onboarding", "json": para("<p>Welcome aboard, receipts for everything.</p>")}).Want(200)
+
+	got := searchResults(t, c, "travel")
+	if len(got) != 2 || got[0]["title"] != "Travel policy" || got[1]["title"] != "Kitchen rules" {
+		t.Fatalf("search travel: got %v, want the title match before the body match", titles(got))
+	}
+	if got[0]["weight"].(float64) <= got[1]["weight"].(float64) {
+		t.Errorf("weights %v then %v: want the better first", got[0]["weight"], got[1]["weight"])
+	}
+	snippet := got[1]["snippet"].(string)
+	if !strings.Contains(snippet, "<mark>travel</mark>") || strings.Contains(snippet, "<script>") || !strings.Contains(snippet, "&lt;script&gt;") {
+		t.Errorf("snippet %q: want the match marked and text escaped", snippet)
+	}
+	if got[0]["lnk"] != "/@home/travel-policy/" || got[0]["url"] != site.URL+"/@home/travel-policy/" || got[0]["icon"] != "page" {
+		t.Errorf("links of %v", got[0])
+	}
+
+	cases := []struct {
+		q    string
+		want []string
+	}{
+		{"recei*", []string{"Page:Onboarding", "Page:Travel policy"}},
+		{"receipts welcome", []string{"Page:Onboarding"}},
+		{`"book trains"`, []string{"Page:Travel policy"}},
+		{`"trains book"`, []string{}},
+		{"nothinglikethis", []string{}},
+	}
+	for _, tc := range cases {
+		got := titles(searchResults(t, c, tc.q))
+		if strings.Join(got, "|") != strings.Join(tc.want, "|") && !(len(tc.want) == 2 && len(got) == 2 && sameSet(got, tc.want)) {
+			t.Errorf("search %q: got %v, want %v", tc.q, got, tc.want)
+		}
+	}
+}
+
+func sameSet(a, b []string) bool {
+	m := map[string]int{}
+	for _, s := range a {
+		m[s]++
+	}
+	for _, s := range b {
+		m[s]--
+	}
+	for _, n := range m {
+		if n != 0 {
+			return false
+		}
+	}
+	return true
+}
+
+func TestSearchCJK(t *testing.T) {
+	site := apptest.Start(t)
+	c := site.Client(site.OwnerTk)
+	c.Post("pages/create/", map[string]any{"title": "东京出差指南", "json": para("<p>我们公司的报销流程很简单。</p>")}).Want(200)
+	c.Post("pages/create/", map[string]any{"title": "会議室の予約", "json": para("<p>会議室は三階にあります。</p>")}).Want(200)
+	c.Post("pages/create/", map[string]any{"title": "회사 안내", "json": para("<p>회의실은 삼층에 있습니다.</p>")}).Want(200)
+	cases := []struct{ q, want string }{
+		{"报销", "东京出差指南"}, // a two-character word inside a longer run
+		{"出差", "东京出差指南"},
+		{"東京", ""}, // traditional form differs from the simplified text: no match
+		{"会議", "会議室の予約"},
+		{"予約", "会議室の予約"},
+		{"회의실", "회사 안내"},
+	}
+	for _, tc := range cases {
+		got := searchResults(t, c, tc.q)
+		switch {
+		case tc.want == "" && len(got) != 0:
+			t.Errorf("search %q: got %v, want nothing", tc.q, titles(got))
+		case tc.want != "" && (len(got) != 1 || got[0]["title"] != tc.want):
+			t.Errorf("search %q: got %v, want %q", tc.q, titles(got), tc.want)
+		case tc.want != "" && !strings.Contains(got[0]["snippet"].(string), "<mark>"):
+			t.Errorf("search %q: snippet %q has no mark", tc.q, got[0]["snippet"])
+		}
+	}
+	got := searchResults(t, c, "报销")
+	if s := got[0]["snippet"].(string); !strings.Contains(s, "<mark>报</mark><mark>销</mark>") && !strings.Contains(s, "<mark>报销</mark>") {
+		t.Errorf("snippet %q: want the CJK text back without separators and the match marked", s)
+	}
+	if strings.Contains(got[0]["snippet"].(string), "\u200b") {
+		t.Errorf("snippet %q keeps the index's separators", got[0]["snippet"])
+	}
+}
+
+func TestSearchOnlyWhatTheReaderMaySee(t *testing.T) {
+	site := apptest.Start(t)
+	secret := site.Subsite("Board", "board")
+	eng := site.Subsite("Engineering", "eng")
+	owner := site.Client(site.OwnerTk)
+	owner.In("board").Post("pages/create/", map[string]any{"title": "Merger plans zebra", "json": para("zebra acquisition")}).Want(200)
+	owner.In("eng").Post("pages/create/", map[string]any{"title": "Zebra release", "json": para("zebra build")}).Want(200)
+	trashed := owner.Post("pages/create/", map[string]any{"title": "Old zebra", "json": para("zebra")}).Want(200).ID()
+	owner.Post(fmt.Sprintf("pages/delete/%d/", trashed), nil).Want(200)
+
+	alice, ac := site.Member("Alice Zebrafish", eng, people.RoleViewer)
+	_ = alice
+	boardie, _ := site.Member("Bob Boardmember", secret, people.RoleViewer)
+	_ = boardie
+
+	// Alice is in home (auto-join) and eng: the board page never shows, on any URL.
+	if got := titles(searchResults(t, ac.SiteWide(), "zebra*")); !sameSet(got, []string{"Page:Zebra release", "Contact:Alice Zebrafish"}) {
+		t.Errorf("site-wide search by a member of home and eng: got %v", got)
+	}
+	if got := titles(searchResults(t, ac, "zebra")); !sameSet(got, []string{"Page:Zebra release"}) {
+		t.Errorf("search on the eng URL: got %v", got)
+	}
+	ac.In("board").Get("search/query/", url.Values{"q": {"zebra"}}).Error(404, "not_found")
+	if got := searchResults(t, ac.SiteWide(), "merger"); len(got) != 0 {
+		t.Errorf("a non-member found %v", titles(got))
+	}
+	// Contacts: Bob shares no subsite with Alice except home (both auto-joined), so he is visible
+	// once; the owner sees everyone once.
+	if got := titles(searchResults(t, ac.SiteWide(), "bob", "cat", "Contact")); len(got) != 1 {
+		t.Errorf("contacts found by Alice: %v, want Bob once", got)
+	}
+	site.Join(site.Home(), boardie, people.RoleNone)
+	if got := titles(searchResults(t, ac.SiteWide(), "bob", "cat", "Contact")); len(got) != 0 {
+		t.Errorf("Bob left home, Alice still finds %v", got)
+	}
+	if got := titles(searchResults(t, owner, "bob")); len(got) != 1 {
+		t.Errorf("owner finds %v, want Bob once", got)
+	}
+	if got := titles(searchResults(t, owner, "zebra*")); !sameSet(got, []string{"Page:Merger plans zebra", "Page:Zebra release", "Contact:Alice Zebrafish"}) {
+		t.Errorf("owner finds %v (the trashed page must not show)", got)
+	}
+}
+
+func TestSearchNeverFailsOnOddQueries(t *testing.T) {
+	site := apptest.Start(t)
+	c := site.Client(site.OwnerTk)
+	c.Post("pages/create/", map[string]any{"title": "Odd", "json": para("odd text NEAR(a b) col:umn")}).Want(200)
+	for _, q := range []string{`"`, `"""`, `odd"`, `*`, `odd*"`, `AND`, `OR NOT`, `NEAR(odd text)`, `col:umn`, `^odd`,
+		`(odd`, `odd)`, `-odd`, `+odd`, `odd AND`, `{odd}`, `'odd'`, `odd\`, "\x00odd", `%`, `_`, `🦓`, `ödd`,
+		strings.Repeat("odd ", 40)} {
+		r := c.Get("search/query/", url.Values{"q": {q}})
+		if r.Status != 200 && r.Status != 400 {
+			t.Errorf("search %q: status %d: %s", q, r.Status, r.Body)
+		}
+	}
+	c.Get("search/query/").Error(400, "invalid_request")
+	c.Get("search/query/", url.Values{"q": {strings.Repeat("x", 501)}}).Error(400, "invalid_request")
+	c.Get("search/query/", url.Values{"q": {"odd"}, "cat": {"Nope"}}).Error(400, "invalid_request")
+}
+
+func TestSearchFollowsChangesAndPaginates(t *testing.T) {
+	site := apptest.Start(t)
+	c := site.Client(site.OwnerTk)
+	page := c.Post("pages/create/", map[string]any{"title": "Notes", "json": para("first draft walrus")}).Want(200).Object()
+	id := int64(page["id"].(float64))
+	widget := page["json"].([]any)[0].([]any)[0].(map[string]any)
+	c.Post(fmt.Sprintf("page/%d/paragraph/update/%d/", id, int64(widget["id"].(float64))), map[string]any{"val": "second draft narwhal"}).Want(200)
+	if got := searchResults(t, c, "walrus"); len(got) != 0 {
+		t.Errorf("old text still found: %v", titles(got))
+	}
+	if got := searchResults(t, c, "narwhal"); len(got) != 1 {
+		t.Errorf("new text not found: %v", titles(got))
+	}
+	for i := 0; i < 5; i++ {
+		c.Post("pages/create/", map[string]any{"title": fmt.Sprintf("Narwhal %d", i), "json": para("x")}).Want(200)
+	}
+	first := c.Get("search/query/", url.Values{"q": {"narwhal"}, "limit": {"4"}}).Want(200)
+	link := first.Header.Get("Link")
+	if !strings.Contains(link, `rel="next"`) {
+		t.Fatalf("no Link header on a first page of 4 of 6: %q", first.Header)
+	}
+	next := c.Do("GET", strings.TrimSuffix(strings.TrimPrefix(strings.Split(link, ";")[0], "<"), ">"), nil, "").Want(200)
+	var a, b struct{ Results []map[string]any }
+	first.Decode(&a)
+	next.Decode(&b)
+	if len(a.Results) != 4 || len(b.Results) != 2 || next.Header.Get("Link") != "" {
+		t.Errorf("pages of %d and %d (link %q), want 4 and 2 and no more", len(a.Results), len(b.Results), next.Header.Get("Link"))
+	}
+}
