@@ -167,9 +167,9 @@ func (s *Server) requirePlace(c *gin.Context) {
 	place := people.Place{SiteWide: prefix == ""}
 	var err error
 	if place.SiteWide {
-		place.Subsite, err = s.People.DefaultSubsite(ctx, s.DB.R)
+		place.Subsite, err = s.People.RequestSubsite(ctx, actor, "")
 	} else {
-		place.Subsite, err = s.People.FindSubsiteBySlug(ctx, s.DB.R, prefix[2:])
+		place.Subsite, err = s.People.RequestSubsite(ctx, actor, strings.ToLower(prefix[2:]))
 		if errors.Is(err, people.ErrSubsiteNotFound) || (err == nil && !actor.IsMember(place.Subsite.ID)) {
 			err = people.ErrNotFound
 		}

@@ -162,25 +162,30 @@ func (s *Service) Search(ctx context.Context, q SearchQuery) ([]*Result, bool, e
 	if err != nil {
 		return nil, false, fmt.Errorf("search: %w", err)
 	}
-	defer rows.Close()
 	out := []*Result{}
+	var slugs []string
 	for rows.Next() {
 		r := &Result{}
-		var pageID *int64
 		var pageSlug, snippet string
 		var score float64
-		if err := rows.Scan(&r.Cat, &r.ID, &r.SubsiteID, &pageID, &r.Title, &r.UpdatedAt, &pageSlug, &snippet, &score); err != nil {
+		if err := rows.Scan(&r.Cat, &r.ID, &r.SubsiteID, &r.PageID, &r.Title, &r.UpdatedAt, &pageSlug, &snippet, &score); err != nil {
+			rows.Close()
 			return nil, false, fmt.Errorf("search: %w", err)
 		}
-		r.PageID, r.Weight, r.Desc = pageID, roundWeight(-score), r.Title
-		r.Snippet = markSnippet(snippet)
-		if err := s.linkResult(ctx, &q, r, pageSlug); err != nil {
-			return nil, false, err
-		}
+		r.Weight, r.Desc, r.Snippet = roundWeight(-score), r.Title, markSnippet(snippet)
 		out = append(out, r)
+		slugs = append(slugs, pageSlug)
 	}
+	rows.Close()
 	if err := rows.Err(); err != nil {
 		return nil, false, err
+	}
+	// Links need the subsites' slugs: looked up after the rows are closed, so that a search never
+	// holds one pooled connection while waiting for another.
+	for i, r := range out {
+		if err := s.linkResult(ctx, &q, r, slugs[i]); err != nil {
+			return nil, false, err
+		}
 	}
 	more := len(out) > q.Limit
 	if more {

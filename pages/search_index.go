@@ -100,9 +100,10 @@ func (s *Service) indexPage(ctx context.Context, tx DBTX, pageID int64) error {
 		title     string
 		deleted   bool
 		updated   api.Time
+		tags      sql.NullString
 	}
-	err := tx.QueryRowContext(ctx, `SELECT subsite_id, title, deleted_at IS NOT NULL, updated_at FROM pages WHERE id = ?`, pageID).
-		Scan(&p.subsiteID, &p.title, &p.deleted, &p.updated)
+	err := tx.QueryRowContext(ctx, `SELECT p.subsite_id, p.title, p.deleted_at IS NOT NULL, p.updated_at`+tagsColumn+`
+		FROM pages p WHERE p.id = ?`, pageID).Scan(&p.subsiteID, &p.title, &p.deleted, &p.updated, &p.tags)
 	if err != nil {
 		return fmt.Errorf("index page %d: %w", pageID, err)
 	}
@@ -118,11 +119,7 @@ func (s *Service) indexPage(ctx context.Context, tx DBTX, pageID int64) error {
 		body.WriteString(w.Text)
 		body.WriteString("\n")
 	}
-	tags := &Page{ID: pageID}
-	if err := fillTags(ctx, tx, tags); err != nil {
-		return err
-	}
-	body.WriteString(strings.Join(tags.Tags, " "))
+	body.WriteString(strings.ReplaceAll(p.tags.String, "\x1f", " "))
 	return indexDoc(ctx, tx, SearchDoc{Cat: CatPage, RefID: pageID, SubsiteID: p.subsiteID, PageID: pageID,
 		Title: p.title, Body: body.String(), UpdatedAt: p.updated})
 }

@@ -9,10 +9,10 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"quire/app/api"
-	"quire/app/sqldb"
 	"quire/people"
 	"quire/widgets"
 )
@@ -31,14 +31,19 @@ const (
 const pageColumns = `p.id, p.subsite_id, p.folder_id, f.path, p.title, p.slug, p.layout, p.is_public,
 	p.created_at, p.updated_at, p.created_by, p.deleted_at`
 
+// tagsColumn reads a page's tags along with it, separated by the unit separator (a character no
+// tag is expected to hold; cleanTags refuses control characters).
+const tagsColumn = `, (SELECT group_concat(t.tag, char(31)) FROM page_tags t WHERE t.page_id = p.id)`
+
 const pageFrom = ` FROM pages p JOIN folders f ON f.id = p.folder_id `
 
 func (s *Service) scanPage(row interface{ Scan(...any) error }, sub *people.Subsite) (*Page, error) {
 	p := &Page{}
 	var layout string
 	var createdBy sql.NullInt64
+	var tags sql.NullString
 	err := row.Scan(&p.ID, &p.SubsiteID, &p.FolderID, &p.Category, &p.Title, &p.Slug, &layout, &p.IsPublic,
-		&p.CreatedAt, &p.UpdatedAt, &createdBy, &p.DeletedAt)
+		&p.CreatedAt, &p.UpdatedAt, &createdBy, &p.DeletedAt, &tags)
 	if err != nil {
 		return nil, err
 	}
@@ -48,6 +53,10 @@ func (s *Service) scanPage(row interface{ Scan(...any) error }, sub *people.Subs
 	}
 	p.URL = s.pageURL(sub.Slug, p.Slug)
 	p.Tags = []string{}
+	if tags.String != "" {
+		p.Tags = strings.Split(tags.String, "\x1f")
+		sort.Strings(p.Tags)
+	}
 	return p, nil
 }
 
@@ -62,7 +71,7 @@ func (s *Service) FindTrashedPage(ctx context.Context, db DBTX, sub *people.Subs
 }
 
 func (s *Service) findPage(ctx context.Context, db DBTX, sub *people.Subsite, id int64, cond string) (*Page, error) {
-	p, err := s.scanPage(db.QueryRowContext(ctx, `SELECT `+pageColumns+pageFrom+`WHERE p.id = ? AND p.subsite_id = ? AND `+cond,
+	p, err := s.scanPage(db.QueryRowContext(ctx, `SELECT `+pageColumns+tagsColumn+pageFrom+`WHERE p.id = ? AND p.subsite_id = ? AND `+cond,
 		id, sub.ID), sub)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrPageNotFound
@@ -70,38 +79,7 @@ func (s *Service) findPage(ctx context.Context, db DBTX, sub *people.Subsite, id
 	if err != nil {
 		return nil, fmt.Errorf("find page %d: %w", id, err)
 	}
-	if err := fillTags(ctx, db, p); err != nil {
-		return nil, err
-	}
 	return p, nil
-}
-
-// fillTags loads the tags of the pages in one query.
-func fillTags(ctx context.Context, db DBTX, list ...*Page) error {
-	if len(list) == 0 {
-		return nil
-	}
-	byID := make(map[int64]*Page, len(list))
-	args := make([]any, len(list))
-	for i, p := range list {
-		byID[p.ID] = p
-		args[i] = p.ID
-	}
-	rows, err := db.QueryContext(ctx, `SELECT page_id, tag FROM page_tags WHERE page_id IN (`+sqldb.Placeholders(len(args))+`)
-		ORDER BY page_id, tag`, args...)
-	if err != nil {
-		return fmt.Errorf("load tags: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var id int64
-		var tag string
-		if err := rows.Scan(&id, &tag); err != nil {
-			return err
-		}
-		byID[id].Tags = append(byID[id].Tags, tag)
-	}
-	return rows.Err()
 }
 
 // FillContent loads the page's widgets into JSON, column by column, with their authors' names.
@@ -164,7 +142,7 @@ func (s *Service) ListPages(ctx context.Context, sub *people.Subsite, f PageFilt
 		args = append(args, list.Cursor[0])
 	}
 	args = append(args, list.Limit+1)
-	rows, err := s.DB.R.QueryContext(ctx, `SELECT `+pageColumns+pageFrom+`WHERE `+strings.Join(where, " AND ")+
+	rows, err := s.DB.R.QueryContext(ctx, `SELECT `+pageColumns+tagsColumn+pageFrom+`WHERE `+strings.Join(where, " AND ")+
 		` ORDER BY `+order+` LIMIT ?`, args...)
 	if err != nil {
 		return nil, "", fmt.Errorf("list pages: %w", err)
@@ -195,9 +173,6 @@ func (s *Service) ListPages(ctx context.Context, sub *people.Subsite, f PageFilt
 	for i, p := range out {
 		refs[i] = &p.CreatedBy
 	}
-	if err := fillTags(ctx, s.DB.R, out...); err != nil {
-		return nil, "", err
-	}
 	return out, next, people.FillNames(ctx, s.DB.R, refs...)
 }
 
@@ -222,6 +197,9 @@ func cleanTags(tags []string) ([]string, error) {
 		key := strings.ToLower(t)
 		if t == "" || seen[key] {
 			continue
+		}
+		if strings.ContainsFunc(t, unicode.IsControl) {
+			return nil, api.Invalid("tags", "Tags cannot contain control characters.")
 		}
 		if utf8.RuneCountInString(t) > maxTagSize {
 			return nil, api.Invalid("tags", "Tags are at most %d characters; %q is longer.", maxTagSize, t)
@@ -313,7 +291,7 @@ func setTags(ctx context.Context, tx DBTX, pageID int64, tags []string) error {
 		return fmt.Errorf("set tags: %w", err)
 	}
 	for _, t := range tags {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO page_tags (page_id, tag) VALUES (?, ?)`, pageID, t); err != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO page_tags (page_id, tag) VALUES (?, ?) ON CONFLICT (page_id, tag) DO NOTHING`, pageID, t); err != nil {
 			return fmt.Errorf("set tags: %w", err)
 		}
 	}

@@ -30,6 +30,8 @@ type Service struct {
 	// SubsiteCreated, when set, runs inside the transaction that creates a subsite, so that
 	// other domains set it up (its Main folder) before anyone can see it.
 	SubsiteCreated func(ctx context.Context, tx DBTX, subsiteID int64) error
+
+	cache cache
 }
 
 func (s *Service) personChanged(ctx context.Context, tx DBTX, userID int64) error {

@@ -97,10 +97,12 @@ var (
 )
 
 // Actor is who makes a request: a user, through an API token or a browser session.
+// An actor may be shared by concurrent requests (it is cached): nobody changes it after it is made.
 type Actor struct {
 	User  *User
 	Token *Token // nil for a browser session, which has every scope
 	roles map[int64]Role
+	epoch int64 // the people epoch it was read at
 }
 
 // NewActor returns the actor for user with the given memberships (subsite id to role).

@@ -31,7 +31,9 @@ type Subsite struct {
 	DefaultRole Role     `json:"default_role"`
 	AutoJoin    bool     `json:"auto_join"`
 	CreatedAt   api.Time `json:"created_at"`
-	MemberCount int      `json:"member_count"`
+	// MemberCount is filled by ListSubsites and CreateSubsite, the answers that show it; lookups
+	// on the request path leave it 0 rather than count members on every request.
+	MemberCount int `json:"member_count"`
 }
 
 // NewSubsite is what creating a subsite takes. Slug may be empty: one is made from the title.
@@ -43,13 +45,17 @@ type NewSubsite struct {
 	AutoJoin    bool
 }
 
-const subsiteColumns = `s.id, s.slug, s.title, s.description, s.default_role, s.auto_join, s.created_at,
-	(SELECT COUNT(*) FROM memberships m WHERE m.subsite_id = s.id)`
+const subsiteColumns = `s.id, s.slug, s.title, s.description, s.default_role, s.auto_join, s.created_at`
 
-func (s *Service) scanSubsite(row interface{ Scan(...any) error }) (*Subsite, error) {
+const memberCountColumn = `, (SELECT COUNT(*) FROM memberships m WHERE m.subsite_id = s.id)`
+
+func (s *Service) scanSubsite(row interface{ Scan(...any) error }, withCount bool) (*Subsite, error) {
 	sub := &Subsite{}
-	err := row.Scan(&sub.ID, &sub.Slug, &sub.Title, &sub.Description, &sub.DefaultRole, &sub.AutoJoin,
-		&sub.CreatedAt, &sub.MemberCount)
+	dest := []any{&sub.ID, &sub.Slug, &sub.Title, &sub.Description, &sub.DefaultRole, &sub.AutoJoin, &sub.CreatedAt}
+	if withCount {
+		dest = append(dest, &sub.MemberCount)
+	}
+	err := row.Scan(dest...)
 	if err != nil {
 		return nil, err
 	}
@@ -73,7 +79,7 @@ func (s *Service) DefaultSubsite(ctx context.Context, db DBTX) (*Subsite, error)
 }
 
 func (s *Service) findSubsite(ctx context.Context, db DBTX, where string, args ...any) (*Subsite, error) {
-	sub, err := s.scanSubsite(db.QueryRowContext(ctx, `SELECT `+subsiteColumns+` FROM subsites s WHERE `+where, args...))
+	sub, err := s.scanSubsite(db.QueryRowContext(ctx, `SELECT `+subsiteColumns+` FROM subsites s WHERE `+where, args...), false)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrSubsiteNotFound
 	}
@@ -85,14 +91,14 @@ func (s *Service) findSubsite(ctx context.Context, db DBTX, where string, args .
 
 // ListSubsites returns every subsite, oldest first, at most limit after the id afterID.
 func (s *Service) ListSubsites(ctx context.Context, afterID int64, limit int) ([]*Subsite, error) {
-	rows, err := s.DB.R.QueryContext(ctx, `SELECT `+subsiteColumns+` FROM subsites s WHERE s.id > ? ORDER BY s.id LIMIT ?`, afterID, limit)
+	rows, err := s.DB.R.QueryContext(ctx, `SELECT `+subsiteColumns+memberCountColumn+` FROM subsites s WHERE s.id > ? ORDER BY s.id LIMIT ?`, afterID, limit)
 	if err != nil {
 		return nil, fmt.Errorf("list subsites: %w", err)
 	}
 	defer rows.Close()
 	var out []*Subsite
 	for rows.Next() {
-		sub, err := s.scanSubsite(rows)
+		sub, err := s.scanSubsite(rows, true)
 		if err != nil {
 			return nil, fmt.Errorf("list subsites: %w", err)
 		}

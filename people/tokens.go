@@ -197,40 +197,89 @@ func (s *Service) ListTokens(ctx context.Context, userID int64, limit int) ([]*T
 }
 
 // Authenticate returns the actor for a token secret. Returns ErrInvalidToken when the token is
-// unknown, revoked or expired, or its user is deleted.
+// unknown, revoked or expired, or its user is deleted. It reads the token, its user and their
+// roles in one query: it runs on every API request.
 func (s *Service) Authenticate(ctx context.Context, plain string) (*Actor, error) {
 	if !strings.HasPrefix(plain, tokenPrefix) || len(plain) > 100 {
 		return nil, ErrInvalidToken
 	}
-	tok, err := scanToken(s.DB.R.QueryRowContext(ctx, `SELECT `+tokenColumns+` FROM tokens WHERE hash = ?`, hashToken(plain)))
+	hash := hashToken(plain)
+	epoch, err := s.currentEpoch(ctx)
+	if err != nil {
+		return nil, err
+	}
+	actor := s.cache.actor(hash, epoch)
+	if actor == nil {
+		if actor, err = s.loadActor(ctx, hash); err != nil {
+			return nil, err
+		}
+		actor.epoch = epoch
+		s.cache.putActor(hash, epoch, actor)
+	}
+	tok, now := actor.Token, s.DB.Now()
+	if tok.RevokedAt != nil || (tok.ExpiresAt != nil && !now.Before(tok.ExpiresAt.Time)) || actor.User.DeletedAt != nil {
+		return nil, ErrInvalidToken
+	}
+	if s.lastUsedDue(tok.ID, now) {
+		// Written at most once a minute per token, so that reads stay off the single writer.
+		if _, err := s.DB.W.ExecContext(ctx, `UPDATE tokens SET last_used_at = ? WHERE id = ?`, api.NewTime(now), tok.ID); err != nil {
+			return nil, fmt.Errorf("authenticate: %w", err)
+		}
+	}
+	return actor, nil
+}
+
+// lastUsedDue reports whether the token's last use should be written now, and notes that it is.
+func (s *Service) lastUsedDue(tokenID int64, now time.Time) bool {
+	s.cache.mu.Lock()
+	defer s.cache.mu.Unlock()
+	if s.cache.lastUsed == nil {
+		s.cache.lastUsed = map[int64]time.Time{}
+	}
+	if last, ok := s.cache.lastUsed[tokenID]; ok && now.Sub(last) < lastUsedEvery {
+		return false
+	}
+	if len(s.cache.lastUsed) >= maxCachedActors {
+		clear(s.cache.lastUsed)
+	}
+	s.cache.lastUsed[tokenID] = now
+	return true
+}
+
+// loadActor reads a token, its user and their roles in one query.
+func (s *Service) loadActor(ctx context.Context, hash string) (*Actor, error) {
+	var roles sql.NullString
+	row := s.DB.R.QueryRowContext(ctx, `SELECT `+prefixed("t.", tokenColumns)+`, `+userColumns+`,
+			(SELECT group_concat(m.subsite_id || ':' || m.role) FROM memberships m WHERE m.user_id = u.id)
+		FROM tokens t JOIN users u ON u.id = t.user_id WHERE t.hash = ?`, hash)
+	tok, user := &Token{}, &User{}
+	var scopes string
+	err := row.Scan(&tok.ID, &tok.UserID, &tok.Name, &tok.Prefix, &scopes, &tok.Rate, &tok.CreatedBy, &tok.CreatedAt,
+		&tok.LastUsedAt, &tok.ExpiresAt, &tok.RevokedAt,
+		&user.ID, &user.Email, &user.Name, &user.passwordHash, &user.IsOwner, &user.Position, &user.Bio, &user.Phone,
+		&user.WaitingInvite, &user.CreatedAt, &user.DeletedAt, &roles)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrInvalidToken
 	}
 	if err != nil {
 		return nil, fmt.Errorf("authenticate: %w", err)
 	}
-	now := s.DB.Now()
-	if tok.RevokedAt != nil || (tok.ExpiresAt != nil && !now.Before(tok.ExpiresAt.Time)) {
-		return nil, ErrInvalidToken
-	}
-	user, err := FindActiveUser(ctx, s.DB.R, tok.UserID)
-	if errors.Is(err, ErrUserNotFound) {
-		return nil, ErrInvalidToken
-	}
-	if err != nil {
-		return nil, err
-	}
-	roles, err := RolesOf(ctx, s.DB.R, user.ID)
-	if err != nil {
-		return nil, err
-	}
-	if tok.LastUsedAt == nil || now.Sub(tok.LastUsedAt.Time) > lastUsedEvery {
-		// Written at most once a minute per token, so that reads stay off the single writer.
-		if _, err := s.DB.W.ExecContext(ctx, `UPDATE tokens SET last_used_at = ? WHERE id = ?`, api.NewTime(now), tok.ID); err != nil {
-			return nil, fmt.Errorf("authenticate: %w", err)
+	tok.Scopes = strings.Fields(scopes)
+	actor := NewActor(user, tok, map[int64]Role{})
+	for _, pair := range strings.Split(roles.String, ",") {
+		if id, role, ok := strings.Cut(pair, ":"); ok {
+			n, _ := strconv.ParseInt(id, 10, 64)
+			actor.roles[n] = Role(role)
 		}
-		t := api.NewTime(now)
-		tok.LastUsedAt = &t
 	}
-	return NewActor(user, tok, roles), nil
+	return actor, nil
+}
+
+// prefixed qualifies each column of a list with a table alias.
+func prefixed(alias, columns string) string {
+	cols := strings.Split(columns, ",")
+	for i, c := range cols {
+		cols[i] = alias + strings.TrimSpace(c)
+	}
+	return strings.Join(cols, ", ")
 }

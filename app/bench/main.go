@@ -1,0 +1,80 @@
+// Command bench measures Quire over loopback: it seeds a data directory with realistic pages,
+// starts the server and a gin hello-world handler in the same process, drives each with the same
+// concurrent clients, and prints requests per second and latency percentiles as ratios to the
+// hello-world line, which is the ceiling of this machine in this run. `make bench` runs it.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"time"
+
+	"quire/app"
+)
+
+func main() {
+	small := flag.Int("pages", 10_000, "pages seeded for the API scenarios")
+	large := flag.Int("search-pages", 100_000, "pages seeded for the large search scenarios (0 to skip)")
+	clients := flag.Int("clients", 16, "concurrent clients")
+	duration := flag.Duration("duration", 4*time.Second, "how long each scenario runs")
+	dataDir := flag.String("data", "", "data directory to seed (default: a new temporary one, removed after)")
+	only := flag.String("only", "", "run only the scenarios whose name contains this")
+	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the measured scenarios to this file")
+	flag.Parse()
+	onlyScenario, cpuProfileFile = *only, *cpuProfile
+	if err := run(*small, *large, *clients, *duration, *dataDir); err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(1)
+	}
+}
+
+func run(small, large, clients int, duration time.Duration, dataDir string) error {
+	ctx := context.Background()
+	if dataDir == "" {
+		dir, err := os.MkdirTemp("", "quire-bench-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(dir)
+		dataDir = filepath.Join(dir, "data")
+	}
+	cfg, err := app.ConfigFromEnv(map[string]string{"QUIRE_DATA": dataDir, "QUIRE_ADDR": "127.0.0.1:0"})
+	if err != nil {
+		return err
+	}
+	inst, err := app.Start(ctx, cfg, io.Discard, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		return err
+	}
+	defer inst.Stop()
+
+	b, err := newBench(ctx, inst, clients, duration)
+	if err != nil {
+		return err
+	}
+	defer b.close()
+	fmt.Printf("Quire benchmark: %d clients, %s a scenario, GOMAXPROCS %d\n", clients, duration, gomaxprocs())
+	if err := b.seed(ctx, small); err != nil {
+		return err
+	}
+	b.measure("hello-world (gin, no middleware)", b.hello)
+	b.measure("pages/get", b.getPage)
+	b.measure("pages/all?limit=50", b.listPages)
+	b.measure("paragraph update", b.updateParagraph)
+	b.measure("markdown create", b.createMarkdown)
+	b.searches(fmt.Sprintf("%dk", small/1000))
+	if large > small {
+		if err := b.seed(ctx, large); err != nil {
+			return err
+		}
+		b.measure("hello-world (again, at this size)", b.hello)
+		b.searches(fmt.Sprintf("%dk", large/1000))
+	}
+	b.print(os.Stdout)
+	return nil
+}
