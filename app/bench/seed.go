@@ -113,5 +113,3 @@ func equalWidths(n int) []int {
 	w[n-1] += 100 - (100/n)*n
 	return w
 }
-
-
