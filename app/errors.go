@@ -64,6 +64,11 @@ func describe(err error) (code, message, field string) {
 // once, after the handler returns.
 func (s *Server) writeErrors(c *gin.Context) {
 	c.Next()
+	s.answerRecordedError(c)
+}
+
+// answerRecordedError answers the first error recorded with c.Error, unless an answer was written.
+func (s *Server) answerRecordedError(c *gin.Context) {
 	if len(c.Errors) == 0 || c.Writer.Written() {
 		return
 	}

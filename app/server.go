@@ -46,7 +46,7 @@ func NewServer(site *Site, log *slog.Logger) (*Server, error) {
 
 	e.GET("/healthz", s.health)
 	e.GET("/api/v1/openapi.json", serveOpenAPI(doc))
-	v1 := e.Group("/api/v1", s.authenticate, s.limitRate, s.requirePlace)
+	v1 := e.Group("/api/v1", s.authenticate, s.limitRate, s.requirePlace, s.idempotency)
 	s.People.Routes(v1)
 	s.Pages.Routes(v1)
 
