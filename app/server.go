@@ -49,6 +49,8 @@ func NewServer(site *Site, log *slog.Logger) (*Server, error) {
 	v1 := e.Group("/api/v1", s.authenticate, s.limitRate, s.requirePlace, s.idempotency)
 	s.People.Routes(v1)
 	s.Pages.Routes(v1)
+	// Outside the API but behind the same gate: things the API's answers link to.
+	s.People.AvatarRoutes(e.Group("", s.authenticate, s.limitRate, s.requirePlace))
 
 	e.NoRoute(s.noRoute)
 	e.NoMethod(s.noMethod)

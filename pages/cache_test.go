@@ -2,6 +2,8 @@ package pages_test
 
 import (
 	"context"
+	"strconv"
+	"strings"
 	"testing"
 
 	"quire/app/apptest"
@@ -51,3 +53,27 @@ func TestCachedAuthFollowsChanges(t *testing.T) {
 	}
 	site.Client(other).Get("pages/all/").Error(401, "invalid_token")
 }
+
+func TestAvatars(t *testing.T) {
+	site := apptest.Start(t)
+	board := site.Subsite("Board", "board")
+	alone, _ := site.Member("Zed Alone", board, people.RoleViewer)
+	site.Join(site.Home(), alone, people.RoleNone)
+	ada, ac := site.Member("Ada Lovelace", site.Home(), "")
+	r := ac.Get("/avatar/" + itoa(ada.ID) + ".svg").Want(200)
+	if r.Header.Get("Content-Type") != "image/svg+xml" || !strings.Contains(string(r.Body), ">AL</text>") {
+		t.Errorf("avatar: %s %s", r.Header.Get("Content-Type"), r.Body)
+	}
+	ac.Get("/avatar/"+itoa(alone.ID)+".svg").Error(404, "not_found") // shares no subsite with Ada
+	site.Client(site.OwnerTk).Get("/avatar/" + itoa(alone.ID) + ".svg").Want(200)
+	site.Client("").Get("/avatar/"+itoa(ada.ID)+".svg").Error(401, "invalid_token")
+	var person []map[string]any
+	ac.Get("people/all/").Want(200).Decode(&person)
+	for _, p := range person {
+		if !strings.HasSuffix(p["avatar_large"].(string), "/avatar/"+itoa(int64(p["id"].(float64)))+".svg") {
+			t.Errorf("avatar_large %v", p["avatar_large"])
+		}
+	}
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }

@@ -1,0 +1,91 @@
+package people
+
+import (
+	"context"
+	"fmt"
+	"hash/fnv"
+	"html"
+	"net/http"
+	"strconv"
+	"strings"
+	"unicode"
+
+	"github.com/gin-gonic/gin"
+
+	"quire/app/api"
+)
+
+// CanSee reports whether viewer may see person userID in the directory: themselves, anyone who
+// shares a subsite with them, and everyone for owners.
+func (s *Service) CanSee(ctx context.Context, viewer *Actor, userID int64) (bool, error) {
+	if viewer.User.IsOwner || viewer.User.ID == userID {
+		return true, nil
+	}
+	var shared bool
+	err := s.DB.R.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM memberships a JOIN memberships b ON b.subsite_id = a.subsite_id
+		WHERE a.user_id = ? AND b.user_id = ?)`, viewer.User.ID, userID).Scan(&shared)
+	if err != nil {
+		return false, fmt.Errorf("can see user %d: %w", userID, err)
+	}
+	return shared, nil
+}
+
+// avatarColors are the backgrounds of generated avatars, dark enough for white initials.
+var avatarColors = []string{"#1f6feb", "#8250df", "#bf3989", "#cf222e", "#bc4c00", "#4d2d00", "#116329", "#0a3069", "#57606a"}
+
+// initials returns up to two letters for a name: "Ada Lovelace" gives "AL".
+func initials(name string) string {
+	var out []rune
+	for _, word := range strings.Fields(name) {
+		for _, r := range word {
+			if unicode.IsLetter(r) || unicode.IsNumber(r) {
+				out = append(out, unicode.ToUpper(r))
+				break
+			}
+		}
+	}
+	switch {
+	case len(out) == 0:
+		return "?"
+	case len(out) > 2:
+		out = []rune{out[0], out[len(out)-1]}
+	}
+	return string(out)
+}
+
+// serveAvatar answers GET /avatar/ID.svg: the person's initials on a colour of their own, to
+// those who may see the person; others get 404.
+func (s *Service) serveAvatar(c *gin.Context) {
+	actor := ActorFrom(c.Request.Context())
+	idText, ok := strings.CutSuffix(c.Param("file"), ".svg")
+	id, err := strconv.ParseInt(idText, 10, 64)
+	if !ok || err != nil {
+		c.Error(api.NotFound("No such avatar; avatars are at /avatar/ID.svg."))
+		return
+	}
+	visible, err := s.CanSee(c.Request.Context(), actor, id)
+	if err != nil {
+		c.Error(err)
+		return
+	}
+	u, err := FindUserByID(c.Request.Context(), s.DB.R, id)
+	if err != nil || !visible {
+		c.Error(ErrUserNotFound)
+		return
+	}
+	h := fnv.New32a()
+	h.Write([]byte(u.Email))
+	svg := fmt.Sprintf(`<svg xmlns="http://www.w3.org/2000/svg" width="128" height="128" viewBox="0 0 128 128">`+
+		`<rect width="128" height="128" rx="64" fill="%s"/>`+
+		`<text x="64" y="64" dy=".35em" text-anchor="middle" font-family="sans-serif" font-size="52" fill="#fff">%s</text></svg>`,
+		avatarColors[h.Sum32()%uint32(len(avatarColors))], html.EscapeString(initials(u.Name)))
+	c.Header("Cache-Control", "private, max-age=3600")
+	c.Header("Content-Security-Policy", "default-src 'none'")
+	c.Header("X-Content-Type-Options", "nosniff")
+	c.Data(http.StatusOK, "image/svg+xml", []byte(svg))
+}
+
+// AvatarRoutes registers the avatar route on a group that authenticates like the API.
+func (s *Service) AvatarRoutes(r gin.IRoutes) {
+	r.GET("/avatar/:file", s.serveAvatar)
+}
