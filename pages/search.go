@@ -3,7 +3,7 @@ package pages
 import (
 	"context"
 	"fmt"
-	"html"
+	"sort"
 	"strconv"
 	"strings"
 	"unicode"
@@ -42,6 +42,7 @@ type Result struct {
 // SearchQuery is a parsed search: the FTS5 expression, the reader, where to look.
 type SearchQuery struct {
 	Match    string // FTS5 query built by ParseSearch
+	terms    []term
 	Reader   *people.Actor
 	Subsite  *people.Subsite // nil: every subsite the reader belongs to
 	Cat      string          // "" for every category
@@ -57,13 +58,13 @@ type term struct {
 	prefix bool
 }
 
-// ParseSearch turns what a person typed into an FTS5 query that cannot be malformed: every word
-// is quoted, so operators and punctuation are only text. "quoted words" are a phrase, word* a
-// prefix, and all terms must match. CJK text is split into characters, matched as a phrase.
-// Returns a validation error on field q when nothing searchable is left.
-func ParseSearch(q string) (string, error) {
+// ParseSearch turns what a person typed into a SearchQuery whose FTS5 query cannot be malformed:
+// every word is quoted, so operators and punctuation are only text. "quoted words" are a phrase,
+// word* a prefix, and all terms must match. CJK text is split into characters, matched as a
+// phrase. Returns a validation error on field q when nothing searchable is left.
+func ParseSearch(q string) (SearchQuery, error) {
 	if len(q) > maxQueryLength {
-		return "", api.Invalid("q", "The search is longer than %d characters.", maxQueryLength)
+		return SearchQuery{}, api.Invalid("q", "The search is longer than %d characters.", maxQueryLength)
 	}
 	// Control characters are no part of any word, and FTS5 refuses some of them.
 	q = strings.Map(func(r rune) rune {
@@ -96,7 +97,7 @@ func ParseSearch(q string) (string, error) {
 		}
 	}
 	if len(terms) == 0 {
-		return "", api.Invalid("q", "Parameter \"q\" needs at least one word to search for.")
+		return SearchQuery{}, api.Invalid("q", "Parameter \"q\" needs at least one word to search for.")
 	}
 	parts := make([]string, len(terms))
 	for i, t := range terms {
@@ -105,7 +106,7 @@ func ParseSearch(q string) (string, error) {
 			parts[i] += "*"
 		}
 	}
-	return strings.Join(parts, " AND "), nil
+	return SearchQuery{Match: strings.Join(parts, " AND "), terms: terms}, nil
 }
 
 func hasWordCharacters(s string) bool {
@@ -122,12 +123,66 @@ func endsWithCJK(s string) bool {
 	return isCJK(r)
 }
 
-// Search finds what the reader may see, best first. Visibility is decided in SQL: entries of the
-// reader's subsites (one subsite on a subsite URL), contacts once each, nothing of a page in the
-// trash. Titles weigh ten times the body in the BM25 ranking.
+// maxCandidates bounds the work of one search: of the entries that match, the newest this many,
+// and the newest this many with the words in their title, are ranked. Below that every match is
+// ranked; above it, a search costs the same at any size of site (see the README).
+const maxCandidates = 1000
+
+// candidate is a matching entry before ranking.
+type candidate struct {
+	rowid    int64
+	score    float64 // BM25, lower is better
+	r        *Result
+	pageSlug string
+}
+
+// Search finds what the reader may see, best first. Visibility is decided in SQL before anything
+// is ranked: entries of the reader's subsites (one subsite on a subsite URL), contacts once each,
+// nothing of a page in the trash. Titles weigh ten times the body in the BM25 ranking.
 func (s *Service) Search(ctx context.Context, q SearchQuery) ([]*Result, bool, error) {
-	where := []string{`search_fts MATCH ?`}
-	args := []any{q.Match}
+	where, args := s.visibility(q)
+	found := map[int64]*candidate{}
+	if err := s.candidates(ctx, q.Match, where, args, found); err != nil {
+		return nil, false, err
+	}
+	if len(found) == maxCandidates {
+		// Matches were cut: make sure the newest title matches are ranked too.
+		if err := s.candidates(ctx, "{title} : ("+q.Match+")", where, args, found); err != nil {
+			return nil, false, err
+		}
+	}
+	ranked := make([]*candidate, 0, len(found))
+	for _, c := range found {
+		ranked = append(ranked, c)
+	}
+	sort.Slice(ranked, func(i, j int) bool {
+		if ranked[i].score != ranked[j].score {
+			return ranked[i].score < ranked[j].score
+		}
+		return ranked[i].rowid > ranked[j].rowid
+	})
+	if q.Offset >= len(ranked) {
+		return []*Result{}, false, nil
+	}
+	more := len(ranked) > q.Offset+q.Limit
+	ranked = ranked[q.Offset:min(len(ranked), q.Offset+q.Limit)]
+	if err := s.describe(ctx, ranked, q.terms); err != nil {
+		return nil, false, err
+	}
+	out := make([]*Result, len(ranked))
+	for i, c := range ranked {
+		if err := s.linkResult(ctx, &q, c.r, c.pageSlug); err != nil {
+			return nil, false, err
+		}
+		out[i] = c.r
+	}
+	return out, more, nil
+}
+
+// visibility returns the SQL condition (on search_docs d and pages p) of what the reader may see.
+func (s *Service) visibility(q SearchQuery) (string, []any) {
+	where := []string{`NOT d.hidden`}
+	var args []any
 	ids, all := q.Reader.SubsiteIDs()
 	switch {
 	case q.Subsite != nil:
@@ -151,47 +206,67 @@ func (s *Service) Search(ctx context.Context, q SearchQuery) ([]*Result, bool, e
 		where = append(where, `d.cat = ?`)
 		args = append(args, q.Cat)
 	}
-	where = append(where, `(d.page_id IS NULL OR p.deleted_at IS NULL)`)
-	args = append(args, q.Limit+1, q.Offset)
-	rows, err := s.DB.R.QueryContext(ctx, `SELECT d.cat, d.ref_id, d.subsite_id, d.page_id, d.title, d.updated_at,
-			COALESCE(p.slug, ''), snippet(search_fts, -1, char(1), char(2), '…', 16), bm25(search_fts, 10.0, 1.0) AS score
-		FROM search_fts JOIN search_docs d ON d.id = search_fts.rowid
-		LEFT JOIN pages p ON p.id = d.page_id
-		WHERE `+strings.Join(where, " AND ")+`
-		ORDER BY score, d.id LIMIT ? OFFSET ?`, args...)
+	return strings.Join(where, " AND "), args
+}
+
+// candidates adds to found the newest visible entries matching match, with their BM25 score.
+// Walking the index in rowid order lets FTS5 stop after maxCandidates instead of scoring every
+// match; an entry already found (by the full query) keeps its score. Only ids and scores are
+// read here: the few results shown are described afterwards.
+func (s *Service) candidates(ctx context.Context, match, where string, args []any, found map[int64]*candidate) error {
+	rows, err := s.DB.R.QueryContext(ctx, `SELECT f.rowid, bm25(search_fts, 10.0, 1.0)
+		FROM search_fts f JOIN search_docs d ON d.id = f.rowid
+		WHERE search_fts MATCH ? AND `+where+`
+		ORDER BY f.rowid DESC LIMIT ?`, append(append([]any{match}, args...), maxCandidates)...)
 	if err != nil {
-		return nil, false, fmt.Errorf("search: %w", err)
+		return fmt.Errorf("search: %w", err)
 	}
-	out := []*Result{}
-	var slugs []string
+	defer rows.Close()
 	for rows.Next() {
-		r := &Result{}
-		var pageSlug, snippet string
+		var rowid int64
 		var score float64
-		if err := rows.Scan(&r.Cat, &r.ID, &r.SubsiteID, &r.PageID, &r.Title, &r.UpdatedAt, &pageSlug, &snippet, &score); err != nil {
-			rows.Close()
-			return nil, false, fmt.Errorf("search: %w", err)
+		if err := rows.Scan(&rowid, &score); err != nil {
+			return fmt.Errorf("search: %w", err)
 		}
-		r.Weight, r.Desc, r.Snippet = roundWeight(-score), r.Title, markSnippet(snippet)
-		out = append(out, r)
-		slugs = append(slugs, pageSlug)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, false, err
-	}
-	// Links need the subsites' slugs: looked up after the rows are closed, so that a search never
-	// holds one pooled connection while waiting for another.
-	for i, r := range out {
-		if err := s.linkResult(ctx, &q, r, slugs[i]); err != nil {
-			return nil, false, err
+		if _, seen := found[rowid]; !seen {
+			found[rowid] = &candidate{rowid: rowid, score: score}
 		}
 	}
-	more := len(out) > q.Limit
-	if more {
-		out = out[:q.Limit]
+	return rows.Err()
+}
+
+// describe reads what the results shown are, and their stored text for snippets.
+func (s *Service) describe(ctx context.Context, list []*candidate, terms []term) error {
+	if len(list) == 0 {
+		return nil
 	}
-	return out, more, nil
+	byRow := make(map[int64]*candidate, len(list))
+	args := make([]any, len(list))
+	for i, c := range list {
+		byRow[c.rowid] = c
+		args[i] = c.rowid
+	}
+	rows, err := s.DB.R.QueryContext(ctx, `SELECT d.id, d.cat, d.ref_id, d.subsite_id, d.page_id, d.title, d.updated_at,
+			COALESCE(p.slug, ''), f.title, f.body
+		FROM search_docs d JOIN search_fts f ON f.rowid = d.id LEFT JOIN pages p ON p.id = d.page_id
+		WHERE d.id IN (`+sqldb.Placeholders(len(args))+`)`, args...)
+	if err != nil {
+		return fmt.Errorf("search results: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var rowid int64
+		var title, body string
+		r := &Result{}
+		var slug string
+		if err := rows.Scan(&rowid, &r.Cat, &r.ID, &r.SubsiteID, &r.PageID, &r.Title, &r.UpdatedAt, &slug, &title, &body); err != nil {
+			return fmt.Errorf("search results: %w", err)
+		}
+		c := byRow[rowid]
+		r.Weight, r.Desc, r.Snippet = roundWeight(-c.score), r.Title, makeSnippet(title, body, terms)
+		c.r, c.pageSlug = r, slug
+	}
+	return rows.Err()
 }
 
 func roundWeight(w float64) float64 {
@@ -235,13 +310,6 @@ func (s *Service) linkResult(ctx context.Context, q *SearchQuery, r *Result, pag
 
 func pathEscape(s string) string {
 	return strings.NewReplacer("%", "%25", "/", "%2F", "?", "%3F", "#", "%23", " ", "%20").Replace(s)
-}
-
-// markSnippet turns FTS5's snippet, whose matches are framed by \x01 and \x02, into safe HTML
-// with <mark>, and undoes the index's CJK segmentation.
-func markSnippet(raw string) string {
-	text := html.EscapeString(unsegment(raw))
-	return strings.NewReplacer("\x01", "<mark>", "\x02", "</mark>").Replace(text)
 }
 
 // unsegment removes the separators segment put around CJK characters.

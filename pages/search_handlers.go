@@ -43,8 +43,9 @@ func (s *Service) search(c *gin.Context) {
 	}
 	p.Require("q")
 	if p.Err() == nil {
-		q.Match, err = ParseSearch(p.String("q"))
+		parsed, err := ParseSearch(p.String("q"))
 		p.Fail(err)
+		q.Match, q.terms = parsed.Match, parsed.terms
 	}
 	if err := p.Err(); err != nil {
 		c.Error(err)

@@ -107,6 +107,10 @@ func (s *Service) indexPage(ctx context.Context, tx DBTX, pageID int64) error {
 	if err != nil {
 		return fmt.Errorf("index page %d: %w", pageID, err)
 	}
+	// What sits on a page in the trash (files, form entries, comments) is hidden with it.
+	if _, err := tx.ExecContext(ctx, `UPDATE search_docs SET hidden = ? WHERE page_id = ? AND cat <> ?`, p.deleted, pageID, CatPage); err != nil {
+		return fmt.Errorf("index page %d: %w", pageID, err)
+	}
 	if p.deleted {
 		return unindexDocs(ctx, tx, CatPage, pageID)
 	}

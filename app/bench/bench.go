@@ -235,25 +235,40 @@ func (b *bench) createMarkdown(rng *rand.Rand) (*http.Request, error) {
 		map[string]any{"widget": map[string]any{"val": benchMarkdown}})
 }
 
-// searches measures one-word, prefix and phrase search at the current size.
+// searches measures one-word, prefix and phrase search at the current size: latency with one
+// client (the time a person waits), throughput with all of them.
 func (b *bench) searches(size string) {
-	mid := b.words[len(b.words)/10:] // not the few words on every page, not the rarest
-	b.measure("search one word @"+size, func(rng *rand.Rand) (*http.Request, error) {
-		return b.apiRequest(http.MethodGet, "search/query/?limit=20&q="+mid[rng.IntN(len(mid)/2)], nil)
-	})
-	b.measure("search prefix @"+size, func(rng *rand.Rand) (*http.Request, error) {
-		w := mid[rng.IntN(len(mid)/2)]
+	words := b.words // every word seen in the sample, from the commonest down
+	oneWord := func(rng *rand.Rand) (*http.Request, error) {
+		return b.apiRequest(http.MethodGet, "search/query/?limit=20&q="+words[rng.IntN(len(words))], nil)
+	}
+	prefix := func(rng *rand.Rand) (*http.Request, error) {
+		w := words[rng.IntN(len(words))]
 		return b.apiRequest(http.MethodGet, "search/query/?limit=20&q="+w[:min(4, len(w))]+"*", nil)
-	})
-	b.measure("search phrase @"+size, func(rng *rand.Rand) (*http.Request, error) {
+	}
+	phrase := func(rng *rand.Rand) (*http.Request, error) {
 		return b.apiRequest(http.MethodGet, "search/query/?limit=20&q=%22"+strings.ReplaceAll(b.phrases[rng.IntN(len(b.phrases))], " ", "+")+"%22", nil)
-	})
+	}
+	for _, clients := range []int{1, b.clients} {
+		suffix := fmt.Sprintf(" @%s, %d client", size, clients)
+		if clients > 1 {
+			suffix += "s"
+		}
+		b.measureWith("search one word"+suffix, clients, oneWord)
+		b.measureWith("search prefix"+suffix, clients, prefix)
+		b.measureWith("search phrase"+suffix, clients, phrase)
+	}
 }
 
 var onlyScenario, cpuProfileFile string
 
 // measure runs make's requests from b.clients goroutines for b.duration and records a row.
 func (b *bench) measure(name string, make func(*rand.Rand) (*http.Request, error)) {
+	b.measureWith(name, b.clients, make)
+}
+
+// measureWith is measure with the given number of clients.
+func (b *bench) measureWith(name string, clients int, make func(*rand.Rand) (*http.Request, error)) {
 	if onlyScenario != "" && !strings.Contains(name, onlyScenario) && !strings.HasPrefix(name, "hello") {
 		return
 	}
@@ -271,7 +286,7 @@ func (b *bench) measure(name string, make func(*rand.Rand) (*http.Request, error
 	deadline := time.Now().Add(b.duration)
 	start := time.Now()
 	var wg sync.WaitGroup
-	for g := 0; g < b.clients; g++ {
+	for g := 0; g < clients; g++ {
 		wg.Add(1)
 		go func(seed uint64) {
 			defer wg.Done()

@@ -47,7 +47,8 @@ func run(small, large, clients int, duration time.Duration, dataDir string) erro
 	if err != nil {
 		return err
 	}
-	inst, err := app.Start(ctx, cfg, io.Discard, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	// The access log is formatted as in production but dropped; errors are shown.
+	inst, err := app.Start(ctx, cfg, io.Discard, slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))
 	if err != nil {
 		return err
 	}

@@ -9,14 +9,17 @@ CREATE TABLE search_docs (
     page_id    INTEGER,                -- the page it sits on, if any
     title      TEXT NOT NULL,
     updated_at TEXT NOT NULL,
+    hidden     BOOLEAN NOT NULL DEFAULT FALSE, -- its page is in the trash
     UNIQUE (cat, ref_id, subsite_id)
 );
 CREATE INDEX search_docs_page ON search_docs (page_id);
 
 -- Text is stored segmented (see pages/search_index.go): CJK characters are separated by spaces so
 -- that unicode61 makes each a token and a phrase query finds words of any length.
+-- Prefix indexes make word* queries read one list instead of every word with the prefix.
 CREATE VIRTUAL TABLE search_fts USING fts5 (
     title,
     body,
-    tokenize = 'unicode61 remove_diacritics 2'
+    tokenize = 'unicode61 remove_diacritics 2',
+    prefix = '2 3 4'
 );
