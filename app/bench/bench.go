@@ -212,6 +212,10 @@ func (b *bench) apiRequest(method, path string, body any) (*http.Request, error)
 	return req, nil
 }
 
+func (b *bench) authDebug(rng *rand.Rand) (*http.Request, error) {
+	return b.apiRequest(http.MethodGet, "auth/debug/", nil)
+}
+
 func (b *bench) getPage(rng *rand.Rand) (*http.Request, error) {
 	return b.apiRequest(http.MethodGet, fmt.Sprintf("pages/get/%d/", b.pageIDs[rng.IntN(len(b.pageIDs))]), nil)
 }

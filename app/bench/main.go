@@ -64,6 +64,7 @@ func run(small, large, clients int, duration time.Duration, dataDir string) erro
 		return err
 	}
 	b.measure("hello-world (gin, no middleware)", b.hello)
+	b.measure("auth/debug (the middleware alone)", b.authDebug)
 	b.measure("pages/get", b.getPage)
 	b.measure("pages/all?limit=50", b.listPages)
 	b.measure("paragraph update", b.updateParagraph)
