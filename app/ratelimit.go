@@ -15,8 +15,7 @@ import (
 )
 
 // rateLimiter keeps one token bucket per API token (or client IP for requests without one).
-// Memory stays bounded: past maxBuckets, buckets that have refilled completely are dropped (a new
-// bucket would be in the same state), and if that is not enough, arbitrary others.
+// Memory stays bounded: past maxBuckets, buckets are dropped as evict says.
 type rateLimiter struct {
 	mu         sync.Mutex
 	buckets    map[string]*bucket
@@ -27,6 +26,14 @@ type rateLimiter struct {
 type bucket struct {
 	lim  *rate.Limiter
 	rate people.Rate
+	// tokens were left at the last request, at; evict reckons from them without locking lim.
+	tokens float64
+	at     time.Time
+}
+
+// tokensAt returns the allowance the bucket has at now.
+func (b *bucket) tokensAt(now time.Time) float64 {
+	return min(float64(b.rate.N), b.tokens+float64(now.Sub(b.at))/float64(b.rate.Interval()))
 }
 
 func newRateLimiter(maxBuckets int, now func() time.Time) *rateLimiter {
@@ -56,6 +63,7 @@ func (l *rateLimiter) take(key string, r people.Rate) verdict {
 	}
 	v := verdict{allowed: b.lim.AllowN(now, 1)}
 	tokens := b.lim.TokensAt(now)
+	b.tokens, b.at = tokens, now
 	v.remaining = int(math.Max(0, math.Floor(tokens)))
 	v.reset = time.Duration((float64(r.N) - tokens) * float64(r.Interval()))
 	if !v.allowed {
@@ -64,15 +72,29 @@ func (l *rateLimiter) take(key string, r people.Rate) verdict {
 	return v
 }
 
+// evict makes room: it forgets the buckets that are full (a new one would be the same), then,
+// down to half the bound, buckets with allowance left, and only then buckets that are holding
+// their client back, so that a flood of new keys cannot reset a limited one.
 func (l *rateLimiter) evict(now time.Time) {
+	target := l.maxBuckets / 2
+	var spare []string
 	for key, b := range l.buckets {
-		if b.lim.TokensAt(now) >= float64(b.rate.N) {
+		switch tokens := b.tokensAt(now); {
+		case tokens >= float64(b.rate.N):
 			delete(l.buckets, key)
+		case tokens >= 1:
+			spare = append(spare, key)
 		}
 	}
+	for _, key := range spare {
+		if len(l.buckets) < target {
+			return
+		}
+		delete(l.buckets, key)
+	}
 	for key := range l.buckets {
-		if len(l.buckets) < l.maxBuckets*3/4 {
-			break
+		if len(l.buckets) < target {
+			return
 		}
 		delete(l.buckets, key)
 	}

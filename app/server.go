@@ -194,7 +194,22 @@ func (s *Server) health(c *gin.Context) {
 	c.JSON(http.StatusOK, gin.H{"status": "ok"})
 }
 
+// limitUnrouted counts an API request that matched no route against its caller's rate, as
+// every API request is, so that its answer carries the RateLimit headers too. It reports whether
+// the request was within the limit.
+func (s *Server) limitUnrouted(c *gin.Context) bool {
+	if !strings.HasPrefix(c.Request.URL.Path, "/api/") {
+		return true
+	}
+	s.authenticate(c)
+	s.limitRate(c)
+	return !c.IsAborted()
+}
+
 func (s *Server) noRoute(c *gin.Context) {
+	if !s.limitUnrouted(c) {
+		return
+	}
 	if strings.HasPrefix(c.Request.URL.Path, "/api/") {
 		s.answerError(c, api.CodeMethodNotAllowed, "Unknown API action "+c.Request.Method+" "+
 			api.PathPrefix(c.Request.Context())+c.Request.URL.Path+". The actions are listed at /api/v1/openapi.json.", "")
@@ -204,6 +219,9 @@ func (s *Server) noRoute(c *gin.Context) {
 }
 
 func (s *Server) noMethod(c *gin.Context) {
+	if !s.limitUnrouted(c) {
+		return
+	}
 	allowed := c.Writer.Header().Get("Allow")
 	s.answerError(c, api.CodeMethodNotAllowed, "Method "+c.Request.Method+" is not allowed on "+
 		c.Request.URL.Path+"; use "+strings.ReplaceAll(allowed, ",", " or")+".", "")

@@ -205,7 +205,7 @@ func (s *Service) widgetVersions(classname string) gin.HandlerFunc {
 			return
 		}
 		if len(list) > 0 && list[0].Classname != classname {
-			r.failed(api.Invalid("", "Widget %d is a %s widget, not a %s.", widgetID, list[0].Classname, classname))
+			r.failed(widgets.WrongKind(list[0], classname))
 			return
 		}
 		refs := make([]*api.UserRef, len(list))

@@ -49,8 +49,8 @@ type DirectoryQuery struct {
 	List      api.ListQuery
 }
 
-// ListPeople answers the People Directory, newest joined first. It returns the cursor of the
-// next page, or "" when this page is the last.
+// ListPeople answers the People Directory, newest joined first (with a since time, oldest
+// first). It returns the cursor of the next page, or "" when this page is the last.
 func (s *Service) ListPeople(ctx context.Context, q DirectoryQuery) ([]*Person, string, error) {
 	var query string
 	var args []any
@@ -71,15 +71,18 @@ func (s *Service) ListPeople(ctx context.Context, q DirectoryQuery) ([]*Person, 
 	if q.SubsiteID != 0 {
 		joined = "m.joined_at"
 	}
-	if len(q.List.Cursor) == 2 {
-		query += ` AND (` + joined + ` < ? OR (` + joined + ` = ? AND u.id < ?))`
-		args = append(args, q.List.Cursor[0], q.List.Cursor[0], q.List.Cursor[1])
-	}
+	// Newest joined first; with since, oldest first, as polling clients read it.
+	order, after := "DESC", "<"
 	if q.List.Since != nil {
+		order, after = "ASC", ">"
 		query += ` AND ` + joined + ` >= ?`
 		args = append(args, *q.List.Since)
 	}
-	query += ` ORDER BY ` + joined + ` DESC, u.id DESC LIMIT ?`
+	if len(q.List.Cursor) == 2 {
+		query += ` AND (` + joined + ` ` + after + ` ? OR (` + joined + ` = ? AND u.id ` + after + ` ?))`
+		args = append(args, q.List.Cursor[0], q.List.Cursor[0], q.List.Cursor[1])
+	}
+	query += ` ORDER BY ` + joined + ` ` + order + `, u.id ` + order + ` LIMIT ?`
 	args = append(args, q.List.Limit+1)
 
 	rows, err := s.DB.R.QueryContext(ctx, query, args...)

@@ -242,7 +242,7 @@ func (s *Service) setNotifications(c *gin.Context) {
 	// Members set their own level; admins set anyone's.
 	action := ManageMembers
 	if id == actor.User.ID {
-		action = View
+		action = ChangeOwnSettings
 	}
 	if err := actor.Can(action, place.Subsite.ID); err != nil {
 		c.Error(err)

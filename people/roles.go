@@ -94,6 +94,10 @@ var (
 	Edit          = Action{Name: "edit", Role: RoleEditor, Scope: ScopeWrite}
 	ManageMembers = Action{Name: "manage members", Role: RoleAdmin, Scope: ScopePeople}
 	ManageSite    = Action{Name: "administer the site", Owner: true, Scope: ScopeAdmin}
+
+	// ChangeOwnSettings is a member changing their own settings in a subsite (notifications): a
+	// write, which a read-only token may not do.
+	ChangeOwnSettings = Action{Name: "change your settings", Role: RoleViewer, Scope: ScopeWrite}
 )
 
 // Actor is who makes a request: a user, through an API token or a browser session.

@@ -12,8 +12,8 @@ var ErrNotFound = api.NotFound("No such widget on this page.")
 // ErrVersionNotFound is a version id that is not a version of the widget.
 var ErrVersionNotFound = api.Invalid("version_id", "Parameter \"version_id\" is not a version of this widget.")
 
-// errWrongKind answers a widget addressed with another kind's URL.
-func errWrongKind(w *Widget, asked string) error {
+// WrongKind is the error for a widget addressed with another kind's URL: it names the right one.
+func WrongKind(w *Widget, asked string) error {
 	return api.Invalid("", "Widget %d is a %s widget, not a %s: use /page/%d/%s/.../%d/.",
 		w.ID, w.Classname, asked, w.PageID, strings.ToLower(w.Classname), w.ID)
 }

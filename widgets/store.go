@@ -178,7 +178,7 @@ func FindKind(ctx context.Context, db DBTX, pageID, id int64, classname string) 
 		return nil, err
 	}
 	if w.Classname != classname {
-		return nil, errWrongKind(w, classname)
+		return nil, WrongKind(w, classname)
 	}
 	return w, nil
 }

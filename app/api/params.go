@@ -34,7 +34,7 @@ func ParseParams(c *gin.Context) (*Params, error) {
 	p := &Params{values: map[string]any{}, fromBody: map[string]bool{}}
 	for k, vs := range c.Request.URL.Query() {
 		if len(vs) > 0 {
-			p.values[k] = vs[len(vs)-1]
+			setParam(p.values, k, vs[len(vs)-1])
 		}
 	}
 	if c.Request.Body == nil || c.Request.Method == http.MethodGet || c.Request.Method == http.MethodHead {
@@ -123,18 +123,24 @@ func parseForm(body string) (map[string]any, error) {
 		if err1 != nil || err2 != nil {
 			return nil, Invalid("", "The form-encoded body is malformed near %q.", truncate(pair, 40))
 		}
-		if outer, inner, ok := strings.Cut(key, "["); ok && strings.HasSuffix(inner, "]") {
-			nested, _ := out[outer].(map[string]any)
-			if nested == nil {
-				nested = map[string]any{}
-				out[outer] = nested
-			}
-			nested[strings.TrimSuffix(inner, "]")] = val
-			continue
-		}
-		out[key] = val
+		setParam(out, key, val)
 	}
 	return out, nil
+}
+
+// setParam sets a form or URL parameter; a key such as widget[val] sets "val" of the object
+// "widget", as PHP and Rails clients write them (Papyrs documents widget[val] in URLs too).
+func setParam(out map[string]any, key, val string) {
+	if outer, inner, ok := strings.Cut(key, "["); ok && strings.HasSuffix(inner, "]") {
+		nested, _ := out[outer].(map[string]any)
+		if nested == nil {
+			nested = map[string]any{}
+			out[outer] = nested
+		}
+		nested[strings.TrimSuffix(inner, "]")] = val
+		return
+	}
+	out[key] = val
 }
 
 // Unwrap lifts the keys of the object named name (Papyrs' {"widget": {...}}) to the top level,

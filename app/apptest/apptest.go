@@ -99,6 +99,9 @@ func (s *Site) Stop() {
 		return
 	}
 	s.stopped = true
+	// Connections the client dialled but never used look new to the server, and Shutdown waits
+	// five seconds for such a connection to send its request: close them first.
+	httpClient.CloseIdleConnections()
 	if err := s.Inst.Stop(); err != nil {
 		s.t.Errorf("apptest: stop: %v", err)
 	}

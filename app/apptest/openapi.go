@@ -61,11 +61,15 @@ func checkContract(method, rawURL string, status int, header http.Header, body [
 	if !strings.Contains(u.Path, "/api/v1/") {
 		return "" // not the API
 	}
+	if !strings.HasSuffix(u.Path, "/") && !strings.HasSuffix(u.Path, ".json") {
+		u.Path += "/" // the server serves a path without its trailing slash as if it were there
+	}
 	probe, _ := http.NewRequest(method, specHost+u.RequestURI(), nil)
 	route, params, err := router.FindRoute(probe)
 	if err != nil {
-		// An unknown action or wrong method answers 405; nothing else may be undocumented.
-		if status == http.StatusMethodNotAllowed || status == http.StatusNotFound {
+		// An unknown action or wrong method answers 405 (or 429 past the rate limit); nothing
+		// else may be undocumented.
+		if status == http.StatusMethodNotAllowed || status == http.StatusNotFound || status == http.StatusTooManyRequests {
 			return ""
 		}
 		return fmt.Sprintf("%s %s answered %d but the OpenAPI document has no such operation", method, u.Path, status)
