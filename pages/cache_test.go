@@ -23,7 +23,7 @@ func TestCachedAuthFollowsChanges(t *testing.T) {
 
 	// A role change: editor to viewer, then out.
 	site.Join(eng, u, people.RoleViewer)
-	c.Post("pages/create/", map[string]any{"title": "x", "json": para("x")}).Error(403, "forbidden")
+	c.Post("pages/create/", map[string]any{"title": "x", "json": body1("x")}).Error(403, "forbidden")
 	site.Join(eng, u, people.RoleNone)
 	c.Get("pages/all/").Error(404, "not_found")
 

@@ -12,7 +12,7 @@ func TestIdempotencyKeyReplaysTheFirstAnswer(t *testing.T) {
 	site := apptest.Start(t)
 	c := site.Client(site.OwnerTk)
 	c.Headers = http.Header{"Idempotency-Key": {"create-onboarding-1"}}
-	body := map[string]any{"title": "Onboarding", "json": para("Welcome")}
+	body := map[string]any{"title": "Onboarding", "json": body1("Welcome")}
 	first := c.Post("pages/create/", body).Want(200)
 	again := c.Post("pages/create/", body).Want(200)
 	if again.Header.Get("Idempotent-Replayed") != "true" || string(again.Body) != string(first.Body) {
@@ -21,7 +21,7 @@ func TestIdempotencyKeyReplaysTheFirstAnswer(t *testing.T) {
 	if first.Header.Get("Idempotent-Replayed") != "" {
 		t.Errorf("the first answer says it is replayed")
 	}
-	other := c.Post("pages/create/", map[string]any{"title": "Other", "json": para("x")})
+	other := c.Post("pages/create/", map[string]any{"title": "Other", "json": body1("x")})
 	other.Error(409, "conflict")
 
 	// Errors replay too, and a GET ignores the header.
@@ -38,7 +38,7 @@ func TestIdempotencyKeyReplaysTheFirstAnswer(t *testing.T) {
 	u, _ := site.Member("Ida", site.Home(), "")
 	c2 := site.Client(site.Token(u))
 	c2.Headers = http.Header{"Idempotency-Key": {"create-onboarding-1"}}
-	c2.Post("pages/create/", map[string]any{"title": "Mine", "json": para("x")}).Want(200)
+	c2.Post("pages/create/", map[string]any{"title": "Mine", "json": body1("x")}).Want(200)
 
 	c.Headers = http.Header{"Idempotency-Key": {strings.Repeat("k", 256)}}
 	c.Post("pages/create/", body).Error(400, "invalid_request")

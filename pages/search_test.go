@@ -10,8 +10,8 @@ import (
 	"quire/people"
 )
 
-// para is a one-column page body with a paragraph.
-func para(html string) [][]map[string]any {
+// body1 is a one-column page body with a paragraph.
+func body1(html string) [][]map[string]any {
 	return [][]map[string]any{{{"classname": "Paragraph", "val": html}}}
 }
 
@@ -39,9 +39,9 @@ func titles(results []map[string]any) []string {
 func TestSearchFindsPagesRankedAndMarked(t *testing.T) {
 	site := apptest.Start(t)
 	c := site.Client(site.OwnerTk)
-	c.Post("pages/create/", map[string]any{"title": "Travel policy", "json": para("<p>Book trains early. Expenses need receipts.</p>")}).Want(200)
-	c.Post("pages/create/", map[string]any{"title": "Kitchen rules", "json": para("<p>The travel mugs live in the <b>left</b> cupboard &lt;script&gt;.</p>")}).Want(200)
-	c.Post("pages/create/", map[string]any{"title": "Onboarding", "json": para("<p>Welcome aboard, receipts for everything.</p>")}).Want(200)
+	c.Post("pages/create/", map[string]any{"title": "Travel policy", "json": body1("<p>Book trains early. Expenses need receipts.</p>")}).Want(200)
+	c.Post("pages/create/", map[string]any{"title": "Kitchen rules", "json": body1("<p>The travel mugs live in the <b>left</b> cupboard &lt;script&gt;.</p>")}).Want(200)
+	c.Post("pages/create/", map[string]any{"title": "Onboarding", "json": body1("<p>Welcome aboard, receipts for everything.</p>")}).Want(200)
 
 	got := searchResults(t, c, "travel")
 	if len(got) != 2 || got[0]["title"] != "Travel policy" || got[1]["title"] != "Kitchen rules" {
@@ -95,9 +95,9 @@ func sameSet(a, b []string) bool {
 func TestSearchCJK(t *testing.T) {
 	site := apptest.Start(t)
 	c := site.Client(site.OwnerTk)
-	c.Post("pages/create/", map[string]any{"title": "东京出差指南", "json": para("<p>我们公司的报销流程很简单。</p>")}).Want(200)
-	c.Post("pages/create/", map[string]any{"title": "会議室の予約", "json": para("<p>会議室は三階にあります。</p>")}).Want(200)
-	c.Post("pages/create/", map[string]any{"title": "회사 안내", "json": para("<p>회의실은 삼층에 있습니다.</p>")}).Want(200)
+	c.Post("pages/create/", map[string]any{"title": "东京出差指南", "json": body1("<p>我们公司的报销流程很简单。</p>")}).Want(200)
+	c.Post("pages/create/", map[string]any{"title": "会議室の予約", "json": body1("<p>会議室は三階にあります。</p>")}).Want(200)
+	c.Post("pages/create/", map[string]any{"title": "회사 안내", "json": body1("<p>회의실은 삼층에 있습니다.</p>")}).Want(200)
 	cases := []struct{ q, want string }{
 		{"报销", "东京出差指南"}, // a two-character word inside a longer run
 		{"出差", "东京出差指南"},
@@ -131,9 +131,9 @@ func TestSearchOnlyWhatTheReaderMaySee(t *testing.T) {
 	secret := site.Subsite("Board", "board")
 	eng := site.Subsite("Engineering", "eng")
 	owner := site.Client(site.OwnerTk)
-	owner.In("board").Post("pages/create/", map[string]any{"title": "Merger plans zebra", "json": para("zebra acquisition")}).Want(200)
-	owner.In("eng").Post("pages/create/", map[string]any{"title": "Zebra release", "json": para("zebra build")}).Want(200)
-	trashed := owner.Post("pages/create/", map[string]any{"title": "Old zebra", "json": para("zebra")}).Want(200).ID()
+	owner.In("board").Post("pages/create/", map[string]any{"title": "Merger plans zebra", "json": body1("zebra acquisition")}).Want(200)
+	owner.In("eng").Post("pages/create/", map[string]any{"title": "Zebra release", "json": body1("zebra build")}).Want(200)
+	trashed := owner.Post("pages/create/", map[string]any{"title": "Old zebra", "json": body1("zebra")}).Want(200).ID()
 	owner.Post(fmt.Sprintf("pages/delete/%d/", trashed), nil).Want(200)
 
 	alice, ac := site.Member("Alice Zebrafish", eng, people.RoleViewer)
@@ -172,7 +172,7 @@ func TestSearchOnlyWhatTheReaderMaySee(t *testing.T) {
 func TestSearchNeverFailsOnOddQueries(t *testing.T) {
 	site := apptest.Start(t)
 	c := site.Client(site.OwnerTk)
-	c.Post("pages/create/", map[string]any{"title": "Odd", "json": para("odd text NEAR(a b) col:umn")}).Want(200)
+	c.Post("pages/create/", map[string]any{"title": "Odd", "json": body1("odd text NEAR(a b) col:umn")}).Want(200)
 	for _, q := range []string{`"`, `"""`, `odd"`, `*`, `odd*"`, `AND`, `OR NOT`, `NEAR(odd text)`, `col:umn`, `^odd`,
 		`(odd`, `odd)`, `-odd`, `+odd`, `odd AND`, `{odd}`, `'odd'`, `odd\`, "\x00odd", `%`, `_`, `🦓`, `ödd`,
 		strings.Repeat("odd ", 40)} {
@@ -189,7 +189,7 @@ func TestSearchNeverFailsOnOddQueries(t *testing.T) {
 func TestSearchFollowsChangesAndPaginates(t *testing.T) {
 	site := apptest.Start(t)
 	c := site.Client(site.OwnerTk)
-	page := c.Post("pages/create/", map[string]any{"title": "Notes", "json": para("first draft walrus")}).Want(200).Object()
+	page := c.Post("pages/create/", map[string]any{"title": "Notes", "json": body1("first draft walrus")}).Want(200).Object()
 	id := int64(page["id"].(float64))
 	widget := page["json"].([]any)[0].([]any)[0].(map[string]any)
 	c.Post(fmt.Sprintf("page/%d/paragraph/update/%d/", id, int64(widget["id"].(float64))), map[string]any{"val": "second draft narwhal"}).Want(200)
@@ -200,7 +200,7 @@ func TestSearchFollowsChangesAndPaginates(t *testing.T) {
 		t.Errorf("new text not found: %v", titles(got))
 	}
 	for i := 0; i < 5; i++ {
-		c.Post("pages/create/", map[string]any{"title": fmt.Sprintf("Narwhal %d", i), "json": para("x")}).Want(200)
+		c.Post("pages/create/", map[string]any{"title": fmt.Sprintf("Narwhal %d", i), "json": body1("x")}).Want(200)
 	}
 	first := c.Get("search/query/", url.Values{"q": {"narwhal"}, "limit": {"4"}}).Want(200)
 	link := first.Header.Get("Link")
