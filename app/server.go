@@ -65,7 +65,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if strings.HasPrefix(r.URL.Path, "/@") {
 		slug, rest, found := strings.Cut(r.URL.Path[2:], "/")
 		if !found {
-			http.Redirect(w, r, r.URL.Path+"/", http.StatusPermanentRedirect)
+			target := r.URL.Path + "/"
+			if r.URL.RawQuery != "" {
+				target += "?" + r.URL.RawQuery
+			}
+			http.Redirect(w, r, target, http.StatusPermanentRedirect)
 			return
 		}
 		r = r.WithContext(api.WithPathPrefix(r.Context(), "/@"+slug))

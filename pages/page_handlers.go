@@ -47,7 +47,7 @@ func (s *Service) listPages(c *gin.Context) {
 }
 
 func (s *Service) listTrash(c *gin.Context) {
-	r := start(c, people.Edit)
+	r := start(c, people.ViewTrash)
 	if r == nil {
 		return
 	}

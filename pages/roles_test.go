@@ -83,6 +83,7 @@ func pageReq(format string) func(x *matrixCell) (string, any) {
 const (
 	readers   = "ok ok ok ok 404 401 ok"
 	editors   = "ok ok ok 403 404 401 scope"
+	trash     = "ok ok ok 403 404 401 ok" // editors' role, but reading
 	admins    = "ok ok 403 403 404 401 scope"
 	siteOnly  = "400 400 400 400 404 401 400"
 	subOnly   = "400 400 400 400 400 401 400"
@@ -100,7 +101,7 @@ var matrix = []matrixRow{
 	{"pages/copy", "POST", func(x *matrixCell) (string, any) {
 		return fmt.Sprintf("pages/copy/%d/", x.page().ID), map[string]any{"title": "copied by " + x.role}
 	}, editors, editors},
-	{"pages/trash", "GET", func(*matrixCell) (string, any) { return "pages/trash/", nil }, editors, editors},
+	{"pages/trash", "GET", func(*matrixCell) (string, any) { return "pages/trash/", nil }, trash, trash},
 	{"pages/restore", "POST", func(x *matrixCell) (string, any) { return fmt.Sprintf("pages/restore/%d/", x.trashedPage().ID), nil }, editors, editors},
 	{"paragraph/get", "GET", func(x *matrixCell) (string, any) {
 		return widgetURL(x.page().ID, "paragraph", "get", x.page().JSON[0][0].ID), nil

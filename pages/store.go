@@ -129,6 +129,9 @@ func (s *Service) ListPages(ctx context.Context, sub *people.Subsite, f PageFilt
 		args = append(args, f.FolderID)
 	}
 	order := `p.id DESC`
+	if want := map[bool]int{true: 2, false: 1}[list.Since != nil]; len(list.Cursor) != 0 && len(list.Cursor) != want {
+		return nil, "", api.Invalid("cursor", "This cursor belongs to a list with a different \"since\"; start again without it.")
+	}
 	if list.Since != nil {
 		where = append(where, `p.updated_at >= ?`)
 		args = append(args, *list.Since)

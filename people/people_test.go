@@ -447,7 +447,7 @@ func TestAuthDebug(t *testing.T) {
 	}
 	r := site.Client(secret).In("eng").Get("auth/debug/").Want(200)
 	r.Decode(&d)
-	if d.User.ID != vic.ID || d.Subsite != "eng" || d.Role != "viewer" || d.IsOwner || d.Rate != "30/1m0s" ||
+	if d.User.ID != vic.ID || d.Subsite != "eng" || d.Role != "viewer" || d.IsOwner || d.Rate != "30/60s" ||
 		!reflect.DeepEqual(d.Scopes, []string{"read", "write"}) || d.Token.ID != tok.ID || d.Token.Name != "zapier" ||
 		d.Token.UserID != vic.ID || !strings.HasPrefix(secret, d.Token.Prefix) || len(d.Token.Prefix) >= len(secret) ||
 		d.Token.ExpiresAt != nil || d.Token.RevokedAt != nil {

@@ -57,7 +57,13 @@ type Rate struct {
 // Interval is the time one request's allowance takes to come back.
 func (r Rate) Interval() time.Duration { return r.Per / time.Duration(r.N) }
 
-func (r Rate) String() string { return fmt.Sprintf("%d/%s", r.N, r.Per) }
+// String writes the rate as ParseRate reads it, in seconds when whole ("6/60s").
+func (r Rate) String() string {
+	if r.Per%time.Second == 0 {
+		return fmt.Sprintf("%d/%ds", r.N, r.Per/time.Second)
+	}
+	return fmt.Sprintf("%d/%s", r.N, r.Per)
+}
 
 // ParseRate reads "N/DURATION" such as "6/60s", "100/1m" or "10/s".
 func ParseRate(s string) (Rate, error) {
