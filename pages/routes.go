@@ -31,6 +31,8 @@ func (s *Service) Routes(r gin.IRoutes) {
 		r.POST(kind+"/create/", s.createTextWidget(name))
 		r.POST(kind+"/update/:widget_id/", s.updateTextWidget(name))
 	}
+	r.POST("/page/:page_id/form/create/", s.createForm)
+	r.POST("/page/:page_id/form/update/:widget_id/", s.updateForm)
 	r.POST("/page/:page_id/markdown/create/", s.createMarkdown)
 	r.POST("/page/:page_id/widgets/move/", s.moveWidget)
 }
