@@ -18,6 +18,8 @@ func (s *Service) Routes(r gin.IRoutes) {
 	r.POST("/pages/copy/:page_id/", s.copyPageHandler)
 	r.GET("/pages/trash/", s.listTrash)
 	r.POST("/pages/restore/:page_id/", s.restorePage)
+	r.GET("/pages/records/:page_id/", s.listRecords)
+	r.POST("/pages/records/:page_id/", s.submitRecord)
 
 	for _, name := range widgets.Classnames {
 		kind := "/page/:page_id/" + strings.ToLower(name)
