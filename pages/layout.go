@@ -96,6 +96,7 @@ func parseColumns(v any) ([][]widgets.Content, error) {
 var widgetSpecKeys = map[string][]string{
 	widgets.Paragraph: {"classname", "val", "format", "styleclass"},
 	widgets.Heading:   {"classname", "val", "format", "styleclass", "heading"},
+	widgets.Form:      {"classname", "val", "format", "fields"},
 }
 
 // parseWidgetSpec validates one widget object of pages/create, naming field in errors.
@@ -129,7 +130,13 @@ func parseWidgetSpec(field string, obj map[string]any) (widgets.Content, error) 
 		}
 		*dst = &s
 	}
-	c, err := widgets.NewContent(classname, in)
+	var c widgets.Content
+	var err error
+	if classname == widgets.Form {
+		c, err = widgets.NewForm(widgets.FormInput{Input: in, Fields: obj["fields"]})
+	} else {
+		c, err = widgets.NewContent(classname, in)
+	}
 	var e *api.Error
 	if errors.As(err, &e) && e.Field != "" {
 		return c, &api.Error{Code: e.Code, Field: field + "." + e.Field, Message: field + ": " + e.Message}

@@ -18,6 +18,8 @@ func (s *Service) Routes(r gin.IRoutes) {
 	r.POST("/pages/copy/:page_id/", s.copyPageHandler)
 	r.GET("/pages/trash/", s.listTrash)
 	r.POST("/pages/restore/:page_id/", s.restorePage)
+	r.GET("/pages/records/:page_id/", s.listRecords)
+	r.POST("/pages/records/:page_id/", s.submitRecord)
 
 	for _, name := range widgets.Classnames {
 		kind := "/page/:page_id/" + strings.ToLower(name)
@@ -31,6 +33,8 @@ func (s *Service) Routes(r gin.IRoutes) {
 		r.POST(kind+"/create/", s.createTextWidget(name))
 		r.POST(kind+"/update/:widget_id/", s.updateTextWidget(name))
 	}
+	r.POST("/page/:page_id/form/create/", s.createForm)
+	r.POST("/page/:page_id/form/update/:widget_id/", s.updateForm)
 	r.POST("/page/:page_id/markdown/create/", s.createMarkdown)
 	r.POST("/page/:page_id/widgets/move/", s.moveWidget)
 

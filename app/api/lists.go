@@ -56,14 +56,20 @@ func EncodeCursor(key ...string) string {
 // AnswerList answers items as a bare JSON array (Papyrs' shape). When next is a cursor, a
 // Link header points at the following page.
 func AnswerList(c *gin.Context, items any, next string) {
+	SetNextLink(c, next)
+	c.JSON(http.StatusOK, items)
+}
+
+// SetNextLink sets the Link header that points at the following page when next is a cursor.
+func SetNextLink(c *gin.Context, next string) {
 	if next != "" {
 		u := RequestURL(c)
 		q := u.Query()
 		q.Set("cursor", next)
+		q.Del("page") // the cursor takes over from Papyrs' page number
 		u.RawQuery = q.Encode()
 		c.Header("Link", "<"+u.String()+`>; rel="next"`)
 	}
-	c.JSON(http.StatusOK, items)
 }
 
 type prefixKey struct{}

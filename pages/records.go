@@ -1,0 +1,214 @@
+package pages
+
+import (
+	"context"
+	"database/sql"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"quire/app/api"
+	"quire/people"
+	"quire/widgets"
+)
+
+// Paging of GET pages/records, as Papyrs has it: items_per_page (default 50, at most 250) and a
+// 0-based page; Quire's limit and cursor work too.
+const (
+	defaultRecordsPerPage = 50
+	maxRecordsPerPage     = 250
+	maxRecordPage         = 100000
+)
+
+// submitRecord stores a record of the page's form: a viewer may submit. The body is an object
+// keyed by field name, or {"fields": [{"field", "value"}]}.
+func (s *Service) submitRecord(c *gin.Context) {
+	r := start(c, people.View)
+	if r == nil {
+		return
+	}
+	values := r.p.Object()
+	formID := r.p.OptInt("widget_id")
+	delete(values, "widget_id")
+	if r.failed(r.p.Err()) {
+		return
+	}
+	var rec *widgets.Record
+	err := s.DB.Write(r.ctx, func(tx *sql.Tx) error {
+		page, form, err := s.recordForm(r, tx, formID, false)
+		if err != nil {
+			return err
+		}
+		answers, err := readSubmission(widgets.FormFields(form), values)
+		if err != nil {
+			return err
+		}
+		if rec, err = widgets.CreateRecord(r.ctx, tx, form, answers, api.NewTime(s.DB.Now()), r.actor.User.ID); err != nil {
+			return err
+		}
+		return indexRecord(r.ctx, tx, page, rec)
+	})
+	if r.failed(err) || r.failed(people.FillNames(r.ctx, s.DB.R, &rec.CreatedBy)) {
+		return
+	}
+	c.JSON(http.StatusOK, rec)
+}
+
+// listRecords answers the records of the page's form as JSON, or as CSV with format=csv.
+func (s *Service) listRecords(c *gin.Context) {
+	r := start(c, people.View)
+	if r == nil {
+		return
+	}
+	q, paged := readRecordQuery(r.p)
+	formID := r.p.OptInt("widget_id")
+	format := strings.ToLower(r.p.String("format"))
+	if format != "" && format != "json" && format != "csv" {
+		r.p.Fail(api.Invalid("format", "Parameter \"format\" must be json or csv."))
+	}
+	if r.failed(r.p.Err()) {
+		return
+	}
+	page, form, err := s.recordForm(r, s.DB.R, formID, true)
+	if r.failed(err) {
+		return
+	}
+	if format == "csv" {
+		s.exportRecords(r, page, form, q, paged)
+		return
+	}
+	list, next, err := widgets.ListRecords(r.ctx, s.DB.R, form, q)
+	if r.failed(err) || r.failed(fillRecordNames(r.ctx, s.DB.R, list)) {
+		return
+	}
+	api.AnswerList(c, list, nextCursor(next))
+}
+
+// recordForm returns the page that the URL names and its form that records go to: the one
+// widget_id names, or else the page's only Form widget. withRemoved finds a form taken off the
+// page, so that its records can still be read.
+func (s *Service) recordForm(r *request, db DBTX, formID *int64, withRemoved bool) (*Page, *widgets.Widget, error) {
+	pageID, err := r.id("page_id")
+	if err != nil {
+		return nil, nil, err
+	}
+	page, err := s.FindPage(r.ctx, db, r.sub, pageID)
+	if err != nil {
+		return nil, nil, err
+	}
+	if formID != nil {
+		form, err := widgets.FindForm(r.ctx, db, page.ID, *formID, withRemoved)
+		return page, form, err
+	}
+	lists, err := widgets.ListByPage(r.ctx, db, page.ID)
+	if err != nil {
+		return nil, nil, err
+	}
+	var forms []*widgets.Widget
+	var ids []string
+	for _, w := range lists[page.ID] {
+		if w.Classname == widgets.Form {
+			forms = append(forms, w)
+			ids = append(ids, strconv.FormatInt(w.FirstID(), 10))
+		}
+	}
+	switch len(forms) {
+	case 0:
+		return nil, nil, api.Invalid("page_id", "Page %d has no Form widget; add one with /page/%d/form/create/.", page.ID, page.ID)
+	case 1:
+		return page, forms[0], nil
+	}
+	return nil, nil, api.Invalid("widget_id", "Page %d has %d forms; say which with the widget_id parameter: %s.",
+		page.ID, len(forms), strings.Join(ids, ", "))
+}
+
+// readSubmission validates a record's values against the form's fields: an object keyed by field
+// name, or {"fields": [{"field", "value"}]} where field is a name or a label.
+func readSubmission(fields []widgets.Field, values map[string]any) ([]widgets.Answer, error) {
+	if len(fields) == 0 {
+		return nil, api.Invalid("widget_id", "This form has no fields to answer.")
+	}
+	if len(values) == 0 {
+		return nil, api.Invalid("fields", "The record is empty: send the answers as an object keyed by field name, "+
+			"such as {%q: \"...\"}, or as {\"fields\": [{\"field\": \"%s\", \"value\": \"...\"}]}.", fields[0].Name, fields[0].Label)
+	}
+	if list, isList := values["fields"].([]any); isList {
+		for k := range values {
+			if k != "fields" {
+				return nil, api.Invalid(k, "A record given as \"fields\" takes no other keys; %q is one too many.", k)
+			}
+		}
+		var err error
+		if values, err = widgets.SubmissionFromList(fields, list); err != nil {
+			return nil, err
+		}
+	}
+	return widgets.CheckSubmission(fields, values)
+}
+
+// readRecordQuery reads the paging of a record list; paged reports whether the client asked for
+// one page rather than everything (which only the CSV export answers).
+func readRecordQuery(p *api.Params) (q widgets.RecordQuery, paged bool) {
+	list := api.ParseList(p)
+	q.Cursor, q.Since = list.Cursor, list.Since
+	perPage := p.OptInt("items_per_page")
+	page := p.OptInt("page")
+	switch {
+	case p.Has("limit") && perPage != nil:
+		p.Fail(api.Invalid("items_per_page", "Give \"limit\" or \"items_per_page\", not both."))
+	case p.Has("limit"):
+		q.Limit = list.Limit
+	case perPage != nil && (*perPage < 1 || *perPage > maxRecordsPerPage):
+		p.Fail(api.Invalid("items_per_page", "Parameter \"items_per_page\" must be between 1 and %d.", maxRecordsPerPage))
+	case perPage != nil:
+		q.Limit = int(*perPage)
+	default:
+		q.Limit = defaultRecordsPerPage
+	}
+	switch {
+	case page == nil:
+	case *page < 0 || *page > maxRecordPage:
+		p.Fail(api.Invalid("page", "Parameter \"page\" must be between 0 and %d (the first page is 0).", maxRecordPage))
+	case q.Cursor != nil:
+		p.Fail(api.Invalid("page", "Give \"page\" or \"cursor\", not both."))
+	default:
+		q.Offset = int(*page) * q.Limit
+	}
+	if want := map[bool]int{true: 2, false: 1}[q.Since != nil]; q.Cursor != nil && len(q.Cursor) != want {
+		p.Fail(api.Invalid("cursor", "Parameter \"cursor\" belongs to a list asked another way (with or without \"since\"); start again without it."))
+	}
+	paged = p.Has("limit") || perPage != nil || page != nil || q.Cursor != nil
+	return q, paged
+}
+
+// nextCursor encodes a list's continuation for the Link header; "" when none remains.
+func nextCursor(key []string) string {
+	if key == nil {
+		return ""
+	}
+	return api.EncodeCursor(key...)
+}
+
+func fillRecordNames(ctx context.Context, db DBTX, list []*widgets.Record) error {
+	refs := make([]*api.UserRef, len(list))
+	for i, rec := range list {
+		refs[i] = &rec.CreatedBy
+	}
+	return people.FillNames(ctx, db, refs...)
+}
+
+// indexRecord adds a record to the search index, in its transaction: found by its values, under
+// its page's title, where its page is visible.
+func indexRecord(ctx context.Context, tx DBTX, page *Page, rec *widgets.Record) error {
+	var body strings.Builder
+	for _, a := range rec.Answers {
+		if a.Value != "" {
+			body.WriteString(a.Value)
+			body.WriteString("\n")
+		}
+	}
+	return indexDoc(ctx, tx, SearchDoc{Cat: CatForm, RefID: rec.ID, SubsiteID: page.SubsiteID, PageID: page.ID,
+		Title: page.Title, Body: body.String(), UpdatedAt: rec.CreatedAt})
+}
