@@ -27,6 +27,8 @@ var statuses = map[string]struct {
 	api.CodeInternal:         {http.StatusInternalServerError, "api_error"},
 }
 
+const keyErrorLogged = "quire.error_logged"
+
 // errorBody is the error answer of API.md: Papyrs' two fields first, then Quire's.
 type errorBody struct {
 	Error     string `json:"error"`
@@ -69,10 +71,19 @@ func (s *Server) writeErrors(c *gin.Context) {
 
 // answerRecordedError answers the first error recorded with c.Error, unless an answer was written.
 func (s *Server) answerRecordedError(c *gin.Context) {
-	if len(c.Errors) == 0 || c.Writer.Written() {
+	if len(c.Errors) == 0 {
 		return
 	}
 	err := c.Errors[0].Err
+	if c.Writer.Written() {
+		// The answer had started (a streamed export): it cannot change now, but the log must say.
+		if !c.GetBool(keyErrorLogged) {
+			c.Set(keyErrorLogged, true)
+			s.log.Error("error after the answer started", "request_id", requestID(c), "method", c.Request.Method,
+				"path", c.Request.URL.Path, "error", err.Error())
+		}
+		return
+	}
 	code, message, field := describe(err)
 	if code == api.CodeInternal {
 		s.log.Error("internal error", "request_id", requestID(c), "method", c.Request.Method,
