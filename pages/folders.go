@@ -125,3 +125,153 @@ func (s *Service) EnsureFolderPath(ctx context.Context, tx DBTX, subsiteID int64
 	id, _ := res.LastInsertId()
 	return &Folder{ID: id, SubsiteID: subsiteID, ParentID: &parent.ID, Name: name, Path: path}, nil
 }
+
+// joinPath joins folder paths, either of which may be "" (Main).
+func joinPath(parent, child string) string {
+	switch {
+	case parent == "":
+		return child
+	case child == "":
+		return parent
+	}
+	return parent + "/" + child
+}
+
+// depth is how deep a folder path lies below Main: 0 for Main, 1 for "HR", 2 for "HR/Guides".
+func depth(path string) int {
+	if path == "" {
+		return 0
+	}
+	return strings.Count(path, "/") + 1
+}
+
+// inSubtree reports whether path is the folder at root or one below it.
+func inSubtree(root, path string) bool {
+	return root == "" || path == root || strings.HasPrefix(path, root+"/")
+}
+
+// subtree returns the condition on folders f (and its arguments) that holds for the folder at
+// path in the subsite and every folder below it. The paths below "HR" are those that start with
+// "HR/": in byte order they lie from "HR/" up to, not including, "HR0" ('0' follows '/'), a range
+// the (subsite_id, path) index answers.
+func subtree(subsiteID int64, path string) (string, []any) {
+	if path == "" {
+		return `f.subsite_id = ?`, []any{subsiteID}
+	}
+	return `f.subsite_id = ? AND (f.path = ? OR (f.path >= ? AND f.path < ?))`,
+		[]any{subsiteID, path, path + "/", path + "0"}
+}
+
+// ListFolders returns the folders of the subsite ordered by path, so that a parent comes before
+// its children, at most list.Limit of them after the cursor. It returns the next cursor, or "".
+func ListFolders(ctx context.Context, db DBTX, subsiteID int64, list api.ListQuery) ([]*Folder, string, error) {
+	where, args := `f.subsite_id = ?`, []any{subsiteID}
+	if len(list.Cursor) == 1 {
+		where += ` AND f.path > ?`
+		args = append(args, list.Cursor[0])
+	} else if len(list.Cursor) > 1 {
+		return nil, "", api.Invalid("cursor", "Parameter \"cursor\" is not a cursor of folder/tree; start again without it.")
+	}
+	args = append(args, list.Limit+1)
+	rows, err := db.QueryContext(ctx, `SELECT `+folderColumns+` FROM folders f WHERE `+where+` ORDER BY f.path LIMIT ?`, args...)
+	if err != nil {
+		return nil, "", fmt.Errorf("list folders: %w", err)
+	}
+	defer rows.Close()
+	out := []*Folder{}
+	for rows.Next() {
+		f, err := scanFolder(rows)
+		if err != nil {
+			return nil, "", fmt.Errorf("list folders: %w", err)
+		}
+		out = append(out, f)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, "", fmt.Errorf("list folders: %w", err)
+	}
+	next := ""
+	if len(out) > list.Limit {
+		out = out[:list.Limit]
+		next = api.EncodeCursor(out[len(out)-1].Path)
+	}
+	return out, next, nil
+}
+
+// findChoice returns the folder a request names by id or path, without creating anything.
+// Returns ErrFolderNotFound, or a validation error for a malformed path.
+func findChoice(ctx context.Context, db DBTX, subsiteID int64, fc folderChoice) (*Folder, error) {
+	if fc.id != nil {
+		return FindFolder(ctx, db, subsiteID, *fc.id)
+	}
+	path, err := CleanFolderPath(fc.pathName, *fc.path)
+	if err != nil {
+		return nil, err
+	}
+	return FindFolderByPath(ctx, db, subsiteID, path)
+}
+
+// deleteFolder deletes the folder and every folder below it, and returns how many folders went.
+// It refuses the Main folder (a validation error on field) and a subtree that holds live pages (a
+// conflict saying how many). Pages in the trash there move to the Main folder and remember their
+// folder's path in restore_folder_path, so that restoring one recreates the folder around it.
+func deleteFolder(ctx context.Context, tx DBTX, f *Folder, field string) (int64, error) {
+	if f.ParentID == nil {
+		return 0, api.Invalid(field, "The Main folder cannot be deleted.")
+	}
+	cond, args := subtree(f.SubsiteID, f.Path)
+	var live int
+	err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM pages p JOIN folders f ON f.id = p.folder_id
+		WHERE `+cond+` AND p.deleted_at IS NULL`, args...).Scan(&live)
+	if err != nil {
+		return 0, fmt.Errorf("delete folder %d: %w", f.ID, err)
+	}
+	if live > 0 {
+		them := "them"
+		if live == 1 {
+			them = "it"
+		}
+		return 0, api.Conflict("The folder %q holds %s (in it or its subfolders); move or delete %s first.",
+			f.Path, plural(live, "page"), them)
+	}
+	main, err := FindFolderByPath(ctx, tx, f.SubsiteID, "")
+	if err != nil {
+		return 0, err
+	}
+	_, err = tx.ExecContext(ctx, `UPDATE pages SET restore_folder_path = (SELECT f.path FROM folders f WHERE f.id = pages.folder_id),
+		folder_id = ? WHERE folder_id IN (SELECT f.id FROM folders f WHERE `+cond+`)`, append([]any{main.ID}, args...)...)
+	if err != nil {
+		return 0, fmt.Errorf("delete folder %d: move trashed pages: %w", f.ID, err)
+	}
+	// One statement: SQLite checks the parent_id references when it ends, when every folder of
+	// the subtree is gone.
+	res, err := tx.ExecContext(ctx, `DELETE FROM folders WHERE id IN (SELECT f.id FROM folders f WHERE `+cond+`)`, args...)
+	if err != nil {
+		return 0, fmt.Errorf("delete folder %d: %w", f.ID, err)
+	}
+	return res.RowsAffected()
+}
+
+// plural writes "1 page" or "3 pages".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}
+
+// restoreFolder returns the folder a trashed page goes back to: its own, or, when its folder was
+// deleted while it was in the trash, that folder's path made again.
+func (s *Service) restoreFolder(ctx context.Context, tx DBTX, p *Page) (int64, error) {
+	var path sql.NullString
+	if err := tx.QueryRowContext(ctx, `SELECT restore_folder_path FROM pages WHERE id = ?`, p.ID).Scan(&path); err != nil {
+		return 0, fmt.Errorf("restore page %d: %w", p.ID, err)
+	}
+	if !path.Valid {
+		return p.FolderID, nil
+	}
+	f, err := s.EnsureFolderPath(ctx, tx, p.SubsiteID, path.String)
+	if err != nil {
+		return 0, err
+	}
+	return f.ID, nil
+}

@@ -39,6 +39,12 @@ func (s *Service) listPages(c *gin.Context) {
 	if r.failed(r.p.Err()) {
 		return
 	}
+	if f.FolderID != 0 {
+		_, err := s.resolve(r.ctx, s.DB.R, r.sub.ID, folderChoice{id: &f.FolderID, idName: "folder_id"})
+		if r.failed(err) {
+			return
+		}
+	}
 	out, next, err := s.ListPages(r.ctx, r.sub, f, list)
 	if r.failed(err) {
 		return
@@ -62,24 +68,35 @@ func (s *Service) listTrash(c *gin.Context) {
 	api.AnswerList(c, out, next)
 }
 
-// folderChoice is a folder named by id or by path, as pages/create and pages/copy take it.
+// folderChoice is a folder named by id or by path, as pages/create and pages/copy take it, with
+// the names of the two parameters for messages.
 type folderChoice struct {
-	id   *int64
-	path *string
+	id               *int64
+	path             *string
+	idName, pathName string
 }
 
 func readFolderChoice(p *api.Params) folderChoice {
-	var fc folderChoice
-	fc.id = p.OptInt("folder_id")
-	if p.Has("path") {
-		path := p.String("path")
+	return readFolderPair(p, "folder_id", "path")
+}
+
+// readFolderPair reads a folder given by the id parameter idName or the path parameter pathName,
+// not both.
+func readFolderPair(p *api.Params, idName, pathName string) folderChoice {
+	fc := folderChoice{idName: idName, pathName: pathName}
+	fc.id = p.OptInt(idName)
+	if p.Has(pathName) {
+		path := p.String(pathName)
 		fc.path = &path
 	}
 	if fc.id != nil && fc.path != nil {
-		p.Fail(api.Invalid("path", "Give \"folder_id\" or \"path\", not both."))
+		p.Fail(api.Invalid(pathName, "Give %q or %q, not both.", idName, pathName))
 	}
 	return fc
 }
+
+// given reports whether the request named a folder at all.
+func (fc folderChoice) given() bool { return fc.id != nil || fc.path != nil }
 
 // resolve returns the chosen folder of the subsite, creating a path's missing folders; with no
 // choice, the Main folder.
@@ -87,14 +104,14 @@ func (s *Service) resolve(ctx context.Context, tx DBTX, subsiteID int64, fc fold
 	if fc.id != nil {
 		f, err := FindFolder(ctx, tx, subsiteID, *fc.id)
 		if errors.Is(err, ErrFolderNotFound) {
-			return nil, api.Invalid("folder_id", "There is no folder %d in this subsite.", *fc.id)
+			return nil, api.Invalid(fc.idName, "There is no folder %d in this subsite.", *fc.id)
 		}
 		return f, err
 	}
 	path := ""
 	if fc.path != nil {
 		var err error
-		if path, err = CleanFolderPath("path", *fc.path); err != nil {
+		if path, err = CleanFolderPath(fc.pathName, *fc.path); err != nil {
 			return nil, err
 		}
 	}

@@ -8,8 +8,8 @@ import (
 	"quire/widgets"
 )
 
-// Routes registers the page and widget endpoints on the API group, whose middleware has already
-// resolved the subsite and the caller.
+// Routes registers the page, widget and folder endpoints on the API group, whose middleware has
+// already resolved the subsite and the caller.
 func (s *Service) Routes(r gin.IRoutes) {
 	r.GET("/pages/get/:page_id/", s.getPage)
 	r.GET("/pages/all/", s.listPages)
@@ -20,6 +20,11 @@ func (s *Service) Routes(r gin.IRoutes) {
 	r.POST("/pages/restore/:page_id/", s.restorePage)
 	r.GET("/pages/records/:page_id/", s.listRecords)
 	r.POST("/pages/records/:page_id/", s.submitRecord)
+
+	r.GET("/folder/tree/", s.folderTree)
+	r.POST("/folder/create/", s.createFolder)
+	r.POST("/folder/delete/", s.deleteFolder)
+	r.POST("/folder/copy/", s.copyFolder)
 
 	for _, name := range widgets.Classnames {
 		kind := "/page/:page_id/" + strings.ToLower(name)

@@ -333,20 +333,26 @@ func (s *Service) TrashPage(ctx context.Context, sub *people.Subsite, id, by int
 	return p, err
 }
 
-// RestorePage takes a page out of the trash, back into its folder. Returns ErrPageNotFound.
+// RestorePage takes a page out of the trash, back into its folder; when that folder was deleted
+// meanwhile, it is made again. Returns ErrPageNotFound.
 func (s *Service) RestorePage(ctx context.Context, sub *people.Subsite, id int64) (*Page, error) {
 	var p *Page
 	err := s.DB.Write(ctx, func(tx *sql.Tx) error {
-		if _, err := s.FindTrashedPage(ctx, tx, sub, id); err != nil {
+		trashed, err := s.FindTrashedPage(ctx, tx, sub, id)
+		if err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE pages SET deleted_at = NULL, deleted_by = NULL WHERE id = ?`, id); err != nil {
+		folderID, err := s.restoreFolder(ctx, tx, trashed)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE pages SET deleted_at = NULL, deleted_by = NULL, folder_id = ?, restore_folder_path = NULL
+			WHERE id = ?`, folderID, id); err != nil {
 			return fmt.Errorf("restore page %d: %w", id, err)
 		}
 		if err := s.pageChanged(ctx, tx, id, api.NewTime(s.DB.Now())); err != nil {
 			return err
 		}
-		var err error
 		p, err = s.FindPage(ctx, tx, sub, id)
 		return err
 	})

@@ -1,0 +1,289 @@
+package pages
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"quire/app/api"
+	"quire/app/sqldb"
+	"quire/people"
+)
+
+// copyBatch is how many folders and pages one folder/copy request copies at most. Each request is
+// one transaction, so a copy of thousands of pages never holds the writer, nor the client's
+// request, for long, and a restart between requests loses nothing.
+const copyBatch = 100
+
+// maxCopyNames bounds the search for a free name for a copy ("HR (copy 2)").
+const maxCopyNames = 100
+
+// FolderCopy is one step of copying the folder Source of subsite From, with its subfolders and
+// live pages, into subsite To. The steps are stateless: all that a step needs is here, and the
+// answer of one step says what the next one is.
+type FolderCopy struct {
+	From   *people.Subsite
+	Source *Folder
+	To     *people.Subsite
+	// Into is where the first step puts the copy (as Into/Name). Copy is the copy itself, which
+	// the first step made, on the steps after it.
+	Into *Folder
+	Copy *Folder
+	// AfterPath is the last subfolder copied, relative to Source ("" before the first).
+	AfterPath string
+	// AfterPageID is the last page copied: the pages are copied in id order once every
+	// subfolder is. Nil while subfolders remain.
+	AfterPageID *int64
+}
+
+// FolderCopyStep is what a step of folder/copy answers.
+type FolderCopyStep struct {
+	Folder *Folder `json:"folder"` // the copy
+	// More is false when the copy is complete, else a *FolderCopyMore to POST again.
+	More   any `json:"more"`
+	Copied int `json:"copied"` // pages copied so far
+	Total  int `json:"total"`  // pages to copy in all
+}
+
+// FolderCopyMore is the body of the next step of a copy.
+type FolderCopyMore struct {
+	CopyFolderID    int64  `json:"copy_folder_id"`
+	TargetSubsiteID int64  `json:"target_subsite_id"`
+	NewFolderID     int64  `json:"new_folder_id"`
+	AfterPath       string `json:"after_path,omitempty"`
+	AfterPageID     *int64 `json:"after_page_id,omitempty"`
+}
+
+// copyFolderStep does one step of fc in the caller's transaction: on the first, it checks the
+// target and makes the copy's folder; then it copies up to copyBatch subfolders and pages.
+func (s *Service) copyFolderStep(ctx context.Context, tx DBTX, fc FolderCopy, now api.Time, by int64) (*FolderCopyStep, error) {
+	var err error
+	if fc.Copy == nil {
+		if fc.Copy, err = s.startFolderCopy(ctx, tx, fc); err != nil {
+			return nil, err
+		}
+	} else if fc.From.ID == fc.To.ID && inSubtree(fc.Source.Path, fc.Copy.Path) {
+		return nil, api.Invalid("new_folder_id", "The copy cannot be inside the folder it copies.")
+	}
+	budget := copyBatch
+	if fc.AfterPageID == nil {
+		n, more, err := s.copySubfolders(ctx, tx, &fc, budget)
+		if err != nil || more {
+			return s.copyProgress(ctx, tx, fc, more, err)
+		}
+		budget -= n
+		fc.AfterPageID = new(int64)
+	}
+	more, err := s.copyPages(ctx, tx, &fc, budget, now, by)
+	return s.copyProgress(ctx, tx, fc, more, err)
+}
+
+// startFolderCopy checks that fc.Source may go into fc.Into and makes its copy there, named as
+// the source, or "Name (copy)", "Name (copy 2)"... when Into already has a folder of that name.
+func (s *Service) startFolderCopy(ctx context.Context, tx DBTX, fc FolderCopy) (*Folder, error) {
+	if fc.From.ID == fc.To.ID && inSubtree(fc.Source.Path, fc.Into.Path) {
+		return nil, api.Invalid("target_folder_id", "A folder cannot be copied into itself or one of its subfolders.")
+	}
+	cond, args := subtree(fc.From.ID, fc.Source.Path)
+	var deepest int
+	err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(LENGTH(f.path) - LENGTH(REPLACE(f.path, '/', '')) + 1), 0)
+		FROM folders f WHERE `+cond+` AND f.path <> ''`, args...).Scan(&deepest)
+	if err != nil {
+		return nil, fmt.Errorf("copy folder %d: %w", fc.Source.ID, err)
+	}
+	if depth(fc.Into.Path)+1+deepest-depth(fc.Source.Path) > maxFolderDepth {
+		return nil, api.Invalid("target_folder_id", "Folders nest at most %d deep; the copy of %q inside %q would go deeper.",
+			maxFolderDepth, fc.Source.Name, fc.Into.Name)
+	}
+	name, err := freeFolderName(ctx, tx, fc.To.ID, fc.Into.Path, fc.Source.Name)
+	if err != nil {
+		return nil, err
+	}
+	return s.EnsureFolderPath(ctx, tx, fc.To.ID, joinPath(fc.Into.Path, name))
+}
+
+// freeFolderName returns name, or the first of "name (copy)", "name (copy 2)"... that no folder
+// in the parent has.
+func freeFolderName(ctx context.Context, db DBTX, subsiteID int64, parent, name string) (string, error) {
+	for i := 1; i <= maxCopyNames; i++ {
+		suffix := ""
+		switch {
+		case i == 2:
+			suffix = " (copy)"
+		case i > 2:
+			suffix = fmt.Sprintf(" (copy %d)", i-1)
+		}
+		base := []rune(name)
+		if keep := maxFolderName - utf8.RuneCountInString(suffix); len(base) > keep {
+			base = base[:keep]
+		}
+		candidate := strings.TrimSpace(string(base)) + suffix
+		_, err := FindFolderByPath(ctx, db, subsiteID, joinPath(parent, candidate))
+		if errors.Is(err, ErrFolderNotFound) {
+			return candidate, nil
+		}
+		if err != nil {
+			return "", err
+		}
+	}
+	return "", api.Conflict("The target folder already holds %q and %d copies of it; copy into another folder.", name, maxCopyNames-1)
+}
+
+// copySubfolders makes, under fc.Copy, the next subfolders of fc.Source (at most budget) and
+// moves fc.AfterPath on. It reports how many it made and whether more remain.
+func (s *Service) copySubfolders(ctx context.Context, tx DBTX, fc *FolderCopy, budget int) (int, bool, error) {
+	cond, args := subtree(fc.From.ID, fc.Source.Path)
+	args = append(args, joinPath(fc.Source.Path, fc.AfterPath), budget+1)
+	rows, err := tx.QueryContext(ctx, `SELECT f.path FROM folders f WHERE `+cond+` AND f.path > ? ORDER BY f.path LIMIT ?`, args...)
+	if err != nil {
+		return 0, false, fmt.Errorf("copy folder %d: %w", fc.Source.ID, err)
+	}
+	var rels []string
+	for rows.Next() {
+		var path string
+		if err := rows.Scan(&path); err != nil {
+			rows.Close()
+			return 0, false, err
+		}
+		rels = append(rels, relativePath(fc.Source.Path, path))
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, false, err
+	}
+	more := len(rels) > budget
+	if more {
+		rels = rels[:budget]
+	}
+	for _, rel := range rels {
+		if _, err := s.EnsureFolderPath(ctx, tx, fc.To.ID, joinPath(fc.Copy.Path, rel)); err != nil {
+			return 0, false, err
+		}
+		fc.AfterPath = rel
+	}
+	return len(rels), more, nil
+}
+
+// relativePath is path (root or below it) as seen from root.
+func relativePath(root, path string) string {
+	if root == "" {
+		return path
+	}
+	return strings.TrimPrefix(strings.TrimPrefix(path, root), "/")
+}
+
+// copyPages copies the next live pages of fc.Source's subtree (at most budget, in id order) into
+// the same places under fc.Copy, each with its widgets' newest versions and its tags, and moves
+// fc.AfterPageID on. It reports whether more remain.
+func (s *Service) copyPages(ctx context.Context, tx DBTX, fc *FolderCopy, budget int, now api.Time, by int64) (bool, error) {
+	cond, args := subtree(fc.From.ID, fc.Source.Path)
+	args = append(args, *fc.AfterPageID, budget+1)
+	rows, err := tx.QueryContext(ctx, `SELECT `+pageColumns+pageFrom+`WHERE `+cond+` AND p.deleted_at IS NULL AND p.id > ?
+		ORDER BY p.id LIMIT ?`, args...)
+	if err != nil {
+		return false, fmt.Errorf("copy folder %d: %w", fc.Source.ID, err)
+	}
+	var batch []*Page
+	for rows.Next() {
+		p, err := s.scanPage(rows, fc.From)
+		if err != nil {
+			rows.Close()
+			return false, fmt.Errorf("copy folder %d: %w", fc.Source.ID, err)
+		}
+		batch = append(batch, p)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return false, err
+	}
+	more := len(batch) > budget
+	if more {
+		batch = batch[:budget]
+	}
+	if err := fillTags(ctx, tx, batch...); err != nil {
+		return false, err
+	}
+	done, err := copiedAlready(ctx, tx, fc, batch)
+	if err != nil {
+		return false, err
+	}
+	folders := map[string]*Folder{}
+	for _, src := range batch {
+		*fc.AfterPageID = src.ID
+		if done[src.ID] {
+			continue
+		}
+		path := joinPath(fc.Copy.Path, relativePath(fc.Source.Path, src.Category))
+		if folders[path] == nil {
+			if folders[path], err = s.EnsureFolderPath(ctx, tx, fc.To.ID, path); err != nil {
+				return false, err
+			}
+		}
+		p, err := s.copyPage(ctx, tx, src, PageCopy{To: fc.To, Folder: folders[path], KeepTags: true}, now, by)
+		if err != nil {
+			return false, err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE pages SET copied_from_id = ? WHERE id = ?`, src.ID, p.ID); err != nil {
+			return false, fmt.Errorf("copy folder %d: %w", fc.Source.ID, err)
+		}
+	}
+	return more, nil
+}
+
+// copiedAlready returns which pages of batch already have a copy in fc.Copy's subtree: a step
+// sent twice (a client retrying after a lost answer) does not copy them again.
+func copiedAlready(ctx context.Context, tx DBTX, fc *FolderCopy, batch []*Page) (map[int64]bool, error) {
+	done := map[int64]bool{}
+	if len(batch) == 0 {
+		return done, nil
+	}
+	cond, args := subtree(fc.To.ID, fc.Copy.Path)
+	for _, p := range batch {
+		args = append(args, p.ID)
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT p.copied_from_id FROM pages p JOIN folders f ON f.id = p.folder_id
+		WHERE `+cond+` AND p.copied_from_id IN (`+sqldb.Placeholders(len(batch))+`)`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("copy folder %d: %w", fc.Source.ID, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		done[id] = true
+	}
+	return done, rows.Err()
+}
+
+// copyProgress answers a step: the copy's folder, what to POST next, and how far it has come.
+func (s *Service) copyProgress(ctx context.Context, tx DBTX, fc FolderCopy, more bool, err error) (*FolderCopyStep, error) {
+	if err != nil {
+		return nil, err
+	}
+	step := &FolderCopyStep{More: false}
+	if step.Folder, err = FindFolder(ctx, tx, fc.To.ID, fc.Copy.ID); err != nil {
+		return nil, err
+	}
+	cond, args := subtree(fc.From.ID, fc.Source.Path)
+	after := int64(0)
+	if fc.AfterPageID != nil {
+		after = *fc.AfterPageID
+	}
+	err = tx.QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(SUM(CASE WHEN p.id <= ? THEN 1 ELSE 0 END), 0)
+		FROM pages p JOIN folders f ON f.id = p.folder_id WHERE `+cond+` AND p.deleted_at IS NULL`,
+		append([]any{after}, args...)...).Scan(&step.Total, &step.Copied)
+	if err != nil {
+		return nil, fmt.Errorf("copy folder %d: count pages: %w", fc.Source.ID, err)
+	}
+	if more {
+		step.More = &FolderCopyMore{CopyFolderID: fc.Source.ID, TargetSubsiteID: fc.To.ID, NewFolderID: fc.Copy.ID,
+			AfterPath: fc.AfterPath, AfterPageID: fc.AfterPageID}
+	} else {
+		step.Copied = step.Total
+	}
+	return step, nil
+}
