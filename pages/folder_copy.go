@@ -180,7 +180,7 @@ func relativePath(root, path string) string {
 func (s *Service) copyPages(ctx context.Context, tx DBTX, fc *FolderCopy, budget int, now api.Time, by int64) (bool, error) {
 	cond, args := subtree(fc.From.ID, fc.Source.Path)
 	args = append(args, *fc.AfterPageID, budget+1)
-	rows, err := tx.QueryContext(ctx, `SELECT `+pageColumns+pageFrom+`WHERE `+cond+` AND p.deleted_at IS NULL AND p.id > ?
+	rows, err := tx.QueryContext(ctx, `SELECT `+pageColumns+tagsColumn+pageFrom+`WHERE `+cond+` AND p.deleted_at IS NULL AND p.id > ?
 		ORDER BY p.id LIMIT ?`, args...)
 	if err != nil {
 		return false, fmt.Errorf("copy folder %d: %w", fc.Source.ID, err)
@@ -201,9 +201,6 @@ func (s *Service) copyPages(ctx context.Context, tx DBTX, fc *FolderCopy, budget
 	more := len(batch) > budget
 	if more {
 		batch = batch[:budget]
-	}
-	if err := fillTags(ctx, tx, batch...); err != nil {
-		return false, err
 	}
 	done, err := copiedAlready(ctx, tx, fc, batch)
 	if err != nil {

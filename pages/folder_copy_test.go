@@ -115,8 +115,8 @@ func TestFolderCopyWithinSubsite(t *testing.T) {
 		"json": [][]map[string]any{{{"classname": "Paragraph", "val": "first"}}, {{"classname": "Heading", "val": "Side"}}}}).Want(200).Object()
 	w := one["json"].([]any)[0].([]any)[0].(map[string]any)
 	ed.Post(fmt.Sprintf("page/%d/paragraph/update/%d/", num(one["id"]), num(w["id"])), map[string]any{"widget": map[string]any{"val": "first, edited"}}).Want(200)
-	newPage(t, ed, "Two", "Src/Sub", "second")
-	gone := newPage(t, ed, "Gone", "Src", "trashed")
+	newFolderPage(t, ed, "Two", "Src/Sub", "second")
+	gone := newFolderPage(t, ed, "Gone", "Src", "trashed")
 	ed.Post("pages/delete/"+idText(gone)+"/", nil).Want(200)
 	ed.Post("folder/create/", map[string]any{"path": "Src/Empty"}).Want(200)
 	source := snapshot(t, site.Inst.DB, sub.ID, "Src")
@@ -199,8 +199,8 @@ func TestFolderCopyAcrossSubsites(t *testing.T) {
 	site.Join(a, viewerInA, people.RoleViewer)
 	site.Join(b, viewerInA, people.RoleEditor)
 
-	newPage(t, ed, "Plan", "Team", "the plan")
-	newPage(t, ed, "Notes", "Team/Meetings", "monday", "tuesday")
+	newFolderPage(t, ed, "Plan", "Team", "the plan")
+	newFolderPage(t, ed, "Notes", "Team/Meetings", "monday", "tuesday")
 	source := snapshot(t, site.Inst.DB, a.ID, "Team")
 
 	body := map[string]any{"copy_path": "Team", "target_subsite_id": b.ID, "target_path": "Imported"}

@@ -11,7 +11,7 @@ import (
 )
 
 // newPage creates a page through pages/create in the folder path, with one paragraph per text.
-func newPage(t *testing.T, c *apptest.Client, title, path string, texts ...string) int64 {
+func newFolderPage(t *testing.T, c *apptest.Client, title, path string, texts ...string) int64 {
 	t.Helper()
 	col := []map[string]any{}
 	for _, text := range texts {
@@ -49,13 +49,13 @@ func TestFolderTree(t *testing.T) {
 	if len(list) != 1 || list[0]["path"] != "" || list[0]["name"] != "Main" || list[0]["parent_id"] != nil || num(list[0]["page_count"]) != 0 {
 		t.Fatalf("tree of a new subsite = %v, want only Main with path \"\", no parent and no pages", list)
 	}
-	newPage(t, ed, "Welcome", "")
-	newPage(t, ed, "Policies", "HR")
-	newPage(t, ed, "Guide one", "HR/Guides")
-	newPage(t, ed, "Guide two", "HR/Guides")
-	trashed := newPage(t, ed, "Old guide", "HR/Guides")
+	newFolderPage(t, ed, "Welcome", "")
+	newFolderPage(t, ed, "Policies", "HR")
+	newFolderPage(t, ed, "Guide one", "HR/Guides")
+	newFolderPage(t, ed, "Guide two", "HR/Guides")
+	trashed := newFolderPage(t, ed, "Old guide", "HR/Guides")
 	ed.Post("pages/delete/"+idText(trashed)+"/", nil).Want(200)
-	newPage(t, ed, "Holidays", "HR Team") // sorts between "HR" and "HR/Guides"
+	newFolderPage(t, ed, "Holidays", "HR Team") // sorts between "HR" and "HR/Guides"
 
 	list, byPath = folderTree(t, viewer)
 	wantCounts := map[string]int64{"": 1, "HR": 1, "HR/Guides": 2, "HR Team": 1}
@@ -115,7 +115,7 @@ func TestFolderCreate(t *testing.T) {
 	}
 
 	// An existing path answers the existing folder, however it is written.
-	newPage(t, ed, "Style", "Eng/Backend")
+	newFolderPage(t, ed, "Style", "Eng/Backend")
 	for _, path := range []string{"Eng/Backend", " /Eng/Backend/ "} {
 		again := ed.Post("folder/create/", map[string]any{"path": path}).Want(200).Object()
 		if num(again["id"]) != num(byPath["Eng/Backend"]["id"]) || num(again["page_count"]) != 1 {
@@ -157,13 +157,13 @@ func TestFolderDelete(t *testing.T) {
 	_, viewer := site.Member("Vi", sub, people.RoleViewer)
 	_, outsider := site.Member("Out", site.Home(), people.RoleEditor)
 
-	newPage(t, ed, "Top", "Full")
-	newPage(t, ed, "Deep one", "Full/Sub")
-	newPage(t, ed, "Deep two", "Full/Sub")
+	newFolderPage(t, ed, "Top", "Full")
+	newFolderPage(t, ed, "Deep one", "Full/Sub")
+	newFolderPage(t, ed, "Deep two", "Full/Sub")
 	for _, path := range []string{"Empty1/Child/Leaf", "Empty2", "One/Sub"} {
 		ed.Post("folder/create/", map[string]any{"path": path}).Want(200)
 	}
-	newPage(t, ed, "Only", "One/Sub")
+	newFolderPage(t, ed, "Only", "One/Sub")
 	_, byPath := folderTree(t, ed)
 	id := func(path string) int64 { return num(byPath[path]["id"]) }
 
@@ -220,7 +220,7 @@ func TestFolderDeleteKeepsTrashRestorable(t *testing.T) {
 	sub := site.Subsite("Wiki", "wiki")
 	_, ed := site.Member("Ed", sub, people.RoleEditor)
 
-	old := newPage(t, ed, "Old notes", "Old/Stuff", "remember this")
+	old := newFolderPage(t, ed, "Old notes", "Old/Stuff", "remember this")
 	ed.Post("pages/delete/"+idText(old)+"/", nil).Want(200)
 	got := ed.Post("folder/delete/", map[string]any{"path": "Old"}).Want(200).Object()
 	if num(got["folders_deleted"]) != 2 {
@@ -244,7 +244,7 @@ func TestFolderDeleteKeepsTrashRestorable(t *testing.T) {
 	}
 
 	// A page trashed and restored without its folder going stays where it was.
-	kept := newPage(t, ed, "Kept", "Kept/Here")
+	kept := newFolderPage(t, ed, "Kept", "Kept/Here")
 	ed.Post("pages/delete/"+idText(kept)+"/", nil).Want(200)
 	page = ed.Post("pages/restore/"+idText(kept)+"/", nil).Want(200).Object()["page"].(map[string]any)
 	if page["category"] != "Kept/Here" {
@@ -259,9 +259,9 @@ func TestPagesAllByFolder(t *testing.T) {
 	_, ed := site.Member("Ed", sub, people.RoleEditor)
 	site.Join(other, site.User("nobody"), people.RoleEditor)
 
-	a := newPage(t, ed, "A", "HR")
-	newPage(t, ed, "B", "HR/Guides")
-	newPage(t, ed, "C", "")
+	a := newFolderPage(t, ed, "A", "HR")
+	newFolderPage(t, ed, "B", "HR/Guides")
+	newFolderPage(t, ed, "C", "")
 	_, byPath := folderTree(t, ed)
 	list := ed.Get("pages/all/", url.Values{"folder_id": {idText(num(byPath["HR"]["id"]))}}).Want(200).List()
 	if len(list) != 1 || num(list[0]["id"]) != a || list[0]["category"] != "HR" {

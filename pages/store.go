@@ -28,6 +28,7 @@ const (
 	maxTagSize = 50
 )
 
+// pageColumns (with tagsColumn after it) are what scanPage reads.
 const pageColumns = `p.id, p.subsite_id, p.folder_id, f.path, p.title, p.slug, p.layout, p.is_public,
 	p.created_at, p.updated_at, p.created_by, p.deleted_at`
 
@@ -259,6 +260,9 @@ type NewPage struct {
 	Columns [][]widgets.Content
 	Folder  *Folder
 	Tags    []string
+	// CopyOf, when set, is a page whose widgets (newest versions, same places) the new page gets
+	// instead of Columns.
+	CopyOf int64
 }
 
 // createPage inserts the page, its tags and its widgets in the caller's transaction.
@@ -281,6 +285,11 @@ func (s *Service) createPage(ctx context.Context, tx DBTX, sub *people.Subsite, 
 			if _, err := widgets.Create(ctx, tx, id, c, col, nil, now, by); err != nil {
 				return nil, err
 			}
+		}
+	}
+	if np.CopyOf != 0 {
+		if _, err := widgets.CopyPage(ctx, tx, np.CopyOf, id, now, by); err != nil {
+			return nil, err
 		}
 	}
 	if err := s.indexPage(ctx, tx, id); err != nil {
@@ -379,15 +388,8 @@ func (s *Service) copyPage(ctx context.Context, tx DBTX, src *Page, pc PageCopy,
 	if tags == nil && pc.KeepTags {
 		tags = src.Tags
 	}
-	np := NewPage{Title: title, Layout: src.Layout, Folder: pc.Folder, Tags: tags}
-	p, err := s.createPage(ctx, tx, pc.To, np, now, by)
-	if err != nil {
-		return nil, err
-	}
-	if _, err := widgets.CopyPage(ctx, tx, src.ID, p.ID, now, by); err != nil {
-		return nil, err
-	}
-	return p, s.indexPage(ctx, tx, p.ID)
+	np := NewPage{Title: title, Layout: src.Layout, Folder: pc.Folder, Tags: tags, CopyOf: src.ID}
+	return s.createPage(ctx, tx, pc.To, np, now, by)
 }
 
 // CopyPage copies a page into pc.To in one transaction.
