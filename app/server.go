@@ -50,7 +50,9 @@ func NewServer(site *Site, log *slog.Logger) (*Server, error) {
 	s.People.Routes(v1)
 	s.Pages.Routes(v1)
 	// Outside the API but behind the same gate: things the API's answers link to.
-	s.People.AvatarRoutes(e.Group("", s.authenticate, s.limitRate, s.requirePlace))
+	gated := e.Group("", s.authenticate, s.limitRate, s.requirePlace)
+	s.People.AvatarRoutes(gated)
+	s.Pages.FileRoutes(gated)
 
 	e.NoRoute(s.noRoute)
 	e.NoMethod(s.noMethod)

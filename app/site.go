@@ -55,7 +55,8 @@ func OpenSite(ctx context.Context, cfg Config) (*Site, error) {
 // wire builds the services over db and connects their hooks.
 func wire(cfg Config, db *sqldb.DB) *Site {
 	ppl := &people.Service{DB: db, BaseURL: cfg.BaseURL}
-	pg := &pages.Service{DB: db, People: ppl, BaseURL: cfg.BaseURL}
+	pg := &pages.Service{DB: db, People: ppl, BaseURL: cfg.BaseURL,
+		Blobs: &widgets.Blobs{Dir: filepath.Join(cfg.Data, "files")}, MaxUploadBytes: cfg.MaxUploadMB << 20}
 	ppl.SubsiteCreated = pg.CreateMainFolder
 	ppl.PersonChanged = pg.IndexPerson
 	return &Site{Config: cfg, DB: db, People: ppl, Pages: pg}

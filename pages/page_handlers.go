@@ -23,7 +23,7 @@ func (s *Service) getPage(c *gin.Context) {
 		return
 	}
 	p, err := s.FindPage(r.ctx, s.DB.R, r.sub, id)
-	if r.failed(err) || r.failed(s.FillContent(r.ctx, s.DB.R, p)) {
+	if r.failed(err) || r.failed(s.FillContent(r.ctx, s.DB.R, r.sub, p)) {
 		return
 	}
 	c.JSON(http.StatusOK, p)
@@ -151,7 +151,7 @@ func (s *Service) createPageHandler(c *gin.Context) {
 		if p, err = s.createPage(r.ctx, tx, r.sub, np, api.NewTime(s.DB.Now()), r.actor.User.ID); err != nil {
 			return err
 		}
-		return s.FillContent(r.ctx, tx, p)
+		return s.FillContent(r.ctx, tx, r.sub, p)
 	})
 	if r.failed(err) {
 		return
@@ -228,7 +228,7 @@ func (s *Service) copyPageHandler(c *gin.Context) {
 		if p, err = s.copyPage(r.ctx, tx, src, pc, api.NewTime(s.DB.Now()), r.actor.User.ID); err != nil {
 			return err
 		}
-		return s.FillContent(r.ctx, tx, p)
+		return s.FillContent(r.ctx, tx, target, p)
 	})
 	if r.failed(err) {
 		return

@@ -27,6 +27,9 @@ type Service struct {
 	DB      *sqldb.DB
 	People  *people.Service
 	BaseURL string
+	// Blobs stores uploaded files; MaxUploadBytes is the largest accepted.
+	Blobs          *widgets.Blobs
+	MaxUploadBytes int64
 }
 
 // Page is a page in the shape the API answers. JSON (the columns of widgets) is nil in lists.

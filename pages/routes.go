@@ -38,10 +38,20 @@ func (s *Service) Routes(r gin.IRoutes) {
 		r.POST(kind+"/create/", s.createTextWidget(name))
 		r.POST(kind+"/update/:widget_id/", s.updateTextWidget(name))
 	}
+	r.POST("/page/:page_id/attachment/create/", s.createAttachment)
+	r.POST("/page/:page_id/attachment/update/:widget_id/", s.updateAttachment)
+	r.POST("/page/:page_id/image/create/", s.createImage)
+	r.POST("/page/:page_id/image/update/:widget_id/", s.updateImage)
 	r.POST("/page/:page_id/form/create/", s.createForm)
 	r.POST("/page/:page_id/form/update/:widget_id/", s.updateForm)
 	r.POST("/page/:page_id/markdown/create/", s.createMarkdown)
 	r.POST("/page/:page_id/widgets/move/", s.moveWidget)
 
 	r.GET("/search/query/", s.search)
+}
+
+// FileRoutes registers the download of uploaded files, outside the API but behind its gate
+// (authentication, rate limit, subsite).
+func (s *Service) FileRoutes(r gin.IRoutes) {
+	r.GET("/files/:file_id/:filename", s.serveFile)
 }

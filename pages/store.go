@@ -83,8 +83,8 @@ func (s *Service) findPage(ctx context.Context, db DBTX, sub *people.Subsite, id
 	return p, nil
 }
 
-// FillContent loads the page's widgets into JSON, column by column, with their authors' names.
-func (s *Service) FillContent(ctx context.Context, db DBTX, p *Page) error {
+// FillContent loads the page's widgets into JSON, column by column, presented (see present).
+func (s *Service) FillContent(ctx context.Context, db DBTX, sub *people.Subsite, p *Page) error {
 	lists, err := widgets.ListByPage(ctx, db, p.ID)
 	if err != nil {
 		return err
@@ -93,14 +93,30 @@ func (s *Service) FillContent(ctx context.Context, db DBTX, p *Page) error {
 	for i := range cols {
 		cols[i] = []*widgets.Widget{}
 	}
-	refs := []*api.UserRef{&p.CreatedBy}
 	for _, w := range lists[p.ID] {
 		if w.Column >= 0 && w.Column < len(cols) {
 			cols[w.Column] = append(cols[w.Column], w)
 		}
-		refs = append(refs, &w.CreatedBy)
 	}
 	p.JSON = &cols
+	if err := people.FillNames(ctx, db, &p.CreatedBy); err != nil {
+		return err
+	}
+	return s.present(ctx, db, sub, lists[p.ID]...)
+}
+
+// present completes widgets for an answer: their authors' names and their files' URLs.
+func (s *Service) present(ctx context.Context, db DBTX, sub *people.Subsite, list ...*widgets.Widget) error {
+	refs := make([]*api.UserRef, 0, len(list))
+	for _, w := range list {
+		refs = append(refs, &w.CreatedBy)
+		if w.Files != nil {
+			for i := range *w.Files {
+				f := &(*w.Files)[i]
+				f.URL = s.fileURL(sub, f.ID, f.Filename)
+			}
+		}
+	}
 	return people.FillNames(ctx, db, refs...)
 }
 
@@ -288,7 +304,11 @@ func (s *Service) createPage(ctx context.Context, tx DBTX, sub *people.Subsite, 
 		}
 	}
 	if np.CopyOf != 0 {
-		if _, err := widgets.CopyPage(ctx, tx, np.CopyOf, id, now, by); err != nil {
+		copied, err := widgets.CopyPage(ctx, tx, np.CopyOf, id, now, by)
+		if err != nil {
+			return nil, err
+		}
+		if err := s.indexCopiedFiles(ctx, tx, sub, id, copied); err != nil {
 			return nil, err
 		}
 	}
@@ -319,7 +339,7 @@ func (s *Service) CreatePage(ctx context.Context, sub *people.Subsite, np NewPag
 		if err != nil {
 			return err
 		}
-		return s.FillContent(ctx, tx, p)
+		return s.FillContent(ctx, tx, sub, p)
 	})
 	return p, err
 }
@@ -368,6 +388,26 @@ func (s *Service) RestorePage(ctx context.Context, sub *people.Subsite, id int64
 	return p, err
 }
 
+// indexCopiedFiles makes the files of a copied page findable in its subsite.
+func (s *Service) indexCopiedFiles(ctx context.Context, tx DBTX, sub *people.Subsite, pageID int64, copied []*widgets.Widget) error {
+	page := &Page{ID: pageID, SubsiteID: sub.ID}
+	for _, w := range copied {
+		if w.Files == nil {
+			continue
+		}
+		for _, f := range *w.Files {
+			stored, err := widgets.FindFile(ctx, tx, f.ID)
+			if err != nil {
+				return err
+			}
+			if err := s.indexFile(ctx, tx, page, stored); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
 // PageCopy says where a copy goes and what changes.
 type PageCopy struct {
 	To     *people.Subsite
@@ -403,7 +443,7 @@ func (s *Service) CopyPage(ctx context.Context, from *people.Subsite, id int64, 
 		if p, err = s.copyPage(ctx, tx, src, pc, api.NewTime(s.DB.Now()), by); err != nil {
 			return err
 		}
-		return s.FillContent(ctx, tx, p)
+		return s.FillContent(ctx, tx, pc.To, p)
 	})
 	return p, err
 }

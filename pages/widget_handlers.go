@@ -31,13 +31,9 @@ func (s *Service) widgetWrite(r *request, change func(tx *sql.Tx, page *Page, no
 	})
 }
 
-// answerWidgets answers one widget as an object, or several as a list, with authors' names.
+// answerWidgets answers one widget as an object, or several as a list, presented.
 func (s *Service) answerWidgets(r *request, list ...*widgets.Widget) {
-	refs := make([]*api.UserRef, len(list))
-	for i, w := range list {
-		refs[i] = &w.CreatedBy
-	}
-	if r.failed(people.FillNames(r.ctx, s.DB.R, refs...)) {
+	if r.failed(s.present(r.ctx, s.DB.R, r.sub, list...)) {
 		return
 	}
 	if len(list) == 1 {
@@ -174,9 +170,12 @@ func (s *Service) deleteWidget(classname string) gin.HandlerFunc {
 			if w, err = widgets.FindKind(r.ctx, tx, page.ID, widgetID, classname); err != nil {
 				return err
 			}
+			if err := s.unindexFiles(r.ctx, tx, w); err != nil {
+				return err
+			}
 			return widgets.Remove(r.ctx, tx, w, now)
 		})
-		if r.failed(err) || r.failed(people.FillNames(r.ctx, s.DB.R, &w.CreatedBy)) {
+		if r.failed(err) || r.failed(s.present(r.ctx, s.DB.R, r.sub, w)) {
 			return
 		}
 		c.JSON(http.StatusOK, gin.H{"success": true, "widget": w})
@@ -208,11 +207,7 @@ func (s *Service) widgetVersions(classname string) gin.HandlerFunc {
 			r.failed(widgets.WrongKind(list[0], classname))
 			return
 		}
-		refs := make([]*api.UserRef, len(list))
-		for i, w := range list {
-			refs[i] = &w.CreatedBy
-		}
-		if r.failed(people.FillNames(r.ctx, s.DB.R, refs...)) {
+		if r.failed(s.present(r.ctx, s.DB.R, r.sub, list...)) {
 			return
 		}
 		c.JSON(http.StatusOK, list)

@@ -289,9 +289,22 @@ func CopyPage(ctx context.Context, tx DBTX, from, to int64, now api.Time, by int
 	}
 	var out []*Widget
 	for _, w := range lists[from] {
-		id, err := insertVersion(ctx, tx, to, nil, ContentOf(w), now, by)
+		content := ContentOf(w)
+		if content.Extra.Files != nil {
+			files, err := copyFiles(ctx, tx, *content.Extra.Files, to, now, by)
+			if err != nil {
+				return nil, err
+			}
+			content.Extra.Files = &files
+		}
+		id, err := insertVersion(ctx, tx, to, nil, content, now, by)
 		if err != nil {
 			return nil, err
+		}
+		if content.Extra.Files != nil {
+			if err := AttachFiles(ctx, tx, id, *content.Extra.Files...); err != nil {
+				return nil, err
+			}
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO placements (widget_id, page_id, current_id, col, pos) VALUES (?, ?, ?, ?, ?)`,
 			id, to, id, w.Column, w.Position); err != nil {
