@@ -89,11 +89,11 @@ type Action struct {
 
 // The actions of the policy. Handlers ask actor.Can(action, subsiteID) before reading.
 var (
-	View          = Action{Name: "view", Role: RoleViewer, Scope: ScopeRead}
-	Comment       = Action{Name: "comment", Role: RoleViewer, Scope: ScopeWrite}
-	Edit          = Action{Name: "edit", Role: RoleEditor, Scope: ScopeWrite}
+	View    = Action{Name: "view", Role: RoleViewer, Scope: ScopeRead}
+	Comment = Action{Name: "comment", Role: RoleViewer, Scope: ScopeWrite}
+	Edit    = Action{Name: "edit", Role: RoleEditor, Scope: ScopeWrite}
 	// ViewTrash is reading what editors threw away: an editor's role, a reading token.
-	ViewTrash = Action{Name: "see the trash", Role: RoleEditor, Scope: ScopeRead}
+	ViewTrash     = Action{Name: "see the trash", Role: RoleEditor, Scope: ScopeRead}
 	ManageMembers = Action{Name: "manage members", Role: RoleAdmin, Scope: ScopePeople}
 	ManageSite    = Action{Name: "administer the site", Owner: true, Scope: ScopeAdmin}
 
