@@ -25,7 +25,7 @@ const (
 // submitRecord stores a record of the page's form: a viewer may submit. The body is an object
 // keyed by field name, or {"fields": [{"field", "value"}]}.
 func (s *Service) submitRecord(c *gin.Context) {
-	r := start(c, people.View)
+	r := start(c, people.Comment)
 	if r == nil {
 		return
 	}

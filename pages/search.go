@@ -247,9 +247,9 @@ func (s *Service) describe(ctx context.Context, list []*candidate, terms []term)
 		args[i] = c.rowid
 	}
 	rows, err := s.DB.R.QueryContext(ctx, `SELECT d.id, d.cat, d.ref_id, d.subsite_id, d.page_id, d.title, d.updated_at,
-			COALESCE(p.slug, ''), f.title, f.body
+			COALESCE(p.slug, ''), f.title, substr(f.body, 1, ?)
 		FROM search_docs d JOIN search_fts f ON f.rowid = d.id LEFT JOIN pages p ON p.id = d.page_id
-		WHERE d.id IN (`+sqldb.Placeholders(len(args))+`)`, args...)
+		WHERE d.id IN (`+sqldb.Placeholders(len(args))+`)`, append([]any{snippetScan}, args...)...)
 	if err != nil {
 		return fmt.Errorf("search results: %w", err)
 	}

@@ -39,7 +39,11 @@ func (s *Service) search(c *gin.Context) {
 		p.Fail(api.Invalid("cat", "Parameter \"cat\" must be one of Page, File, Contact, Form, Comment."))
 	}
 	if cursor := api.ParseList(p).Cursor; len(cursor) == 1 {
-		q.Offset, _ = strconv.Atoi(cursor[0])
+		offset, err := strconv.Atoi(cursor[0])
+		if err != nil || offset < 0 {
+			p.Fail(api.Invalid("cursor", "Parameter \"cursor\" is not a cursor this server gave out; start again without it."))
+		}
+		q.Offset = offset
 	}
 	p.Require("q")
 	if p.Err() == nil {

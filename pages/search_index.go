@@ -68,10 +68,11 @@ func indexDoc(ctx context.Context, tx DBTX, d SearchDoc) error {
 	}
 	body := d.Body
 	if len(body) > maxIndexedText {
-		body = body[:maxIndexedText]
-		for !utf8.ValidString(body) {
-			body = body[:len(body)-1]
+		cut := maxIndexedText
+		for cut > 0 && !utf8.RuneStart(body[cut]) {
+			cut--
 		}
+		body = body[:cut]
 	}
 	_, err = tx.ExecContext(ctx, `INSERT INTO search_fts (rowid, title, body) VALUES (?, ?, ?)`, id, segment(d.Title), segment(body))
 	if err != nil {

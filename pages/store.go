@@ -254,9 +254,11 @@ func freeSlug(ctx context.Context, db DBTX, subsiteID int64, title string) (stri
 		if err := rows.Scan(&slug); err != nil {
 			return "", err
 		}
+		suffix := strings.TrimPrefix(slug, base+"-")
 		if slug == base {
 			taken = true
-		} else if n, err := strconv.Atoi(strings.TrimPrefix(slug, base+"-")); err == nil && n > highest {
+		} else if n, err := strconv.Atoi(suffix); err == nil && len(suffix) <= 9 && n > highest {
+			// Longer numbers are a title's own digits, not our counter (and could overflow it).
 			highest = n
 		}
 	}

@@ -9,7 +9,8 @@ var (
 	// ErrUserNotFound is a person id that does not exist on the site.
 	ErrUserNotFound = api.NotFound("No such person on this site.")
 	// ErrSubsiteNotFound is an unknown subsite id or slug.
-	ErrSubsiteNotFound = api.NotFound("No such subsite, or you are not a member of it.")
+	// It says exactly what ErrNotFound says, so that nobody learns which subsites exist.
+	ErrSubsiteNotFound = api.NotFound("Not found, or you do not have access to it.")
 	// ErrInvalidToken is a missing, unknown, expired or revoked API token.
 	ErrInvalidToken = &api.Error{Code: api.CodeInvalidToken,
 		Message: "Missing or invalid API token. Send it in the X-Auth-Token header."}
