@@ -28,7 +28,8 @@ const MaxMarkdownBytes = 2 << 20
 
 // FromMarkdown splits a Markdown document into widget contents: each top-level heading becomes a
 // Heading (# = h1 ... #### = h4; deeper levels are h4), and the blocks between headings one
-// Paragraph. The HTML of each is sanitized. An empty document gives no contents.
+// Paragraph. The HTML of each is sanitized. An empty heading makes no widget, and an empty
+// document gives no contents.
 func FromMarkdown(source string) ([]Content, error) {
 	if len(source) > MaxMarkdownBytes {
 		return nil, errTooLong("val", MaxMarkdownBytes)
@@ -63,7 +64,11 @@ func FromMarkdown(source string) ([]Content, error) {
 		if i := strings.LastIndex(inner, "</h"); i >= 0 {
 			inner = inner[:i]
 		}
-		out = append(out, Content{Classname: Heading, HTML: SanitizeMarkdownHTML(inner), Format: FormatHTML,
+		h := strings.TrimSpace(SanitizeMarkdownHTML(inner))
+		if h == "" { // "#" alone, or a heading of nothing but removed HTML
+			continue
+		}
+		out = append(out, Content{Classname: Heading, HTML: h, Format: FormatHTML,
 			Heading: fmt.Sprintf("h%d", min(heading.Level, 4))})
 	}
 	flush()

@@ -2,9 +2,12 @@ package widgets
 
 import (
 	"regexp"
+	"strings"
 	"sync"
 
 	"github.com/microcosm-cc/bluemonday"
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
 )
 
 // The sanitizing policies, one per use. Everything users or the API send as HTML, and everything
@@ -43,9 +46,10 @@ func basePolicy() *bluemonday.Policy {
 	p.AllowStyles("text-align").MatchingEnum(alignment...).OnElements("td", "th", "p", "div")
 	// Fenced code keeps its language for highlighting.
 	p.AllowAttrs("class").Matching(languageClass).OnElements("code")
-	// GFM task lists: read-only checkboxes, nothing else of <input>.
-	p.AllowAttrs("type").Matching(regexp.MustCompile(`^checkbox$`)).OnElements("input")
-	p.AllowAttrs("checked", "disabled").Matching(regexp.MustCompile(`^(|checked|disabled)$`)).OnElements("input")
+	// GFM task lists: checkboxes, nothing else of <input>. bluemonday cannot require an
+	// attribute, so an <input> without type=checkbox is removed after it (readOnlyCheckboxes).
+	p.AllowAttrs("type").Matching(regexp.MustCompile(`^(?i)checkbox$`)).OnElements("input")
+	p.AllowAttrs("checked", "disabled").Matching(regexp.MustCompile(`^(?i)(|checked|disabled)$`)).OnElements("input")
 	return p
 }
 
@@ -65,10 +69,68 @@ var (
 )
 
 // SanitizeHTML makes HTML sent for a text or heading widget safe to render.
-func SanitizeHTML(html string) string { return widgetPolicy().Sanitize(html) }
+func SanitizeHTML(s string) string { return sanitize(widgetPolicy(), s) }
 
 // SanitizeMarkdownHTML makes the HTML that Markdown rendered safe to render.
-func SanitizeMarkdownHTML(html string) string { return markdownPolicy().Sanitize(html) }
+func SanitizeMarkdownHTML(s string) string { return sanitize(markdownPolicy(), s) }
 
 // SanitizeComment makes the HTML of a discussion post safe to render.
-func SanitizeComment(html string) string { return commentPolicy().Sanitize(html) }
+func SanitizeComment(s string) string { return sanitize(commentPolicy(), s) }
+
+// sanitize applies the policy, then writes the result out again as the tree a browser builds
+// from it inside a widget's <div>. bluemonday works on tokens and keeps an allowed end tag without
+// its start ("</div>") or a start tag never closed ("<a href=...>", "<details>"): stored as it is,
+// such HTML would close the widget's container or swallow the rest of the page. The tree closes
+// every element it opens and has no stray end tags. Only allowed elements reach the parser, so
+// the round trip meets none of the foreign-content (SVG, MathML) or raw-text cases that make
+// re-parsing risky.
+func sanitize(p *bluemonday.Policy, s string) string {
+	clean := p.Sanitize(s)
+	if clean == "" {
+		return ""
+	}
+	container := &html.Node{Type: html.ElementNode, Data: "div", DataAtom: atom.Div}
+	nodes, err := html.ParseFragment(strings.NewReader(clean), container)
+	if err != nil { // a strings.Reader does not fail; if it ever did, store nothing rather than unchecked HTML
+		return ""
+	}
+	var b strings.Builder
+	for _, n := range nodes {
+		if !readOnlyCheckboxes(n) {
+			continue
+		}
+		if err := html.Render(&b, n); err != nil {
+			return ""
+		}
+	}
+	return b.String()
+}
+
+// readOnlyCheckboxes reports whether n may stay: an <input> only as a checkbox, which it makes
+// disabled (a widget is not a form). It removes the children of n that may not stay.
+func readOnlyCheckboxes(n *html.Node) bool {
+	if n.Type == html.ElementNode && n.DataAtom == atom.Input {
+		checkbox, checked := false, false
+		for _, a := range n.Attr {
+			checkbox = checkbox || (a.Key == "type" && strings.EqualFold(a.Val, "checkbox"))
+			checked = checked || a.Key == "checked"
+		}
+		if !checkbox {
+			return false
+		}
+		n.Attr = []html.Attribute{{Key: "type", Val: "checkbox"}}
+		if checked {
+			n.Attr = append(n.Attr, html.Attribute{Key: "checked", Val: ""})
+		}
+		n.Attr = append(n.Attr, html.Attribute{Key: "disabled", Val: ""})
+		return true
+	}
+	for c := n.FirstChild; c != nil; {
+		next := c.NextSibling
+		if !readOnlyCheckboxes(c) {
+			n.RemoveChild(c)
+		}
+		c = next
+	}
+	return true
+}

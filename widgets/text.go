@@ -74,8 +74,9 @@ func tidyText(s string) string {
 	return strings.Join(out, "\n")
 }
 
-// TextToHTML turns plain text into HTML: special characters escaped, line breaks as <br>.
+// TextToHTML turns plain text into HTML: special characters escaped, line breaks (\n, \r\n or
+// a lone \r) as <br>.
 func TextToHTML(text string) string {
-	text = strings.ReplaceAll(text, "\r\n", "\n")
+	text = strings.NewReplacer("\r\n", "\n", "\r", "\n").Replace(text)
 	return strings.ReplaceAll(html.EscapeString(text), "\n", "<br>")
 }

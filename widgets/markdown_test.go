@@ -1,0 +1,120 @@
+package widgets
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"quire/app/api"
+)
+
+// part is what one widget made from Markdown should hold: its kind, heading level, plain text,
+// and strings its HTML must contain.
+type part struct {
+	classname string
+	heading   string
+	text      string
+	html      []string
+}
+
+func TestFromMarkdownSplits(t *testing.T) {
+	tests := []struct {
+		name   string
+		source string
+		want   []part
+	}{
+		{name: "empty", source: "", want: nil},
+		{name: "only blank lines", source: "  \n\n\t\n", want: nil},
+		{name: "one paragraph", source: "Hello **world**", want: []part{
+			{classname: Paragraph, text: "Hello world", html: []string{"<p>Hello <strong>world</strong></p>"}}}},
+		{name: "heading levels", source: "# One\n## Two\n### Three\n#### Four\n##### Five\n###### Six", want: []part{
+			{classname: Heading, heading: "h1", text: "One"},
+			{classname: Heading, heading: "h2", text: "Two"},
+			{classname: Heading, heading: "h3", text: "Three"},
+			{classname: Heading, heading: "h4", text: "Four"},
+			{classname: Heading, heading: "h4", text: "Five"},
+			{classname: Heading, heading: "h4", text: "Six"}}},
+		{name: "setext headings", source: "Title\n=====\n\nSub\n---\n\nx", want: []part{
+			{classname: Heading, heading: "h1", text: "Title"},
+			{classname: Heading, heading: "h2", text: "Sub"},
+			{classname: Paragraph, text: "x"}}},
+		{name: "text before the first heading and blocks between headings", source: "intro\n\n# T\n\npara\n\n- a\n- b\n\n> q\n\n## U\n\ntail",
+			want: []part{
+				{classname: Paragraph, text: "intro", html: []string{"<p>intro</p>"}},
+				{classname: Heading, heading: "h1", text: "T", html: []string{"T"}},
+				{classname: Paragraph, text: "para\na\nb\nq", html: []string{"<p>para</p>", "<ul>", "<li>a</li>", "<blockquote>"}},
+				{classname: Heading, heading: "h2", text: "U"},
+				{classname: Paragraph, text: "tail"}}},
+		{name: "inline markup in a heading", source: "# Hello *world* `x` [link](https://example.com/)", want: []part{
+			{classname: Heading, heading: "h1", text: "Hello world x link",
+				html: []string{"Hello <em>world</em> <code>x</code> <a href=\"https://example.com/\""}}}},
+		{name: "heading html holds no heading element", source: "## Plain", want: []part{
+			{classname: Heading, heading: "h2", text: "Plain", html: []string{"Plain"}}}},
+		{name: "nested heading stays in its paragraph", source: "> # quoted\n\n- # listed", want: []part{
+			{classname: Paragraph, text: "quoted\nlisted", html: []string{"<blockquote>", "<h1>quoted</h1>"}}}},
+		{name: "empty headings make no widget", source: "#\n\ntext\n\n## <script>alert(1)</script>\n\nmore", want: []part{
+			{classname: Paragraph, text: "text"},
+			{classname: Paragraph, text: "more"}}},
+		{name: "heading of an image only", source: "# ![logo](/files/logo.png)", want: []part{
+			{classname: Heading, heading: "h1", text: "", html: []string{`<img src="/files/logo.png" alt="logo"`}}}},
+		{name: "headings back to back", source: "# A\n# B", want: []part{
+			{classname: Heading, heading: "h1", text: "A"},
+			{classname: Heading, heading: "h1", text: "B"}}},
+		{name: "windows line endings", source: "# A\r\n\r\nb\r\n", want: []part{
+			{classname: Heading, heading: "h1", text: "A"},
+			{classname: Paragraph, text: "b"}}},
+		{name: "gfm", source: "~~old~~ www.example.com\n\n| a |\n|---|\n| 1 |\n\n- [x] done", want: []part{
+			{classname: Paragraph, text: "old www.example.com\na\n1\ndone",
+				html: []string{"<del>old</del>", `href="http://www.example.com"`, "<table>", `<input type="checkbox" checked="" disabled=""/>`}}}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := FromMarkdown(tc.source)
+			if err != nil {
+				t.Fatalf("FromMarkdown(%q): %v", tc.source, err)
+			}
+			if len(got) != len(tc.want) {
+				t.Fatalf("FromMarkdown(%q) made %d contents, want %d:\n%s", tc.source, len(got), len(tc.want), describe(got))
+			}
+			for i, w := range tc.want {
+				g := got[i]
+				if g.Classname != w.classname || g.Heading != w.heading || g.Text != w.text || g.Format != FormatHTML {
+					t.Errorf("content %d = %s %q text %q format %q; want %s %q text %q format html",
+						i, g.Classname, g.Heading, g.Text, g.Format, w.classname, w.heading, w.text)
+				}
+				for _, s := range w.html {
+					if !strings.Contains(g.HTML, s) {
+						t.Errorf("content %d HTML %q lacks %q", i, g.HTML, s)
+					}
+				}
+				if g.Classname == Heading && strings.Contains(g.HTML, "<h") {
+					t.Errorf("content %d: heading HTML %q keeps its <h> element", i, g.HTML)
+				}
+				if g.HTML != strings.TrimSpace(g.HTML) {
+					t.Errorf("content %d HTML %q has space at its ends", i, g.HTML)
+				}
+			}
+		})
+	}
+}
+
+func TestFromMarkdownTooLong(t *testing.T) {
+	_, err := FromMarkdown(strings.Repeat("a", MaxMarkdownBytes+1))
+	var apiErr *api.Error
+	if !errors.As(err, &apiErr) || apiErr.Code != api.CodeTooLarge {
+		t.Fatalf("FromMarkdown of %d bytes: err = %v; want a %s error", MaxMarkdownBytes+1, err, api.CodeTooLarge)
+	}
+	if _, err := FromMarkdown(strings.Repeat("a ", 1000)); err != nil {
+		t.Fatalf("FromMarkdown of 2000 bytes: %v", err)
+	}
+}
+
+func describe(cs []Content) string {
+	var b strings.Builder
+	for i, c := range cs {
+		b.WriteString("  ")
+		b.WriteString(strings.Join([]string{string(rune('0' + i%10)), c.Classname, c.Heading, c.HTML}, " "))
+		b.WriteString("\n")
+	}
+	return b.String()
+}
