@@ -29,6 +29,10 @@ var statuses = map[string]struct {
 
 const keyErrorLogged = "quire.error_logged"
 
+// keyErrorAnswered marks a request whose recorded error has been answered (by the idempotency
+// middleware, before writeErrors sees it).
+const keyErrorAnswered = "quire.error_answered"
+
 // errorBody is the error answer of API.md: Papyrs' two fields first, then Quire's.
 type errorBody struct {
 	Error     string `json:"error"`
@@ -71,7 +75,7 @@ func (s *Server) writeErrors(c *gin.Context) {
 
 // answerRecordedError answers the first error recorded with c.Error, unless an answer was written.
 func (s *Server) answerRecordedError(c *gin.Context) {
-	if len(c.Errors) == 0 {
+	if len(c.Errors) == 0 || c.GetBool(keyErrorAnswered) {
 		return
 	}
 	err := c.Errors[0].Err
@@ -90,6 +94,7 @@ func (s *Server) answerRecordedError(c *gin.Context) {
 			"path", c.Request.URL.Path, "error", err.Error())
 	}
 	s.answerError(c, code, message, field)
+	c.Set(keyErrorAnswered, true)
 }
 
 // answerError writes the error body with the status of code.

@@ -60,6 +60,8 @@ func TestMalformedBodies(t *testing.T) {
 		{"bad escape in a form", "application/x-www-form-urlencoded", `title=%zz&json=[[]]`, "", "malformed"},
 		{"unknown field", "application/json", `{"title": "x", "json": [[]], "Title": "y"}`, "Title", "Unknown parameter"},
 		{"json not JSON in a form", "application/x-www-form-urlencoded", `title=x&json=%5B%5B`, "json", "must be JSON"},
+		{"not UTF-8 in a form", "application/x-www-form-urlencoded", `title=caf%E9&json=[[]]`, "", "not valid UTF-8"},
+		{"too many form parameters", "application/x-www-form-urlencoded", "title=x&json=[[]]" + strings.Repeat("&a=1", 1000), "", "at most 1000"},
 	}
 	for _, tc := range cases {
 		m := c.PostRaw("pages/create/", tc.contentType, tc.body).Error(400, "invalid_request")
@@ -67,6 +69,10 @@ func TestMalformedBodies(t *testing.T) {
 		if field != tc.field || !strings.Contains(m["error"].(string), tc.msg) {
 			t.Errorf("%s: field %q message %q, want field %q and %q", tc.name, field, m["error"], tc.field, tc.msg)
 		}
+	}
+	m := c.PostRaw("pages/create/?title=caf%E9", "application/json", `{"json": [[]]}`).Error(400, "invalid_request")
+	if !strings.Contains(m["error"].(string), "not valid UTF-8") {
+		t.Errorf("a URL parameter that is not UTF-8: %q", m["error"])
 	}
 	if list := c.Get("pages/all/").Want(200).List(); len(list) != 0 {
 		t.Errorf("malformed requests made pages: %v", list)

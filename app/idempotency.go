@@ -2,6 +2,7 @@ package app
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"hash"
@@ -15,8 +16,11 @@ import (
 	"quire/people"
 )
 
-// maxReplayBody bounds an answer kept for replay; a larger one is not kept, and its key freed.
+// maxReplayBody bounds an answer kept for replay; for a larger one only the fact that the
+// request was done is kept, and a retry is told so.
 const maxReplayBody = 4 << 20
+
+var errAnswerNotKept = api.Conflict("A request with this Idempotency-Key was already done, but its answer was too large to keep; fetch the result with a GET, and use a new key for a new request.")
 
 var errKeyReused = api.Conflict("This Idempotency-Key was used with a different request in the last 24 hours; use a new key for a new request.")
 
@@ -49,12 +53,15 @@ func (s *Server) idempotency(c *gin.Context) {
 		return
 	}
 	if stored != nil {
-		io.Copy(fp, c.Request.Body)
+		// Hash the retry's body to compare it, reading no more than any request may carry.
+		io.Copy(fp, http.MaxBytesReader(c.Writer, c.Request.Body, s.maxBody()))
 		switch {
 		case stored.Status == 0:
 			c.Error(people.ErrKeyInProgress)
 		case stored.Fingerprint != hex.EncodeToString(fp.Sum(nil)):
 			c.Error(errKeyReused)
+		case stored.ContentType == people.TooLargeToKeep:
+			c.Error(errAnswerNotKept)
 		default:
 			c.Header("Idempotent-Replayed", "true")
 			c.Data(stored.Status, stored.ContentType, stored.Body)
@@ -62,6 +69,8 @@ func (s *Server) idempotency(c *gin.Context) {
 		c.Abort()
 		return
 	}
+	// The key is settled even when the client has gone away meanwhile.
+	ctx = context.WithoutCancel(ctx)
 	defer func() {
 		if v := recover(); v != nil {
 			s.People.ReleaseIdempotencyKey(ctx, caller, key)
@@ -74,14 +83,18 @@ func (s *Server) idempotency(c *gin.Context) {
 	c.Next()
 	s.answerRecordedError(c) // so that the recorder sees error answers too
 	io.Copy(io.Discard, c.Request.Body)
-	if rec.Status() >= 500 || rec.overflow {
+	if rec.Status() >= 500 {
 		if err := s.People.ReleaseIdempotencyKey(ctx, caller, key); err != nil {
 			s.log.Error("release idempotency key", "request_id", requestID(c), "error", err.Error())
 		}
 		return
 	}
-	err = s.People.FinishIdempotencyKey(ctx, caller, key, people.IdempotentAnswer{Fingerprint: hex.EncodeToString(fp.Sum(nil)),
-		Status: rec.Status(), ContentType: rec.Header().Get("Content-Type"), Body: rec.body.Bytes()})
+	answer := people.IdempotentAnswer{Fingerprint: hex.EncodeToString(fp.Sum(nil)),
+		Status: rec.Status(), ContentType: rec.Header().Get("Content-Type"), Body: rec.body.Bytes()}
+	if rec.overflow {
+		answer.ContentType, answer.Body = people.TooLargeToKeep, nil
+	}
+	err = s.People.FinishIdempotencyKey(ctx, caller, key, answer)
 	if err != nil {
 		s.log.Error("store idempotent answer", "request_id", requestID(c), "error", err.Error())
 	}
@@ -123,3 +136,6 @@ func (r *recorder) keep(p []byte) {
 	}
 	r.body.Write(p)
 }
+
+// maxBody is the most any request body may carry: the largest upload and room for its form.
+func (s *Server) maxBody() int64 { return s.cfg.MaxUploadMB<<20 + 1<<20 }

@@ -106,10 +106,14 @@ func (s *Server) assignRequestID(c *gin.Context) {
 
 func requestID(c *gin.Context) string { return c.GetString(keyRequestID) }
 
-// logAccess writes one line per request.
+// logAccess writes one line per request, also for one whose handler panicked or was aborted.
 func (s *Server) logAccess(c *gin.Context) {
 	start := time.Now()
+	defer s.writeAccessLine(c, start)
 	c.Next()
+}
+
+func (s *Server) writeAccessLine(c *gin.Context, start time.Time) {
 	route := c.FullPath()
 	if route == "" {
 		route = "(no route)"

@@ -1,9 +1,12 @@
 package pages_test
 
 import (
+	"fmt"
 	"net/http"
+	"quire/app/api"
 	"strings"
 	"testing"
+	"time"
 
 	"quire/app/apptest"
 )
@@ -33,6 +36,9 @@ func TestIdempotencyKeyReplaysTheFirstAnswer(t *testing.T) {
 		t.Errorf("a 400 was not replayed")
 	}
 	c.Get("pages/all/").Want(200)
+	if strings.Contains(site.LogText(), "after the answer started") {
+		t.Errorf("an answered error was logged as coming after the answer:\n%s", site.LogText())
+	}
 
 	// Keys are per caller: another token may use the same key for its own request.
 	u, _ := site.Member("Ida", site.Home(), "")
@@ -48,5 +54,61 @@ func TestIdempotencyKeyReplaysTheFirstAnswer(t *testing.T) {
 	c.Get("pages/all/").Want(200).Decode(&list)
 	if len(list) != 2 {
 		t.Errorf("%d pages, want 2 (Onboarding once, and Mine)", len(list))
+	}
+}
+
+// A claim whose request never finished (the server stopped in the middle) blocks its key for ten
+// minutes, then counts as abandoned.
+func TestIdempotencyKeyAbandonedClaimIsFreed(t *testing.T) {
+	site := apptest.Start(t)
+	c := site.Client(site.OwnerTk)
+	var debug struct {
+		Token struct {
+			ID int64 `json:"id"`
+		} `json:"token"`
+	}
+	c.Get("auth/debug/").Want(200).Decode(&debug)
+	caller := fmt.Sprintf("token:%d", debug.Token.ID)
+	now := time.Now().UTC()
+	for key, at := range map[string]time.Time{"stale": now.Add(-11 * time.Minute), "fresh": now.Add(-time.Minute)} {
+		if _, err := site.Inst.DB.W.Exec(`INSERT INTO idempotency_keys (caller, idem_key, created_at) VALUES (?, ?, ?)`,
+			caller, key, api.NewTime(at)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c.Headers = http.Header{"Idempotency-Key": {"fresh"}}
+	c.Post("pages/create/", map[string]any{"title": "A", "json": body1("x")}).Error(409, "conflict")
+	c.Headers = http.Header{"Idempotency-Key": {"stale"}}
+	first := c.Post("pages/create/", map[string]any{"title": "B", "json": body1("x")}).Want(200)
+	again := c.Post("pages/create/", map[string]any{"title": "B", "json": body1("x")}).Want(200)
+	if first.ID() != again.ID() || again.Header.Get("Idempotent-Replayed") != "true" {
+		t.Errorf("retry after a freed claim: page %d then %d; want the first answer replayed", first.ID(), again.ID())
+	}
+}
+
+// An answer too large to keep is not replayed, but the request is not done twice either.
+func TestIdempotencyKeyAnswerTooLargeToKeep(t *testing.T) {
+	site := apptest.Start(t)
+	c := site.Client(site.OwnerTk)
+	page := c.Post("pages/create/", map[string]any{"title": "Big", "json": body1("x")}).ID()
+	var md strings.Builder
+	for md.Len() < 1900<<10 {
+		md.WriteString("A paragraph of words & <b>markup</b> that doubles in the answer as html and text.\n\n")
+	}
+	c.Headers = http.Header{"Idempotency-Key": {"big-1"}}
+	path := fmt.Sprintf("page/%d/markdown/create/", page)
+	body := map[string]any{"widget": map[string]any{"val": md.String()}}
+	if first := c.Post(path, body).Want(200); len(first.Body) <= 4<<20 {
+		t.Fatalf("the answer is %d bytes; the test needs one above 4 MiB", len(first.Body))
+	}
+	msg := c.Post(path, body).Error(409, "conflict")
+	if !strings.Contains(fmt.Sprint(msg["error"]), "too large to keep") {
+		t.Errorf("retry error %q; want it to say the answer was too large to keep", msg["error"])
+	}
+	c.Headers = nil
+	var got map[string]any
+	c.Get(fmt.Sprintf("pages/get/%d/", page)).Want(200).Decode(&got)
+	if cols := got["json"].([]any); len(cols[0].([]any)) != 2 {
+		t.Errorf("the page has %d widgets in its first column; want 2 (the retry did nothing)", len(cols[0].([]any)))
 	}
 }

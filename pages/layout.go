@@ -14,6 +14,9 @@ import (
 // maxColumns is the most columns a page may have.
 const maxColumns = 4
 
+// maxWidgetsPerRequest is the most widgets one pages/create or markdown/create may make.
+const maxWidgetsPerRequest = 200
+
 // equalWidths returns n column widths in percent that sum to 100, the last taking the remainder.
 func equalWidths(n int) []int {
 	w := make([]int, n)
@@ -70,10 +73,14 @@ func parseColumns(v any) ([][]widgets.Content, error) {
 		return nil, api.Invalid("json", "Parameter \"json\" must be a list of 1 to %d columns, each a list of widgets, such as [[{\"classname\": \"Paragraph\", \"val\": \"Hello\"}]].", maxColumns)
 	}
 	out := make([][]widgets.Content, len(cols))
+	total := 0
 	for i, col := range cols {
 		items, ok := col.([]any)
 		if !ok {
 			return nil, api.Invalid(fmt.Sprintf("json[%d]", i), "Column %d of \"json\" must be a list of widgets.", i)
+		}
+		if total += len(items); total > maxWidgetsPerRequest {
+			return nil, api.Invalid("json", "Parameter \"json\" has %d widgets or more; a page is created with at most %d (add more with widget calls).", total, maxWidgetsPerRequest)
 		}
 		out[i] = []widgets.Content{}
 		for j, item := range items {

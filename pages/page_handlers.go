@@ -164,6 +164,10 @@ func (s *Service) trashPage(c *gin.Context) {
 	if r == nil {
 		return
 	}
+	r.p.Allow()
+	if r.failed(r.p.Err()) {
+		return
+	}
 	id, err := r.id("page_id")
 	if r.failed(err) {
 		return
@@ -178,6 +182,10 @@ func (s *Service) trashPage(c *gin.Context) {
 func (s *Service) restorePage(c *gin.Context) {
 	r := start(c, people.Edit)
 	if r == nil {
+		return
+	}
+	r.p.Allow()
+	if r.failed(r.p.Err()) {
 		return
 	}
 	id, err := r.id("page_id")

@@ -296,6 +296,10 @@ func TestTrashAndRestore(t *testing.T) {
 		Success bool `json:"success"`
 		Page    page `json:"page"`
 	}
+	bad := c.Post(fmt.Sprintf("pages/delete/%d/", p.ID), map[string]any{"permanent": true}).Error(400, "invalid_request")
+	if bad["field"] != "permanent" || !strings.Contains(bad["error"].(string), "takes no parameters") {
+		t.Errorf("pages/delete with an unknown parameter: %v", bad)
+	}
 	c.Post(fmt.Sprintf("pages/delete/%d/", p.ID), nil).Want(200).Decode(&del)
 	if !del.Success || del.Page.ID != p.ID || del.Page.DeletedAt == nil || !isoSecond.MatchString(*del.Page.DeletedAt) {
 		t.Fatalf("delete answered %+v, want success with the page and its deleted_at", del)

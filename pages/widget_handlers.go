@@ -161,6 +161,10 @@ func (s *Service) deleteWidget(classname string) gin.HandlerFunc {
 		if r == nil {
 			return
 		}
+		r.p.Allow()
+		if r.failed(r.p.Err()) {
+			return
+		}
 		widgetID, err := r.id("widget_id")
 		if r.failed(err) {
 			return
@@ -289,6 +293,9 @@ func (s *Service) createMarkdown(c *gin.Context) {
 	contents, err := widgets.FromMarkdown(source)
 	if err == nil && len(contents) == 0 {
 		err = api.Invalid("val", "The Markdown has no content to make widgets of.")
+	}
+	if len(contents) > maxWidgetsPerRequest {
+		err = api.Invalid("val", "The Markdown makes %d widgets; one call may make at most %d (one per top-level heading, and one per run of blocks between headings): send it in parts.", len(contents), maxWidgetsPerRequest)
 	}
 	if r.failed(err) {
 		return

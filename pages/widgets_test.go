@@ -541,3 +541,29 @@ func TestConcurrentUpdates(t *testing.T) {
 		t.Errorf("layout %q", l)
 	}
 }
+
+// A request makes at most 200 widgets, and a page holds at most 1000.
+func TestWidgetLimits(t *testing.T) {
+	site := apptest.Start(t)
+	c := site.Client(site.OwnerTk).In("home")
+	many := make([]map[string]any, 201)
+	for i := range many {
+		many[i] = map[string]any{"classname": "Paragraph", "val": "x"}
+	}
+	bad := c.Post("pages/create/", map[string]any{"title": "Too many", "json": [][]map[string]any{many}}).Error(400, "invalid_request")
+	if bad["field"] != "json" {
+		t.Errorf("201 widgets: field %v, want json", bad["field"])
+	}
+	p := c.Post("pages/create/", map[string]any{"title": "Full", "json": [][]map[string]any{many[:200]}}).Want(200).ID()
+	md := fmt.Sprintf("page/%d/markdown/create/", p)
+	c.Post(md, map[string]any{"widget": map[string]any{"val": strings.Repeat("# h\n\n", 201)}}).Error(400, "invalid_request")
+	for range 4 {
+		c.Post(md, map[string]any{"widget": map[string]any{"val": strings.Repeat("# h\n\n", 200)}}).Want(200)
+	}
+	c.Post(fmt.Sprintf("page/%d/paragraph/create/", p), map[string]any{"widget": map[string]any{"val": "one more"}}).Error(409, "conflict")
+	var got struct{ JSON [][]any }
+	c.Get(fmt.Sprintf("pages/get/%d/", p)).Want(200).Decode(&got)
+	if n := len(got.JSON[0]); n != 1000 {
+		t.Errorf("the page has %d widgets, want 1000", n)
+	}
+}

@@ -22,6 +22,14 @@ type IdempotentAnswer struct {
 	Body        []byte
 }
 
+// abandonedAfter is how long a claim may stay unanswered before it counts as abandoned (the
+// server stopped mid-request) and the key may be used again.
+const abandonedAfter = 10 * time.Minute
+
+// TooLargeToKeep is the ContentType stored for an answer too large to keep for replay: the
+// request was done, but its answer cannot be given again.
+const TooLargeToKeep = "quire/too-large-to-keep"
+
 // ErrKeyInProgress answers a retry that arrives while the first request is still running.
 var ErrKeyInProgress = api.Conflict("A request with this Idempotency-Key is still being answered; retry in a moment.")
 
@@ -36,13 +44,18 @@ func (s *Service) ClaimIdempotencyKey(ctx context.Context, caller, key string) (
 			return err
 		}
 		a := &IdempotentAnswer{}
-		err := tx.QueryRowContext(ctx, `SELECT fingerprint, status, content_type, body FROM idempotency_keys
-			WHERE caller = ? AND idem_key = ?`, caller, key).Scan(&a.Fingerprint, &a.Status, &a.ContentType, &a.Body)
-		if err == nil {
+		var created api.Time
+		err := tx.QueryRowContext(ctx, `SELECT fingerprint, status, content_type, body, created_at FROM idempotency_keys
+			WHERE caller = ? AND idem_key = ?`, caller, key).Scan(&a.Fingerprint, &a.Status, &a.ContentType, &a.Body, &created)
+		switch {
+		case err == nil && a.Status == 0 && created.Time.Before(now.Add(-abandonedAfter)):
+			if _, err := tx.ExecContext(ctx, `DELETE FROM idempotency_keys WHERE caller = ? AND idem_key = ?`, caller, key); err != nil {
+				return err
+			}
+		case err == nil:
 			found = a
 			return nil
-		}
-		if !errors.Is(err, sql.ErrNoRows) {
+		case !errors.Is(err, sql.ErrNoRows):
 			return err
 		}
 		_, err = tx.ExecContext(ctx, `INSERT INTO idempotency_keys (caller, idem_key, created_at) VALUES (?, ?, ?)`,

@@ -17,3 +17,9 @@ func WrongKind(w *Widget, asked string) error {
 	return api.Invalid("", "Widget %d is a %s widget, not a %s: use /page/%d/%s/.../%d/.",
 		w.ID, w.Classname, asked, w.PageID, strings.ToLower(w.Classname), w.ID)
 }
+
+// MaxPerPage is the most widgets a page may hold.
+const MaxPerPage = 1000
+
+// ErrPageFull refuses a widget on a page that holds MaxPerPage already.
+var ErrPageFull = api.Conflict("The page already has 1000 widgets, the most a page may hold; put the rest on another page.")

@@ -127,6 +127,14 @@ func shift(ctx context.Context, tx DBTX, pageID int64, col, from, by int) error 
 // Create adds a widget to column col of the page at position pos (nil: the end of the column),
 // moving the widgets below it down. The caller checks that the column exists.
 func Create(ctx context.Context, tx DBTX, pageID int64, c Content, col int, pos *int, now api.Time, by int64) (*Widget, error) {
+	var placed int
+	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM placements WHERE page_id = ? AND removed_at IS NULL`,
+		pageID).Scan(&placed); err != nil {
+		return nil, fmt.Errorf("count widgets: %w", err)
+	}
+	if placed >= MaxPerPage {
+		return nil, ErrPageFull
+	}
 	at, err := slot(ctx, tx, pageID, col, pos, false)
 	if err != nil {
 		return nil, err

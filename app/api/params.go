@@ -12,9 +12,13 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 )
+
+// maxParams is the most URL or form parameters a request may carry.
+const maxParams = 1000
 
 // MaxBodyBytes bounds a JSON or form body; uploads have their own, larger limit.
 const MaxBodyBytes = 16 << 20
@@ -32,8 +36,15 @@ type Params struct {
 // body must be one object; malformed JSON or an unreadable form is a 400, an oversized body a 413.
 func ParseParams(c *gin.Context) (*Params, error) {
 	p := &Params{values: map[string]any{}, fromBody: map[string]bool{}}
-	for k, vs := range c.Request.URL.Query() {
+	query := c.Request.URL.Query()
+	if len(query) > maxParams {
+		return nil, Invalid("", "The URL has %d parameters; at most %d are read.", len(query), maxParams)
+	}
+	for k, vs := range query {
 		if len(vs) > 0 {
+			if !utf8.ValidString(k) || !utf8.ValidString(vs[len(vs)-1]) {
+				return nil, Invalid(truncate(strings.ToValidUTF8(k, "?"), 40), "URL parameter %q is not valid UTF-8 text.", truncate(strings.ToValidUTF8(k, "?"), 40))
+			}
 			setParam(p.values, k, vs[len(vs)-1])
 		}
 	}
@@ -113,6 +124,9 @@ func jsonProblem(err error) string {
 // and Rails clients write them.
 func parseForm(body string) (map[string]any, error) {
 	out := map[string]any{}
+	if n := strings.Count(body, "&") + 1; n > maxParams {
+		return nil, Invalid("", "The form-encoded body has %d parameters; at most %d are read.", n, maxParams)
+	}
 	for _, pair := range strings.Split(body, "&") {
 		if pair == "" {
 			continue
@@ -122,6 +136,9 @@ func parseForm(body string) (map[string]any, error) {
 		val, err2 := url.QueryUnescape(v)
 		if err1 != nil || err2 != nil {
 			return nil, Invalid("", "The form-encoded body is malformed near %q.", truncate(pair, 40))
+		}
+		if !utf8.ValidString(key) || !utf8.ValidString(val) {
+			return nil, Invalid("", "The form-encoded body is not valid UTF-8 text near %q; send text as UTF-8.", truncate(strings.ToValidUTF8(pair, "?"), 40))
 		}
 		setParam(out, key, val)
 	}
@@ -186,6 +203,10 @@ func (p *Params) Allow(names ...string) {
 	}
 	sort.Strings(unknown)
 	sort.Strings(names)
+	if len(names) == 0 {
+		p.fail(Invalid(unknown[0], "Unknown parameter %q. This action takes no parameters.", unknown[0]))
+		return
+	}
 	p.fail(Invalid(unknown[0], "Unknown parameter %q. This action takes: %s.", unknown[0], strings.Join(names, ", ")))
 }
 
