@@ -497,6 +497,10 @@ func TestListPages(t *testing.T) {
 		if !reflect.DeepEqual(got, want) {
 			t.Errorf("pages %v, want %v", got, want)
 		}
+		r := site.Client("").In("lists").Get("pages/all/", url.Values{"limit": {"2"}, "auth_token": {site.OwnerTk}}).Want(200)
+		if next := linkNext(t, r); strings.Contains(next, "auth_token") || !strings.Contains(next, "cursor=") {
+			t.Errorf("next link %q; want a cursor and no auth_token", next)
+		}
 		exact := walk(t, c, url.Values{"limit": {"5"}})
 		if len(exact) != 1 {
 			t.Errorf("limit equal to the count gave %d pages, want 1 with no Link", len(exact))

@@ -66,7 +66,8 @@ func SetNextLink(c *gin.Context, next string) {
 		u := RequestURL(c)
 		q := u.Query()
 		q.Set("cursor", next)
-		q.Del("page") // the cursor takes over from Papyrs' page number
+		q.Del("page")       // the cursor takes over from Papyrs' page number
+		q.Del("auth_token") // a token never travels in a header that proxies and logs keep
 		u.RawQuery = q.Encode()
 		c.Header("Link", "<"+u.String()+`>; rel="next"`)
 	}
