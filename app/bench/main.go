@@ -69,6 +69,7 @@ func run(small, large, clients int, duration time.Duration, dataDir string) erro
 	b.measure("pages/all?limit=50", b.listPages)
 	b.measure("paragraph update", b.updateParagraph)
 	b.measure("markdown create", b.createMarkdown)
+	b.uploads()
 	b.searches(fmt.Sprintf("%dk", small/1000))
 	if large > small {
 		if err := b.seed(ctx, large); err != nil {
