@@ -27,6 +27,8 @@ type matrixCell struct {
 	self   *people.User
 	shared map[string]page
 	eng    *people.Subsite
+	// folders numbers the folders made, so that each is new
+	folders int
 }
 
 func (x *matrixCell) owner() *apptest.Client { return x.site.Client(x.site.OwnerTk).In(x.slug) }
@@ -56,6 +58,29 @@ func (x *matrixCell) freshWidget() (page, widget) {
 	return p, w
 }
 
+// formPage returns the subsite's shared page with a form of one required field, "name".
+func (x *matrixCell) formPage() int64 {
+	key := x.slug + "/form"
+	if p, ok := x.shared[key]; ok {
+		return p.ID
+	}
+	id := x.owner().Post("pages/create/", map[string]any{"title": "Sign-up", "json": []any{[]any{map[string]any{
+		"classname": "Form", "fields": []any{map[string]any{"name": "name", "label": "Name", "type": "text", "required": true}}}}}}).Want(200).ID()
+	x.shared[key] = page{ID: id}
+	return id
+}
+
+// freshFolder returns the path of a new empty folder.
+func (x *matrixCell) freshFolder() string {
+	x.folders++
+	path := fmt.Sprintf("Fresh %s %d", x.role, x.folders)
+	x.owner().Post("folder/create/", map[string]any{"path": path}).Want(200)
+	return path
+}
+
+// matrixUpload is a request body sent as a multipart upload of a small text file.
+type matrixUpload struct{ name, content string }
+
 // member returns a new viewer of the fixtures' subsite.
 func (x *matrixCell) member() *people.User {
 	u := x.site.User("Member")
@@ -81,14 +106,15 @@ func pageReq(format string) func(x *matrixCell) (string, any) {
 }
 
 const (
-	readers   = "ok ok ok ok 404 401 ok"
-	editors   = "ok ok ok 403 404 401 scope"
-	trash     = "ok ok ok 403 404 401 ok" // editors' role, but reading
-	admins    = "ok ok 403 403 404 401 scope"
-	siteOnly  = "400 400 400 400 404 401 400"
-	subOnly   = "400 400 400 400 400 401 400"
-	ownerOnly = "ok 403 403 403 403 401 403"
-	anyone    = "ok ok ok ok ok 401 ok"
+	readers    = "ok ok ok ok 404 401 ok"
+	editors    = "ok ok ok 403 404 401 scope"
+	trash      = "ok ok ok 403 404 401 ok" // editors' role, but reading
+	commenters = "ok ok ok ok 404 401 scope"
+	admins     = "ok ok 403 403 404 401 scope"
+	siteOnly   = "400 400 400 400 404 401 400"
+	subOnly    = "400 400 400 400 400 401 400"
+	ownerOnly  = "ok 403 403 403 403 401 403"
+	anyone     = "ok ok ok ok ok 401 ok"
 )
 
 var matrix = []matrixRow{
@@ -138,6 +164,28 @@ var matrix = []matrixRow{
 	{"widgets/move", "POST", func(x *matrixCell) (string, any) {
 		return fmt.Sprintf("page/%d/widgets/move/", x.page().ID), map[string]any{"widget_id": x.page().JSON[0][1].ID, "column": 0, "position": 0}
 	}, editors, editors},
+	{"attachment/create", "POST", func(x *matrixCell) (string, any) {
+		return fmt.Sprintf("page/%d/attachment/create/", x.page().ID), matrixUpload{"notes-" + x.role + ".txt", "notes"}
+	}, editors, editors},
+	{"form/create", "POST", func(x *matrixCell) (string, any) {
+		return fmt.Sprintf("page/%d/form/create/", x.page().ID), map[string]any{"fields": []any{map[string]any{"label": "Name", "type": "text"}}}
+	}, editors, editors},
+	{"pages/records list", "GET", func(x *matrixCell) (string, any) { return fmt.Sprintf("pages/records/%d/", x.formPage()), nil }, readers, readers},
+	{"pages/records submit", "POST", func(x *matrixCell) (string, any) {
+		return fmt.Sprintf("pages/records/%d/", x.formPage()), map[string]any{"name": "by " + x.role}
+	}, commenters, commenters},
+	{"folder/tree", "GET", func(*matrixCell) (string, any) { return "folder/tree/", nil }, readers, readers},
+	{"folder/create", "POST", func(x *matrixCell) (string, any) {
+		return "folder/create/", map[string]any{"path": "By " + x.role}
+	}, editors, editors},
+	{"folder/delete", "POST", func(x *matrixCell) (string, any) {
+		return "folder/delete/", map[string]any{"path": x.freshFolder()}
+	}, editors, editors},
+	{"folder/copy", "POST", func(x *matrixCell) (string, any) {
+		return "folder/copy/", map[string]any{"copy_path": x.freshFolder(), "target_path": ""}
+	}, editors, editors},
+	// Site-wide search covers the subsites the caller is in: none, for the outsider.
+	{"search/query", "GET", func(*matrixCell) (string, any) { return "search/query/?q=shared", nil }, readers, anyone},
 	{"people/all", "GET", func(*matrixCell) (string, any) { return "people/all/", nil }, readers, anyone},
 	{"people/add_to_subsite", "POST", func(x *matrixCell) (string, any) {
 		return fmt.Sprintf("people/add_to_subsite/%d/", x.site.User("Stranger").ID), map[string]any{"role": "viewer"}
@@ -233,7 +281,9 @@ func TestRoleMatrix(t *testing.T) {
 					c = c.In("eng")
 				}
 				var r *apptest.Response
-				if row.method == http.MethodGet {
+				if up, ok := body.(matrixUpload); ok {
+					r = c.Upload(path, nil, up.name, strings.NewReader(up.content))
+				} else if row.method == http.MethodGet {
 					r = c.Get(path)
 				} else {
 					r = c.Post(path, body)
