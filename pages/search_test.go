@@ -215,3 +215,39 @@ func TestSearchFollowsChangesAndPaginates(t *testing.T) {
 		t.Errorf("pages of %d and %d (link %q), want 4 and 2 and no more", len(a.Results), len(b.Results), next.Header.Get("Link"))
 	}
 }
+
+// Files, their text and form entries of a subsite are found by its members only: a non-member
+// tries every URL and category, prefixes and phrases included.
+func TestSearchLeaksNothingToNonMembers(t *testing.T) {
+	site := apptest.Start(t)
+	board := site.Subsite("Board", "board")
+	_, member := site.Member("Bea Boardmember", board, people.RoleViewer)
+	_, outsider := site.Member("Otto Outsider", site.Home(), people.RoleEditor)
+	owner := site.Client(site.OwnerTk).In("board")
+
+	page := owner.Post("pages/create/", map[string]any{"title": "Minutes", "json": [][]map[string]any{{
+		{"classname": "Paragraph", "val": "nothing to see"},
+		{"classname": "Form", "fields": []any{map[string]any{"name": "idea", "label": "Idea", "type": "textarea"}}},
+	}}}).Want(200).ID()
+	owner.Upload(fmt.Sprintf("page/%d/attachment/create/", page), nil, "okapi-takeover.txt",
+		strings.NewReader("The okapi takeover closes in March.")).Want(200)
+	member.In("board").Post(fmt.Sprintf("pages/records/%d/", page), map[string]any{"idea": "sell the okapi division"}).Want(200)
+
+	want := map[string]bool{"File": true, "Form": true}
+	for _, q := range []string{"okapi", "okap*", `"okapi takeover"`, "takeover", "division"} {
+		for _, r := range searchResults(t, member.In("board"), q) {
+			delete(want, fmt.Sprint(r["cat"]))
+		}
+		for _, c := range []*apptest.Client{outsider, outsider.SiteWide(), outsider.In("home")} {
+			for _, cat := range []string{"", "Page", "File", "Form", "Comment"} {
+				if got := searchResults(t, c, q, "cat", cat); len(got) != 0 {
+					t.Errorf("a non-member searching %q (cat %q) at %s found %v", q, cat, c.URL("search/query/"), titles(got))
+				}
+			}
+		}
+		outsider.In("board").Get("search/query/", url.Values{"q": {q}}).Error(404, "not_found")
+	}
+	if len(want) != 0 {
+		t.Errorf("the member did not find the board's %v; the test proves nothing without them", want)
+	}
+}
