@@ -78,6 +78,9 @@ func (s *Service) ListPeople(ctx context.Context, q DirectoryQuery) ([]*Person, 
 		query += ` AND ` + joined + ` >= ?`
 		args = append(args, *q.List.Since)
 	}
+	if err := q.List.CheckCursor(2); err != nil {
+		return nil, "", err
+	}
 	if len(q.List.Cursor) == 2 {
 		query += ` AND (` + joined + ` ` + after + ` ? OR (` + joined + ` = ? AND u.id ` + after + ` ?))`
 		args = append(args, q.List.Cursor[0], q.List.Cursor[0], q.List.Cursor[1])

@@ -265,6 +265,9 @@ func (s *Service) listSubsites(c *gin.Context) {
 	p.Allow("limit", "cursor")
 	list := api.ParseList(p)
 	var after int64
+	if err := list.CheckCursor(1); err != nil {
+		p.Fail(err)
+	}
 	if len(list.Cursor) == 1 {
 		after, _ = strconv.ParseInt(list.Cursor[0], 10, 64)
 	}

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"quire/app/api"
 	"quire/app/apptest"
 	"quire/people"
 )
@@ -149,6 +150,7 @@ func TestPeopleDirectory(t *testing.T) {
 	}
 	wantInvalid("limit=0", "limit")
 	wantInvalid("cursor=zz", "cursor")
+	wantInvalid("cursor="+api.EncodeCursor("12"), "cursor") // a pages/all cursor
 	wantInvalid("since=never", "since")
 }
 

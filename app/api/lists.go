@@ -47,6 +47,15 @@ func ParseList(p *Params) ListQuery {
 	return q
 }
 
+// CheckCursor refuses a cursor that is not of the n keys the list gives out (one from another
+// list), rather than starting the list again.
+func (q ListQuery) CheckCursor(n int) error {
+	if len(q.Cursor) != 0 && len(q.Cursor) != n {
+		return Invalid("cursor", "Parameter \"cursor\" is not a cursor of this list; start again without it.")
+	}
+	return nil
+}
+
 // EncodeCursor makes an opaque cursor from the sort key of the last item answered.
 func EncodeCursor(key ...string) string {
 	raw, _ := json.Marshal(key)
