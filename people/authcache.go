@@ -22,7 +22,7 @@ type cache struct {
 	lastUsed map[int64]time.Time // when each token's last use was last written
 }
 
-// current returns the epoch in the database, emptying the cache when it moved.
+// currentEpoch returns the epoch in the database, emptying the cache when it moved on.
 func (s *Service) currentEpoch(ctx context.Context) (int64, error) {
 	var n int64
 	if err := s.DB.R.QueryRowContext(ctx, `SELECT n FROM epochs WHERE name = 'people'`).Scan(&n); err != nil {
@@ -30,7 +30,9 @@ func (s *Service) currentEpoch(ctx context.Context) (int64, error) {
 	}
 	c := &s.cache
 	c.mu.Lock()
-	if n != c.epoch || c.actors == nil {
+	// Only forward: a request that read an older epoch (a snapshot from just before a change)
+	// neither empties the cache nor uses it, since its epoch matches no cached entry.
+	if n > c.epoch || c.actors == nil {
 		c.epoch, c.actors, c.subsites = n, map[string]*Actor{}, map[string]*Subsite{}
 	}
 	c.mu.Unlock()
