@@ -275,7 +275,7 @@ func TestPostRefused(t *testing.T) {
 	// A page in the trash takes no posts and lists none.
 	c.Post("pages/delete/"+pageID+"/", nil).Want(200)
 	c.Post("feed/post/"+pageID+"/", map[string]any{"msg": "a"}).Error(404, "not_found")
-	c.Get("feed/page/" + pageID + "/").Error(404, "not_found")
+	c.Get("feed/page/"+pageID+"/").Error(404, "not_found")
 }
 
 func TestPostPermissions(t *testing.T) {
