@@ -74,6 +74,7 @@ func parseColumns(v any) ([][]widgets.Content, error) {
 	}
 	out := make([][]widgets.Content, len(cols))
 	total := 0
+	discussion := ""
 	for i, col := range cols {
 		items, ok := col.([]any)
 		if !ok {
@@ -93,6 +94,12 @@ func parseColumns(v any) ([][]widgets.Content, error) {
 			if err != nil {
 				return nil, err
 			}
+			if c.Classname == widgets.Discussion {
+				if discussion != "" {
+					return nil, api.Invalid(field, "A page has at most one Discussion widget; %s is one already.", discussion)
+				}
+				discussion = field
+			}
 			out[i] = append(out[i], c)
 		}
 	}
@@ -101,9 +108,10 @@ func parseColumns(v any) ([][]widgets.Content, error) {
 
 // widgetSpecKeys are the keys a widget object in pages/create may have, by kind.
 var widgetSpecKeys = map[string][]string{
-	widgets.Paragraph: {"classname", "val", "format", "styleclass"},
-	widgets.Heading:   {"classname", "val", "format", "styleclass", "heading"},
-	widgets.Form:      {"classname", "val", "format", "fields"},
+	widgets.Paragraph:  {"classname", "val", "format", "styleclass"},
+	widgets.Heading:    {"classname", "val", "format", "styleclass", "heading"},
+	widgets.Form:       {"classname", "val", "format", "fields"},
+	widgets.Discussion: {"classname", "val", "format"},
 }
 
 // parseWidgetSpec validates one widget object of pages/create, naming field in errors.
@@ -139,9 +147,12 @@ func parseWidgetSpec(field string, obj map[string]any) (widgets.Content, error) 
 	}
 	var c widgets.Content
 	var err error
-	if classname == widgets.Form {
+	switch classname {
+	case widgets.Form:
 		c, err = widgets.NewForm(widgets.FormInput{Input: in, Fields: obj["fields"]})
-	} else {
+	case widgets.Discussion:
+		c, err = widgets.NewDiscussion(in)
+	default:
 		c, err = widgets.NewContent(classname, in)
 	}
 	var e *api.Error

@@ -47,6 +47,9 @@ func (s *Service) Routes(r gin.IRoutes) {
 	r.POST("/page/:page_id/markdown/create/", s.createMarkdown)
 	r.POST("/page/:page_id/widgets/move/", s.moveWidget)
 
+	r.POST("/feed/post/:page_id/", s.postMessage)
+	r.GET("/feed/page/:page_id/", s.listPosts)
+
 	r.GET("/search/query/", s.search)
 }
 

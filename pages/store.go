@@ -105,8 +105,12 @@ func (s *Service) FillContent(ctx context.Context, db DBTX, sub *people.Subsite,
 	return s.present(ctx, db, sub, lists[p.ID]...)
 }
 
-// present completes widgets for an answer: their authors' names and their files' URLs.
+// present completes widgets for an answer: their authors' names, their files' URLs and the
+// post counts of discussions.
 func (s *Service) present(ctx context.Context, db DBTX, sub *people.Subsite, list ...*widgets.Widget) error {
+	if err := fillPostCounts(ctx, db, list); err != nil {
+		return err
+	}
 	refs := make([]*api.UserRef, 0, len(list))
 	for _, w := range list {
 		refs = append(refs, &w.CreatedBy)

@@ -190,3 +190,32 @@ func RolesOf(ctx context.Context, db DBTX, userID int64) (map[int64]Role, error)
 	}
 	return roles, rows.Err()
 }
+
+// Member is a member of a subsite as other packages need them: to find whom a post mentions.
+type Member struct {
+	UserID int64
+	Name   string
+	Email  string
+}
+
+// maxMembersListed bounds ListMembers.
+const maxMembersListed = 100000
+
+// ListMembers returns the members of the subsite (at most 100,000), by user id.
+func ListMembers(ctx context.Context, db DBTX, subsiteID int64) ([]Member, error) {
+	rows, err := db.QueryContext(ctx, `SELECT u.id, u.name, u.email FROM memberships m JOIN users u ON u.id = m.user_id
+		WHERE m.subsite_id = ? AND u.deleted_at IS NULL ORDER BY u.id LIMIT ?`, subsiteID, maxMembersListed)
+	if err != nil {
+		return nil, fmt.Errorf("members of subsite %d: %w", subsiteID, err)
+	}
+	defer rows.Close()
+	var out []Member
+	for rows.Next() {
+		var m Member
+		if err := rows.Scan(&m.UserID, &m.Name, &m.Email); err != nil {
+			return nil, err
+		}
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}
