@@ -94,7 +94,7 @@ func needDiscussion(ctx context.Context, db DBTX, page *Page) error {
 	ok, err := widgets.HasDiscussion(ctx, db, page.ID)
 	if err == nil && !ok {
 		err = api.Invalid("page_id", "Page %d has no Discussion widget, so it takes no posts; "+
-			"add one with pages/create ({\"classname\": \"Discussion\"}).", page.ID)
+			"add one with discussion/create.", page.ID)
 	}
 	return err
 }
@@ -164,4 +164,41 @@ func fillPostCounts(ctx context.Context, db DBTX, list []*widgets.Widget) error 
 func indexPost(ctx context.Context, tx DBTX, page *Page, post *widgets.Post) error {
 	return indexDoc(ctx, tx, SearchDoc{Cat: CatComment, RefID: post.ID, SubsiteID: page.SubsiteID, PageID: page.ID,
 		Title: "Comment on " + page.Title, Body: widgets.PlainText(post.HTML), UpdatedAt: post.CreatedAt})
+}
+
+// createDiscussion adds a Discussion widget to a page that has none; val is an optional intro.
+func (s *Service) createDiscussion(c *gin.Context) {
+	r := start(c, people.Edit)
+	if r == nil {
+		return
+	}
+	in := readInput(r.p)
+	col, pos := readPlace(r.p)
+	r.p.Allow("val", "format", "column", "position")
+	if r.failed(r.p.Err()) {
+		return
+	}
+	content, err := widgets.NewDiscussion(in)
+	if r.failed(err) {
+		return
+	}
+	var w *widgets.Widget
+	err = s.widgetWrite(r, func(tx *sql.Tx, page *Page, now api.Time) error {
+		if err := checkColumn(page, col); err != nil {
+			return err
+		}
+		has, err := widgets.HasDiscussion(r.ctx, tx, page.ID)
+		if err != nil {
+			return err
+		}
+		if has {
+			return api.Conflict("Page %d has a Discussion widget already; a page has at most one.", page.ID)
+		}
+		w, err = widgets.Create(r.ctx, tx, page.ID, content, col, pos, now, r.actor.User.ID)
+		return err
+	})
+	if r.failed(err) {
+		return
+	}
+	s.answerWidgets(r, w)
 }

@@ -110,6 +110,15 @@ func TestDiscussionWidget(t *testing.T) {
 	if got := messages(c.Get("feed/page/" + pageID + "/").Want(200).List()); got != "first" {
 		t.Errorf("posts after the widget was removed: %q, want first", got)
 	}
+
+	// discussion/create brings it back, once; the old posts are the page's discussion again.
+	again := c.Post("page/"+pageID+"/discussion/create/", map[string]any{"widget": map[string]any{"val": "Back <script>x</script>"}, "column": 0}).Want(200).Object()
+	if again["classname"] != "Discussion" || again["html"] != "Back " || again["post_count"] != float64(1) {
+		t.Errorf("discussion/create answered %v", again)
+	}
+	c.Post("page/"+pageID+"/discussion/create/", nil).Error(409, "conflict")
+	c.Post("page/"+pageID+"/discussion/create/", map[string]any{"column": 9}).Error(400, "invalid_request")
+	c.Post("feed/post/"+pageID+"/", map[string]any{"msg": "second"}).Want(200)
 }
 
 func TestPostAndList(t *testing.T) {

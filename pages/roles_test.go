@@ -70,6 +70,17 @@ func (x *matrixCell) formPage() int64 {
 	return id
 }
 
+// discussionPage returns the subsite's shared page with a Discussion widget.
+func (x *matrixCell) discussionPage() int64 {
+	key := x.slug + "/discussion"
+	if p, ok := x.shared[key]; ok {
+		return p.ID
+	}
+	id := x.owner().Post("pages/create/", map[string]any{"title": "Talk", "json": []any{[]any{map[string]any{"classname": "Discussion"}}}}).Want(200).ID()
+	x.shared[key] = page{ID: id}
+	return id
+}
+
 // freshFolder returns the path of a new empty folder.
 func (x *matrixCell) freshFolder() string {
 	x.folders++
@@ -174,6 +185,13 @@ var matrix = []matrixRow{
 	{"pages/records submit", "POST", func(x *matrixCell) (string, any) {
 		return fmt.Sprintf("pages/records/%d/", x.formPage()), map[string]any{"name": "by " + x.role}
 	}, commenters, commenters},
+	{"discussion/create", "POST", func(x *matrixCell) (string, any) {
+		return fmt.Sprintf("page/%d/discussion/create/", x.freshPage().ID), nil
+	}, editors, editors},
+	{"feed/post", "POST", func(x *matrixCell) (string, any) {
+		return fmt.Sprintf("feed/post/%d/", x.discussionPage()), map[string]any{"msg": "by " + x.role}
+	}, commenters, commenters},
+	{"feed/page", "GET", func(x *matrixCell) (string, any) { return fmt.Sprintf("feed/page/%d/", x.discussionPage()), nil }, readers, readers},
 	{"folder/tree", "GET", func(*matrixCell) (string, any) { return "folder/tree/", nil }, readers, readers},
 	{"folder/create", "POST", func(x *matrixCell) (string, any) {
 		return "folder/create/", map[string]any{"path": "By " + x.role}

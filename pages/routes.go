@@ -43,6 +43,7 @@ func (s *Service) Routes(r gin.IRoutes) {
 	r.POST("/page/:page_id/image/create/", s.createImage)
 	r.POST("/page/:page_id/image/update/:widget_id/", s.updateImage)
 	r.POST("/page/:page_id/form/create/", s.createForm)
+	r.POST("/page/:page_id/discussion/create/", s.createDiscussion)
 	r.POST("/page/:page_id/form/update/:widget_id/", s.updateForm)
 	r.POST("/page/:page_id/markdown/create/", s.createMarkdown)
 	r.POST("/page/:page_id/widgets/move/", s.moveWidget)

@@ -216,7 +216,7 @@ func TestSearchFollowsChangesAndPaginates(t *testing.T) {
 	}
 }
 
-// Files, their text and form entries of a subsite are found by its members only: a non-member
+// Files, their text, form entries and comments of a subsite are found by its members only: a non-member
 // tries every URL and category, prefixes and phrases included.
 func TestSearchLeaksNothingToNonMembers(t *testing.T) {
 	site := apptest.Start(t)
@@ -228,12 +228,14 @@ func TestSearchLeaksNothingToNonMembers(t *testing.T) {
 	page := owner.Post("pages/create/", map[string]any{"title": "Minutes", "json": [][]map[string]any{{
 		{"classname": "Paragraph", "val": "nothing to see"},
 		{"classname": "Form", "fields": []any{map[string]any{"name": "idea", "label": "Idea", "type": "textarea"}}},
+		{"classname": "Discussion"},
 	}}}).Want(200).ID()
 	owner.Upload(fmt.Sprintf("page/%d/attachment/create/", page), nil, "okapi-takeover.txt",
 		strings.NewReader("The okapi takeover closes in March.")).Want(200)
 	member.In("board").Post(fmt.Sprintf("pages/records/%d/", page), map[string]any{"idea": "sell the okapi division"}).Want(200)
+	member.In("board").Post(fmt.Sprintf("feed/post/%d/", page), map[string]any{"msg": "The okapi takeover vote is Friday"}).Want(200)
 
-	want := map[string]bool{"File": true, "Form": true}
+	want := map[string]bool{"File": true, "Form": true, "Comment": true}
 	for _, q := range []string{"okapi", "okap*", `"okapi takeover"`, "takeover", "division"} {
 		for _, r := range searchResults(t, member.In("board"), q) {
 			delete(want, fmt.Sprint(r["cat"]))
