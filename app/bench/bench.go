@@ -78,6 +78,10 @@ func newBench(ctx context.Context, inst *app.Instance, clients int, duration tim
 	go b.helloSrv.Serve(ln)
 	b.helloURL = "http://" + ln.Addr().String() + "/hello"
 	b.hello = func(*rand.Rand) (*http.Request, error) { return http.NewRequest(http.MethodGet, b.helloURL, nil) }
+	// A data directory given with -data may hold pages from an earlier run: they count.
+	if err := inst.DB.R.QueryRowContext(ctx, `SELECT COUNT(*) FROM pages`).Scan(&b.seeded); err != nil {
+		return nil, err
+	}
 	return b, nil
 }
 
@@ -86,6 +90,9 @@ func (b *bench) close() { b.helloSrv.Close() }
 // seed grows the site to total pages and records ids and words for the scenarios.
 func (b *bench) seed(ctx context.Context, total int) error {
 	if total <= b.seeded {
+		if b.pageIDs == nil { // a data directory seeded by an earlier run
+			return b.sample(ctx)
+		}
 		return nil
 	}
 	start := time.Now()

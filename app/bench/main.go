@@ -22,7 +22,7 @@ func main() {
 	large := flag.Int("search-pages", 100_000, "pages seeded for the large search scenarios (0 to skip)")
 	clients := flag.Int("clients", 16, "concurrent clients")
 	duration := flag.Duration("duration", 4*time.Second, "how long each scenario runs")
-	dataDir := flag.String("data", "", "data directory to seed (default: a new temporary one, removed after)")
+	dataDir := flag.String("data", "", "data directory to seed, kept after (default: a new temporary one, removed after); pages it has already count")
 	only := flag.String("only", "", "run only the scenarios whose name contains this")
 	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the measured scenarios to this file")
 	flag.Parse()
