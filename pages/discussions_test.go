@@ -393,3 +393,30 @@ func TestPostSearch(t *testing.T) {
 		t.Errorf("search found %v after the page was restored, want the post", titles(got))
 	}
 }
+
+// pages/get answers from a cache while nothing is written; every kind of write shows at once.
+func TestPageAnswerFollowsEveryWrite(t *testing.T) {
+	site := apptest.Start(t)
+	c := site.Client(site.OwnerTk)
+	pageID, _ := discussionPage(t, c, "Cached")
+	get := func() map[string]any { return c.Get("pages/get/" + pageID + "/").Want(200).Object() }
+	first, again := get(), get()
+	if fmt.Sprint(first) != fmt.Sprint(again) {
+		t.Fatalf("two reads differ:\n%v\n%v", first, again)
+	}
+	c.Post("feed/post/"+pageID+"/", map[string]any{"msg": "hello"}).Want(200)
+	if n := postCount(t, c, pageID); n != float64(1) {
+		t.Errorf("post_count %v after a post, want 1", n)
+	}
+	folder := c.Post("folder/create/", map[string]any{"path": "Moved"}).Want(200).ID()
+	copyID := fmt.Sprint(c.Post("pages/copy/"+pageID+"/", map[string]any{"folder_id": folder}).Want(200).ID())
+	get()
+	c.Get("pages/get/" + copyID + "/").Want(200)
+	c.Post("pages/delete/"+pageID+"/", nil).Want(200)
+	c.Get("pages/get/" + pageID + "/").Error(404, "not_found")
+	c.Post("pages/restore/"+pageID+"/", nil).Want(200)
+	get()
+	// Another subsite's URL never gets the cached answer.
+	site.Subsite("Other", "other")
+	c.In("other").Get("pages/get/" + pageID + "/").Error(404, "not_found")
+}

@@ -30,6 +30,8 @@ type Service struct {
 	// Blobs stores uploaded files; MaxUploadBytes is the largest accepted.
 	Blobs          *widgets.Blobs
 	MaxUploadBytes int64
+
+	pageCache pageCache // answers of pages/get
 }
 
 // Page is a page in the shape the API answers. JSON (the columns of widgets) is nil in lists.

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"sync/atomic"
 	"time"
 
 	"github.com/mattn/go-sqlite3"
@@ -28,7 +29,14 @@ type DB struct {
 	R *sql.DB
 	// Now is the clock; tests may replace it. Take it once per transaction.
 	Now func() time.Time
+	// writes counts the transactions Write committed (or tried to commit), for caches.
+	writes atomic.Uint64
 }
+
+// Generation changes whenever a Write transaction commits. A cache fills an entry with what
+// it read after taking the generation, and the entry holds while the generation is the same:
+// a write that committed meanwhile, even one whose snapshot the read missed, has moved it.
+func (db *DB) Generation() uint64 { return db.writes.Load() }
 
 // Open opens (creating if need be) the database file at path.
 func Open(path string) (*DB, error) {
@@ -77,7 +85,9 @@ func (db *DB) Write(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	if err := fn(tx); err != nil {
 		return err
 	}
-	if err := tx.Commit(); err != nil {
+	err = tx.Commit()
+	db.writes.Add(1) // after the commit, failed or not, so that no cache keeps what it replaced
+	if err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
 	return nil
