@@ -3,6 +3,7 @@ package pages
 import (
 	"context"
 	"fmt"
+	"math"
 	"sort"
 	"strconv"
 	"strings"
@@ -147,7 +148,7 @@ func (s *Service) Search(ctx context.Context, q SearchQuery) ([]*Result, bool, e
 	}
 	if len(found) == maxCandidates {
 		// Matches were cut: make sure the newest title matches are ranked too.
-		if err := s.candidates(ctx, "{title} : ("+q.Match+")", where, args, found); err != nil {
+		if err := s.titleCandidates(ctx, q.Match, where, args, found); err != nil {
 			return nil, false, err
 		}
 	}
@@ -233,6 +234,53 @@ func (s *Service) candidates(ctx context.Context, match, where string, args []an
 		}
 	}
 	return rows.Err()
+}
+
+// titleCandidates adds to found the newest visible entries with match in their title, when
+// candidates had to stop at maxCandidates. They are read without BM25: scoring them would make
+// FTS5 count every entry that holds each word once more, the dearest step of a search. A title
+// match that candidates found keeps its score; one it did not (an older entry) is ranked at the
+// median score of those, or just above the best match when there are none, newest first among
+// equals.
+func (s *Service) titleCandidates(ctx context.Context, match, where string, args []any, found map[int64]*candidate) error {
+	rows, err := s.DB.R.QueryContext(ctx, `SELECT f.rowid
+		FROM search_fts f JOIN search_docs d ON d.id = f.rowid
+		WHERE search_fts MATCH ? AND `+where+`
+		ORDER BY f.rowid DESC LIMIT ?`, append(append([]any{"{title} : (" + match + ")"}, args...), maxCandidates)...)
+	if err != nil {
+		return fmt.Errorf("search titles: %w", err)
+	}
+	defer rows.Close()
+	var ranked []float64
+	var older []int64
+	for rows.Next() {
+		var rowid int64
+		if err := rows.Scan(&rowid); err != nil {
+			return fmt.Errorf("search titles: %w", err)
+		}
+		if c, ok := found[rowid]; ok {
+			ranked = append(ranked, c.score)
+		} else {
+			older = append(older, rowid)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("search titles: %w", err)
+	}
+	level := 0.0
+	if len(ranked) > 0 {
+		sort.Float64s(ranked)
+		level = ranked[len(ranked)/2]
+	} else { // only body matches were ranked: a title match goes above them all
+		for _, c := range found {
+			level = min(level, c.score)
+		}
+		level = math.Nextafter(level, math.Inf(-1))
+	}
+	for _, rowid := range older {
+		found[rowid] = &candidate{rowid: rowid, score: level}
+	}
+	return nil
 }
 
 // describe reads what the results shown are, and their stored text for snippets.

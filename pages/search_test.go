@@ -253,3 +253,21 @@ func TestSearchLeaksNothingToNonMembers(t *testing.T) {
 		t.Errorf("the member did not find the board's %v; the test proves nothing without them", want)
 	}
 }
+
+// Past 1,000 matches a search ranks the newest 1,000 and the newest title matches: an old page
+// with the word in its title is still found, above the pages that only mention it.
+func TestSearchPastTheCandidateWindow(t *testing.T) {
+	site := apptest.Start(t)
+	c := site.Client(site.OwnerTk)
+	old := c.Post("pages/create/", map[string]any{"title": "Quokka handbook", "json": body1("all about it")}).Want(200).ID()
+	for i := range 1001 {
+		c.Post("pages/create/", map[string]any{"title": fmt.Sprintf("Note %d", i), "json": body1("a quokka was seen")}).Want(200)
+	}
+	got := searchResults(t, c, "quokka", "limit", "5")
+	if len(got) != 5 || got[0]["id"] != float64(old) {
+		t.Errorf("search quokka: %v; want the old title match first", titles(got))
+	}
+	if got := searchResults(t, c, "quok*", "limit", "1"); len(got) != 1 || got[0]["id"] != float64(old) {
+		t.Errorf("search quok*: %v; want the old title match first", titles(got))
+	}
+}
