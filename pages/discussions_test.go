@@ -413,10 +413,10 @@ func TestPageAnswerFollowsEveryWrite(t *testing.T) {
 	get()
 	c.Get("pages/get/" + copyID + "/").Want(200)
 	c.Post("pages/delete/"+pageID+"/", nil).Want(200)
-	c.Get("pages/get/" + pageID + "/").Error(404, "not_found")
+	c.Get("pages/get/"+pageID+"/").Error(404, "not_found")
 	c.Post("pages/restore/"+pageID+"/", nil).Want(200)
 	get()
 	// Another subsite's URL never gets the cached answer.
 	site.Subsite("Other", "other")
-	c.In("other").Get("pages/get/" + pageID + "/").Error(404, "not_found")
+	c.In("other").Get("pages/get/"+pageID+"/").Error(404, "not_found")
 }
