@@ -8,19 +8,22 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"quire/people"
 )
 
 // Config is the configuration of a Quire process, read once from flags and QUIRE_* variables.
 type Config struct {
-	Addr          string // listen address
-	Data          string // data directory: the database and uploaded files
-	BaseURL       string // absolute URL of the site, without a trailing slash
-	SMTPURL       string // smtp://user:pass@host:port; empty keeps mail in the outbox
-	Rate          string // default API rate per token, "N/DURATION"
-	MaxUploadMB   int64  // largest upload accepted
-	OwnerEmail    string // the owner account made on first start
+	Addr          string        // listen address
+	Data          string        // data directory: the database and uploaded files
+	BaseURL       string        // absolute URL of the site, without a trailing slash
+	SMTPURL       string        // smtp://user:pass@host:port; empty keeps mail in the outbox
+	MailFrom      string        // sender address of Quire's mail
+	MailPoll      time.Duration // how often the mailer looks for mail to send
+	Rate          string        // default API rate per token, "N/DURATION"
+	MaxUploadMB   int64         // largest upload accepted
+	OwnerEmail    string        // the owner account made on first start
 	rate          people.Rate
 	baseURLForced bool
 }
@@ -34,6 +37,8 @@ var configVars = []struct {
 	{"data", "QUIRE_DATA", "./data", "data directory (database and files)"},
 	{"base-url", "QUIRE_BASE_URL", "", "the site's public URL (default http://ADDR)"},
 	{"smtp-url", "QUIRE_SMTP_URL", "", "SMTP server for mail, smtp://user:pass@host:port (default: keep mail in the outbox)"},
+	{"mail-from", "QUIRE_MAIL_FROM", "", "sender address of Quire's mail (default quire@HOST of the base URL)"},
+	{"mail-poll", "QUIRE_MAIL_POLL", "5s", "how often mail and notifications are sent"},
 	{"rate", "QUIRE_RATE", "6/60s", "default API rate limit per token, N/DURATION"},
 	{"max-upload-mb", "QUIRE_MAX_UPLOAD_MB", "100", "largest upload accepted, in MB"},
 	{"owner-email", "QUIRE_OWNER_EMAIL", "owner@example.com", "email of the owner account made on first start"},
@@ -84,6 +89,20 @@ func buildConfig(vals map[string]*string) (Config, error) {
 		cfg.baseURLForced = true
 	} else {
 		cfg.BaseURL = "http://" + cfg.Addr
+	}
+	if cfg.MailPoll, err = time.ParseDuration(*vals["mail-poll"]); err != nil || cfg.MailPoll <= 0 {
+		return cfg, fmt.Errorf("--mail-poll must be a duration such as 5s")
+	}
+	cfg.MailFrom = strings.TrimSpace(*vals["mail-from"])
+	if cfg.MailFrom == "" {
+		host := "localhost"
+		if u, err := url.Parse(cfg.BaseURL); err == nil && u.Hostname() != "" && strings.Contains(u.Hostname(), ".") && net.ParseIP(u.Hostname()) == nil {
+			host = u.Hostname()
+		}
+		cfg.MailFrom = "quire@" + host
+	}
+	if _, err := people.NormalizeEmail("mail-from", cfg.MailFrom); err != nil {
+		return cfg, fmt.Errorf("--mail-from %q must be an email address", cfg.MailFrom)
 	}
 	if cfg.SMTPURL != "" {
 		if u, err := url.Parse(cfg.SMTPURL); err != nil || (u.Scheme != "smtp" && u.Scheme != "smtps") || u.Host == "" {

@@ -21,9 +21,13 @@ const shutdownGrace = 30 * time.Second
 // Instance is a running server.
 type Instance struct {
 	*Site
-	URL    string
-	server *http.Server
-	done   chan error
+	URL string
+	// Mailer sends the outbox and notifications in the background; tests may call its Tick.
+	Mailer     *people.Mailer
+	server     *http.Server
+	done       chan error
+	stopMailer context.CancelFunc
+	mailerDone chan struct{}
 }
 
 // Start opens the site of cfg, listens on cfg.Addr and serves until Stop. On a site without an
@@ -56,7 +60,15 @@ func Start(ctx context.Context, cfg Config, out io.Writer, log *slog.Logger) (*I
 	}
 	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute,
 		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
-	inst := &Instance{Site: site, URL: url, server: srv, done: make(chan error, 1)}
+	inst := &Instance{Site: site, URL: url, server: srv, done: make(chan error, 1), mailerDone: make(chan struct{}),
+		Mailer: &people.Mailer{People: site.People, SMTPURL: cfg.SMTPURL, From: cfg.MailFrom, Poll: cfg.MailPoll,
+			Log: func(msg string, args ...any) { log.Warn(msg, args...) }}}
+	mailCtx, stopMailer := context.WithCancel(context.WithoutCancel(ctx))
+	inst.stopMailer = stopMailer
+	go func() {
+		defer close(inst.mailerDone)
+		inst.Mailer.Run(mailCtx)
+	}()
 	go func() {
 		err := srv.Serve(ln)
 		if errors.Is(err, http.ErrServerClosed) {
@@ -73,6 +85,8 @@ func (inst *Instance) Stop() error {
 	defer cancel()
 	shutdownErr := inst.server.Shutdown(ctx)
 	serveErr := <-inst.done
+	inst.stopMailer()
+	<-inst.mailerDone
 	return errors.Join(shutdownErr, serveErr, inst.Site.Close())
 }
 

@@ -14,6 +14,7 @@ import (
 
 	"quire/app/api"
 	"quire/people"
+	"quire/static"
 )
 
 // Server answers HTTP for a site: the API under /api/v1/ and /@slug/api/v1/, and health checks.
@@ -53,11 +54,41 @@ func NewServer(site *Site, log *slog.Logger) (*Server, error) {
 	gated := e.Group("", s.authenticate, s.limitRate, s.requirePlace)
 	s.People.AvatarRoutes(gated)
 	s.Pages.FileRoutes(gated)
+	// Web pages: server-rendered, no script, strict headers.
+	web := e.Group("", s.webHeaders)
+	web.StaticFS("/static", http.FS(static.FS))
+	web.Use(s.limitWeb)
+	s.People.InvitePageRoutes(web)
 
 	e.NoRoute(s.noRoute)
 	e.NoMethod(s.noMethod)
 	s.engine = e
 	return s, nil
+}
+
+// webHeaders sets the security headers of every web page: nothing but this site's own styles
+// and images, no script, no framing, and no Referer (invitation links carry their token).
+func (s *Server) webHeaders(c *gin.Context) {
+	h := c.Writer.Header()
+	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Referrer-Policy", "no-referrer")
+	h.Set("X-Frame-Options", "DENY")
+	h.Set("Cache-Control", "no-store")
+}
+
+// webRate is how many web page requests one address may make: enough for people, not for
+// guessing.
+var webRate = people.Rate{N: 60, Per: time.Minute}
+
+// limitWeb limits web pages per client address with a plain-text 429.
+func (s *Server) limitWeb(c *gin.Context) {
+	v := s.limiter.take("web:"+c.ClientIP(), webRate)
+	if !v.allowed {
+		c.Header("Retry-After", ceilSeconds(v.retry))
+		c.String(http.StatusTooManyRequests, "Too many requests; try again in a minute.")
+		c.Abort()
+	}
 }
 
 // ServeHTTP is the front handler. gin cannot route a "@" inside a segment, so /@slug/rest is

@@ -3,6 +3,7 @@ package pages
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"net/http"
 	"strings"
 
@@ -44,7 +45,12 @@ func (s *Service) postMessage(c *gin.Context) {
 		if err != nil {
 			return err
 		}
-		// Notifying the mentioned members goes here: queued in this transaction, sent after commit.
+		err = people.QueueEvent(r.ctx, tx, people.Event{SubsiteID: page.SubsiteID, Kind: people.EventComment,
+			ActorID: r.actor.User.ID, Title: page.Title, URL: fmt.Sprintf("%s#post-%d", page.URL, post.ID),
+			Excerpt: msg, MentionedUserIDs: mentioned}, post.CreatedAt)
+		if err != nil {
+			return err
+		}
 		return indexPost(r.ctx, tx, page, post)
 	})
 	if r.failed(err) || r.failed(s.presentPosts(r.ctx, s.DB.R, post)) {

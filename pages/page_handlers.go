@@ -163,7 +163,11 @@ func (s *Service) createPageHandler(c *gin.Context) {
 		if np.Folder, err = s.resolve(r.ctx, tx, r.sub.ID, fc); err != nil {
 			return err
 		}
-		if p, err = s.createPage(r.ctx, tx, r.sub, np, api.NewTime(s.DB.Now()), r.actor.User.ID); err != nil {
+		now := api.NewTime(s.DB.Now())
+		if p, err = s.createPage(r.ctx, tx, r.sub, np, now, r.actor.User.ID); err != nil {
+			return err
+		}
+		if err := s.notifyNewPage(r.ctx, tx, p, r.actor.User.ID, now); err != nil {
 			return err
 		}
 		return s.FillContent(r.ctx, tx, r.sub, p)
@@ -281,4 +285,10 @@ func (s *Service) copyTarget(r *request, fc folderChoice) (*people.Subsite, erro
 		return nil, err
 	}
 	return target, nil
+}
+
+// notifyNewPage tells the members of the page's subsite of it, by their notification levels.
+func (s *Service) notifyNewPage(ctx context.Context, tx DBTX, p *Page, by int64, now api.Time) error {
+	return people.QueueEvent(ctx, tx, people.Event{SubsiteID: p.SubsiteID, Kind: people.EventPage, ActorID: by,
+		Title: p.Title, URL: p.URL}, now)
 }

@@ -446,7 +446,11 @@ func (s *Service) CopyPage(ctx context.Context, from *people.Subsite, id int64, 
 		if err != nil {
 			return err
 		}
-		if p, err = s.copyPage(ctx, tx, src, pc, api.NewTime(s.DB.Now()), by); err != nil {
+		now := api.NewTime(s.DB.Now())
+		if p, err = s.copyPage(ctx, tx, src, pc, now, by); err != nil {
+			return err
+		}
+		if err := s.notifyNewPage(ctx, tx, p, by, now); err != nil {
 			return err
 		}
 		return s.FillContent(ctx, tx, pc.To, p)

@@ -25,6 +25,7 @@ func (s *Service) Routes(r gin.IRoutes) {
 	r.POST("/subsites/create/", SiteWideOnly, s.createSubsiteHandler)
 
 	r.GET("/auth/debug/", s.authDebug)
+	s.mailRoutes(r)
 }
 
 // userParam reads the :user_id path parameter.

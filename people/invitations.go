@@ -1,0 +1,195 @@
+package people
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"quire/app/api"
+	"quire/app/sqldb"
+)
+
+// InvitationLifetime is how long an invitation link works.
+const InvitationLifetime = 7 * 24 * time.Hour
+
+// ErrInvitationInvalid is a link that is unknown, used or expired; it does not say which.
+var ErrInvitationInvalid = api.NotFound("This invitation link is not valid: it may have expired or been used already.")
+
+// NewInvite is a person to invite.
+type NewInvite struct {
+	Email       string
+	Name        string // the part of the address before the @ when empty
+	AutoJoin    bool   // join the subsites that people join automatically
+	SkipWelcome bool   // send no welcome mail (the link can still be made again by inviting anew)
+	By          int64
+}
+
+// Invite adds a person who is waiting for their invitation to be accepted, joins them to the
+// auto-join subsites when asked, and queues the welcome mail with a one-time link, all in one
+// transaction. An address already on the site is ErrEmailTaken.
+func (s *Service) Invite(ctx context.Context, in NewInvite) (*User, error) {
+	email, err := NormalizeEmail("email_address", in.Email)
+	if err != nil {
+		return nil, err
+	}
+	if strings.TrimSpace(in.Name) == "" {
+		in.Name = email[:strings.IndexByte(email, '@')]
+	}
+	if _, err := validName("name", in.Name); err != nil {
+		return nil, err
+	}
+	var u *User
+	err = s.DB.Write(ctx, func(tx *sql.Tx) error {
+		if u, err = s.createUser(ctx, tx, NewUser{Email: email, Name: in.Name, WaitingInvite: true}); err != nil {
+			return err
+		}
+		if in.AutoJoin {
+			if err := s.joinAutoJoinSubsites(ctx, tx, u.ID); err != nil {
+				return err
+			}
+		}
+		if !in.SkipWelcome {
+			if err := s.sendInvitation(ctx, tx, u, in.By); err != nil {
+				return err
+			}
+		}
+		return s.personChanged(ctx, tx, u.ID)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return u, nil
+}
+
+// sendInvitation makes a one-time link for u and queues the welcome mail that carries it.
+func (s *Service) sendInvitation(ctx context.Context, tx DBTX, u *User, by int64) error {
+	raw := make([]byte, 32)
+	if _, err := rand.Read(raw); err != nil {
+		return fmt.Errorf("invitation token: %w", err)
+	}
+	token := base64.RawURLEncoding.EncodeToString(raw)
+	now := s.DB.Now()
+	var inviter string
+	var createdBy any
+	if by != 0 {
+		createdBy = by
+		tx.QueryRowContext(ctx, `SELECT name FROM users WHERE id = ?`, by).Scan(&inviter)
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO invitations (user_id, token_hash, created_by, created_at, expires_at)
+		VALUES (?, ?, ?, ?, ?)`, u.ID, hashToken(token), createdBy, api.NewTime(now), api.NewTime(now.Add(InvitationLifetime)))
+	if err != nil {
+		return fmt.Errorf("create invitation: %w", err)
+	}
+	if inviter == "" {
+		inviter = "The site's owner"
+	}
+	body := fmt.Sprintf("Hello %s,\n\n%s invited you to the Quire wiki at %s.\n\n"+
+		"Choose your password here to join (the link works once, for 7 days):\n\n  %s/invite/%s\n\n"+
+		"Your sign-in is this address, %s.\n", u.Name, inviter, s.BaseURL, s.BaseURL, token, u.Email)
+	return queueMail(ctx, tx, u.Email, "You are invited to Quire", body, api.NewTime(now))
+}
+
+// Invitation is a valid invitation link and the person it is for.
+type Invitation struct {
+	ID   int64
+	User *User
+}
+
+// FindInvitation returns the invitation of a link that is unused and unexpired, for a person
+// still on the site; any other link is ErrInvitationInvalid.
+func (s *Service) FindInvitation(ctx context.Context, db DBTX, token string) (*Invitation, error) {
+	var inv Invitation
+	var userID int64
+	err := db.QueryRowContext(ctx, `SELECT id, user_id FROM invitations
+		WHERE token_hash = ? AND used_at IS NULL AND expires_at > ?`, hashToken(token), api.NewTime(s.DB.Now())).Scan(&inv.ID, &userID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, ErrInvitationInvalid
+	}
+	if err != nil {
+		return nil, fmt.Errorf("find invitation: %w", err)
+	}
+	if inv.User, err = FindActiveUser(ctx, db, userID); err != nil {
+		return nil, ErrInvitationInvalid
+	}
+	return &inv, nil
+}
+
+// AcceptInvitation sets the person's name and password, ends their waiting, and uses up the
+// link, in one transaction.
+func (s *Service) AcceptInvitation(ctx context.Context, token, name, password string) (*User, error) {
+	name, err := validName("name", name)
+	if err != nil {
+		return nil, err
+	}
+	var u *User
+	err = s.DB.Write(ctx, func(tx *sql.Tx) error {
+		inv, err := s.FindInvitation(ctx, tx, token)
+		if err != nil {
+			return err
+		}
+		if err := SetPassword(ctx, tx, inv.User.ID, password); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE users SET name = ? WHERE id = ?`, name, inv.User.ID); err != nil {
+			return fmt.Errorf("accept invitation: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE invitations SET used_at = ? WHERE id = ?`, api.NewTime(s.DB.Now()), inv.ID); err != nil {
+			return fmt.Errorf("accept invitation: %w", err)
+		}
+		if err := s.personChanged(ctx, tx, inv.User.ID); err != nil {
+			return err
+		}
+		u, err = FindUserByID(ctx, tx, inv.User.ID)
+		return err
+	})
+	return u, err
+}
+
+// siteSecret returns the named secret of the site, making it on first use.
+func (s *Service) siteSecret(ctx context.Context, name string) ([]byte, error) {
+	var v []byte
+	err := s.DB.R.QueryRowContext(ctx, `SELECT value FROM site_secrets WHERE name = ?`, name).Scan(&v)
+	if err == nil {
+		return v, nil
+	}
+	if !errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("site secret: %w", err)
+	}
+	v = make([]byte, 32)
+	if _, err := rand.Read(v); err != nil {
+		return nil, err
+	}
+	err = s.DB.Write(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO site_secrets (name, value) VALUES (?, ?)`, name, v)
+		if sqldb.IsUnique(err) { // made meanwhile by another request: use that one
+			return tx.QueryRowContext(ctx, `SELECT value FROM site_secrets WHERE name = ?`, name).Scan(&v)
+		}
+		return err
+	})
+	return v, err
+}
+
+// CSRFToken is the token a form about subject (such as an invitation link) carries, so that
+// only a page this site served can post it.
+func (s *Service) CSRFToken(ctx context.Context, subject string) (string, error) {
+	key, err := s.siteSecret(ctx, "csrf")
+	if err != nil {
+		return "", err
+	}
+	mac := hmac.New(sha256.New, key)
+	mac.Write([]byte(subject))
+	return base64.RawURLEncoding.EncodeToString(mac.Sum(nil)), nil
+}
+
+// CheckCSRF reports whether token is the CSRF token of subject.
+func (s *Service) CheckCSRF(ctx context.Context, subject, token string) bool {
+	want, err := s.CSRFToken(ctx, subject)
+	return err == nil && hmac.Equal([]byte(want), []byte(token))
+}

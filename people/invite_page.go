@@ -1,0 +1,96 @@
+package people
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"quire/app/api"
+	"quire/templates"
+)
+
+// InvitePageRoutes registers the page where an invited person sets their password. The token
+// in the URL is the credential; the form also carries a CSRF token bound to it.
+func (s *Service) InvitePageRoutes(r gin.IRoutes) {
+	r.GET("/invite/:token", s.invitePage)
+	r.POST("/invite/:token", s.acceptInvitePage)
+}
+
+type invitePageData struct {
+	Token, CSRF, Name, Email, Error string
+	MinPassword                     int
+}
+
+func (s *Service) invitePage(c *gin.Context) {
+	inv, err := s.FindInvitation(c.Request.Context(), s.DB.R, c.Param("token"))
+	if err != nil {
+		s.inviteInvalid(c, err)
+		return
+	}
+	s.renderInviteForm(c, http.StatusOK, inv, inv.User.Name, "")
+}
+
+func (s *Service) renderInviteForm(c *gin.Context, status int, inv *Invitation, name, problem string) {
+	token := c.Param("token")
+	csrf, err := s.CSRFToken(c.Request.Context(), "invite:"+token)
+	if err != nil {
+		c.Error(err)
+		return
+	}
+	data := invitePageData{Token: token, CSRF: csrf, Name: name, Email: inv.User.Email, Error: problem, MinPassword: MinPasswordLength}
+	if err := templates.Render(c.Writer, status, "invite.html", data); err != nil {
+		c.Error(err)
+	}
+}
+
+// inviteInvalid answers a link that is unknown, used or expired with one page for all three.
+func (s *Service) inviteInvalid(c *gin.Context, err error) {
+	if !errors.Is(err, ErrInvitationInvalid) {
+		c.Error(err)
+		return
+	}
+	if err := templates.Render(c.Writer, http.StatusNotFound, "invite_invalid.html", nil); err != nil {
+		c.Error(err)
+	}
+}
+
+func (s *Service) acceptInvitePage(c *gin.Context) {
+	ctx := c.Request.Context()
+	token := c.Param("token")
+	inv, err := s.FindInvitation(ctx, s.DB.R, token)
+	if err != nil {
+		s.inviteInvalid(c, err)
+		return
+	}
+	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, 64<<10)
+	if err := c.Request.ParseForm(); err != nil {
+		s.renderInviteForm(c, http.StatusBadRequest, inv, inv.User.Name, "The form could not be read; please try again.")
+		return
+	}
+	name, password := c.Request.PostForm.Get("name"), c.Request.PostForm.Get("password")
+	if !s.CheckCSRF(ctx, "invite:"+token, c.Request.PostForm.Get("csrf_token")) {
+		s.renderInviteForm(c, http.StatusForbidden, inv, name, "This form has expired; please fill it in again.")
+		return
+	}
+	if password != c.Request.PostForm.Get("confirm") {
+		s.renderInviteForm(c, http.StatusBadRequest, inv, name, "The two passwords differ; type the same password twice.")
+		return
+	}
+	u, err := s.AcceptInvitation(ctx, token, name, password)
+	var apiErr *api.Error
+	switch {
+	case errors.Is(err, ErrInvitationInvalid):
+		s.inviteInvalid(c, err)
+		return
+	case errors.As(err, &apiErr):
+		s.renderInviteForm(c, http.StatusBadRequest, inv, name, apiErr.Message)
+		return
+	case err != nil:
+		c.Error(err)
+		return
+	}
+	if err := templates.Render(c.Writer, http.StatusOK, "invite_done.html", u); err != nil {
+		c.Error(err)
+	}
+}

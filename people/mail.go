@@ -1,0 +1,250 @@
+package people
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/tls"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"mime"
+	"mime/quotedprintable"
+	"net"
+	"net/smtp"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"quire/app/api"
+)
+
+// Mail is a message in the outbox.
+type Mail struct {
+	ID        int64     `json:"id"`
+	To        string    `json:"to"`
+	Subject   string    `json:"subject"`
+	Body      string    `json:"body"`
+	CreatedAt api.Time  `json:"created_at"`
+	Attempts  int       `json:"attempts"`
+	SentAt    *api.Time `json:"sent_at"`
+	LastError string    `json:"last_error"`
+}
+
+// queueMail writes a mail to the outbox in the caller's transaction; the sender delivers it
+// after commit.
+func queueMail(ctx context.Context, tx DBTX, to, subject, body string, now api.Time) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO outbox (to_addr, subject, body, created_at, next_attempt_at)
+		VALUES (?, ?, ?, ?, ?)`, to, subject, body, now, now)
+	if err != nil {
+		return fmt.Errorf("queue mail: %w", err)
+	}
+	return nil
+}
+
+const mailColumns = `id, to_addr, subject, body, created_at, attempts, sent_at, last_error`
+
+func scanMail(row interface{ Scan(...any) error }) (*Mail, error) {
+	m := &Mail{}
+	err := row.Scan(&m.ID, &m.To, &m.Subject, &m.Body, &m.CreatedAt, &m.Attempts, &m.SentAt, &m.LastError)
+	return m, err
+}
+
+// ListOutbox returns mail newest first, after the cursor's id, and the next cursor.
+func (s *Service) ListOutbox(ctx context.Context, list api.ListQuery) ([]*Mail, string, error) {
+	if err := list.CheckCursor(1); err != nil {
+		return nil, "", err
+	}
+	q := `SELECT ` + mailColumns + ` FROM outbox`
+	var args []any
+	if len(list.Cursor) == 1 {
+		before, err := strconv.ParseInt(list.Cursor[0], 10, 64)
+		if err != nil {
+			return nil, "", api.Invalid("cursor", "Parameter \"cursor\" is not a cursor of this list; start again without it.")
+		}
+		q += ` WHERE id < ?`
+		args = append(args, before)
+	}
+	q += ` ORDER BY id DESC LIMIT ?`
+	args = append(args, list.Limit+1)
+	rows, err := s.DB.R.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, "", fmt.Errorf("list outbox: %w", err)
+	}
+	defer rows.Close()
+	out := []*Mail{}
+	for rows.Next() {
+		m, err := scanMail(rows)
+		if err != nil {
+			return nil, "", fmt.Errorf("list outbox: %w", err)
+		}
+		if len(out) == list.Limit {
+			return out, api.EncodeCursor(strconv.FormatInt(out[len(out)-1].ID, 10)), rows.Err()
+		}
+		out = append(out, m)
+	}
+	return out, "", rows.Err()
+}
+
+// Mailer delivers the outbox over SMTP and turns pending notifications into mail. Run calls
+// Tick every Poll; tests call Tick with the time they want.
+type Mailer struct {
+	People  *Service
+	SMTPURL string // smtp://user:password@host:port; empty keeps mail in the outbox
+	From    string
+	Poll    time.Duration
+	// Log reports what failed; a failure never stops the mailer.
+	Log func(msg string, args ...any)
+}
+
+// Run ticks until ctx ends.
+func (m *Mailer) Run(ctx context.Context) {
+	t := time.NewTicker(m.Poll)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if err := m.Tick(ctx, m.People.DB.Now()); err != nil && ctx.Err() == nil {
+				m.Log("mailer", "error", err.Error())
+			}
+		}
+	}
+}
+
+// Tick does what is due at now: notification mails and digests are written to the outbox, and
+// the outbox is sent when an SMTP server is configured.
+func (m *Mailer) Tick(ctx context.Context, now time.Time) error {
+	err := m.People.composeNotifications(ctx, now)
+	if m.SMTPURL != "" {
+		err = errors.Join(err, m.send(ctx, now))
+	}
+	return err
+}
+
+// maxSendBatch bounds the mails one tick sends.
+const maxSendBatch = 50
+
+// retryAfter is how long a failed mail waits before the next try: 1, 2, 4 ... minutes, at most
+// an hour, for as long as it takes.
+func retryAfter(attempts int) time.Duration {
+	return min(time.Minute<<min(attempts-1, 6), time.Hour)
+}
+
+// send delivers the mail that is due, one at a time; each outcome is recorded at once.
+func (m *Mailer) send(ctx context.Context, now time.Time) error {
+	db := m.People.DB
+	rows, err := db.R.QueryContext(ctx, `SELECT `+mailColumns+` FROM outbox
+		WHERE sent_at IS NULL AND next_attempt_at <= ? ORDER BY id LIMIT ?`, api.NewTime(now), maxSendBatch)
+	if err != nil {
+		return fmt.Errorf("outbox: %w", err)
+	}
+	var due []*Mail
+	for rows.Next() {
+		mail, err := scanMail(rows)
+		if err != nil {
+			rows.Close()
+			return fmt.Errorf("outbox: %w", err)
+		}
+		due = append(due, mail)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("outbox: %w", err)
+	}
+	var failures error
+	for _, mail := range due {
+		sendErr := m.deliver(mail)
+		err := db.Write(ctx, func(tx *sql.Tx) error {
+			if sendErr == nil {
+				_, err := tx.ExecContext(ctx, `UPDATE outbox SET sent_at = ?, attempts = attempts + 1, last_error = '' WHERE id = ?`,
+					api.NewTime(now), mail.ID)
+				return err
+			}
+			_, err := tx.ExecContext(ctx, `UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE id = ?`,
+				sendErr.Error(), api.NewTime(now.Add(retryAfter(mail.Attempts+1))), mail.ID)
+			return err
+		})
+		if sendErr != nil {
+			failures = errors.Join(failures, fmt.Errorf("send mail %d to %s: %w", mail.ID, mail.To, sendErr))
+		}
+		if err != nil {
+			return errors.Join(failures, fmt.Errorf("record mail %d: %w", mail.ID, err))
+		}
+	}
+	return failures
+}
+
+// deliver sends one mail over SMTP: STARTTLS when the server offers it, and the URL's user and
+// password with PLAIN authentication when given.
+func (m *Mailer) deliver(mail *Mail) error {
+	u, err := url.Parse(m.SMTPURL)
+	if err != nil {
+		return err
+	}
+	host := u.Host
+	if u.Port() == "" {
+		host = net.JoinHostPort(u.Hostname(), "25")
+	}
+	conn, err := net.DialTimeout("tcp", host, 30*time.Second)
+	if err != nil {
+		return err
+	}
+	conn.SetDeadline(time.Now().Add(2 * time.Minute))
+	c, err := smtp.NewClient(conn, u.Hostname())
+	if err != nil {
+		conn.Close()
+		return err
+	}
+	defer c.Close()
+	if ok, _ := c.Extension("STARTTLS"); ok {
+		if err := c.StartTLS(tlsConfig(u.Hostname())); err != nil {
+			return err
+		}
+	}
+	if u.User != nil {
+		password, _ := u.User.Password()
+		if err := c.Auth(smtp.PlainAuth("", u.User.Username(), password, u.Hostname())); err != nil {
+			return err
+		}
+	}
+	if err := c.Mail(m.From); err != nil {
+		return err
+	}
+	if err := c.Rcpt(mail.To); err != nil {
+		return err
+	}
+	w, err := c.Data()
+	if err != nil {
+		return err
+	}
+	if _, err := w.Write(m.message(mail)); err != nil {
+		return err
+	}
+	if err := w.Close(); err != nil {
+		return err
+	}
+	return c.Quit()
+}
+
+// message is the mail as sent: headers, then the text body in quoted-printable UTF-8.
+func (m *Mailer) message(mail *Mail) []byte {
+	var b strings.Builder
+	id := make([]byte, 12)
+	rand.Read(id)
+	domain := m.From[strings.LastIndexByte(m.From, '@')+1:]
+	fmt.Fprintf(&b, "From: Quire <%s>\r\nTo: <%s>\r\nSubject: %s\r\nDate: %s\r\nMessage-ID: <%s@%s>\r\n",
+		m.From, mail.To, mime.QEncoding.Encode("utf-8", mail.Subject), mail.CreatedAt.Format(time.RFC1123Z),
+		hex.EncodeToString(id), domain)
+	b.WriteString("MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n")
+	qp := quotedprintable.NewWriter(&b)
+	qp.Write([]byte(strings.ReplaceAll(mail.Body, "\n", "\r\n")))
+	qp.Close()
+	return []byte(b.String())
+}
+
+func tlsConfig(host string) *tls.Config {
+	return &tls.Config{ServerName: host, MinVersion: tls.VersionTLS12}
+}

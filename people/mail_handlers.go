@@ -1,0 +1,167 @@
+package people
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"quire/app/api"
+)
+
+// mailRoutes registers invitations, the outbox and subsite settings.
+func (s *Service) mailRoutes(r gin.IRoutes) {
+	r.POST("/people/invite/", api.WithSuccessField, SiteWideOnly, s.invite)
+	r.GET("/mail/outbox/", SiteWideOnly, s.listOutbox)
+	r.POST("/subsites/update/:subsite_id/", s.updateSubsiteHandler)
+}
+
+func (s *Service) invite(c *gin.Context) {
+	actor := ActorFrom(c.Request.Context())
+	p, err := api.ParseParams(c)
+	if err != nil {
+		c.Error(err)
+		return
+	}
+	p.Allow("email_address", "name", "auto_join", "skip_welcome_email")
+	p.Require("email_address")
+	in := NewInvite{Email: p.String("email_address"), Name: p.String("name"), AutoJoin: p.Bool("auto_join", true),
+		SkipWelcome: p.Bool("skip_welcome_email", false), By: actor.User.ID}
+	if err := p.Err(); err != nil {
+		c.Error(err)
+		return
+	}
+	if err := actor.Can(ManageSite, 0); err != nil {
+		c.Error(err)
+		return
+	}
+	u, err := s.Invite(c.Request.Context(), in)
+	if err != nil {
+		c.Error(err)
+		return
+	}
+	s.answerPersonWrite(c, u.ID, nil, nil)
+}
+
+func (s *Service) listOutbox(c *gin.Context) {
+	actor := ActorFrom(c.Request.Context())
+	p, err := api.ParseParams(c)
+	if err != nil {
+		c.Error(err)
+		return
+	}
+	p.Allow("limit", "cursor")
+	list := api.ParseList(p)
+	if err := p.Err(); err != nil {
+		c.Error(err)
+		return
+	}
+	if err := actor.Can(ManageSite, 0); err != nil {
+		c.Error(err)
+		return
+	}
+	mails, next, err := s.ListOutbox(c.Request.Context(), list)
+	if err != nil {
+		c.Error(err)
+		return
+	}
+	api.AnswerList(c, mails, next)
+}
+
+// SubsiteChange is what subsites/update changes; nil fields stay as they are.
+type SubsiteChange struct {
+	Title, Description *string
+	DefaultRole        *Role
+	AutoJoin           *bool
+}
+
+// UpdateSubsite changes a subsite's title, description, default role or auto-join setting.
+func (s *Service) UpdateSubsite(ctx context.Context, id int64, ch SubsiteChange) (*Subsite, error) {
+	var sets []string
+	var args []any
+	if ch.Title != nil {
+		title, err := validName("title", *ch.Title)
+		if err != nil {
+			return nil, err
+		}
+		sets, args = append(sets, "title = ?"), append(args, title)
+	}
+	if ch.Description != nil {
+		if len(*ch.Description) > 2000 {
+			return nil, api.Invalid("description", "Parameter \"description\" is longer than 2000 characters.")
+		}
+		sets, args = append(sets, "description = ?"), append(args, strings.TrimSpace(*ch.Description))
+	}
+	if ch.DefaultRole != nil {
+		sets, args = append(sets, "default_role = ?"), append(args, string(*ch.DefaultRole))
+	}
+	if ch.AutoJoin != nil {
+		sets, args = append(sets, "auto_join = ?"), append(args, *ch.AutoJoin)
+	}
+	var sub *Subsite
+	err := s.DB.Write(ctx, func(tx *sql.Tx) error {
+		if len(sets) > 0 {
+			res, err := tx.ExecContext(ctx, `UPDATE subsites SET `+strings.Join(sets, ", ")+` WHERE id = ?`, append(args, id)...)
+			if err != nil {
+				return fmt.Errorf("update subsite: %w", err)
+			}
+			if n, _ := res.RowsAffected(); n == 0 {
+				return ErrSubsiteNotFound
+			}
+		}
+		var err error
+		sub, err = s.scanSubsite(tx.QueryRowContext(ctx, `SELECT `+subsiteColumns+memberCountColumn+` FROM subsites s WHERE s.id = ?`, id), true)
+		if errors.Is(err, sql.ErrNoRows) {
+			return ErrSubsiteNotFound
+		}
+		return err
+	})
+	return sub, err
+}
+
+func (s *Service) updateSubsiteHandler(c *gin.Context) {
+	actor := ActorFrom(c.Request.Context())
+	id, err := strconv.ParseInt(c.Param("subsite_id"), 10, 64)
+	if err != nil || id <= 0 {
+		c.Error(api.Invalid("subsite_id", "The subsite_id in the URL must be a positive integer, not %q.", c.Param("subsite_id")))
+		return
+	}
+	p, err := api.ParseParams(c)
+	if err != nil {
+		c.Error(err)
+		return
+	}
+	p.Allow("title", "description", "default_role", "auto_join")
+	ch := SubsiteChange{Title: p.OptString("title"), Description: p.OptString("description")}
+	if p.Has("auto_join") {
+		v := p.Bool("auto_join", false)
+		ch.AutoJoin = &v
+	}
+	if r := p.OptString("default_role"); r != nil {
+		role, ok := ParseRole(*r)
+		if !ok {
+			p.Fail(api.Invalid("default_role", "Parameter \"default_role\" must be viewer, editor or admin."))
+		}
+		ch.DefaultRole = &role
+	}
+	if err := p.Err(); err != nil {
+		c.Error(err)
+		return
+	}
+	// Admins of the subsite and owners; anyone else is told it does not exist, or not allowed.
+	if err := actor.Can(ManageMembers, id); err != nil {
+		c.Error(err)
+		return
+	}
+	sub, err := s.UpdateSubsite(c.Request.Context(), id, ch)
+	if err != nil {
+		c.Error(err)
+		return
+	}
+	c.JSON(http.StatusOK, sub)
+}

@@ -1,0 +1,366 @@
+package people_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"mime"
+	"mime/quotedprintable"
+	"net"
+	"net/http"
+	"net/mail"
+	"net/url"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/emersion/go-smtp"
+
+	"quire/app/apptest"
+	"quire/people"
+)
+
+// mailServer is a real SMTP server in the test process that keeps what it receives. While
+// failing is above zero it refuses each message with a temporary error and counts down.
+type mailServer struct {
+	addr    string
+	mu      sync.Mutex
+	got     []received
+	failing int
+}
+
+type received struct {
+	from, to, subject, body string
+}
+
+func startMailServer(t *testing.T) *mailServer {
+	t.Helper()
+	m := &mailServer{}
+	srv := smtp.NewServer(m)
+	srv.Domain = "localhost"
+	srv.AllowInsecureAuth = true
+	srv.ReadTimeout, srv.WriteTimeout = 10*time.Second, 10*time.Second
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.addr = ln.Addr().String()
+	go srv.Serve(ln)
+	t.Cleanup(func() { srv.Close() })
+	return m
+}
+
+func (m *mailServer) NewSession(*smtp.Conn) (smtp.Session, error) {
+	return &mailSession{server: m}, nil
+}
+
+func (m *mailServer) fail(n int) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.failing = n
+}
+
+func (m *mailServer) received() []received {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return append([]received(nil), m.got...)
+}
+
+type mailSession struct {
+	server   *mailServer
+	from, to string
+}
+
+func (s *mailSession) Reset()        {}
+func (s *mailSession) Logout() error { return nil }
+func (s *mailSession) Mail(from string, _ *smtp.MailOptions) error {
+	s.from = from
+	return nil
+}
+func (s *mailSession) Rcpt(to string, _ *smtp.RcptOptions) error {
+	s.to = to
+	return nil
+}
+func (s *mailSession) Data(r io.Reader) error {
+	msg, err := mail.ReadMessage(r)
+	if err != nil {
+		return err
+	}
+	body, err := io.ReadAll(quotedprintable.NewReader(msg.Body))
+	if err != nil {
+		return err
+	}
+	subject, _ := new(mime.WordDecoder).DecodeHeader(msg.Header.Get("Subject"))
+	s.server.mu.Lock()
+	defer s.server.mu.Unlock()
+	if s.server.failing > 0 {
+		s.server.failing--
+		return &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0}, Message: "try again later"}
+	}
+	s.server.got = append(s.server.got, received{from: s.from, to: s.to, subject: subject, body: string(body)})
+	return nil
+}
+
+// outbox is what the site's outbox holds, newest first.
+func outbox(t *testing.T, site *apptest.Site) []people.Mail {
+	t.Helper()
+	var list []people.Mail
+	site.Client(site.OwnerTk).SiteWide().Get("mail/outbox/").Want(200).Decode(&list)
+	return list
+}
+
+var inviteLink = regexp.MustCompile(`https?://\S+/invite/[A-Za-z0-9_-]+`)
+
+func tick(t *testing.T, site *apptest.Site, at time.Time) {
+	t.Helper()
+	if err := site.Inst.Mailer.Tick(context.Background(), at); err != nil {
+		t.Logf("tick: %v", err)
+	}
+}
+
+func TestInvite(t *testing.T) {
+	site := apptest.Start(t)
+	owner := site.Client(site.OwnerTk).SiteWide()
+	joinable := owner.Post("subsites/create/", map[string]any{"title": "Everyone", "auto_join": true, "default_role": "viewer"}).Want(200).Object()
+	owner.Post("subsites/create/", map[string]any{"title": "Private"}).Want(200)
+
+	var answer struct {
+		Success bool                `json:"success"`
+		User    person              `json:"user"`
+		Subs    []people.Membership `json:"subsites"`
+	}
+	owner.Post("people/invite/", map[string]any{"email_address": "Grace@Example.com", "name": "Grace Hopper"}).Want(200).Decode(&answer)
+	if !answer.Success || answer.User.Email != "grace@example.com" || !answer.User.WaitingInvite {
+		t.Errorf("invite answered %+v", answer)
+	}
+	var slugs []string
+	for _, m := range answer.Subs {
+		slugs = append(slugs, m.Subsite+":"+string(m.Role))
+	}
+	if got := strings.Join(slugs, ","); !strings.Contains(got, joinable["slug"].(string)+":viewer") || strings.Contains(got, "private") {
+		t.Errorf("the invited person joined %q; want the auto-join subsites with their default role, not Private", got)
+	}
+	mails := outbox(t, site)
+	if len(mails) != 1 || mails[0].To != "grace@example.com" || !inviteLink.MatchString(mails[0].Body) || mails[0].SentAt != nil {
+		t.Fatalf("outbox %+v; want one unsent welcome mail with a link", mails)
+	}
+
+	owner.Post("people/invite/", map[string]any{"email_address": "grace@example.com"}).Error(409, "conflict")
+	for _, bad := range []map[string]any{{}, {"email_address": "not an address"}, {"email_address": "a@b.c", "role": "admin"}} {
+		owner.Post("people/invite/", bad).Error(400, "invalid_request")
+	}
+	owner.Post("people/invite/", map[string]any{"email_address": "quiet@example.com", "auto_join": false, "skip_welcome_email": true}).Want(200).Decode(&answer)
+	if len(answer.Subs) != 0 || answer.User.DistinguishedName != "quiet" {
+		t.Errorf("auto_join false: memberships %v, name %q; want none and the address's name", answer.Subs, answer.User.DistinguishedName)
+	}
+	if n := len(outbox(t, site)); n != 1 {
+		t.Errorf("skip_welcome_email still queued a mail: %d in the outbox", n)
+	}
+
+	_, admin := site.Member("Ada", site.Home(), people.RoleAdmin)
+	admin.SiteWide().Post("people/invite/", map[string]any{"email_address": "x@example.com"}).Error(403, "forbidden")
+	admin.SiteWide().Get("mail/outbox/").Error(403, "forbidden")
+	site.Client(site.OwnerTk).In("home").Post("people/invite/", map[string]any{"email_address": "x@example.com"}).Error(400, "invalid_request")
+}
+
+func TestInvitationMailOverSMTPAndRetries(t *testing.T) {
+	smtpd := startMailServer(t)
+	site := apptest.Start(t, apptest.WithEnv("QUIRE_SMTP_URL", "smtp://"+smtpd.addr),
+		apptest.WithEnv("QUIRE_MAIL_FROM", "wiki@example.com"), apptest.WithEnv("QUIRE_MAIL_POLL", "1h"))
+	owner := site.Client(site.OwnerTk).SiteWide()
+	smtpd.fail(2)
+	owner.Post("people/invite/", map[string]any{"email_address": "lin@example.com", "name": "Lin"}).Want(200)
+
+	now := time.Now()
+	tick(t, site, now)
+	mails := outbox(t, site)
+	if len(mails) != 1 || mails[0].SentAt != nil || mails[0].Attempts != 1 || !strings.Contains(mails[0].LastError, "try again later") {
+		t.Fatalf("after a refused send: %+v; want the mail kept, one attempt and the server's answer", mails)
+	}
+	tick(t, site, now.Add(30*time.Second)) // not due yet: no second attempt
+	if m := outbox(t, site)[0]; m.Attempts != 1 {
+		t.Errorf("the mail was tried again before its time: %d attempts", m.Attempts)
+	}
+	tick(t, site, now.Add(90*time.Second)) // refused again
+	tick(t, site, now.Add(10*time.Minute)) // delivered
+	m := outbox(t, site)[0]
+	got := smtpd.received()
+	if m.SentAt == nil || m.Attempts != 3 || len(got) != 1 {
+		t.Fatalf("after the server recovered: %+v, %d received; want sent on the third attempt", m, len(got))
+	}
+	if got[0].to != "lin@example.com" || got[0].from != "wiki@example.com" || got[0].subject != "You are invited to Quire" {
+		t.Errorf("received %+v", got[0])
+	}
+	link := inviteLink.FindString(got[0].body)
+	if link == "" || !strings.HasPrefix(link, site.URL+"/invite/") {
+		t.Fatalf("no invitation link to this site in %q", got[0].body)
+	}
+	tick(t, site, now.Add(20*time.Minute))
+	if n := len(smtpd.received()); n != 1 {
+		t.Errorf("a sent mail went again: %d received", n)
+	}
+
+	// The link's page takes a name and password once.
+	c := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	page := fetch(t, c, http.MethodGet, link, nil)
+	if page.status != 200 || !strings.Contains(page.body, "lin@example.com") || page.header.Get("Content-Security-Policy") == "" ||
+		page.header.Get("Referrer-Policy") != "no-referrer" {
+		t.Fatalf("invitation page: %d %v\n%s", page.status, page.header, page.body)
+	}
+	csrf := regexp.MustCompile(`name="csrf_token" value="([^"]+)"`).FindStringSubmatch(page.body)
+	if csrf == nil {
+		t.Fatalf("no CSRF token in the form:\n%s", page.body)
+	}
+	form := url.Values{"csrf_token": {csrf[1]}, "name": {"Lin Wei"}, "password": {"correct horse"}, "confirm": {"correct horse"}}
+	forged := url.Values{"csrf_token": {"forged"}, "name": {"x"}, "password": {"correct horse"}, "confirm": {"correct horse"}}
+	if r := fetch(t, c, http.MethodPost, link, forged); r.status != 403 {
+		t.Errorf("a forged CSRF token: %d, want 403", r.status)
+	}
+	short := url.Values{"csrf_token": {csrf[1]}, "name": {"Lin Wei"}, "password": {"short"}, "confirm": {"short"}}
+	if r := fetch(t, c, http.MethodPost, link, short); r.status != 400 || !strings.Contains(r.body, "at least 8 characters") || !strings.Contains(r.body, `value="Lin Wei"`) {
+		t.Errorf("a short password: %d\n%s", r.status, r.body)
+	}
+	if r := fetch(t, c, http.MethodPost, link, form); r.status != 200 || !strings.Contains(r.body, "You are in, Lin Wei") {
+		t.Fatalf("accepting: %d\n%s", r.status, r.body)
+	}
+	if _, err := site.Inst.People.CheckPassword(context.Background(), "lin@example.com", "correct horse"); err != nil {
+		t.Errorf("the password chosen does not work: %v", err)
+	}
+	var list []person
+	owner.Get("people/all/").Want(200).Decode(&list)
+	for _, p := range list {
+		if p.Email == "lin@example.com" && (p.WaitingInvite || p.DistinguishedName != "Lin Wei") {
+			t.Errorf("after accepting: %+v", p)
+		}
+	}
+	for _, u := range []string{link, site.URL + "/invite/unknown"} {
+		if r := fetch(t, c, http.MethodGet, u, nil); r.status != 404 || !strings.Contains(r.body, "not valid") {
+			t.Errorf("GET %s after use: %d", u, r.status)
+		}
+	}
+	if r := fetch(t, c, http.MethodPost, link, form); r.status != 404 {
+		t.Errorf("posting a used link: %d, want 404", r.status)
+	}
+}
+
+type fetched struct {
+	status int
+	header http.Header
+	body   string
+}
+
+func fetch(t *testing.T, c *http.Client, method, u string, form url.Values) fetched {
+	t.Helper()
+	var body io.Reader
+	if form != nil {
+		body = strings.NewReader(form.Encode())
+	}
+	req, err := http.NewRequest(method, u, body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if form != nil {
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+	resp, err := c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return fetched{resp.StatusCode, resp.Header, string(b)}
+}
+
+func TestNotifications(t *testing.T) {
+	site := apptest.Start(t, apptest.WithEnv("QUIRE_MAIL_POLL", "1h"))
+	team := site.Subsite("Team", "team")
+	ed, edC := site.Member("Edna Editor", team, people.RoleEditor)
+	on, _ := site.Member("Olga On", team, people.RoleViewer)
+	digest, digestC := site.Member("Dora Digest", team, people.RoleViewer)
+	off, offC := site.Member("Otto Off", team, people.RoleViewer)
+	digestC.In("team").Post(fmt.Sprintf("people/set_notifications/%d/", digest.ID), map[string]any{"notifications": "digest"}).Want(200)
+	offC.In("team").Post(fmt.Sprintf("people/set_notifications/%d/", off.ID), map[string]any{"notifications": "off"}).Want(200)
+	_ = ed
+
+	c := edC.In("team")
+	page := c.Post("pages/create/", map[string]any{"title": "Roadmap", "json": [][]map[string]any{{{"classname": "Discussion"}}}}).Want(200).ID()
+	now := time.Now()
+	tick(t, site, now)
+	mailsTo := func(addr string) []people.Mail {
+		var out []people.Mail
+		for _, m := range outbox(t, site) {
+			if m.To == addr {
+				out = append(out, m)
+			}
+		}
+		return out
+	}
+	if got := mailsTo(on.Email); len(got) != 1 || !strings.Contains(got[0].Body, "Edna Editor made a new page: Roadmap") {
+		t.Fatalf("mail to the member at 'on': %+v", got)
+	}
+	// Within the minute, new events wait, then go out together in one mail.
+	c.Post(fmt.Sprintf("feed/post/%d/", page), map[string]any{"msg": "Thoughts, @Olga On?"}).Want(200)
+	c.Post("pages/create/", map[string]any{"title": "Budget", "json": [][]any{{}}}).Want(200)
+	tick(t, site, now.Add(20*time.Second))
+	if n := len(mailsTo(on.Email)); n != 1 {
+		t.Errorf("%d mails within a minute, want 1", n)
+	}
+	tick(t, site, now.Add(61*time.Second))
+	got := mailsTo(on.Email)
+	if len(got) != 2 || !strings.Contains(got[0].Body, "Edna Editor mentioned you on Roadmap") || !strings.Contains(got[0].Body, "new page: Budget") {
+		t.Errorf("the batched mail: %+v", got)
+	}
+	// The author hears nothing of their own doing; "off" hears nothing at all.
+	if n := len(mailsTo(ed.Email)) + len(mailsTo(off.Email)); n != 0 {
+		t.Errorf("%d mails to the author or to the member at 'off'", n)
+	}
+	// The digest waits a day, then sums everything up in one mail.
+	tick(t, site, now.Add(2*time.Hour))
+	if n := len(mailsTo(digest.Email)); n != 0 {
+		t.Errorf("the digest went early: %d mails", n)
+	}
+	tick(t, site, now.Add(25*time.Hour))
+	d := mailsTo(digest.Email)
+	if len(d) != 1 || !strings.Contains(d[0].Subject, "daily") || strings.Count(d[0].Body, "Edna Editor") != 3 {
+		t.Errorf("digest: %+v", d)
+	}
+	tick(t, site, now.Add(26*time.Hour))
+	if n := len(mailsTo(digest.Email)); n != 1 {
+		t.Errorf("%d digests, want 1", n)
+	}
+}
+
+func TestUpdateSubsite(t *testing.T) {
+	site := apptest.Start(t)
+	team := site.Subsite("Team", "team")
+	_, admin := site.Member("Ada", team, people.RoleAdmin)
+	_, editor := site.Member("Ed", team, people.RoleEditor)
+	_, outsider := site.Member("Out", site.Home(), people.RoleEditor)
+	path := fmt.Sprintf("subsites/update/%d/", team.ID)
+
+	got := admin.SiteWide().Post(path, map[string]any{"title": "The Team", "auto_join": true, "default_role": "viewer"}).Want(200).Object()
+	if got["title"] != "The Team" || got["auto_join"] != true || got["default_role"] != "viewer" || got["slug"] != "team" {
+		t.Errorf("update answered %v", got)
+	}
+	site.Client(site.OwnerTk).SiteWide().Post(path, map[string]any{"description": "Everything team"}).Want(200)
+	editor.SiteWide().Post(path, map[string]any{"title": "Mine"}).Error(403, "forbidden")
+	outsider.SiteWide().Post(path, map[string]any{"title": "Mine"}).Error(404, "not_found")
+	admin.SiteWide().Post(path, map[string]any{"default_role": "boss"}).Error(400, "invalid_request")
+	admin.SiteWide().Post(path, map[string]any{"slug": "x"}).Error(400, "invalid_request")
+	site.Client(site.OwnerTk).SiteWide().Post("subsites/update/9999/", map[string]any{"title": "x"}).Error(404, "not_found")
+
+	// A person invited now joins it as a viewer.
+	var answer struct {
+		Subs []people.Membership `json:"subsites"`
+	}
+	site.Client(site.OwnerTk).SiteWide().Post("people/invite/", map[string]any{"email_address": "new@example.com"}).Want(200).Decode(&answer)
+	found := false
+	for _, m := range answer.Subs {
+		found = found || (m.SubsiteID == team.ID && m.Role == people.RoleViewer)
+	}
+	if !found {
+		t.Errorf("invited person's memberships %+v; want Team as viewer", answer.Subs)
+	}
+}

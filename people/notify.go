@@ -1,0 +1,226 @@
+package people
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"quire/app/api"
+)
+
+// The kinds of events members are told of.
+const (
+	EventPage    = "page"    // a new page in a subsite
+	EventComment = "comment" // a new post in a page's discussion
+	EventMention = "mention" // a post that mentions the member
+)
+
+// Event is something members of a subsite may be told of. QueueEvent fans it out to them.
+type Event struct {
+	SubsiteID int64
+	Kind      string
+	ActorID   int64  // who did it: never told of their own doing
+	Title     string // the page's title
+	URL       string // where to see it
+	Excerpt   string // a line of what was written, if any
+	// MentionedUserIDs are the members a post mentions: they get a mention instead of a comment.
+	MentionedUserIDs []int64
+}
+
+// Notification rules, by each member's level in the subsite: "on" mails new pages, comments
+// and mentions within a minute (one mail a minute at most, listing everything since the last);
+// "digest" sends one summary a day; "off" sends nothing, mentions included.
+const (
+	batchEvery  = time.Minute
+	digestEvery = 24 * time.Hour
+)
+
+// QueueEvent records, in the caller's transaction, one notification for every member of the
+// event's subsite who is to be told of it, at their level at this moment.
+func QueueEvent(ctx context.Context, tx DBTX, ev Event, now api.Time) error {
+	mentioned := map[int64]bool{}
+	for _, id := range ev.MentionedUserIDs {
+		mentioned[id] = true
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT m.user_id, m.notifications, u.name FROM memberships m
+		JOIN users u ON u.id = m.user_id
+		WHERE m.subsite_id = ? AND m.notifications <> 'off' AND u.deleted_at IS NULL AND m.user_id <> ?`,
+		ev.SubsiteID, ev.ActorID)
+	if err != nil {
+		return fmt.Errorf("queue notifications: %w", err)
+	}
+	type recipient struct {
+		id    int64
+		level string
+	}
+	var to []recipient
+	for rows.Next() {
+		var r recipient
+		var name string
+		if err := rows.Scan(&r.id, &r.level, &name); err != nil {
+			rows.Close()
+			return fmt.Errorf("queue notifications: %w", err)
+		}
+		to = append(to, r)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("queue notifications: %w", err)
+	}
+	var actor string
+	if err := tx.QueryRowContext(ctx, `SELECT name FROM users WHERE id = ?`, ev.ActorID).Scan(&actor); err != nil {
+		return fmt.Errorf("queue notifications: %w", err)
+	}
+	for _, r := range to {
+		kind := ev.Kind
+		if kind == EventMention && !mentioned[r.id] {
+			continue
+		}
+		if kind == EventComment && mentioned[r.id] {
+			kind = EventMention
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO notifications (user_id, subsite_id, level, kind, summary, url, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?)`, r.id, ev.SubsiteID, r.level, kind, summarize(kind, actor, ev), ev.URL, now)
+		if err != nil {
+			return fmt.Errorf("queue notifications: %w", err)
+		}
+	}
+	return nil
+}
+
+// summarize is the line a notification shows.
+func summarize(kind, actor string, ev Event) string {
+	var line string
+	switch kind {
+	case EventPage:
+		line = fmt.Sprintf("%s made a new page: %s", actor, ev.Title)
+	case EventMention:
+		line = fmt.Sprintf("%s mentioned you on %s", actor, ev.Title)
+	default:
+		line = fmt.Sprintf("%s commented on %s", actor, ev.Title)
+	}
+	if ex := strings.Join(strings.Fields(ev.Excerpt), " "); ex != "" {
+		if utf8.RuneCountInString(ex) > 140 {
+			ex = string([]rune(ex)[:140]) + "..."
+		}
+		line += ": \"" + ex + "\""
+	}
+	return line
+}
+
+// pending is a notification waiting to be mailed.
+type pending struct {
+	id        int64
+	userID    int64
+	email     string
+	subsite   string
+	summary   string
+	url       string
+	createdAt api.Time
+}
+
+// composeNotifications writes the mails that are due at now into the outbox: for each person
+// with notifications at level "on", one mail listing them when their last such mail is a
+// minute old; for "digest", one summary when their last digest (or their oldest waiting
+// notification) is a day old. Each person's mail is one transaction with marking what it lists.
+func (s *Service) composeNotifications(ctx context.Context, now time.Time) error {
+	for _, level := range []string{"on", "digest"} {
+		due, err := s.dueNotifications(ctx, level, now)
+		if err != nil {
+			return err
+		}
+		users := make([]int64, 0, len(due))
+		for id := range due {
+			users = append(users, id)
+		}
+		sort.Slice(users, func(i, j int) bool { return users[i] < users[j] })
+		for _, id := range users {
+			if err := s.mailNotifications(ctx, level, due[id], now); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// maxNotificationsRead bounds the notifications one tick reads.
+const maxNotificationsRead = 5000
+
+// dueNotifications returns the waiting notifications of the level, by person, of the people
+// whose mail is due.
+func (s *Service) dueNotifications(ctx context.Context, level string, now time.Time) (map[int64][]pending, error) {
+	every, column := batchEvery, "last_mail_at"
+	if level == "digest" {
+		every, column = digestEvery, "last_digest_at"
+	}
+	cutoff := api.NewTime(now.Add(-every))
+	// A person's first digest waits a day from their oldest notification; later ones a day from
+	// the last digest. "On" mail goes at once unless the last one is under a minute old.
+	rows, err := s.DB.R.QueryContext(ctx, `SELECT n.id, n.user_id, u.email, s.title, n.summary, n.url, n.created_at
+		FROM notifications n JOIN users u ON u.id = n.user_id JOIN subsites s ON s.id = n.subsite_id
+		LEFT JOIN mail_state st ON st.user_id = n.user_id
+		WHERE n.mailed_at IS NULL AND n.level = ? AND u.deleted_at IS NULL
+		AND (st.`+column+` IS NULL OR st.`+column+` <= ?)
+		AND (? = 'on' OR st.last_digest_at IS NOT NULL OR
+			(SELECT MIN(o.created_at) FROM notifications o WHERE o.user_id = n.user_id AND o.level = 'digest' AND o.mailed_at IS NULL) <= ?)
+		ORDER BY n.user_id, n.id LIMIT ?`, level, cutoff, level, cutoff, maxNotificationsRead)
+	if err != nil {
+		return nil, fmt.Errorf("due notifications: %w", err)
+	}
+	defer rows.Close()
+	out := map[int64][]pending{}
+	for rows.Next() {
+		var p pending
+		if err := rows.Scan(&p.id, &p.userID, &p.email, &p.subsite, &p.summary, &p.url, &p.createdAt); err != nil {
+			return nil, fmt.Errorf("due notifications: %w", err)
+		}
+		out[p.userID] = append(out[p.userID], p)
+	}
+	return out, rows.Err()
+}
+
+// mailNotifications writes one mail listing list to its person and marks them mailed.
+func (s *Service) mailNotifications(ctx context.Context, level string, list []pending, now time.Time) error {
+	subject := fmt.Sprintf("%d new in Quire", len(list))
+	if len(list) == 1 {
+		subject = list[0].summary
+		if i := strings.Index(subject, ": \""); i > 0 {
+			subject = subject[:i]
+		}
+	}
+	var b strings.Builder
+	if level == "digest" {
+		subject = fmt.Sprintf("Your daily Quire digest: %d new", len(list))
+		b.WriteString("What happened in your subsites since the last digest:\n\n")
+	}
+	for _, p := range list {
+		fmt.Fprintf(&b, "[%s] %s\n  %s\n\n", p.subsite, p.summary, p.url)
+	}
+	b.WriteString("You get these mails because of your notification settings in each subsite;\n" +
+		"change them with people/set_notifications (on, digest or off).\n")
+	column := "last_mail_at"
+	if level == "digest" {
+		column = "last_digest_at"
+	}
+	t := api.NewTime(now)
+	return s.DB.Write(ctx, func(tx *sql.Tx) error {
+		if err := queueMail(ctx, tx, list[0].email, subject, b.String(), t); err != nil {
+			return err
+		}
+		for _, p := range list {
+			if _, err := tx.ExecContext(ctx, `UPDATE notifications SET mailed_at = ? WHERE id = ?`, t, p.id); err != nil {
+				return fmt.Errorf("mark notifications: %w", err)
+			}
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO mail_state (user_id, `+column+`) VALUES (?, ?)
+			ON CONFLICT (user_id) DO UPDATE SET `+column+` = excluded.`+column, list[0].userID, t)
+		if err != nil {
+			return fmt.Errorf("mail state: %w", err)
+		}
+		return nil
+	})
+}
