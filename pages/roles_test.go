@@ -231,6 +231,13 @@ var matrix = []matrixRow{
 	{"people/delete", "POST", func(x *matrixCell) (string, any) {
 		return fmt.Sprintf("people/delete/%d/", x.site.User("Victim").ID), nil
 	}, siteOnly, ownerOnly},
+	{"people/invite", "POST", func(x *matrixCell) (string, any) {
+		return "people/invite/", map[string]any{"email_address": "invited-by-" + x.role + "@example.com"}
+	}, siteOnly, ownerOnly},
+	{"mail/outbox", "GET", func(*matrixCell) (string, any) { return "mail/outbox/", nil }, siteOnly, ownerOnly},
+	{"subsites/update", "POST", func(x *matrixCell) (string, any) {
+		return fmt.Sprintf("subsites/update/%d/", x.eng.ID), map[string]any{"description": "by " + x.role}
+	}, admins, admins},
 	{"subsites/all", "GET", func(*matrixCell) (string, any) { return "subsites/all/", nil }, siteOnly, ownerOnly},
 	{"subsites/all by POST", "POST", func(*matrixCell) (string, any) { return "subsites/all/", nil }, siteOnly, ownerOnly},
 	{"subsites/create", "POST", func(x *matrixCell) (string, any) {

@@ -139,7 +139,7 @@ func (s *Service) addToSubsite(c *gin.Context) {
 	}
 	p.Allow("role", "skip_welcome_email", "subsite_id")
 	roleText, subsiteID := p.String("role"), p.OptInt("subsite_id")
-	p.Bool("skip_welcome_email", false)
+	skipWelcome := p.Bool("skip_welcome_email", false)
 	role, ok := ParseRole(roleText)
 	if roleText != "" && !ok {
 		p.Fail(api.Invalid("role", "Parameter \"role\" must be viewer, editor or admin."))
@@ -162,7 +162,11 @@ func (s *Service) addToSubsite(c *gin.Context) {
 		c.Error(err)
 		return
 	}
-	if _, err := s.AddToSubsite(ctx, sub, id, role); err != nil {
+	welcomeBy := actor.User.ID
+	if skipWelcome {
+		welcomeBy = 0
+	}
+	if _, err := s.AddToSubsiteWelcome(ctx, sub, id, role, welcomeBy); err != nil {
 		c.Error(err)
 		return
 	}

@@ -364,3 +364,18 @@ func TestUpdateSubsite(t *testing.T) {
 		t.Errorf("invited person's memberships %+v; want Team as viewer", answer.Subs)
 	}
 }
+
+func TestAddToSubsiteWelcomeMail(t *testing.T) {
+	site := apptest.Start(t)
+	site.Subsite("Team", "team")
+	u := site.User("Newcomer")
+	other := site.User("Quiet")
+	owner := site.Client(site.OwnerTk).In("team")
+	owner.Post(fmt.Sprintf("people/add_to_subsite/%d/", u.ID), nil).Want(200)
+	owner.Post(fmt.Sprintf("people/add_to_subsite/%d/", u.ID), map[string]any{"role": "admin"}).Want(200) // a member already: no second mail
+	owner.Post(fmt.Sprintf("people/add_to_subsite/%d/", other.ID), map[string]any{"skip_welcome_email": true}).Want(200)
+	mails := outbox(t, site)
+	if len(mails) != 1 || mails[0].To != u.Email || mails[0].Subject != "You were added to Team" || !strings.Contains(mails[0].Body, "/@team/") {
+		t.Errorf("outbox %+v; want one welcome to Team for the newcomer", mails)
+	}
+}

@@ -62,10 +62,24 @@ func (s *Service) joinAutoJoinSubsites(ctx context.Context, tx DBTX, userID int6
 // subsite's default role and a member keeps theirs; with a role, the member gets that role.
 // Returns ErrUserNotFound for an unknown or deleted user.
 func (s *Service) AddToSubsite(ctx context.Context, sub *Subsite, userID int64, role Role) (*Membership, error) {
+	return s.AddToSubsiteWelcome(ctx, sub, userID, role, 0)
+}
+
+// AddToSubsiteWelcome is AddToSubsite that also mails a newcomer a welcome to the subsite, in
+// the same transaction, when by (who added them) is not 0.
+func (s *Service) AddToSubsiteWelcome(ctx context.Context, sub *Subsite, userID int64, role Role, by int64) (*Membership, error) {
 	var m *Membership
 	err := s.DB.Write(ctx, func(tx *sql.Tx) error {
-		if _, err := FindActiveUser(ctx, tx, userID); err != nil {
+		u, err := FindActiveUser(ctx, tx, userID)
+		if err != nil {
 			return err
+		}
+		if by != 0 {
+			if _, err := s.findMembership(ctx, tx, sub.ID, userID); errors.Is(err, ErrNotMember) {
+				if err := s.welcomeToSubsite(ctx, tx, u, sub, by); err != nil {
+					return err
+				}
+			}
 		}
 		joinRole := role
 		if joinRole == RoleNone {
@@ -79,13 +93,22 @@ func (s *Service) AddToSubsite(ctx context.Context, sub *Subsite, userID int64, 
 				return err
 			}
 		}
-		var err error
 		if m, err = s.findMembership(ctx, tx, sub.ID, userID); err != nil {
 			return err
 		}
 		return s.personChanged(ctx, tx, userID)
 	})
 	return m, err
+}
+
+// welcomeToSubsite queues the mail that tells u they were added to sub.
+func (s *Service) welcomeToSubsite(ctx context.Context, tx DBTX, u *User, sub *Subsite, by int64) error {
+	var adder string
+	if err := tx.QueryRowContext(ctx, `SELECT name FROM users WHERE id = ?`, by).Scan(&adder); err != nil {
+		return fmt.Errorf("welcome mail: %w", err)
+	}
+	body := fmt.Sprintf("Hello %s,\n\n%s added you to %s on Quire:\n\n  %s/@%s/\n", u.Name, adder, sub.Title, s.BaseURL, sub.Slug)
+	return queueMail(ctx, tx, u.Email, "You were added to "+sub.Title, body, api.NewTime(s.DB.Now()))
 }
 
 // RemoveFromSubsite ends the user's membership. Returns ErrNotMember if there is none.
