@@ -43,8 +43,15 @@ const driverName = "sqlite3_quire"
 
 func init() {
 	sql.Register(driverName, &sqlite3.SQLiteDriver{ConnectHook: func(c *sqlite3.SQLiteConn) error {
+		// The WAL is copied back into the file every 10,000 pages (about 40 MB) instead of
+		// SQLite's 1,000: a page that every write changes (the search index's structure, a
+		// busy page's row) is copied once per checkpoint, and the checkpoint's fsync is paid
+		// ten times less often. Only the writer checkpoints.
 		// Reads go through a shared memory map of the file instead of copying every page into
 		// each connection's cache (up to 1 GiB of the file; the OS keeps what is used).
+		if _, err := c.Exec("PRAGMA wal_autocheckpoint = 10000", nil); err != nil {
+			return err
+		}
 		_, err := c.Exec("PRAGMA mmap_size = 1073741824", nil)
 		return err
 	}})
