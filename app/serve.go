@@ -101,6 +101,9 @@ func greet(ctx context.Context, site *Site, url string, out io.Writer) error {
 		return fmt.Errorf("count owners: %w", err)
 	}
 	fmt.Fprintf(out, "Quire is running at %s/\nData directory: %s\n", url, site.Config.Data)
+	if site.Config.SMTPURL != "" && !site.Config.baseURLForced {
+		fmt.Fprintf(out, "Warning: mail is sent but --base-url (QUIRE_BASE_URL) is not set, so links in mail point at %s.\n", url)
+	}
 	if owners > 0 {
 		fmt.Fprintf(out, "Sign in with an owner account; make an API token with:\n  bin/quire token create --data %s --email EMAIL --name NAME\n",
 			site.Config.Data)

@@ -252,7 +252,11 @@ func (s *Service) copyPageHandler(c *gin.Context) {
 		if pc.Folder, err = s.resolve(r.ctx, tx, target.ID, fc); err != nil {
 			return err
 		}
-		if p, err = s.copyPage(r.ctx, tx, src, pc, api.NewTime(s.DB.Now()), r.actor.User.ID); err != nil {
+		now := api.NewTime(s.DB.Now())
+		if p, err = s.copyPage(r.ctx, tx, src, pc, now, r.actor.User.ID); err != nil {
+			return err
+		}
+		if err := s.notifyNewPage(r.ctx, tx, p, r.actor.User.ID, now); err != nil {
 			return err
 		}
 		return s.FillContent(r.ctx, tx, target, p)

@@ -27,13 +27,14 @@ type NewInvite struct {
 	Email       string
 	Name        string // the part of the address before the @ when empty
 	AutoJoin    bool   // join the subsites that people join automatically
-	SkipWelcome bool   // send no welcome mail (the link can still be made again by inviting anew)
+	SkipWelcome bool   // send no welcome mail; inviting again while they wait sends one
 	By          int64
 }
 
 // Invite adds a person who is waiting for their invitation to be accepted, joins them to the
 // auto-join subsites when asked, and queues the welcome mail with a one-time link, all in one
-// transaction. An address already on the site is ErrEmailTaken.
+// transaction. Inviting someone who is still waiting sends a new link, and the old ones stop
+// working; any other address already on the site is ErrEmailTaken.
 func (s *Service) Invite(ctx context.Context, in NewInvite) (*User, error) {
 	email, err := NormalizeEmail("email_address", in.Email)
 	if err != nil {
@@ -47,7 +48,13 @@ func (s *Service) Invite(ctx context.Context, in NewInvite) (*User, error) {
 	}
 	var u *User
 	err = s.DB.Write(ctx, func(tx *sql.Tx) error {
-		if u, err = s.createUser(ctx, tx, NewUser{Email: email, Name: in.Name, WaitingInvite: true}); err != nil {
+		u, err = s.createUser(ctx, tx, NewUser{Email: email, Name: in.Name, WaitingInvite: true})
+		if errors.Is(err, ErrEmailTaken) {
+			if u, err = FindUserByEmail(ctx, tx, email); err == nil && !u.WaitingInvite {
+				err = ErrEmailTaken
+			}
+		}
+		if err != nil {
 			return err
 		}
 		if in.AutoJoin {
@@ -80,7 +87,14 @@ func (s *Service) sendInvitation(ctx context.Context, tx DBTX, u *User, by int64
 	var createdBy any
 	if by != 0 {
 		createdBy = by
-		tx.QueryRowContext(ctx, `SELECT name FROM users WHERE id = ?`, by).Scan(&inviter)
+		if err := tx.QueryRowContext(ctx, `SELECT name FROM users WHERE id = ?`, by).Scan(&inviter); err != nil {
+			return fmt.Errorf("create invitation: %w", err)
+		}
+	}
+	// One link at a time: a new one voids those sent before.
+	if _, err := tx.ExecContext(ctx, `UPDATE invitations SET used_at = ? WHERE user_id = ? AND used_at IS NULL`,
+		api.NewTime(now), u.ID); err != nil {
+		return fmt.Errorf("create invitation: %w", err)
 	}
 	_, err := tx.ExecContext(ctx, `INSERT INTO invitations (user_id, token_hash, created_by, created_at, expires_at)
 		VALUES (?, ?, ?, ?, ?)`, u.ID, hashToken(token), createdBy, api.NewTime(now), api.NewTime(now.Add(InvitationLifetime)))

@@ -13,6 +13,7 @@ import (
 	"net"
 	"net/smtp"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -155,26 +156,44 @@ func (m *Mailer) send(ctx context.Context, now time.Time) error {
 		return fmt.Errorf("outbox: %w", err)
 	}
 	var failures error
+	// What was sent is recorded even when the mailer is stopping, so it is not sent twice.
+	record := context.WithoutCancel(ctx)
 	for _, mail := range due {
+		if ctx.Err() != nil {
+			return failures
+		}
 		sendErr := m.deliver(mail)
-		err := db.Write(ctx, func(tx *sql.Tx) error {
+		err := db.Write(record, func(tx *sql.Tx) error {
 			if sendErr == nil {
-				_, err := tx.ExecContext(ctx, `UPDATE outbox SET sent_at = ?, attempts = attempts + 1, last_error = '' WHERE id = ?`,
-					api.NewTime(now), mail.ID)
+				// The invitation link has done its work: the outbox keeps no usable token.
+				_, err := tx.ExecContext(record, `UPDATE outbox SET sent_at = ?, attempts = attempts + 1, last_error = '', body = ? WHERE id = ?`,
+					api.NewTime(now), redactLinks(mail.Body), mail.ID)
 				return err
 			}
-			_, err := tx.ExecContext(ctx, `UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE id = ?`,
+			_, err := tx.ExecContext(record, `UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE id = ?`,
 				sendErr.Error(), api.NewTime(now.Add(retryAfter(mail.Attempts+1))), mail.ID)
 			return err
 		})
-		if sendErr != nil {
-			failures = errors.Join(failures, fmt.Errorf("send mail %d to %s: %w", mail.ID, mail.To, sendErr))
-		}
 		if err != nil {
 			return errors.Join(failures, fmt.Errorf("record mail %d: %w", mail.ID, err))
 		}
+		if sendErr != nil {
+			failures = errors.Join(failures, fmt.Errorf("send mail %d to %s: %w", mail.ID, mail.To, sendErr))
+			var unreachable *net.OpError
+			if errors.As(sendErr, &unreachable) {
+				return failures // the server is down: the rest waits for the next tick
+			}
+		}
 	}
 	return failures
+}
+
+// inviteToken is the token part of an invitation link in a mail.
+var inviteToken = regexp.MustCompile(`/invite/[A-Za-z0-9_-]{20,}`)
+
+// redactLinks removes the tokens of invitation links from a mail that was sent.
+func redactLinks(body string) string {
+	return inviteToken.ReplaceAllString(body, "/invite/(link sent, not kept)")
 }
 
 // deliver sends one mail over SMTP: STARTTLS when the server offers it, and the URL's user and
@@ -186,9 +205,19 @@ func (m *Mailer) deliver(mail *Mail) error {
 	}
 	host := u.Host
 	if u.Port() == "" {
-		host = net.JoinHostPort(u.Hostname(), "25")
+		port := "25"
+		if u.Scheme == "smtps" {
+			port = "465"
+		}
+		host = net.JoinHostPort(u.Hostname(), port)
 	}
-	conn, err := net.DialTimeout("tcp", host, 30*time.Second)
+	dialer := &net.Dialer{Timeout: 30 * time.Second}
+	var conn net.Conn
+	if u.Scheme == "smtps" { // TLS from the first byte
+		conn, err = tls.DialWithDialer(dialer, "tcp", host, tlsConfig(u.Hostname()))
+	} else {
+		conn, err = dialer.Dial("tcp", host)
+	}
 	if err != nil {
 		return err
 	}
@@ -199,9 +228,18 @@ func (m *Mailer) deliver(mail *Mail) error {
 		return err
 	}
 	defer c.Close()
-	if ok, _ := c.Extension("STARTTLS"); ok {
-		if err := c.StartTLS(tlsConfig(u.Hostname())); err != nil {
-			return err
+	if err := c.Hello(m.From[strings.LastIndexByte(m.From, '@')+1:]); err != nil {
+		return err
+	}
+	if u.Scheme == "smtp" {
+		// Invitation links are credentials: they travel encrypted, except to a server on this
+		// machine or when the URL says ?insecure=1.
+		if ok, _ := c.Extension("STARTTLS"); ok {
+			if err := c.StartTLS(tlsConfig(u.Hostname())); err != nil {
+				return err
+			}
+		} else if !isLoopback(u.Hostname()) && u.Query().Get("insecure") != "1" {
+			return errors.New("the SMTP server offers no STARTTLS; add ?insecure=1 to QUIRE_SMTP_URL to send without encryption")
 		}
 	}
 	if u.User != nil {
@@ -247,4 +285,12 @@ func (m *Mailer) message(mail *Mail) []byte {
 
 func tlsConfig(host string) *tls.Config {
 	return &tls.Config{ServerName: host, MinVersion: tls.VersionTLS12}
+}
+
+func isLoopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }

@@ -154,9 +154,16 @@ func (s *Service) updateSubsiteHandler(c *gin.Context) {
 		return
 	}
 	// Admins of the subsite and owners; anyone else is told it does not exist, or not allowed.
+	// auto_join puts every future invitee in the subsite, so only owners change it.
 	if err := actor.Can(ManageMembers, id); err != nil {
 		c.Error(err)
 		return
+	}
+	if ch.AutoJoin != nil {
+		if err := actor.Can(ManageSite, 0); err != nil {
+			c.Error(api.Forbidden("Only site owners may change auto_join: it puts everyone invited from now on in this subsite."))
+			return
+		}
 	}
 	sub, err := s.UpdateSubsite(c.Request.Context(), id, ch)
 	if err != nil {

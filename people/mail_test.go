@@ -147,7 +147,27 @@ func TestInvite(t *testing.T) {
 		t.Fatalf("outbox %+v; want one unsent welcome mail with a link", mails)
 	}
 
-	owner.Post("people/invite/", map[string]any{"email_address": "grace@example.com"}).Error(409, "conflict")
+	// Inviting someone who still waits sends a new link and voids the old one; anyone else: 409.
+	owner.Post("people/invite/", map[string]any{"email_address": "grace@example.com"}).Want(200)
+	mails = outbox(t, site)
+	oldLink, newLink := inviteLink.FindString(mails[1].Body), inviteLink.FindString(mails[0].Body)
+	if len(mails) != 2 || oldLink == newLink || newLink == "" {
+		t.Fatalf("invited again: outbox %+v; want a second mail with a new link", mails)
+	}
+	c := &http.Client{}
+	if r := fetch(t, c, http.MethodGet, oldLink, nil); r.status != 404 {
+		t.Errorf("the first link after a second invitation: %d, want 404", r.status)
+	}
+	if r := fetch(t, c, http.MethodGet, newLink, nil); r.status != 200 {
+		t.Errorf("the new link: %d, want 200", r.status)
+	}
+	owner.Post("people/invite/", map[string]any{"email_address": "owner@example.com"}).Error(409, "conflict")
+	// Removing the person voids their link.
+	gid := answer.User.ID
+	owner.Post(fmt.Sprintf("people/delete/%d/", gid), nil).Want(200)
+	if r := fetch(t, c, http.MethodGet, newLink, nil); r.status != 404 {
+		t.Errorf("the link of a person removed from the site: %d, want 404", r.status)
+	}
 	for _, bad := range []map[string]any{{}, {"email_address": "not an address"}, {"email_address": "a@b.c", "role": "admin"}} {
 		owner.Post("people/invite/", bad).Error(400, "invalid_request")
 	}
@@ -155,7 +175,7 @@ func TestInvite(t *testing.T) {
 	if len(answer.Subs) != 0 || answer.User.DistinguishedName != "quiet" {
 		t.Errorf("auto_join false: memberships %v, name %q; want none and the address's name", answer.Subs, answer.User.DistinguishedName)
 	}
-	if n := len(outbox(t, site)); n != 1 {
+	if n := len(outbox(t, site)); n != 2 {
 		t.Errorf("skip_welcome_email still queued a mail: %d in the outbox", n)
 	}
 
@@ -200,6 +220,9 @@ func TestInvitationMailOverSMTPAndRetries(t *testing.T) {
 	tick(t, site, now.Add(20*time.Minute))
 	if n := len(smtpd.received()); n != 1 {
 		t.Errorf("a sent mail went again: %d received", n)
+	}
+	if body := outbox(t, site)[0].Body; inviteLink.MatchString(body) || !strings.Contains(body, "(link sent, not kept)") {
+		t.Errorf("the outbox keeps the link of a sent invitation:\n%s", body)
 	}
 
 	// The link's page takes a name and password once.
@@ -280,12 +303,14 @@ func TestNotifications(t *testing.T) {
 	on, _ := site.Member("Olga On", team, people.RoleViewer)
 	digest, digestC := site.Member("Dora Digest", team, people.RoleViewer)
 	off, offC := site.Member("Otto Off", team, people.RoleViewer)
+	gone, _ := site.Member("Rita Removed", team, people.RoleViewer)
 	digestC.In("team").Post(fmt.Sprintf("people/set_notifications/%d/", digest.ID), map[string]any{"notifications": "digest"}).Want(200)
 	offC.In("team").Post(fmt.Sprintf("people/set_notifications/%d/", off.ID), map[string]any{"notifications": "off"}).Want(200)
 	_ = ed
 
 	c := edC.In("team")
 	page := c.Post("pages/create/", map[string]any{"title": "Roadmap", "json": [][]map[string]any{{{"classname": "Discussion"}}}}).Want(200).ID()
+	site.Client(site.OwnerTk).In("team").Post(fmt.Sprintf("people/remove_from_subsite/%d/", gone.ID), nil).Want(200)
 	now := time.Now()
 	tick(t, site, now)
 	mailsTo := func(addr string) []people.Mail {
@@ -313,8 +338,8 @@ func TestNotifications(t *testing.T) {
 		t.Errorf("the batched mail: %+v", got)
 	}
 	// The author hears nothing of their own doing; "off" hears nothing at all.
-	if n := len(mailsTo(ed.Email)) + len(mailsTo(off.Email)); n != 0 {
-		t.Errorf("%d mails to the author or to the member at 'off'", n)
+	if n := len(mailsTo(ed.Email)) + len(mailsTo(off.Email)) + len(mailsTo(gone.Email)); n != 0 {
+		t.Errorf("%d mails to the author, the member at 'off' or the member who left", n)
 	}
 	// The digest waits a day, then sums everything up in one mail.
 	tick(t, site, now.Add(2*time.Hour))
@@ -340,11 +365,12 @@ func TestUpdateSubsite(t *testing.T) {
 	_, outsider := site.Member("Out", site.Home(), people.RoleEditor)
 	path := fmt.Sprintf("subsites/update/%d/", team.ID)
 
-	got := admin.SiteWide().Post(path, map[string]any{"title": "The Team", "auto_join": true, "default_role": "viewer"}).Want(200).Object()
-	if got["title"] != "The Team" || got["auto_join"] != true || got["default_role"] != "viewer" || got["slug"] != "team" {
+	got := admin.SiteWide().Post(path, map[string]any{"title": "The Team", "default_role": "viewer"}).Want(200).Object()
+	if got["title"] != "The Team" || got["auto_join"] != false || got["default_role"] != "viewer" || got["slug"] != "team" {
 		t.Errorf("update answered %v", got)
 	}
-	site.Client(site.OwnerTk).SiteWide().Post(path, map[string]any{"description": "Everything team"}).Want(200)
+	admin.SiteWide().Post(path, map[string]any{"auto_join": true}).Error(403, "forbidden")
+	site.Client(site.OwnerTk).SiteWide().Post(path, map[string]any{"description": "Everything team", "auto_join": true}).Want(200)
 	editor.SiteWide().Post(path, map[string]any{"title": "Mine"}).Error(403, "forbidden")
 	outsider.SiteWide().Post(path, map[string]any{"title": "Mine"}).Error(404, "not_found")
 	admin.SiteWide().Post(path, map[string]any{"default_role": "boss"}).Error(400, "invalid_request")

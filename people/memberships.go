@@ -74,11 +74,16 @@ func (s *Service) AddToSubsiteWelcome(ctx context.Context, sub *Subsite, userID 
 		if err != nil {
 			return err
 		}
-		if by != 0 {
-			if _, err := s.findMembership(ctx, tx, sub.ID, userID); errors.Is(err, ErrNotMember) {
+		// A newcomer hears of it; one still waiting for their invitation hears through it.
+		if by != 0 && !u.WaitingInvite {
+			_, err := s.findMembership(ctx, tx, sub.ID, userID)
+			switch {
+			case errors.Is(err, ErrNotMember):
 				if err := s.welcomeToSubsite(ctx, tx, u, sub, by); err != nil {
 					return err
 				}
+			case err != nil:
+				return err
 			}
 		}
 		joinRole := role

@@ -3,6 +3,7 @@ package people
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -48,8 +49,8 @@ func QueueEvent(ctx context.Context, tx DBTX, ev Event, now api.Time) error {
 	}
 	rows, err := tx.QueryContext(ctx, `SELECT m.user_id, m.notifications, u.name FROM memberships m
 		JOIN users u ON u.id = m.user_id
-		WHERE m.subsite_id = ? AND m.notifications <> 'off' AND u.deleted_at IS NULL AND m.user_id <> ?`,
-		ev.SubsiteID, ev.ActorID)
+		WHERE m.subsite_id = ? AND m.notifications <> 'off' AND u.deleted_at IS NULL AND m.user_id <> ?
+		LIMIT ?`, ev.SubsiteID, ev.ActorID, maxMembersListed)
 	if err != nil {
 		return fmt.Errorf("queue notifications: %w", err)
 	}
@@ -158,15 +159,18 @@ func (s *Service) dueNotifications(ctx context.Context, level string, now time.T
 		every, column = digestEvery, "last_digest_at"
 	}
 	cutoff := api.NewTime(now.Add(-every))
-	// A person's first digest waits a day from their oldest notification; later ones a day from
-	// the last digest. "On" mail goes at once unless the last one is under a minute old.
+	// A digest goes when the last one is a day old and so is the oldest thing it tells of, so
+	// that a quiet subsite still gets one summary a day, not one mail per event. "On" mail goes
+	// at once unless the last one is under a minute old. Only members who still are, at a
+	// level other than off, are told.
 	rows, err := s.DB.R.QueryContext(ctx, `SELECT n.id, n.user_id, u.email, s.title, n.summary, n.url, n.created_at
 		FROM notifications n JOIN users u ON u.id = n.user_id JOIN subsites s ON s.id = n.subsite_id
+		JOIN memberships m ON m.user_id = n.user_id AND m.subsite_id = n.subsite_id AND m.notifications <> 'off'
 		LEFT JOIN mail_state st ON st.user_id = n.user_id
 		WHERE n.mailed_at IS NULL AND n.level = ? AND u.deleted_at IS NULL
 		AND (st.`+column+` IS NULL OR st.`+column+` <= ?)
-		AND (? = 'on' OR st.last_digest_at IS NOT NULL OR
-			(SELECT MIN(o.created_at) FROM notifications o WHERE o.user_id = n.user_id AND o.level = 'digest' AND o.mailed_at IS NULL) <= ?)
+		AND (? = 'on' OR (SELECT MIN(o.created_at) FROM notifications o
+			WHERE o.user_id = n.user_id AND o.level = 'digest' AND o.mailed_at IS NULL) <= ?)
 		ORDER BY n.user_id, n.id LIMIT ?`, level, cutoff, level, cutoff, maxNotificationsRead)
 	if err != nil {
 		return nil, fmt.Errorf("due notifications: %w", err)
@@ -182,6 +186,9 @@ func (s *Service) dueNotifications(ctx context.Context, level string, now time.T
 	}
 	return out, rows.Err()
 }
+
+// errAlreadyMailed undoes a mail whose notifications another tick mailed meanwhile.
+var errAlreadyMailed = errors.New("notifications already mailed")
 
 // mailNotifications writes one mail listing list to its person and marks them mailed.
 func (s *Service) mailNotifications(ctx context.Context, level string, list []pending, now time.Time) error {
@@ -207,13 +214,17 @@ func (s *Service) mailNotifications(ctx context.Context, level string, list []pe
 		column = "last_digest_at"
 	}
 	t := api.NewTime(now)
-	return s.DB.Write(ctx, func(tx *sql.Tx) error {
+	err := s.DB.Write(ctx, func(tx *sql.Tx) error {
 		if err := queueMail(ctx, tx, list[0].email, subject, b.String(), t); err != nil {
 			return err
 		}
 		for _, p := range list {
-			if _, err := tx.ExecContext(ctx, `UPDATE notifications SET mailed_at = ? WHERE id = ?`, t, p.id); err != nil {
+			res, err := tx.ExecContext(ctx, `UPDATE notifications SET mailed_at = ? WHERE id = ? AND mailed_at IS NULL`, t, p.id)
+			if err != nil {
 				return fmt.Errorf("mark notifications: %w", err)
+			}
+			if n, _ := res.RowsAffected(); n == 0 {
+				return errAlreadyMailed // another tick took it: this mail is not written
 			}
 		}
 		_, err := tx.ExecContext(ctx, `INSERT INTO mail_state (user_id, `+column+`) VALUES (?, ?)
@@ -223,4 +234,8 @@ func (s *Service) mailNotifications(ctx context.Context, level string, list []pe
 		}
 		return nil
 	})
+	if errors.Is(err, errAlreadyMailed) {
+		return nil
+	}
+	return err
 }

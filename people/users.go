@@ -235,6 +235,7 @@ func (s *Service) DeleteUser(ctx context.Context, id int64) (*User, error) {
 		for _, q := range []string{
 			`UPDATE users SET deleted_at = ?1, is_owner = FALSE, password_hash = '' WHERE id = ?2`,
 			`UPDATE tokens SET revoked_at = ?1 WHERE user_id = ?2 AND revoked_at IS NULL`,
+			`UPDATE invitations SET used_at = ?1 WHERE user_id = ?2 AND used_at IS NULL`,
 		} {
 			if _, err := tx.ExecContext(ctx, q, now, id); err != nil {
 				return fmt.Errorf("delete user %d: %w", id, err)
