@@ -83,6 +83,25 @@ func (s *Service) findPage(ctx context.Context, db DBTX, sub *people.Subsite, id
 	return p, nil
 }
 
+// findPageToWrite returns the live page as widget writes need it: its id, subsite, title, slug
+// and layout, without the tags and folder path that FindPage also reads.
+func (s *Service) findPageToWrite(ctx context.Context, tx DBTX, sub *people.Subsite, id int64) (*Page, error) {
+	p := &Page{SubsiteID: sub.ID}
+	var layout string
+	err := tx.QueryRowContext(ctx, `SELECT id, title, slug, layout FROM pages WHERE id = ? AND subsite_id = ? AND deleted_at IS NULL`,
+		id, sub.ID).Scan(&p.ID, &p.Title, &p.Slug, &layout)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, ErrPageNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("find page %d: %w", id, err)
+	}
+	if err := json.Unmarshal([]byte(layout), &p.Layout); err != nil {
+		return nil, fmt.Errorf("page %d layout: %w", id, err)
+	}
+	return p, nil
+}
+
 // FillContent loads the page's widgets into JSON, column by column, presented (see present).
 func (s *Service) FillContent(ctx context.Context, db DBTX, sub *people.Subsite, p *Page) error {
 	lists, err := widgets.ListByPage(ctx, db, p.ID)

@@ -19,7 +19,7 @@ func (s *Service) widgetWrite(r *request, change func(tx *sql.Tx, page *Page, no
 		return err
 	}
 	return s.DB.Write(r.ctx, func(tx *sql.Tx) error {
-		page, err := s.FindPage(r.ctx, tx, r.sub, pageID)
+		page, err := s.findPageToWrite(r.ctx, tx, r.sub, pageID)
 		if err != nil {
 			return err
 		}
@@ -33,6 +33,11 @@ func (s *Service) widgetWrite(r *request, change func(tx *sql.Tx, page *Page, no
 
 // answerWidgets answers one widget as an object, or several as a list, presented.
 func (s *Service) answerWidgets(r *request, list ...*widgets.Widget) {
+	for _, w := range list { // the caller just wrote these: their name is known
+		if w.CreatedBy.ID == r.actor.User.ID {
+			w.CreatedBy.Name = r.actor.User.Name
+		}
+	}
 	if r.failed(s.present(r.ctx, s.DB.R, r.sub, list...)) {
 		return
 	}

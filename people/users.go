@@ -250,12 +250,12 @@ func (s *Service) DeleteUser(ctx context.Context, id int64) (*User, error) {
 	return u, err
 }
 
-// FillNames sets the Name of each reference from the users table, in one query.
+// FillNames sets the Name of each reference that has none from the users table, in one query.
 func FillNames(ctx context.Context, db DBTX, refs ...*api.UserRef) error {
 	ids := make([]any, 0, len(refs))
 	seen := map[int64]bool{}
 	for _, r := range refs {
-		if r != nil && r.ID != 0 && !seen[r.ID] {
+		if r != nil && r.ID != 0 && r.Name == "" && !seen[r.ID] {
 			seen[r.ID] = true
 			ids = append(ids, r.ID)
 		}
@@ -285,7 +285,7 @@ func FillNames(ctx context.Context, db DBTX, refs ...*api.UserRef) error {
 		}
 	}
 	for _, r := range refs {
-		if r != nil {
+		if r != nil && r.Name == "" {
 			r.Name = names[r.ID]
 		}
 	}
