@@ -2,6 +2,7 @@ package pages
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"sort"
@@ -142,15 +143,39 @@ type candidate struct {
 // nothing of a page in the trash. Titles weigh ten times the body in the BM25 ranking.
 func (s *Service) Search(ctx context.Context, q SearchQuery) ([]*Result, bool, error) {
 	where, args := s.visibility(q)
+	// Words and prefixes are cheap to look up in titles, so their newest title matches are read
+	// beside the ranked candidates, on another connection, in case those are cut: a person
+	// waits for the longer of the two, not for both. A phrase can cost a walk through every
+	// entry with its words, so its title matches are only read when they are needed.
+	type titleResult struct {
+		ids []int64
+		err error
+	}
+	var titles chan titleResult
+	if !hasPhrase(q.terms) {
+		titles = make(chan titleResult, 1)
+		go func() {
+			ids, err := s.titleMatches(ctx, q.Match, where, args)
+			titles <- titleResult{ids, err}
+		}()
+	}
 	found := map[int64]*candidate{}
-	if err := s.candidates(ctx, q.Match, where, args, found); err != nil {
+	err := s.candidates(ctx, q.Match, where, args, found)
+	var tr titleResult
+	if titles != nil {
+		tr = <-titles
+	}
+	if err = errors.Join(err, tr.err); err != nil {
 		return nil, false, err
 	}
 	if len(found) == maxCandidates {
 		// Matches were cut: make sure the newest title matches are ranked too.
-		if err := s.titleCandidates(ctx, q.Match, where, args, found); err != nil {
-			return nil, false, err
+		if titles == nil {
+			if tr.ids, err = s.titleMatches(ctx, q.Match, where, args); err != nil {
+				return nil, false, err
+			}
 		}
+		addTitleMatches(found, tr.ids)
 	}
 	ranked := make([]*candidate, 0, len(found))
 	for _, c := range found {
@@ -236,36 +261,55 @@ func (s *Service) candidates(ctx context.Context, match, where string, args []an
 	return rows.Err()
 }
 
-// titleCandidates adds to found the newest visible entries with match in their title, when
-// candidates had to stop at maxCandidates. They are read without BM25: scoring them would make
-// FTS5 count every entry that holds each word once more, the dearest step of a search. A title
-// match that candidates found keeps its score; one it did not (an older entry) is ranked at the
-// median score of those, or just above the best match when there are none, newest first among
-// equals.
-func (s *Service) titleCandidates(ctx context.Context, match, where string, args []any, found map[int64]*candidate) error {
+// hasPhrase reports whether a term is several words (or CJK characters, matched as a phrase).
+func hasPhrase(terms []term) bool {
+	for _, t := range terms {
+		if len(strings.Fields(t.text)) > 1 || strings.ContainsFunc(t.text, isCJK) {
+			return true
+		}
+	}
+	return false
+}
+
+// titleMatches returns the newest visible entries with match in their title, newest first. They
+// are read without BM25: scoring them would make FTS5 count every entry that holds each word
+// once more, the dearest step of a search.
+func (s *Service) titleMatches(ctx context.Context, match, where string, args []any) ([]int64, error) {
 	rows, err := s.DB.R.QueryContext(ctx, `SELECT f.rowid
 		FROM search_fts f JOIN search_docs d ON d.id = f.rowid
 		WHERE search_fts MATCH ? AND `+where+`
 		ORDER BY f.rowid DESC LIMIT ?`, append(append([]any{"{title} : (" + match + ")"}, args...), maxCandidates)...)
 	if err != nil {
-		return fmt.Errorf("search titles: %w", err)
+		return nil, fmt.Errorf("search titles: %w", err)
 	}
 	defer rows.Close()
-	var ranked []float64
-	var older []int64
+	var ids []int64
 	for rows.Next() {
 		var rowid int64
 		if err := rows.Scan(&rowid); err != nil {
-			return fmt.Errorf("search titles: %w", err)
+			return nil, fmt.Errorf("search titles: %w", err)
 		}
+		ids = append(ids, rowid)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("search titles: %w", err)
+	}
+	return ids, nil
+}
+
+// addTitleMatches adds title matches to found when candidates had to stop at maxCandidates. A
+// title match that candidates found keeps its score; one it did not (an older entry) is ranked
+// at the median score of those, or just above the best match when there are none, newest first
+// among equals.
+func addTitleMatches(found map[int64]*candidate, ids []int64) {
+	var ranked []float64
+	var older []int64
+	for _, rowid := range ids {
 		if c, ok := found[rowid]; ok {
 			ranked = append(ranked, c.score)
 		} else {
 			older = append(older, rowid)
 		}
-	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("search titles: %w", err)
 	}
 	level := 0.0
 	if len(ranked) > 0 {
@@ -280,7 +324,6 @@ func (s *Service) titleCandidates(ctx context.Context, match, where string, args
 	for _, rowid := range older {
 		found[rowid] = &candidate{rowid: rowid, score: level}
 	}
-	return nil
 }
 
 // describe reads what the results shown are, and their stored text for snippets.
