@@ -60,8 +60,14 @@ func (s *Service) createAttachment(c *gin.Context) {
 	if r.failed(err) {
 		return
 	}
+	s.addFileWidget(r, up, col, pos, func(f widgets.File) widgets.Content { return attachmentContent([]widgets.File{f}) })
+}
+
+// addFileWidget stores the upload as a file of the page and places a new widget whose content
+// shows it, in one transaction, and answers the widget.
+func (s *Service) addFileWidget(r *request, up *upload, col int, pos *int, content func(widgets.File) widgets.Content) {
 	var w *widgets.Widget
-	err = s.widgetWrite(r, func(tx *sql.Tx, page *Page, now api.Time) error {
+	err := s.widgetWrite(r, func(tx *sql.Tx, page *Page, now api.Time) error {
 		if err := checkColumn(page, col); err != nil {
 			return err
 		}
@@ -69,11 +75,10 @@ func (s *Service) createAttachment(c *gin.Context) {
 		if err != nil {
 			return err
 		}
-		files := []widgets.File{f.Answer()}
-		if w, err = widgets.Create(r.ctx, tx, page.ID, attachmentContent(files), col, pos, now, r.actor.User.ID); err != nil {
+		if w, err = widgets.Create(r.ctx, tx, page.ID, content(f.Answer()), col, pos, now, r.actor.User.ID); err != nil {
 			return err
 		}
-		return widgets.AttachFiles(r.ctx, tx, w.FirstID(), files...)
+		return widgets.AttachFiles(r.ctx, tx, w.FirstID(), f.Answer())
 	})
 	if r.failed(err) {
 		return
@@ -169,24 +174,7 @@ func (s *Service) createImage(c *gin.Context) {
 	if caption == nil {
 		caption = new(string)
 	}
-	var w *widgets.Widget
-	err = s.widgetWrite(r, func(tx *sql.Tx, page *Page, now api.Time) error {
-		if err := checkColumn(page, col); err != nil {
-			return err
-		}
-		f, err := s.storeFile(r.ctx, tx, page, up, now, r.actor.User.ID)
-		if err != nil {
-			return err
-		}
-		if w, err = widgets.Create(r.ctx, tx, page.ID, imageContent(f.Answer(), *caption), col, pos, now, r.actor.User.ID); err != nil {
-			return err
-		}
-		return widgets.AttachFiles(r.ctx, tx, w.FirstID(), f.Answer())
-	})
-	if r.failed(err) {
-		return
-	}
-	s.answerWidgets(r, w)
+	s.addFileWidget(r, up, col, pos, func(f widgets.File) widgets.Content { return imageContent(f, *caption) })
 }
 
 // updateImage stores a new version with a new image, a new caption, or both.

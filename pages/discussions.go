@@ -188,23 +188,11 @@ func (s *Service) createDiscussion(c *gin.Context) {
 	if r.failed(err) {
 		return
 	}
-	var w *widgets.Widget
-	err = s.widgetWrite(r, func(tx *sql.Tx, page *Page, now api.Time) error {
-		if err := checkColumn(page, col); err != nil {
-			return err
-		}
+	s.addWidget(r, content, col, pos, func(tx *sql.Tx, page *Page) error {
 		has, err := widgets.HasDiscussion(r.ctx, tx, page.ID)
-		if err != nil {
-			return err
+		if err == nil && has {
+			err = api.Conflict("Page %d has a Discussion widget already; a page has at most one.", page.ID)
 		}
-		if has {
-			return api.Conflict("Page %d has a Discussion widget already; a page has at most one.", page.ID)
-		}
-		w, err = widgets.Create(r.ctx, tx, page.ID, content, col, pos, now, r.actor.User.ID)
 		return err
 	})
-	if r.failed(err) {
-		return
-	}
-	s.answerWidgets(r, w)
 }

@@ -35,18 +35,7 @@ func (s *Service) createForm(c *gin.Context) {
 	if r.failed(err) {
 		return
 	}
-	var w *widgets.Widget
-	err = s.widgetWrite(r, func(tx *sql.Tx, page *Page, now api.Time) error {
-		if err := checkColumn(page, col); err != nil {
-			return err
-		}
-		w, err = widgets.Create(r.ctx, tx, page.ID, content, col, pos, now, r.actor.User.ID)
-		return err
-	})
-	if r.failed(err) {
-		return
-	}
-	s.answerWidgets(r, w)
+	s.addWidget(r, content, col, pos, nil)
 }
 
 // updateForm stores a new version of a Form widget; fields, when given, replace the old ones

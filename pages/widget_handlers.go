@@ -112,19 +112,31 @@ func (s *Service) createTextWidget(classname string) gin.HandlerFunc {
 		if r.failed(r.p.Err()) || r.failed(err) {
 			return
 		}
-		var w *widgets.Widget
-		err = s.widgetWrite(r, func(tx *sql.Tx, page *Page, now api.Time) error {
-			if err := checkColumn(page, col); err != nil {
+		s.addWidget(r, content, col, pos, nil)
+	}
+}
+
+// addWidget places a new widget of content on the request's page at col and pos (the end when
+// nil), in one transaction after check (when given) accepts the page, and answers it.
+func (s *Service) addWidget(r *request, content widgets.Content, col int, pos *int, check func(tx *sql.Tx, page *Page) error) {
+	var w *widgets.Widget
+	err := s.widgetWrite(r, func(tx *sql.Tx, page *Page, now api.Time) error {
+		if err := checkColumn(page, col); err != nil {
+			return err
+		}
+		if check != nil {
+			if err := check(tx, page); err != nil {
 				return err
 			}
-			w, err = widgets.Create(r.ctx, tx, page.ID, content, col, pos, now, r.actor.User.ID)
-			return err
-		})
-		if r.failed(err) {
-			return
 		}
-		s.answerWidgets(r, w)
+		var err error
+		w, err = widgets.Create(r.ctx, tx, page.ID, content, col, pos, now, r.actor.User.ID)
+		return err
+	})
+	if r.failed(err) {
+		return
 	}
+	s.answerWidgets(r, w)
 }
 
 // updateTextWidget stores a new version of a Paragraph or Heading widget.
