@@ -24,6 +24,7 @@ type Config struct {
 	Rate          string        // default API rate per token, "N/DURATION"
 	MaxUploadMB   int64         // largest upload accepted
 	OwnerEmail    string        // the owner account made on first start
+	PasswordCost  int           // bcrypt work factor of new password hashes
 	rate          people.Rate
 	baseURLForced bool
 }
@@ -42,6 +43,7 @@ var configVars = []struct {
 	{"rate", "QUIRE_RATE", "6/60s", "default API rate limit per token, N/DURATION"},
 	{"max-upload-mb", "QUIRE_MAX_UPLOAD_MB", "100", "largest upload accepted, in MB"},
 	{"owner-email", "QUIRE_OWNER_EMAIL", "owner@example.com", "email of the owner account made on first start"},
+	{"password-cost", "QUIRE_PASSWORD_COST", "10", "bcrypt work factor of new password hashes, 4 to 15 (each step doubles the time)"},
 }
 
 // bindConfig defines flags on fs for the named settings (every setting when none is named), with
@@ -74,6 +76,9 @@ func buildConfig(vals map[string]*string) (Config, error) {
 	}
 	if cfg.MaxUploadMB, err = strconv.ParseInt(*vals["max-upload-mb"], 10, 64); err != nil || cfg.MaxUploadMB < 1 {
 		return cfg, fmt.Errorf("--max-upload-mb must be a whole number of megabytes, at least 1")
+	}
+	if cfg.PasswordCost, err = strconv.Atoi(*vals["password-cost"]); err != nil || cfg.PasswordCost < 4 || cfg.PasswordCost > 15 {
+		return cfg, fmt.Errorf("--password-cost must be a whole number from 4 to 15")
 	}
 	if _, _, err := net.SplitHostPort(cfg.Addr); err != nil {
 		return cfg, fmt.Errorf("--addr %q must be host:port, such as 127.0.0.1:8080", cfg.Addr)

@@ -54,7 +54,7 @@ func OpenSite(ctx context.Context, cfg Config) (*Site, error) {
 
 // wire builds the services over db and connects their hooks.
 func wire(cfg Config, db *sqldb.DB) *Site {
-	ppl := &people.Service{DB: db, BaseURL: cfg.BaseURL}
+	ppl := &people.Service{DB: db, BaseURL: cfg.BaseURL, PasswordCost: cfg.PasswordCost}
 	pg := &pages.Service{DB: db, People: ppl, BaseURL: cfg.BaseURL,
 		Blobs: &widgets.Blobs{Dir: filepath.Join(cfg.Data, "files")}, MaxUploadBytes: cfg.MaxUploadMB << 20}
 	ppl.SubsiteCreated = pg.CreateMainFolder

@@ -148,7 +148,7 @@ func (s *Service) AcceptInvitation(ctx context.Context, token, name, password st
 		if err != nil {
 			return err
 		}
-		if err := SetPassword(ctx, tx, inv.User.ID, password); err != nil {
+		if err := s.SetPassword(ctx, tx, inv.User.ID, password); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE users SET name = ? WHERE id = ?`, name, inv.User.ID); err != nil {

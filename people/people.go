@@ -6,6 +6,7 @@ package people
 import (
 	"context"
 	"embed"
+	"sync"
 
 	"quire/app/sqldb"
 )
@@ -30,8 +31,13 @@ type Service struct {
 	// SubsiteCreated, when set, runs inside the transaction that creates a subsite, so that
 	// other domains set it up (its Main folder) before anyone can see it.
 	SubsiteCreated func(ctx context.Context, tx DBTX, subsiteID int64) error
+	// PasswordCost is the bcrypt work factor of new password hashes (4 to 31; 0 means bcrypt's
+	// default, 10). Existing hashes keep the cost they were made with.
+	PasswordCost int
 
-	cache cache
+	cache     cache
+	dummyOnce sync.Once
+	dummy     []byte
 }
 
 func (s *Service) personChanged(ctx context.Context, tx DBTX, userID int64) error {

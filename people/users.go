@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"net/mail"
 	"strings"
-	"sync"
 	"unicode/utf8"
 
 	"golang.org/x/crypto/bcrypt"
@@ -77,14 +76,23 @@ func validName(field, name string) (string, error) {
 // MinPasswordLength is the shortest password accepted.
 const MinPasswordLength = 8
 
-func hashPassword(password string) (string, error) {
+// passwordCost is the bcrypt work factor of s: Service.PasswordCost, or bcrypt's default (10).
+func (s *Service) passwordCost() int {
+	if s.PasswordCost == 0 {
+		return bcrypt.DefaultCost
+	}
+	return s.PasswordCost
+}
+
+// hashPassword checks a new password's length and hashes it with bcrypt at the given cost.
+func hashPassword(password string, cost int) (string, error) {
 	if utf8.RuneCountInString(password) < MinPasswordLength {
 		return "", api.Invalid("password", "The password must have at least %d characters.", MinPasswordLength)
 	}
 	if len(password) > 72 {
 		return "", api.Invalid("password", "The password must be at most 72 bytes long.")
 	}
-	h, err := bcrypt.GenerateFromPassword([]byte(password), bcrypt.DefaultCost)
+	h, err := bcrypt.GenerateFromPassword([]byte(password), cost)
 	if err != nil {
 		return "", fmt.Errorf("hash password: %w", err)
 	}
@@ -120,7 +128,7 @@ func (s *Service) createUser(ctx context.Context, tx DBTX, nu NewUser) (*User, e
 	}
 	hash := ""
 	if nu.Password != "" {
-		if hash, err = hashPassword(nu.Password); err != nil {
+		if hash, err = hashPassword(nu.Password, s.passwordCost()); err != nil {
 			return nil, err
 		}
 	}
@@ -184,7 +192,7 @@ func (s *Service) CheckPassword(ctx context.Context, email, password string) (*U
 	u, err := FindUserByEmail(ctx, s.DB.R, email)
 	if err != nil || u.DeletedAt != nil || u.passwordHash == "" {
 		// Spend the same time as a real check, so that timing does not reveal who has an account.
-		bcrypt.CompareHashAndPassword(dummyHash(), []byte(password))
+		bcrypt.CompareHashAndPassword(s.dummyHash(), []byte(password))
 		return nil, ErrInvalidLogin
 	}
 	if bcrypt.CompareHashAndPassword([]byte(u.passwordHash), []byte(password)) != nil {
@@ -193,15 +201,18 @@ func (s *Service) CheckPassword(ctx context.Context, email, password string) (*U
 	return u, nil
 }
 
-// dummyHash is compared against when there is no user, to spend the time of a real check.
-var dummyHash = sync.OnceValue(func() []byte {
-	h, _ := bcrypt.GenerateFromPassword([]byte("not a password of anyone"), bcrypt.DefaultCost)
-	return h
-})
+// dummyHash is compared against when there is no user, to spend the time of a real check at
+// the site's cost.
+func (s *Service) dummyHash() []byte {
+	s.dummyOnce.Do(func() {
+		s.dummy, _ = bcrypt.GenerateFromPassword([]byte("not a password of anyone"), s.passwordCost())
+	})
+	return s.dummy
+}
 
 // SetPassword sets a user's password and ends their waiting for an invitation.
-func SetPassword(ctx context.Context, tx DBTX, userID int64, password string) error {
-	hash, err := hashPassword(password)
+func (s *Service) SetPassword(ctx context.Context, tx DBTX, userID int64, password string) error {
+	hash, err := hashPassword(password, s.passwordCost())
 	if err != nil {
 		return err
 	}

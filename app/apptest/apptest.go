@@ -57,6 +57,10 @@ func Start(t testing.TB, opts ...Option) *Site {
 		"QUIRE_DATA":        t.TempDir(),
 		"QUIRE_ADDR":        "127.0.0.1:0",
 		"QUIRE_OWNER_EMAIL": "owner@example.com",
+		// bcrypt's lowest cost: at the default, each password hash takes about a second under
+		// the race detector, and every test site hashes the owner's. Tests of login timing
+		// set the default back with WithEnv.
+		"QUIRE_PASSWORD_COST": "4",
 	}
 	for _, o := range opts {
 		o(env)
