@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -18,7 +19,9 @@ import (
 	"quire/people"
 )
 
-// command is one CLI command: its words ("token create"), what it does, and its run function.
+// command is one CLI command: its words ("token create"), its positional arguments for the
+// usage line ("FILE"), what it does, and its run function. Its flags are those its run function
+// defines through cli.flags, so that help shows exactly the flags the command reads.
 type command struct {
 	words string
 	args  string
@@ -31,16 +34,24 @@ type cli struct {
 	env    map[string]string
 	stdout io.Writer
 	stderr io.Writer
+	// help is set when the arguments ask for help (-h, -help or --help): the command's flag set
+	// then prints its help to stdout, and the command stops at parsing.
+	help bool
+	// cmd is the command running; flagSet the flag set it made and settings the configuration
+	// flags among them, for tests of the help text.
+	cmd      *command
+	flagSet  *flag.FlagSet
+	settings map[string]configVar
 }
 
 var commands = []command{
-	{"serve", "[--addr ADDR] [--data DIR] [--base-url URL] [--rate N/DURATION] ...", "Start the wiki (the default command).", runServe},
-	{"user create", "--email EMAIL --name NAME [--password PASSWORD] [--owner]", "Add a person to the site; without --password one is made and printed.", runUserCreate},
-	{"token create", "--email EMAIL --name NAME [--rate N/DURATION] [--scopes read,write,people,admin] [--expires 90d]", "Make an API token for a person; the token is the last line printed.", runTokenCreate},
-	{"token revoke", "--id ID | --token TOKEN", "Revoke an API token; it stops working at once.", runTokenRevoke},
-	{"token list", "[--email EMAIL]", "List API tokens (prefix, name, scopes, last use), never their secrets.", runTokenList},
+	{"serve", "", "Start the wiki (the default command).", runServe},
+	{"user create", "", "Add a person to the site; without --password one is made and printed.", runUserCreate},
+	{"token create", "", "Make an API token for a person; the token is the last line printed.", runTokenCreate},
+	{"token revoke", "", "Revoke an API token; it stops working at once.", runTokenRevoke},
+	{"token list", "", "List API tokens (prefix, name, scopes, last use), never their secrets.", runTokenList},
 	{"backup", "FILE", "Write a consistent copy of the database to FILE while the wiki runs.", runBackup},
-	{"help", "[COMMAND]", "Show this help, or one command's flags.", nil},
+	{"help", "[COMMAND]", "Show this help, or the help of a command or a group of commands.", nil},
 }
 
 // Main runs the quire command line and returns the exit code.
@@ -57,31 +68,60 @@ func Main(args []string, environ []string) int {
 }
 
 // Run runs one quire command (args without the program name) with the given environment and
-// output streams, and returns the exit code. Main calls it; tests call it directly.
+// output streams, and returns the exit code: 0 on success and for help, 1 when the command
+// failed, 2 for a command line that names no command.
 func Run(ctx context.Context, args []string, env map[string]string, stdout, stderr io.Writer) int {
 	cl := &cli{env: env, stdout: stdout, stderr: stderr}
 	return cl.main(ctx, args)
 }
 
+// isHelpFlag reports whether arg asks for help, as the flag package reads it.
+func isHelpFlag(arg string) bool {
+	return arg == "-h" || arg == "--h" || arg == "-help" || arg == "--help"
+}
+
+// wantsHelp reports whether args ask for help before a "--" that ends the flags.
+func wantsHelp(args []string) bool {
+	for _, a := range args {
+		if a == "--" {
+			return false
+		}
+		if isHelpFlag(a) {
+			return true
+		}
+	}
+	return false
+}
+
 func (cl *cli) main(ctx context.Context, args []string) int {
+	switch {
+	case len(args) > 0 && isHelpFlag(args[0]):
+		cl.usage(cl.stdout)
+		return 0
+	case len(args) > 0 && args[0] == "help":
+		return cl.helpCommand(ctx, args[1:])
+	}
 	cmd, rest := findCommand(args)
-	if cmd == nil || cmd.run == nil {
-		if cmd == nil && len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+	if cmd == nil {
+		if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+			if group := groupCommands(args[0]); len(group) > 0 {
+				if len(args) == 1 || wantsHelp(args[1:2]) {
+					cl.groupUsage(cl.stdout, args[0], group)
+					return 0
+				}
+				fmt.Fprintf(cl.stderr, "quire: unknown command %q\n\n", strings.Join(args, " "))
+				cl.groupUsage(cl.stderr, args[0], group)
+				return 2
+			}
 			fmt.Fprintf(cl.stderr, "quire: unknown command %q\n\n", strings.Join(args, " "))
 			cl.usage(cl.stderr)
 			return 2
 		}
-		if cmd != nil { // help
-			if len(rest) > 0 {
-				if c, _ := findCommand(rest); c != nil && c.run != nil {
-					fmt.Fprintf(cl.stdout, "quire %s %s\n  %s\n", c.words, c.args, c.help)
-					return 0
-				}
-			}
-			cl.usage(cl.stdout)
-			return 0
-		}
 		cmd, rest = &commands[0], args // flags alone: serve
+	}
+	cl.cmd = cmd
+	if cl.help = wantsHelp(rest); cl.help {
+		rest = []string{"--help"} // help wherever it stands, even after a positional argument
 	}
 	if err := cmd.run(ctx, cl, rest); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -91,6 +131,33 @@ func (cl *cli) main(ctx context.Context, args []string) int {
 		return 1
 	}
 	return 0
+}
+
+// helpCommand answers "quire help [WORDS...]": the overview, a command's help or a group's.
+func (cl *cli) helpCommand(ctx context.Context, words []string) int {
+	if len(words) == 0 {
+		cl.usage(cl.stdout)
+		return 0
+	}
+	if cmd, rest := findCommand(words); cmd != nil && len(rest) == 0 {
+		if cmd.run == nil {
+			cl.usage(cl.stdout)
+			return 0
+		}
+		cl.help, cl.cmd = true, cmd
+		if err := cmd.run(ctx, cl, []string{"--help"}); !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintf(cl.stderr, "quire help %s: the command did not show its help (%v)\n", cmd.words, err)
+			return 1
+		}
+		return 0
+	}
+	if group := groupCommands(words[0]); len(group) > 0 && len(words) == 1 {
+		cl.groupUsage(cl.stdout, words[0], group)
+		return 0
+	}
+	fmt.Fprintf(cl.stderr, "quire help: unknown command %q\n\n", strings.Join(words, " "))
+	cl.usage(cl.stderr)
+	return 2
 }
 
 func findCommand(args []string) (*command, []string) {
@@ -103,20 +170,115 @@ func findCommand(args []string) (*command, []string) {
 	return nil, args
 }
 
+// groupCommands returns the commands whose first word is name, when they have more than one
+// word ("token" groups "token create", "token list" and "token revoke").
+func groupCommands(name string) []*command {
+	var out []*command
+	for i := range commands {
+		if first, _, multi := strings.Cut(commands[i].words, " "); multi && first == name {
+			out = append(out, &commands[i])
+		}
+	}
+	return out
+}
+
 func (cl *cli) usage(w io.Writer) {
 	fmt.Fprintln(w, "Quire, an intranet wiki. Usage: quire COMMAND [FLAGS]")
 	fmt.Fprintln(w, "\nCommands:")
 	for _, c := range commands {
 		fmt.Fprintf(w, "  %-13s %s\n", c.words, c.help)
 	}
-	fmt.Fprintln(w, "\nEvery command takes --data DIR (default ./data, or QUIRE_DATA); an empty data directory")
-	fmt.Fprintln(w, "is initialised first. 'quire help COMMAND' shows a command's flags.")
+	fmt.Fprintln(w, "\nWithout a command, quire serves the wiki (quire --addr :9000 is quire serve --addr :9000).")
+	fmt.Fprintln(w, "Every command takes --data DIR (default ./data, or QUIRE_DATA); an empty data directory")
+	fmt.Fprintln(w, "is initialised first. 'quire help COMMAND' or 'quire COMMAND --help' shows a command's")
+	fmt.Fprintln(w, "flags, with their meaning, default and environment variable; 'quire help token' lists the")
+	fmt.Fprintln(w, "token commands.")
+}
+
+// groupUsage lists the commands of a group.
+func (cl *cli) groupUsage(w io.Writer, name string, group []*command) {
+	fmt.Fprintf(w, "Usage: quire %s SUBCOMMAND [FLAGS]\n\nSubcommands:\n", name)
+	for _, c := range group {
+		fmt.Fprintf(w, "  %-13s %s\n", c.words, c.help)
+	}
+	fmt.Fprintf(w, "\n'quire help %s SUBCOMMAND' shows a subcommand's flags.\n", name)
+}
+
+// commandUsage writes a command's help: its usage line, what it does, and every flag of fs with
+// its meaning, its default and, for the settings among them, their environment variable (envs
+// gives the variables set now).
+func commandUsage(w io.Writer, cmd *command, fs *flag.FlagSet, settings map[string]configVar, envs map[string]string) {
+	line := "quire " + cmd.words
+	n := 0
+	fs.VisitAll(func(*flag.Flag) { n++ })
+	if n > 0 {
+		line += " [FLAGS]"
+	}
+	if cmd.args != "" {
+		line += " " + cmd.args
+	}
+	fmt.Fprintf(w, "Usage: %s\n\n%s\n", line, cmd.help)
+	if n == 0 {
+		return
+	}
+	fmt.Fprintln(w, "\nFlags:")
+	fs.VisitAll(func(f *flag.Flag) {
+		value, meaning := flag.UnquoteUsage(f)
+		name := "--" + f.Name
+		if value != "" {
+			name += " " + strings.ToUpper(value)
+		}
+		var notes []string
+		def, env := f.DefValue, ""
+		if v, ok := settings[f.Name]; ok {
+			def, env = v.def, v.env
+		}
+		if def != "" && def != "false" && def != "0" {
+			notes = append(notes, "default "+def)
+		}
+		if env != "" {
+			note := "env " + env
+			if set := envs[env]; set != "" {
+				note += ", now " + set
+			}
+			notes = append(notes, note)
+		}
+		if len(notes) > 0 {
+			if inner, ok := strings.CutSuffix(meaning, ")"); ok && strings.Contains(inner, " (") {
+				meaning = inner + "; " + strings.Join(notes, "; ") + ")"
+			} else {
+				meaning += " (" + strings.Join(notes, "; ") + ")"
+			}
+		}
+		if len(name) > 22 {
+			fmt.Fprintf(w, "  %s\n  %-22s %s\n", name, "", meaning)
+		} else {
+			fmt.Fprintf(w, "  %-22s %s\n", name, meaning)
+		}
+	})
 }
 
 // flags makes a flag set for a command with the configuration flags it uses ("data" for most).
+// Asked for help, the flag set prints the command's help to stdout.
 func (cl *cli) flags(name string, configFlags ...string) (*flag.FlagSet, func() (Config, error)) {
 	fs := flag.NewFlagSet("quire "+name, flag.ContinueOnError)
 	fs.SetOutput(cl.stderr)
+	if cl.help {
+		fs.SetOutput(cl.stdout)
+	}
+	cmd := cl.cmd
+	settings := map[string]configVar{}
+	for _, v := range configVars {
+		if len(configFlags) == 0 || slices.Contains(configFlags, v.flag) {
+			settings[v.flag] = v
+		}
+	}
+	fs.Usage = func() {
+		if cmd != nil {
+			commandUsage(fs.Output(), cmd, fs, settings, cl.env)
+		}
+	}
+	cl.flagSet, cl.settings = fs, settings
 	vals := bindConfig(fs, cl.env, configFlags...)
 	return fs, func() (Config, error) { return buildConfig(vals) }
 }
@@ -166,9 +328,9 @@ func runServe(ctx context.Context, cl *cli, args []string) error {
 
 func runUserCreate(ctx context.Context, cl *cli, args []string) error {
 	fs, config := cl.flags("user create", "data")
-	email := fs.String("email", "", "the person's email address (required)")
-	name := fs.String("name", "", "the person's full name (required)")
-	password := fs.String("password", "", "their password (default: a random one, printed)")
+	email := fs.String("email", "", "the person's `EMAIL` address (required)")
+	name := fs.String("name", "", "the person's full `NAME` (required)")
+	password := fs.String("password", "", "their `PASSWORD`, at least 8 characters (default: a random one, printed)")
 	owner := fs.Bool("owner", false, "make them a site owner")
 	site, err := cl.openSite(ctx, fs, args, config)
 	if err != nil {
@@ -213,11 +375,11 @@ func parseExpiry(s string, now time.Time) (*time.Time, error) {
 
 func runTokenCreate(ctx context.Context, cl *cli, args []string) error {
 	fs, config := cl.flags("token create", "data")
-	email := fs.String("email", "", "whose token it is (required)")
-	name := fs.String("name", "", "what the token is for, such as the script using it (required)")
-	rateFlag := fs.String("rate", "", "rate limit of this token, N/DURATION such as 100/1m (default: the site's)")
-	scopesFlag := fs.String("scopes", "", "comma-separated scopes among read, write, people, admin (default: all)")
-	expires := fs.String("expires", "", "lifetime such as 90d (default: no expiry)")
+	email := fs.String("email", "", "the `EMAIL` of the person whose token it is (required)")
+	name := fs.String("name", "", "a `NAME` saying what the token is for, such as the script using it (required)")
+	rateFlag := fs.String("rate", "", "let this token make `N/DURATION` requests, such as 100/1m (default: the site's --rate)")
+	scopesFlag := fs.String("scopes", "", "narrow the token to `SCOPES`, comma-separated among read, write, people, admin (default: all four)")
+	expires := fs.String("expires", "", "let the token expire after `DURATION`, such as 90d, 12h or 30m (default: never)")
 	site, err := cl.openSite(ctx, fs, args, config)
 	if err != nil {
 		return err
@@ -257,8 +419,8 @@ func runTokenCreate(ctx context.Context, cl *cli, args []string) error {
 
 func runTokenRevoke(ctx context.Context, cl *cli, args []string) error {
 	fs, config := cl.flags("token revoke", "data")
-	id := fs.Int64("id", 0, "the token's id, as 'token list' shows it")
-	secret := fs.String("token", "", "the token itself")
+	id := fs.Int64("id", 0, "revoke the token with this `ID`, as 'token list' shows it (this or --token)")
+	secret := fs.String("token", "", "revoke `TOKEN`, the token itself: qt_... (this or --id)")
 	site, err := cl.openSite(ctx, fs, args, config)
 	if err != nil {
 		return err
@@ -284,7 +446,7 @@ func runTokenRevoke(ctx context.Context, cl *cli, args []string) error {
 
 func runTokenList(ctx context.Context, cl *cli, args []string) error {
 	fs, config := cl.flags("token list", "data")
-	email := fs.String("email", "", "only this person's tokens")
+	email := fs.String("email", "", "list only the tokens of the person with this `EMAIL` (default: everyone's)")
 	site, err := cl.openSite(ctx, fs, args, config)
 	if err != nil {
 		return err

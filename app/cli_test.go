@@ -31,27 +31,68 @@ func cli(t *testing.T, site *apptest.Site, want int, args ...string) (string, st
 	return out, errOut
 }
 
+// TestCLIHelp runs the ways of asking for help, and mistakes, and checks what each prints where.
 func TestCLIHelp(t *testing.T) {
-	var out, errOut bytes.Buffer
-	if code := app.Run(context.Background(), []string{"help"}, map[string]string{}, &out, &errOut); code != 0 {
-		t.Fatalf("help: exit %d", code)
-	}
-	for _, cmd := range []string{"serve", "user create", "token create", "token revoke", "token list", "backup", "help", "--data"} {
-		if !strings.Contains(out.String(), cmd) {
-			t.Errorf("help does not mention %q:\n%s", cmd, out.String())
-		}
-	}
-	out.Reset()
-	app.Run(context.Background(), []string{"help", "token", "create"}, map[string]string{}, &out, &errOut)
-	for _, flag := range []string{"--email", "--name", "--rate", "--scopes", "--expires"} {
-		if !strings.Contains(out.String(), flag) {
-			t.Errorf("help token create does not mention %s:\n%s", flag, out.String())
-		}
-	}
-	errOut.Reset()
-	if code := app.Run(context.Background(), []string{"frobnicate"}, map[string]string{}, &out, &errOut); code != 2 ||
-		!strings.Contains(errOut.String(), `unknown command "frobnicate"`) {
-		t.Errorf("unknown command: exit %d, stderr %q", code, errOut.String())
+	t.Parallel()
+	overview := []string{"serve", "user create", "token create", "token revoke", "token list", "backup", "help", "--data"}
+	tokenGroup := []string{"token create", "token revoke", "token list"}
+	tokenCreate := []string{"Usage: quire token create [FLAGS]", "--email EMAIL", "--name NAME", "--rate N/DURATION",
+		"--scopes SCOPES", "--expires DURATION", "--data DIR", "(default ./data; env QUIRE_DATA, now "}
+	serve := []string{"Usage: quire serve [FLAGS]", "--addr HOST:PORT", "(default 127.0.0.1:8080; env QUIRE_ADDR)",
+		"--rate N/DURATION", "(default 6/60s; env QUIRE_RATE)", "--smtp-url URL", "env QUIRE_SMTP_URL", "--max-upload-mb MB"}
+	for _, tc := range []struct {
+		args     []string
+		code     int
+		stdout   []string // each must appear on stdout
+		stderr   []string // each must appear on stderr
+		notInOut []string
+	}{
+		{args: []string{"help"}, stdout: overview},
+		{args: []string{"--help"}, stdout: overview, notInOut: []string{"--addr HOST:PORT"}},
+		{args: []string{"-h"}, stdout: overview},
+		{args: []string{"token"}, stdout: tokenGroup, notInOut: []string{"user create", "backup"}},
+		{args: []string{"help", "token"}, stdout: tokenGroup},
+		{args: []string{"token", "--help"}, stdout: tokenGroup},
+		{args: []string{"user"}, stdout: []string{"user create"}, notInOut: []string{"token create"}},
+		{args: []string{"help", "token", "create"}, stdout: tokenCreate},
+		{args: []string{"token", "create", "--help"}, stdout: tokenCreate},
+		{args: []string{"token", "create", "--email", "a@b.c", "-h"}, stdout: tokenCreate},
+		{args: []string{"help", "serve"}, stdout: serve},
+		{args: []string{"serve", "-help"}, stdout: serve},
+		{args: []string{"help", "backup"}, stdout: []string{"Usage: quire backup [FLAGS] FILE", "--data DIR"}},
+		{args: []string{"backup", "copy.db", "--help"}, stdout: []string{"Usage: quire backup [FLAGS] FILE"}},
+		{args: []string{"help", "user", "create"}, stdout: []string{"--email EMAIL", "--name NAME", "--password PASSWORD", "--owner "}},
+		{args: []string{"help", "token", "revoke"}, stdout: []string{"--id ID", "--token TOKEN"}},
+		{args: []string{"help", "token", "list"}, stdout: []string{"--email EMAIL"}},
+		{args: []string{"frobnicate"}, code: 2, stderr: []string{`unknown command "frobnicate"`, "token create"}},
+		{args: []string{"token", "frobnicate"}, code: 2, stderr: []string{`unknown command "token frobnicate"`, "token revoke"}},
+		{args: []string{"help", "frobnicate"}, code: 2, stderr: []string{`unknown command "frobnicate"`}},
+	} {
+		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
+			var out, errOut bytes.Buffer
+			code := app.Run(context.Background(), tc.args, map[string]string{"QUIRE_DATA": t.TempDir()}, &out, &errOut)
+			if code != tc.code {
+				t.Errorf("exit %d, want %d\nstdout: %s\nstderr: %s", code, tc.code, out.String(), errOut.String())
+			}
+			for _, want := range tc.stdout {
+				if !strings.Contains(out.String(), want) {
+					t.Errorf("stdout lacks %q:\n%s", want, out.String())
+				}
+			}
+			for _, want := range tc.stderr {
+				if !strings.Contains(errOut.String(), want) {
+					t.Errorf("stderr lacks %q:\n%s", want, errOut.String())
+				}
+			}
+			for _, not := range tc.notInOut {
+				if strings.Contains(out.String(), not) {
+					t.Errorf("stdout has %q:\n%s", not, out.String())
+				}
+			}
+			if tc.code == 0 && errOut.Len() > 0 {
+				t.Errorf("help wrote to stderr: %s", errOut.String())
+			}
+		})
 	}
 }
 

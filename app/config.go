@@ -29,21 +29,23 @@ type Config struct {
 	baseURLForced bool
 }
 
+// configVar is one setting: its flag name, environment variable, default and help; the help's
+// back-quoted word names the flag's value in the command line help.
+type configVar struct{ flag, env, def, help string }
+
 // configVars lists every setting: flag name, environment variable, default, help. The README's
 // configuration table is this list.
-var configVars = []struct {
-	flag, env, def, help string
-}{
-	{"addr", "QUIRE_ADDR", "127.0.0.1:8080", "address to listen on"},
-	{"data", "QUIRE_DATA", "./data", "data directory (database and files)"},
-	{"base-url", "QUIRE_BASE_URL", "", "the site's public URL (default http://ADDR)"},
-	{"smtp-url", "QUIRE_SMTP_URL", "", "SMTP server for mail, smtp://user:pass@host:port (default: keep mail in the outbox)"},
-	{"mail-from", "QUIRE_MAIL_FROM", "", "sender address of Quire's mail (default quire@HOST of the base URL)"},
-	{"mail-poll", "QUIRE_MAIL_POLL", "5s", "how often mail and notifications are sent"},
-	{"rate", "QUIRE_RATE", "6/60s", "default API rate limit per token, N/DURATION"},
-	{"max-upload-mb", "QUIRE_MAX_UPLOAD_MB", "100", "largest upload accepted, in MB"},
-	{"owner-email", "QUIRE_OWNER_EMAIL", "owner@example.com", "email of the owner account made on first start"},
-	{"password-cost", "QUIRE_PASSWORD_COST", "10", "bcrypt work factor of new password hashes, 4 to 15 (each step doubles the time)"},
+var configVars = []configVar{
+	{"addr", "QUIRE_ADDR", "127.0.0.1:8080", "listen on `HOST:PORT`"},
+	{"data", "QUIRE_DATA", "./data", "keep the database and uploaded files in `DIR`"},
+	{"base-url", "QUIRE_BASE_URL", "", "the site's public `URL`, used in links and mail (default http://ADDR)"},
+	{"smtp-url", "QUIRE_SMTP_URL", "", "send mail through the SMTP server at `URL`, such as smtp://user:pass@host:587 (default: mail waits in the outbox)"},
+	{"mail-from", "QUIRE_MAIL_FROM", "", "send Quire's mail from `ADDRESS` (default quire@HOST of the base URL)"},
+	{"mail-poll", "QUIRE_MAIL_POLL", "5s", "send mail and notifications every `DURATION`"},
+	{"rate", "QUIRE_RATE", "6/60s", "let each API token make `N/DURATION` requests unless it has its own rate"},
+	{"max-upload-mb", "QUIRE_MAX_UPLOAD_MB", "100", "refuse uploads larger than `MB` megabytes"},
+	{"owner-email", "QUIRE_OWNER_EMAIL", "owner@example.com", "make the owner account with `EMAIL` on first start"},
+	{"password-cost", "QUIRE_PASSWORD_COST", "10", "hash new passwords with bcrypt work factor `N`, 4 to 15; each step doubles the time of a sign-in"},
 }
 
 // bindConfig defines flags on fs for the named settings (every setting when none is named), with
@@ -56,7 +58,7 @@ func bindConfig(fs *flag.FlagSet, env map[string]string, only ...string) map[str
 			def = e
 		}
 		if len(only) == 0 || slices.Contains(only, v.flag) {
-			vals[v.flag] = fs.String(v.flag, def, v.help+" ("+v.env+")")
+			vals[v.flag] = fs.String(v.flag, def, v.help)
 		} else {
 			vals[v.flag] = &def
 		}

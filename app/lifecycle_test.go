@@ -3,6 +3,7 @@ package app_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net"
@@ -228,7 +229,15 @@ func TestServeCommand(t *testing.T) {
 	if err != nil || resp.StatusCode != 200 {
 		t.Errorf("the printed token: %v %v", resp, err)
 	} else {
+		// The first token's rate lets the README's examples run one after the other.
+		var debug struct {
+			Rate string `json:"rate"`
+		}
+		json.NewDecoder(resp.Body).Decode(&debug)
 		resp.Body.Close()
+		if debug.Rate != app.FirstTokenRate || resp.Header.Get("RateLimit-Limit") != "100" {
+			t.Errorf("the first token's rate %q, limit %q; want %s", debug.Rate, resp.Header.Get("RateLimit-Limit"), app.FirstTokenRate)
+		}
 	}
 	if resp, err := http.Get(base[1] + "/healthz"); err != nil || resp.StatusCode != 200 {
 		t.Errorf("healthz: %v %v", resp, err)

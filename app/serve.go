@@ -93,6 +93,11 @@ func (inst *Instance) Stop() error {
 // Wait blocks until the server stops on its own (a listener failure).
 func (inst *Instance) Wait() <-chan error { return inst.done }
 
+// FirstTokenRate is the rate of the API token made on first start: enough for the README's
+// examples to run one after the other without meeting the limit, where the site's default (6 a
+// minute, as Papyrs) would stop them at the seventh.
+const FirstTokenRate = "100/60s"
+
 // greet prints where the wiki is and how to get in; on a site without an owner it first makes
 // the owner account and a first API token, which are shown only this once.
 func greet(ctx context.Context, site *Site, url string, out io.Writer) error {
@@ -122,7 +127,8 @@ func greet(ctx context.Context, site *Site, url string, out io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("create the owner account: %w", err)
 	}
-	secret, _, err := site.People.CreateToken(ctx, people.NewToken{UserID: owner.ID, Name: "first token", CreatedBy: owner.ID})
+	secret, _, err := site.People.CreateToken(ctx, people.NewToken{UserID: owner.ID, Name: "first token", CreatedBy: owner.ID,
+		Rate: FirstTokenRate})
 	if err != nil {
 		return fmt.Errorf("create the first API token: %w", err)
 	}
@@ -130,11 +136,11 @@ func greet(ctx context.Context, site *Site, url string, out io.Writer) error {
 First start: an owner account was made. Keep these; they are not shown again.
   Owner login:  %s
   Password:     %s
-  API token:    %s
+  API token:    %s  (rate %s, enough for the README's examples; later tokens get --rate, %s)
 
 Try it:
   curl -H "X-Auth-Token: %s" %s/api/v1/pages/all/
-`, owner.Email, password, secret, secret, url)
+`, owner.Email, password, secret, FirstTokenRate, site.Config.Rate, secret, url)
 	return nil
 }
 

@@ -28,7 +28,6 @@ func (s *Service) postMessage(c *gin.Context) {
 		return
 	}
 	var post *widgets.Post
-	var mentioned []int64 // members the post mentions, its author left out
 	err = s.DB.Write(r.ctx, func(tx *sql.Tx) error {
 		page, err := s.FindPage(r.ctx, tx, r.sub, pageID)
 		if err != nil {
@@ -37,26 +36,67 @@ func (s *Service) postMessage(c *gin.Context) {
 		if err := needDiscussion(r.ctx, tx, page); err != nil {
 			return err
 		}
-		if mentioned, err = findMentions(r.ctx, tx, page, msg, r.actor.User.ID); err != nil {
-			return err
-		}
-		post, err = widgets.CreatePost(r.ctx, tx, widgets.NewPost{PageID: page.ID, SubsiteID: page.SubsiteID,
-			AuthorID: r.actor.User.ID, Text: msg, HTML: widgets.PostHTML(msg), Mentioned: mentioned}, api.NewTime(s.DB.Now()))
-		if err != nil {
-			return err
-		}
-		err = people.QueueEvent(r.ctx, tx, people.Event{SubsiteID: page.SubsiteID, Kind: people.EventComment,
-			ActorID: r.actor.User.ID, Title: page.Title, URL: fmt.Sprintf("%s#post-%d", page.URL, post.ID),
-			Excerpt: msg, MentionedUserIDs: mentioned}, post.CreatedAt)
-		if err != nil {
-			return err
-		}
-		return indexPost(r.ctx, tx, page, post)
+		post, err = s.storePost(r, tx, page, msg)
+		return err
 	})
 	if r.failed(err) || r.failed(s.presentPosts(r.ctx, s.DB.R, post)) {
 		return
 	}
 	c.JSON(http.StatusOK, post)
+}
+
+// postToStream stores a post in the subsite's activity stream, a feed of its own beside the
+// pages' discussions (feed/post without a page id, as Papyrs connectors send it); whoever may
+// comment (viewers up) may post. The message is read and kept as postMessage's.
+func (s *Service) postToStream(c *gin.Context) {
+	r := start(c, people.Comment)
+	if r == nil {
+		return
+	}
+	msg, field := readMessage(r.p)
+	if r.failed(r.p.Err()) || r.failed(widgets.CheckMessage(field, msg)) {
+		return
+	}
+	var post *widgets.Post
+	err := s.DB.Write(r.ctx, func(tx *sql.Tx) error {
+		var err error
+		post, err = s.storePost(r, tx, nil, msg)
+		return err
+	})
+	if r.failed(err) || r.failed(s.presentPosts(r.ctx, s.DB.R, post)) {
+		return
+	}
+	c.JSON(http.StatusOK, post)
+}
+
+// streamTitle names the activity stream in notifications and search.
+const streamTitle = "the activity stream"
+
+// storePost stores msg as a post of page's discussion, or of the request's subsite's activity
+// stream when page is nil, in tx: with the members it mentions, their notifications (and the
+// other members' by their levels), and its search entry.
+func (s *Service) storePost(r *request, tx *sql.Tx, page *Page, msg string) (*widgets.Post, error) {
+	np := widgets.NewPost{SubsiteID: r.sub.ID, AuthorID: r.actor.User.ID, Text: msg, HTML: widgets.PostHTML(msg)}
+	ev := people.Event{SubsiteID: r.sub.ID, Kind: people.EventComment, ActorID: r.actor.User.ID, Title: streamTitle,
+		URL: r.sub.URL, Excerpt: msg}
+	if page != nil {
+		np.PageID, np.SubsiteID = page.ID, page.SubsiteID
+		ev.SubsiteID, ev.Title, ev.URL = page.SubsiteID, page.Title, page.URL
+	}
+	mentioned, err := findMentions(r.ctx, tx, np.SubsiteID, msg, r.actor.User.ID)
+	if err != nil {
+		return nil, err
+	}
+	np.Mentioned, ev.MentionedUserIDs = mentioned, mentioned
+	post, err := widgets.CreatePost(r.ctx, tx, np, api.NewTime(s.DB.Now()))
+	if err != nil {
+		return nil, err
+	}
+	ev.URL = fmt.Sprintf("%s#post-%d", ev.URL, post.ID)
+	if err := people.QueueEvent(r.ctx, tx, ev, post.CreatedAt); err != nil {
+		return nil, err
+	}
+	return post, indexPost(r.ctx, tx, page, post)
 }
 
 // listPosts answers the posts of the page's discussion, newest first (with since, oldest first).
@@ -76,6 +116,24 @@ func (s *Service) listPosts(c *gin.Context) {
 		return
 	}
 	list, next, err := widgets.ListPosts(r.ctx, s.DB.R, page.ID, q)
+	if r.failed(err) || r.failed(s.presentPosts(r.ctx, s.DB.R, list...)) {
+		return
+	}
+	api.AnswerList(c, list, nextCursor(next))
+}
+
+// listStream answers the posts of the subsite's activity stream, newest first (with since,
+// oldest first): the stream alone, not the pages' discussions, which feed/page reads.
+func (s *Service) listStream(c *gin.Context) {
+	r := start(c, people.View)
+	if r == nil {
+		return
+	}
+	q := api.ParseList(r.p)
+	if r.failed(r.p.Err()) {
+		return
+	}
+	list, next, err := widgets.ListStreamPosts(r.ctx, s.DB.R, r.sub.ID, q)
 	if r.failed(err) || r.failed(s.presentPosts(r.ctx, s.DB.R, list...)) {
 		return
 	}
@@ -105,13 +163,13 @@ func needDiscussion(ctx context.Context, db DBTX, page *Page) error {
 	return err
 }
 
-// findMentions returns the members of the page's subsite that msg mentions (see
-// widgets.FindMentions), leaving out the author: nobody is told of their own post.
-func findMentions(ctx context.Context, db DBTX, page *Page, msg string, author int64) ([]int64, error) {
+// findMentions returns the members of the subsite that msg mentions (see widgets.FindMentions),
+// leaving out the author: nobody is told of their own post.
+func findMentions(ctx context.Context, db DBTX, subsiteID int64, msg string, author int64) ([]int64, error) {
 	if !strings.Contains(msg, "@") {
 		return nil, nil
 	}
-	members, err := people.ListMembers(ctx, db, page.SubsiteID)
+	members, err := people.ListMembers(ctx, db, subsiteID)
 	if err != nil {
 		return nil, err
 	}
@@ -166,10 +224,15 @@ func fillPostCounts(ctx context.Context, db DBTX, list []*widgets.Widget) error 
 }
 
 // indexPost adds a post to the search index, in its transaction: found by its text, titled after
-// its page, visible where its page is (and hidden with it in the trash).
+// its page, visible where its page is (and hidden with it in the trash); a post of the activity
+// stream (page nil) is visible to the members of its subsite.
 func indexPost(ctx context.Context, tx DBTX, page *Page, post *widgets.Post) error {
-	return indexDoc(ctx, tx, SearchDoc{Cat: CatComment, RefID: post.ID, SubsiteID: page.SubsiteID, PageID: page.ID,
-		Title: "Comment on " + page.Title, Body: widgets.PlainText(post.HTML), UpdatedAt: post.CreatedAt})
+	d := SearchDoc{Cat: CatComment, RefID: post.ID, SubsiteID: post.SubsiteID, Title: "Post on " + streamTitle,
+		Body: widgets.PlainText(post.HTML), UpdatedAt: post.CreatedAt}
+	if page != nil {
+		d.PageID, d.Title = page.ID, "Comment on "+page.Title
+	}
+	return indexDoc(ctx, tx, d)
 }
 
 // createDiscussion adds a Discussion widget to a page that has none; val is an optional intro.

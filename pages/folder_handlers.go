@@ -61,7 +61,7 @@ func (s *Service) deleteFolder(c *gin.Context) {
 		return
 	}
 	r.p.Allow("folder_id", "path")
-	fc := readFolderChoice(r.p)
+	fc := readFolderPair(r.p, "folder_id", "path")
 	if !fc.given() {
 		r.p.Fail(api.Invalid("folder_id", "Give \"folder_id\" or \"path\": the folder to delete."))
 	}

@@ -91,8 +91,34 @@ type folderChoice struct {
 	idName, pathName string
 }
 
+// readFolderChoice reads the folder of pages/create and pages/copy: folder_id, or a folder path
+// in "path" or in "category", the name Papyrs clients send it under (and pages answer it under);
+// one of the three at most.
 func readFolderChoice(p *api.Params) folderChoice {
+	if p.Has("category") {
+		if p.Has("path") {
+			p.Fail(api.Invalid("category", "Give \"path\" or \"category\" (both are the folder path), not both."))
+		}
+		return readFolderPair(p, "folder_id", "category")
+	}
 	return readFolderPair(p, "folder_id", "path")
+}
+
+// readNotify reads "notifications", which Papyrs clients send with a new page: false makes the
+// page without telling the subsite's members of it (no notification, no mail). Default true.
+func readNotify(p *api.Params) bool { return p.Bool("notifications", true) }
+
+// checkPermissions checks "permissions" of pages/create and pages/copy, Papyrs' page permissions.
+// Quire has no permissions per page: who may read and change a page is its subsite's roles. The
+// value is accepted so that Papyrs clients work, and not stored; it must be an object, a list or
+// a string, as Papyrs clients send it.
+func checkPermissions(p *api.Params) {
+	switch p.Object()["permissions"].(type) { // absent from the body: absent, or a URL parameter's text
+	case nil, map[string]any, []any, string:
+	default:
+		p.Fail(api.Invalid("permissions", "Parameter \"permissions\" must be an object, a list or a string "+
+			"(Quire has no permissions per page: a page's subsite roles decide who reads and edits it)."))
+	}
 }
 
 // readFolderPair reads a folder given by the id parameter idName or the path parameter pathName,
@@ -138,8 +164,10 @@ func (s *Service) createPageHandler(c *gin.Context) {
 	if r == nil {
 		return
 	}
-	r.p.Allow("title", "json", "layout", "folder_id", "path", "tags")
+	r.p.Allow("title", "json", "layout", "folder_id", "path", "category", "tags", "notifications", "permissions")
 	r.p.Require("title", "json")
+	notify := readNotify(r.p)
+	checkPermissions(r.p)
 	title, err := cleanTitle(r.p.String("title"))
 	r.p.Fail(err)
 	var np NewPage
@@ -167,7 +195,7 @@ func (s *Service) createPageHandler(c *gin.Context) {
 		if p, err = s.createPage(r.ctx, tx, r.sub, np, now, r.actor.User.ID); err != nil {
 			return err
 		}
-		if err := s.notifyNewPage(r.ctx, tx, p, r.actor.User.ID, now); err != nil {
+		if err := s.notifyNewPage(r.ctx, tx, p, r.actor.User.ID, now, notify); err != nil {
 			return err
 		}
 		return s.FillContent(r.ctx, tx, r.sub, p)
@@ -227,8 +255,10 @@ func (s *Service) copyPageHandler(c *gin.Context) {
 	if r.failed(err) {
 		return
 	}
-	r.p.Allow("title", "tags", "folder_id", "path", "subsite_id")
+	r.p.Allow("title", "tags", "folder_id", "path", "category", "subsite_id", "notifications", "permissions")
 	pc := PageCopy{To: r.sub, KeepTags: !r.p.Has("tags")}
+	notify := readNotify(r.p)
+	checkPermissions(r.p)
 	if r.p.Has("title") {
 		pc.Title, err = cleanTitle(r.p.String("title"))
 		r.p.Fail(err)
@@ -256,7 +286,7 @@ func (s *Service) copyPageHandler(c *gin.Context) {
 		if p, err = s.copyPage(r.ctx, tx, src, pc, now, r.actor.User.ID); err != nil {
 			return err
 		}
-		if err := s.notifyNewPage(r.ctx, tx, p, r.actor.User.ID, now); err != nil {
+		if err := s.notifyNewPage(r.ctx, tx, p, r.actor.User.ID, now, notify); err != nil {
 			return err
 		}
 		return s.FillContent(r.ctx, tx, target, p)
@@ -291,8 +321,12 @@ func (s *Service) copyTarget(r *request, fc folderChoice) (*people.Subsite, erro
 	return target, nil
 }
 
-// notifyNewPage tells the members of the page's subsite of it, by their notification levels.
-func (s *Service) notifyNewPage(ctx context.Context, tx DBTX, p *Page, by int64, now api.Time) error {
+// notifyNewPage tells the members of the page's subsite of it, by their notification levels,
+// unless notify is false.
+func (s *Service) notifyNewPage(ctx context.Context, tx DBTX, p *Page, by int64, now api.Time, notify bool) error {
+	if !notify {
+		return nil
+	}
 	return people.QueueEvent(ctx, tx, people.Event{SubsiteID: p.SubsiteID, Kind: people.EventPage, ActorID: by,
 		Title: p.Title, URL: p.URL}, now)
 }

@@ -50,6 +50,8 @@ func (s *Service) Routes(r gin.IRoutes) {
 
 	r.POST("/feed/post/:page_id/", s.postMessage)
 	r.GET("/feed/page/:page_id/", s.listPosts)
+	r.POST("/feed/post/", s.postToStream)
+	r.GET("/feed/all/", s.listStream)
 
 	r.GET("/search/query/", s.search)
 }

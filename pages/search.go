@@ -393,6 +393,9 @@ func (s *Service) linkResult(ctx context.Context, q *SearchQuery, r *Result, pag
 	case CatForm:
 		r.Icon, r.Lnk = "form", page+"#record-"+strconv.FormatInt(r.ID, 10)
 	case CatComment:
+		if r.PageID == nil { // a post of the subsite's activity stream
+			page = prefix + "/"
+		}
 		r.Icon, r.Lnk = "comment", page+"#post-"+strconv.FormatInt(r.ID, 10)
 	}
 	r.URL = s.BaseURL + r.Lnk

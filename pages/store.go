@@ -469,7 +469,7 @@ func (s *Service) CopyPage(ctx context.Context, from *people.Subsite, id int64, 
 		if p, err = s.copyPage(ctx, tx, src, pc, now, by); err != nil {
 			return err
 		}
-		if err := s.notifyNewPage(ctx, tx, p, by, now); err != nil {
+		if err := s.notifyNewPage(ctx, tx, p, by, now, true); err != nil {
 			return err
 		}
 		return s.FillContent(ctx, tx, pc.To, p)

@@ -16,7 +16,7 @@ import (
 // The kinds of events members are told of.
 const (
 	EventPage    = "page"    // a new page in a subsite
-	EventComment = "comment" // a new post in a page's discussion
+	EventComment = "comment" // a new post in a page's discussion or a subsite's activity stream
 	EventMention = "mention" // a post that mentions the member
 )
 
@@ -25,7 +25,7 @@ type Event struct {
 	SubsiteID int64
 	Kind      string
 	ActorID   int64  // who did it: never told of their own doing
-	Title     string // the page's title
+	Title     string // the page's title, or "the activity stream"
 	URL       string // where to see it
 	Excerpt   string // a line of what was written, if any
 	// MentionedUserIDs are the members a post mentions: they get a mention instead of a comment.

@@ -17,15 +17,16 @@ import (
 // MaxPostRunes bounds the message of one discussion post, in characters.
 const MaxPostRunes = 20000
 
-// Post is a post of a page's discussion, in the shape the API answers (Papyrs' short names).
-// By and Avatar are the author's, filled in by the caller, which knows people.
+// Post is a post of a page's discussion, or of its subsite's activity stream (PageID nil), in the
+// shape the API answers (Papyrs' short names). By and Avatar are the author's, filled in by the
+// caller, which knows people.
 type Post struct {
 	ID        int64    `json:"id"`
 	By        string   `json:"by"`
 	Avatar    string   `json:"a"`
 	HTML      string   `json:"c"`
 	Text      string   `json:"unsafe_c"`
-	PageID    int64    `json:"page_id"`
+	PageID    *int64   `json:"page_id"`
 	AuthorID  int64    `json:"author_id"`
 	CreatedAt api.Time `json:"created_at"`
 	SubsiteID int64    `json:"-"`
@@ -102,6 +103,7 @@ func HasDiscussion(ctx context.Context, db DBTX, pageID int64) (bool, error) {
 }
 
 // NewPost is a post to store: Text is the message as posted, HTML what PostHTML made of it.
+// PageID 0 makes a post of the subsite's activity stream.
 type NewPost struct {
 	PageID    int64
 	SubsiteID int64
@@ -111,11 +113,15 @@ type NewPost struct {
 	Mentioned []int64 // members the message mentions, each once
 }
 
-// CreatePost stores a post of the page's discussion and the members it mentions, in the caller's
-// transaction, and returns it (without By and Avatar).
+// CreatePost stores a post of the page's discussion (or of the subsite's activity stream) and the
+// members it mentions, in the caller's transaction, and returns it (without By and Avatar).
 func CreatePost(ctx context.Context, tx DBTX, np NewPost, now api.Time) (*Post, error) {
+	var pageID *int64
+	if np.PageID != 0 {
+		pageID = &np.PageID
+	}
 	res, err := tx.ExecContext(ctx, `INSERT INTO posts (page_id, subsite_id, author_id, body_html, body_text, created_at)
-		VALUES (?, ?, ?, ?, ?, ?)`, np.PageID, np.SubsiteID, np.AuthorID, np.HTML, np.Text, now)
+		VALUES (?, ?, ?, ?, ?, ?)`, pageID, np.SubsiteID, np.AuthorID, np.HTML, np.Text, now)
 	if err != nil {
 		return nil, fmt.Errorf("create post: %w", err)
 	}
@@ -129,7 +135,7 @@ func CreatePost(ctx context.Context, tx DBTX, np NewPost, now api.Time) (*Post, 
 			return nil, fmt.Errorf("create post: mention: %w", err)
 		}
 	}
-	return &Post{ID: id, HTML: np.HTML, Text: np.Text, PageID: np.PageID, AuthorID: np.AuthorID,
+	return &Post{ID: id, HTML: np.HTML, Text: np.Text, PageID: pageID, AuthorID: np.AuthorID,
 		CreatedAt: now, SubsiteID: np.SubsiteID}, nil
 }
 
@@ -155,8 +161,19 @@ func PostMentions(ctx context.Context, db DBTX, postID int64) ([]int64, error) {
 // at or after it, oldest first; and the cursor key that continues after them (to encode with
 // api.EncodeCursor), or nil when none remain. A cursor of the other order is a validation error.
 func ListPosts(ctx context.Context, db DBTX, pageID int64, q api.ListQuery) ([]*Post, []string, error) {
-	where := []string{`page_id = ?`}
-	args := []any{pageID}
+	return listPosts(ctx, db, `page_id = ?`, pageID, q)
+}
+
+// ListStreamPosts returns posts of the subsite's activity stream (not those of its pages'
+// discussions), as ListPosts does a page's.
+func ListStreamPosts(ctx context.Context, db DBTX, subsiteID int64, q api.ListQuery) ([]*Post, []string, error) {
+	return listPosts(ctx, db, `subsite_id = ? AND page_id IS NULL`, subsiteID, q)
+}
+
+// listPosts lists the posts that match the condition owner on the value of arg.
+func listPosts(ctx context.Context, db DBTX, owner string, arg int64, q api.ListQuery) ([]*Post, []string, error) {
+	where := []string{owner}
+	args := []any{arg}
 	order := `id DESC`
 	if want := map[bool]int{true: 2, false: 1}[q.Since != nil]; len(q.Cursor) != 0 && len(q.Cursor) != want {
 		return nil, nil, api.Invalid("cursor", "Parameter \"cursor\" belongs to a list asked another way (with or without \"since\"); start again without it.")

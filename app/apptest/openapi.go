@@ -37,13 +37,25 @@ var spec = sync.OnceValues(func() (routers.Router, error) {
 	if err := doc.Validate(context.Background(), openapi3.IsOpenAPI31OrLater()); err != nil {
 		return nil, fmt.Errorf("the OpenAPI document is invalid: %w", err)
 	}
-	// Route on a fixed host, so that one router serves every test site's port.
+	// Route on a fixed host, so that one router serves every test site's port; paths outside
+	// the API (files, avatars, health) name their own servers, relative to the site's root.
 	doc.Servers = openapi3.Servers{
 		{URL: specHost + "/api/v1"},
 		{URL: specHost + "/@{subsite}/api/v1", Variables: map[string]*openapi3.ServerVariable{"subsite": {Default: "home"}}},
 	}
+	for _, item := range doc.Paths.Map() {
+		for _, srv := range item.Servers {
+			srv.URL = specHost + srv.URL
+		}
+	}
 	return gorillamux.NewRouter(doc)
 })
+
+// quireHeaders are the answer headers Quire sets that the OpenAPI document declares where they
+// occur: an answer that carries one its operation's response does not declare breaks the
+// document as surely as a declared one missing.
+var quireHeaders = []string{"X-Request-Id", "RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset",
+	"Retry-After", "Link", "Idempotent-Replayed"}
 
 // OpenAPIRouter returns the router of the OpenAPI document, or the reason it cannot be built.
 func OpenAPIRouter() (routers.Router, error) { return spec() }
@@ -58,21 +70,29 @@ func checkContract(method, rawURL string, status int, header http.Header, body [
 	if err != nil {
 		return err.Error()
 	}
-	if !strings.Contains(u.Path, "/api/v1/") {
-		return "" // not the API
-	}
-	if !strings.HasSuffix(u.Path, "/") && !strings.HasSuffix(u.Path, ".json") {
+	api := strings.Contains(u.Path, "/api/v1/")
+	if api && !strings.HasSuffix(u.Path, "/") && !strings.HasSuffix(u.Path, ".json") {
 		u.Path += "/" // the server serves a path without its trailing slash as if it were there
 	}
 	probe, _ := http.NewRequest(method, specHost+u.RequestURI(), nil)
 	route, params, err := router.FindRoute(probe)
 	if err != nil {
+		if !api {
+			return "" // a web page, not part of the API's document
+		}
 		// An unknown action or wrong method answers 405 (or 429 past the rate limit); nothing
 		// else may be undocumented.
 		if status == http.StatusMethodNotAllowed || status == http.StatusNotFound || status == http.StatusTooManyRequests {
 			return ""
 		}
 		return fmt.Sprintf("%s %s answered %d but the OpenAPI document has no such operation", method, u.Path, status)
+	}
+	if r := route.Operation.Responses.Status(status); r != nil && r.Value != nil {
+		for _, h := range quireHeaders {
+			if header.Get(h) != "" && r.Value.Headers[h] == nil {
+				return fmt.Sprintf("%s %s answered %d with header %s, which the OpenAPI document does not declare there", method, u.Path, status, h)
+			}
+		}
 	}
 	input := &openapi3filter.ResponseValidationInput{
 		RequestValidationInput: &openapi3filter.RequestValidationInput{Request: probe, PathParams: params, Route: route},

@@ -1,0 +1,137 @@
+package app
+
+import (
+	"encoding/json"
+	"regexp"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/gin-gonic/gin"
+)
+
+// webRoutes are the routes that serve people, not programs: HTML pages and their static files,
+// outside the API's document.
+var webRoutes = map[string]bool{
+	"GET /static/*filepath": true, "HEAD /static/*filepath": true,
+	"GET /invite/:token": true, "POST /invite/:token": true,
+}
+
+var ginParam = regexp.MustCompile(`:([A-Za-z_]+)`)
+
+// TestOpenAPIDocumentsEveryRoute checks that every route the server registers is an operation of
+// the OpenAPI document, and every operation of the document a route: nothing served is
+// undocumented, and nothing documented is missing. A HEAD route counts as its path's GET.
+func TestOpenAPIDocumentsEveryRoute(t *testing.T) {
+	t.Parallel()
+	s, _, _ := newTestServer(t, func(*gin.Engine) {})
+	raw, err := OpenAPIDocument()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Paths map[string]map[string]json.RawMessage `json:"paths"`
+	}
+	if err := json.Unmarshal(raw, &doc); err != nil {
+		t.Fatal(err)
+	}
+	documented := map[string]bool{} // "GET /api/v1/pages/get/{page_id}/"
+	for path, item := range doc.Paths {
+		_, ownServers := item["servers"]
+		for _, m := range httpMethods {
+			if _, ok := item[m]; ok {
+				full := path
+				if !ownServers {
+					full = "/api/v1" + path
+				}
+				documented[strings.ToUpper(m)+" "+full] = true
+			}
+		}
+	}
+	served := map[string]bool{}
+	var missing []string
+	for _, r := range s.engine.Routes() {
+		if webRoutes[r.Method+" "+r.Path] {
+			continue
+		}
+		key := r.Method + " " + ginParam.ReplaceAllString(r.Path, "{$1}")
+		served[key] = true
+		if !documented[key] && !(r.Method == "HEAD" && documented["GET"+strings.TrimPrefix(key, "HEAD")]) {
+			missing = append(missing, key)
+		}
+	}
+	var stale []string
+	for key := range documented {
+		if !served[key] {
+			stale = append(stale, key)
+		}
+	}
+	sort.Strings(missing)
+	sort.Strings(stale)
+	for _, k := range missing {
+		t.Errorf("served but not in the OpenAPI document: %s", k)
+	}
+	for _, k := range stale {
+		t.Errorf("in the OpenAPI document but not served: %s", k)
+	}
+	if len(served) < 60 {
+		t.Errorf("only %d routes seen; the test reads the wrong router", len(served))
+	}
+}
+
+// TestOperationIDs checks that every operation has an operationId of its own, and the rule that
+// makes them.
+func TestOperationIDs(t *testing.T) {
+	t.Parallel()
+	raw, err := OpenAPIDocument()
+	if err != nil {
+		t.Fatal(err)
+	}
+	type operation struct {
+		OperationID string         `json:"operationId"`
+		Responses   map[string]any `json:"responses"`
+	}
+	var doc struct {
+		Paths map[string]map[string]json.RawMessage `json:"paths"`
+	}
+	if err := json.Unmarshal(raw, &doc); err != nil {
+		t.Fatal(err)
+	}
+	ops := map[string]map[string]operation{}
+	seen := map[string]string{}
+	for path, item := range doc.Paths {
+		ops[path] = map[string]operation{}
+		for _, method := range httpMethods {
+			if item[method] == nil {
+				continue
+			}
+			var op operation
+			if err := json.Unmarshal(item[method], &op); err != nil {
+				t.Fatal(err)
+			}
+			ops[path][method] = op
+			if op.OperationID == "" || !regexp.MustCompile(`^[a-z][A-Za-z0-9]*$`).MatchString(op.OperationID) {
+				t.Errorf("%s %s: operationId %q", method, path, op.OperationID)
+			}
+			if other, dup := seen[op.OperationID]; dup {
+				t.Errorf("operationId %q of %s %s is also %s's", op.OperationID, method, path, other)
+			}
+			seen[op.OperationID] = method + " " + path
+			if _, ok := op.Responses["default"]; ok {
+				t.Errorf("%s %s keeps a default answer instead of its statuses", method, path)
+			}
+		}
+	}
+	for _, tc := range []struct{ path, method, want string }{
+		{"/pages/get/{page_id}/", "get", "pagesGet"},
+		{"/page/{page_id}/paragraph/create/", "post", "pageParagraphCreate"},
+		{"/people/add_to_subsite/{user_id}/", "post", "peopleAddToSubsite"},
+		{"/subsites/all/", "post", "postSubsitesAll"},
+		{"/feed/post/", "post", "feedPostToStream"},
+		{"/feed/post/{page_id}/", "post", "feedPost"},
+	} {
+		if got := ops[tc.path][tc.method].OperationID; got != tc.want {
+			t.Errorf("%s %s: operationId %q, want %q", tc.method, tc.path, got, tc.want)
+		}
+	}
+}
