@@ -23,6 +23,7 @@ type Config struct {
 	MailPoll      time.Duration // how often the mailer looks for mail to send
 	Rate          string        // default API rate per token, "N/DURATION"
 	MaxUploadMB   int64         // largest upload accepted
+	AnswerMemMB   int64         // memory that large answers under construction may hold at once
 	OwnerEmail    string        // the owner account made on first start
 	rate          people.Rate
 	baseURLForced bool
@@ -41,6 +42,7 @@ var configVars = []struct {
 	{"mail-poll", "QUIRE_MAIL_POLL", "5s", "how often mail and notifications are sent"},
 	{"rate", "QUIRE_RATE", "6/60s", "default API rate limit per token, N/DURATION"},
 	{"max-upload-mb", "QUIRE_MAX_UPLOAD_MB", "100", "largest upload accepted, in MB"},
+	{"answer-memory-mb", "QUIRE_ANSWER_MEMORY_MB", "256", "memory that large answers under construction may hold at once, in MB"},
 	{"owner-email", "QUIRE_OWNER_EMAIL", "owner@example.com", "email of the owner account made on first start"},
 }
 
@@ -74,6 +76,9 @@ func buildConfig(vals map[string]*string) (Config, error) {
 	}
 	if cfg.MaxUploadMB, err = strconv.ParseInt(*vals["max-upload-mb"], 10, 64); err != nil || cfg.MaxUploadMB < 1 {
 		return cfg, fmt.Errorf("--max-upload-mb must be a whole number of megabytes, at least 1")
+	}
+	if cfg.AnswerMemMB, err = strconv.ParseInt(*vals["answer-memory-mb"], 10, 64); err != nil || cfg.AnswerMemMB < 1 {
+		return cfg, fmt.Errorf("--answer-memory-mb must be a whole number of megabytes, at least 1")
 	}
 	if _, _, err := net.SplitHostPort(cfg.Addr); err != nil {
 		return cfg, fmt.Errorf("--addr %q must be host:port, such as 127.0.0.1:8080", cfg.Addr)

@@ -25,6 +25,7 @@ var statuses = map[string]struct {
 	api.CodeTooLarge:         {http.StatusRequestEntityTooLarge, "validation_error"},
 	api.CodeRateLimited:      {http.StatusTooManyRequests, "rate_limit_error"},
 	api.CodeInternal:         {http.StatusInternalServerError, "api_error"},
+	api.CodeUnavailable:      {http.StatusServiceUnavailable, "api_error"},
 }
 
 const keyErrorLogged = "quire.error_logged"

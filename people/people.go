@@ -7,6 +7,7 @@ import (
 	"context"
 	"embed"
 
+	"quire/app/api"
 	"quire/app/sqldb"
 )
 
@@ -30,6 +31,8 @@ type Service struct {
 	// SubsiteCreated, when set, runs inside the transaction that creates a subsite, so that
 	// other domains set it up (its Main folder) before anyone can see it.
 	SubsiteCreated func(ctx context.Context, tx DBTX, subsiteID int64) error
+	// Budget bounds the memory of large answers built at once (nil: no bound).
+	Budget *api.Budget
 
 	cache cache
 }
