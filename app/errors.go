@@ -113,7 +113,8 @@ func (s *Server) answerError(c *gin.Context, code, message, field string) {
 func (s *Server) recoverPanics(c *gin.Context) {
 	defer func() {
 		if v := recover(); v != nil {
-			if v == http.ErrAbortHandler {
+			if v == http.ErrAbortHandler { // a streamed answer broken off on purpose
+				s.answerRecordedError(c) // logs what broke it
 				panic(v)
 			}
 			s.log.Error("panic", "request_id", requestID(c), "method", c.Request.Method, "path", c.Request.URL.Path,

@@ -60,11 +60,7 @@ func (s *Service) listPages(c *gin.Context) {
 			return
 		}
 	}
-	out, next, err := s.ListPages(r.ctx, r.sub, f, list)
-	if r.failed(err) {
-		return
-	}
-	api.AnswerList(c, out, next)
+	s.answerPages(r, f, list)
 }
 
 func (s *Service) listTrash(c *gin.Context) {
@@ -76,11 +72,19 @@ func (s *Service) listTrash(c *gin.Context) {
 	if r.failed(r.p.Err()) {
 		return
 	}
-	out, next, err := s.ListPages(r.ctx, r.sub, PageFilter{Trash: true}, list)
-	if r.failed(err) {
-		return
-	}
-	api.AnswerList(c, out, next)
+	s.answerPages(r, PageFilter{Trash: true}, list)
+}
+
+// maxPageItemBytes is the most one page of a list takes in JSON: a title and 50 tags of 50
+// characters of up to 4 bytes, and the rest.
+const maxPageItemBytes = 16 << 10
+
+// answerPages answers the pages of the request's subsite that f selects, as list asks.
+func (s *Service) answerPages(r *request, f PageFilter, list api.ListQuery) {
+	api.AnswerList(r.c, api.List[*Page]{DB: s.DB, Budget: s.Budget, Query: list, ItemBytes: maxPageItemBytes,
+		Read: func(ctx context.Context, db api.DBTX, q api.ListQuery) ([]*Page, []string, error) {
+			return s.ListPages(ctx, db, r.sub, f, q)
+		}})
 }
 
 // folderChoice is a folder named by id or by path, as pages/create and pages/copy take it, with
