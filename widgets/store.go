@@ -137,6 +137,9 @@ func Create(ctx context.Context, tx DBTX, pageID int64, c Content, col int, pos 
 	if placed >= MaxPerPage {
 		return nil, ErrPageFull
 	}
+	if err := checkPageSize(ctx, tx, pageID, 0, c); err != nil {
+		return nil, err
+	}
 	at, err := slot(ctx, tx, pageID, col, pos, false)
 	if err != nil {
 		return nil, err
@@ -197,6 +200,9 @@ func FindKind(ctx context.Context, db DBTX, pageID, id int64, classname string) 
 // new id whose version_of_id is the first id, in the same place on the page.
 func Update(ctx context.Context, tx DBTX, cur *Widget, c Content, now api.Time, by int64) (*Widget, error) {
 	first := cur.FirstID()
+	if err := checkPageSize(ctx, tx, cur.PageID, first, c); err != nil {
+		return nil, err
+	}
 	id, err := insertVersion(ctx, tx, cur.PageID, &first, c, now, by)
 	if err != nil {
 		return nil, err
@@ -308,6 +314,13 @@ func Restore(ctx context.Context, tx DBTX, cur *Widget, versionID int64, now api
 // CopyPage copies the newest version of every widget of page from onto page to, in the same
 // places, as new widgets.
 func CopyPage(ctx context.Context, tx DBTX, from, to int64, now api.Time, by int64) ([]*Widget, error) {
+	size, err := PageBytes(ctx, tx, from)
+	if err != nil {
+		return nil, err
+	}
+	if size > MaxPageBytes {
+		return nil, ErrPageTooLarge{Bytes: size, Copy: true}
+	}
 	lists, err := ListByPage(ctx, tx, from)
 	if err != nil {
 		return nil, err
