@@ -3,6 +3,7 @@ package pages
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 
 	"quire/app/api"
 	"quire/people"
@@ -78,4 +79,17 @@ func (s *Service) SeedLegacyPage(ctx context.Context, sub *people.Subsite, by in
 		return nil
 	})
 	return id, err
+}
+
+// BuiltPageJSON returns the answer of pages/get for the page as it is built in memory, for
+// comparison with the streamed one.
+func (s *Service) BuiltPageJSON(ctx context.Context, sub *people.Subsite, id int64) ([]byte, error) {
+	p, err := s.FindPage(ctx, s.DB.R, sub, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.FillContent(ctx, s.DB.R, sub, p); err != nil {
+		return nil, err
+	}
+	return json.Marshal(p)
 }

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"runtime"
+	"strings"
 	"testing"
 
 	"quire/app/api"
@@ -108,5 +109,41 @@ func TestWholeListMemoryIsFlat(t *testing.T) {
 	if grow100k > 2*max(grow10k, 0)+2<<20 {
 		t.Errorf("halfway through 100,000 pages the heap grew by %d KB, against %d KB for 10,000: it grows with the list",
 			grow100k>>10, grow10k>>10)
+	}
+}
+
+// TestLargePageMemoryIsFlat measures the live heap while pages/get answers a page larger than
+// any it would build in memory (one made before widgets.MaxPageBytes): with 16 widgets of a
+// megabyte (each stored as 1 MB of HTML and 1 MB of text) it holds what one widget takes to read
+// and encode, a few of its sizes, instead of growing with the page.
+func TestLargePageMemoryIsFlat(t *testing.T) {
+	site := apptest.Start(t)
+	seed := func(n int) int64 {
+		texts := make([]string, n)
+		for i := range texts {
+			texts[i] = strings.Repeat(string(rune('a'+i)), 1_000_000)
+		}
+		id, err := site.Inst.Pages.SeedLegacyPage(context.Background(), site.Home(), site.Owner.ID, fmt.Sprint("Large ", n), texts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return id
+	}
+	read := func(id int64, n int) int64 {
+		grow, widgets := heapMidway(t, fmt.Sprintf("%s/api/v1/pages/get/%d/", site.URL, id), site.OwnerTk, int64(n)*2_000_000, `"classname":`)
+		if widgets != n {
+			t.Fatalf("%d widgets; want all %d", widgets, n)
+		}
+		return grow
+	}
+	four, sixteen := seed(4), seed(16)
+	read(four, 4) // warm up
+	grow4, grow16 := read(four, 4), read(sixteen, 16)
+	t.Logf("live heap midway through the page: %+d KB with 4 MB of widgets (8 MB of content), %+d KB with 16 (32 MB)", grow4>>10, grow16>>10)
+	// Building the answer would hold the 32 MB of content and more of JSON; reading a widget
+	// holds it as read, as the driver gave it and as JSON, a few times 2 MB.
+	if grow16 > 16<<20 || grow16 > 2*max(grow4, 0)+4<<20 {
+		t.Errorf("midway through the page the heap grew by %d KB with 16 widgets, against %d KB with 4; want it flat, at most 16 MB",
+			grow16>>10, grow4>>10)
 	}
 }

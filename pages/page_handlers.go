@@ -3,7 +3,6 @@ package pages
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"net/http"
 	"strings"
@@ -23,23 +22,7 @@ func (s *Service) getPage(c *gin.Context) {
 	if r.failed(err) {
 		return
 	}
-	// The generation is taken before reading, so that a write committed meanwhile keeps what
-	// was read out of the cache.
-	gen := s.DB.Generation()
-	if body := s.pageCache.get(gen, id, r.sub.ID); body != nil {
-		c.Data(http.StatusOK, jsonType, body)
-		return
-	}
-	p, err := s.FindPage(r.ctx, s.DB.R, r.sub, id)
-	if r.failed(err) || r.failed(s.FillContent(r.ctx, s.DB.R, r.sub, p)) {
-		return
-	}
-	body, err := json.Marshal(p)
-	if r.failed(err) {
-		return
-	}
-	s.pageCache.put(gen, id, r.sub.ID, body)
-	c.Data(http.StatusOK, jsonType, body)
+	s.answerPage(r, id)
 }
 
 const jsonType = "application/json; charset=utf-8"

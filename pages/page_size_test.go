@@ -1,13 +1,17 @@
 package pages_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"quire/app/apptest"
 	"quire/pages"
@@ -146,4 +150,85 @@ func TestOversizePageReadsAndShrinks(t *testing.T) {
 	c.Post(fmt.Sprintf("page/%d/widgets/move/", p.ID), map[string]any{"widget_id": p.JSON[0][3].ID, "column": 0, "position": 0}).Want(http.StatusOK)
 	// Now within the limit, it takes content again.
 	c.Post(fmt.Sprintf("page/%d/paragraph/create/", p.ID), map[string]any{"val": "one more line"}).Want(http.StatusOK)
+}
+
+// TestLargePageIsStreamedAsBuilt: a page too large to build in memory answers, in parts, exactly
+// the bytes the built answer has, with its empty columns, files and discussion.
+func TestLargePageIsStreamedAsBuilt(t *testing.T) {
+	t.Parallel()
+	site := apptest.Start(t)
+	c := site.Client(site.OwnerTk)
+	part := func(ch string) map[string]any {
+		return para("<p>" + strings.Repeat(ch, 500_000) + " <b>&amp;</b> " + strings.Repeat(ch, 100_000) + "</p>")
+	}
+	p := newPage(t, c, "Large", column{part("a"), part("b")}, column{}, column{head("Talk", "h2"),
+		{"classname": "Discussion"}, part("c")})
+	c.Upload(fmt.Sprintf("page/%d/attachment/create/", p.ID), map[string]string{"column": "2"}, "notes.txt",
+		strings.NewReader("notes")).Want(http.StatusOK)
+	c.Post(fmt.Sprintf("feed/post/%d/", p.ID), map[string]any{"msg": "First"}).Want(http.StatusOK)
+	got := c.Get(fmt.Sprintf("pages/get/%d/", p.ID)).Want(http.StatusOK)
+	want, err := site.Inst.Pages.BuiltPageJSON(context.Background(), site.Home(), p.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got.Body, want) {
+		i := 0
+		for i < min(len(got.Body), len(want)) && got.Body[i] == want[i] {
+			i++
+		}
+		t.Fatalf("the streamed answer (%d bytes) differs from the built one (%d) at byte %d: %.80q, want %.80q",
+			len(got.Body), len(want), i, got.Body[i:], want[i:])
+	}
+}
+
+// TestLargeAnswersWaitForMemory: with room for one large answer at a time, a second waits for
+// the first and is answered 503 with Retry-After when it waits too long; small answers go on.
+func TestLargeAnswersWaitForMemory(t *testing.T) {
+	t.Parallel()
+	site := apptest.Start(t, apptest.WithEnv("QUIRE_ANSWER_MEMORY_MB", "1"))
+	c := site.Client(site.OwnerTk)
+	texts := make([]string, 8)
+	for i := range texts {
+		texts[i] = strings.Repeat("x", 1_000_000)
+	}
+	large, err := site.Inst.Pages.SeedLegacyPage(context.Background(), site.Home(), site.Owner.ID, "Large", texts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	small := newPage(t, c, "Small", column{para("Hello")})
+	// A client that asks for the large page (16 MB) and reads nothing holds the memory of its
+	// answer: its socket takes 64 KB, and the server's sends at most 4 MB.
+	slowClient := &http.Client{Transport: &http.Transport{DialContext: (&net.Dialer{Control: smallReceiveBuffer}).DialContext}}
+	req, _ := http.NewRequest(http.MethodGet, c.URL(fmt.Sprintf("pages/get/%d/", large)), nil)
+	req.Header.Set("X-Auth-Token", site.OwnerTk)
+	slow, err := slowClient.Do(req)
+	if err != nil || slow.StatusCode != http.StatusOK {
+		t.Fatalf("the first request: %v %v", err, slow)
+	}
+	defer slow.Body.Close()
+	start := time.Now()
+	r := c.Get(fmt.Sprintf("pages/get/%d/", large))
+	r.Error(http.StatusServiceUnavailable, "unavailable")
+	if r.Header.Get("Retry-After") == "" || time.Since(start) < 4*time.Second {
+		t.Errorf("503 after %v with Retry-After %q; want one after waiting, with Retry-After", time.Since(start), r.Header.Get("Retry-After"))
+	}
+	getPage(t, c, small.ID)
+	if n, err := io.Copy(io.Discard, slow.Body); err != nil || n < 16_000_000 {
+		t.Fatalf("the first answer: %d bytes, %v", n, err)
+	}
+	if again, body := fetch(t, site, http.DefaultClient, fmt.Sprintf("pages/get/%d/", large)); again.StatusCode != http.StatusOK || len(body) < 16_000_000 {
+		t.Errorf("once the first answer is done, the page answers %d with %d bytes; want all of it", again.StatusCode, len(body))
+	}
+}
+
+// smallReceiveBuffer gives a client socket a receive buffer of 64 KB, which the kernel does not
+// grow.
+func smallReceiveBuffer(_, _ string, conn syscall.RawConn) error {
+	var err error
+	if cerr := conn.Control(func(fd uintptr) {
+		err = syscall.SetsockoptInt(int(fd), syscall.SOL_SOCKET, syscall.SO_RCVBUF, 64<<10)
+	}); cerr != nil {
+		return cerr
+	}
+	return err
 }

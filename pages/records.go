@@ -110,17 +110,13 @@ func (s *Service) recordForm(r *request, db DBTX, formID *int64, withRemoved boo
 		form, err := widgets.FindForm(r.ctx, db, page.ID, *formID, withRemoved)
 		return page, form, err
 	}
-	lists, err := widgets.ListByPage(r.ctx, db, page.ID)
+	forms, err := widgets.ListPlacedKind(r.ctx, db, page.ID, widgets.Form)
 	if err != nil {
 		return nil, nil, err
 	}
-	var forms []*widgets.Widget
 	var ids []string
-	for _, w := range lists[page.ID] {
-		if w.Classname == widgets.Form {
-			forms = append(forms, w)
-			ids = append(ids, strconv.FormatInt(w.FirstID(), 10))
-		}
+	for _, w := range forms {
+		ids = append(ids, strconv.FormatInt(w.FirstID(), 10))
 	}
 	switch len(forms) {
 	case 0:

@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"quire/app/api"
+	"quire/app/sqldb"
 )
 
 // MaxPageBytes bounds the content of one page: the bytes its widgets' newest versions store (HTML,
@@ -78,4 +79,62 @@ func checkPageSize(ctx context.Context, tx DBTX, pageID, firstID int64, c Conten
 		return ErrPageTooLarge{Bytes: after}
 	}
 	return nil
+}
+
+// Placed is a widget placed on a page, as the page's answer orders it, with its size.
+type Placed struct {
+	CurrentID int64 // the id of its newest version
+	Column    int
+	Bytes     int64 // what its newest version stores (see MaxPageBytes)
+}
+
+// ListPlacedSizes returns the widgets placed on the page by column and position, with their
+// sizes, without reading their content: enough to plan reading a large page in parts.
+func ListPlacedSizes(ctx context.Context, db DBTX, pageID int64) ([]Placed, error) {
+	rows, err := db.QueryContext(ctx, `SELECT p.current_id, p.col, `+sizeColumn+`
+		FROM placements p JOIN widgets w ON w.id = p.current_id WHERE p.page_id = ? AND p.removed_at IS NULL
+		ORDER BY p.col, p.pos LIMIT 100000`, pageID)
+	if err != nil {
+		return nil, fmt.Errorf("page %d sizes: %w", pageID, err)
+	}
+	defer rows.Close()
+	var out []Placed
+	for rows.Next() {
+		var w Placed
+		if err := rows.Scan(&w.CurrentID, &w.Column, &w.Bytes); err != nil {
+			return nil, fmt.Errorf("page %d sizes: %w", pageID, err)
+		}
+		out = append(out, w)
+	}
+	return out, rows.Err()
+}
+
+// ListPlaced returns the newest versions of the widgets of the page whose versions ids are
+// currentIDs (from ListPlacedSizes), by column and position.
+func ListPlaced(ctx context.Context, db DBTX, pageID int64, currentIDs ...int64) ([]*Widget, error) {
+	if len(currentIDs) == 0 {
+		return nil, nil
+	}
+	args := []any{pageID}
+	for _, id := range currentIDs {
+		args = append(args, id)
+	}
+	list, err := scanWidgets(db.QueryContext(ctx, `SELECT `+widgetColumns+` FROM placements p JOIN widgets w ON w.id = p.current_id
+		WHERE p.page_id = ? AND p.removed_at IS NULL AND p.current_id IN (`+sqldb.Placeholders(len(currentIDs))+`)
+		ORDER BY p.col, p.pos`, args...))
+	if err != nil {
+		return nil, fmt.Errorf("page %d widgets: %w", pageID, err)
+	}
+	return list, nil
+}
+
+// ListPlacedKind returns the newest versions of the page's widgets of one kind, by column and
+// position, reading no other widget: a page's forms, without its text.
+func ListPlacedKind(ctx context.Context, db DBTX, pageID int64, classname string) ([]*Widget, error) {
+	list, err := scanWidgets(db.QueryContext(ctx, `SELECT `+widgetColumns+` FROM placements p JOIN widgets w ON w.id = p.current_id
+		WHERE p.page_id = ? AND p.removed_at IS NULL AND w.classname = ? ORDER BY p.col, p.pos LIMIT ?`, pageID, classname, MaxPerPage))
+	if err != nil {
+		return nil, fmt.Errorf("page %d widgets: %w", pageID, err)
+	}
+	return list, nil
 }
