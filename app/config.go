@@ -23,6 +23,7 @@ type Config struct {
 	MailPoll      time.Duration // how often the mailer looks for mail to send
 	Rate          string        // default API rate per token, "N/DURATION"
 	MaxUploadMB   int64         // largest upload accepted
+	AnswerMemMB   int64         // memory that large answers under construction may hold at once
 	OwnerEmail    string        // the owner account made on first start
 	PasswordCost  int           // bcrypt work factor of new password hashes
 	rate          people.Rate
@@ -44,6 +45,7 @@ var configVars = []configVar{
 	{"mail-poll", "QUIRE_MAIL_POLL", "5s", "send mail and notifications every `DURATION`"},
 	{"rate", "QUIRE_RATE", "6/60s", "let each API token make `N/DURATION` requests unless it has its own rate"},
 	{"max-upload-mb", "QUIRE_MAX_UPLOAD_MB", "100", "refuse uploads larger than `MB` megabytes"},
+	{"answer-memory-mb", "QUIRE_ANSWER_MEMORY_MB", "256", "let large answers under construction hold at most `MB` megabytes at once"},
 	{"owner-email", "QUIRE_OWNER_EMAIL", "owner@example.com", "make the owner account with `EMAIL` on first start"},
 	{"password-cost", "QUIRE_PASSWORD_COST", "10", "hash new passwords with bcrypt work factor `N`, 4 to 15; each step doubles the time of a sign-in"},
 }
@@ -81,6 +83,9 @@ func buildConfig(vals map[string]*string) (Config, error) {
 	}
 	if cfg.PasswordCost, err = strconv.Atoi(*vals["password-cost"]); err != nil || cfg.PasswordCost < 4 || cfg.PasswordCost > 15 {
 		return cfg, fmt.Errorf("--password-cost must be a whole number from 4 to 15")
+	}
+	if cfg.AnswerMemMB, err = strconv.ParseInt(*vals["answer-memory-mb"], 10, 64); err != nil || cfg.AnswerMemMB < 1 {
+		return cfg, fmt.Errorf("--answer-memory-mb must be a whole number of megabytes, at least 1")
 	}
 	if _, _, err := net.SplitHostPort(cfg.Addr); err != nil {
 		return cfg, fmt.Errorf("--addr %q must be host:port, such as 127.0.0.1:8080", cfg.Addr)

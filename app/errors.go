@@ -25,6 +25,7 @@ var statuses = map[string]struct {
 	api.CodeTooLarge:         {http.StatusRequestEntityTooLarge, "validation_error"},
 	api.CodeRateLimited:      {http.StatusTooManyRequests, "rate_limit_error"},
 	api.CodeInternal:         {http.StatusInternalServerError, "api_error"},
+	api.CodeUnavailable:      {http.StatusServiceUnavailable, "api_error"},
 }
 
 const keyErrorLogged = "quire.error_logged"
@@ -112,7 +113,8 @@ func (s *Server) answerError(c *gin.Context, code, message, field string) {
 func (s *Server) recoverPanics(c *gin.Context) {
 	defer func() {
 		if v := recover(); v != nil {
-			if v == http.ErrAbortHandler {
+			if v == http.ErrAbortHandler { // a streamed answer broken off on purpose
+				s.answerRecordedError(c) // logs what broke it
 				panic(v)
 			}
 			s.log.Error("panic", "request_id", requestID(c), "method", c.Request.Method, "path", c.Request.URL.Path,

@@ -49,6 +49,7 @@ func OpenAPIDocument() ([]byte, error) {
 	if err := completeOperations(doc); err != nil {
 		return nil, err
 	}
+	addHeadOperations(doc)
 	return json.Marshal(doc)
 }
 
@@ -198,6 +199,46 @@ func takesCursor(op map[string]any) bool {
 		}
 	}
 	return false
+}
+
+// addHeadOperations describes the HEAD that every GET path answers (Server.ServeHTTP): the GET's
+// parameters, statuses and headers, without bodies.
+func addHeadOperations(doc map[string]any) {
+	paths, _ := doc["paths"].(map[string]any)
+	components, _ := doc["components"].(map[string]any)
+	shared, _ := components["responses"].(map[string]any)
+	for _, item := range paths {
+		pathItem, _ := item.(map[string]any)
+		get, ok := pathItem["get"].(map[string]any)
+		if !ok || pathItem["head"] != nil {
+			continue
+		}
+		head := map[string]any{}
+		for k, v := range get {
+			head[k] = v
+		}
+		if summary, ok := get["summary"].(string); ok {
+			head["summary"] = summary + " (headers only)"
+		}
+		if id, ok := get["operationId"].(string); ok {
+			head["operationId"] = id + "Head"
+		}
+		responses := map[string]any{}
+		getResponses, _ := get["responses"].(map[string]any)
+		for status, r := range getResponses {
+			resp, _ := r.(map[string]any)
+			if ref, ok := resp["$ref"].(string); ok {
+				resp, _ = shared[strings.TrimPrefix(ref, "#/components/responses/")].(map[string]any)
+			}
+			bodiless := map[string]any{"description": resp["description"]}
+			if h, ok := resp["headers"]; ok {
+				bodiless["headers"] = h
+			}
+			responses[status] = bodiless
+		}
+		head["responses"] = responses
+		pathItem["head"] = head
+	}
 }
 
 // mergeInto adds src's paths and components to dst, refusing duplicates; top-level x- keys of a

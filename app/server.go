@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
@@ -66,6 +67,12 @@ func NewServer(site *Site, log *slog.Logger) (*Server, error) {
 	return s, nil
 }
 
+// Routes lists the method and path of every route the server answers.
+func (s *Server) Routes() gin.RoutesInfo { return s.engine.Routes() }
+
+// Routes lists the method and path of every route the instance answers.
+func (inst *Instance) Routes() gin.RoutesInfo { return inst.server.Handler.(*Server).Routes() }
+
 // webHeaders sets the security headers of every web page: nothing but this site's own styles
 // and images, no script, no framing, and no Referer (invitation links carry their token).
 func (s *Server) webHeaders(c *gin.Context) {
@@ -94,7 +101,17 @@ func (s *Server) limitWeb(c *gin.Context) {
 // ServeHTTP is the front handler. gin cannot route a "@" inside a segment, so /@slug/rest is
 // served as /rest with the prefix kept in the request context; API paths without their
 // trailing slash are served as if it were there.
+//
+// HEAD is served as GET on every route (gin has no HEAD of its own): the handler answers a GET,
+// and net/http, which still holds the request as HEAD, sends its status and headers and drops
+// its body (giving a Content-Length when the body is small, as for the GET). So a HEAD costs
+// what a GET costs, counts against the rate limit as one, and a HEAD where only POST is allowed
+// is 405.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Method == http.MethodHead {
+		r = r.WithContext(context.WithValue(r.Context(), headKey{}, true))
+		r.Method = http.MethodGet
+	}
 	if strings.HasPrefix(r.URL.Path, "/@") {
 		slug, rest, found := strings.Cut(r.URL.Path[2:], "/")
 		if !found {
@@ -116,6 +133,16 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		r.URL = &u
 	}
 	s.engine.ServeHTTP(w, r)
+}
+
+type headKey struct{}
+
+// method returns the method the client sent: HEAD for a HEAD served as GET.
+func method(r *http.Request) string {
+	if head, _ := r.Context().Value(headKey{}).(bool); head {
+		return http.MethodHead
+	}
+	return r.Method
 }
 
 const keyRequestID = "quire.request_id"
@@ -153,7 +180,7 @@ func (s *Server) writeAccessLine(c *gin.Context, start time.Time) {
 	if a := people.ActorFrom(c.Request.Context()); a != nil {
 		userID = a.User.ID
 	}
-	s.log.Info("request", "id", requestID(c), "method", c.Request.Method, "prefix", api.PathPrefix(c.Request.Context()),
+	s.log.Info("request", "id", requestID(c), "method", method(c.Request), "prefix", api.PathPrefix(c.Request.Context()),
 		"path", route, "status", c.Writer.Status(), "bytes", max(c.Writer.Size(), 0),
 		"duration_ms", float64(time.Since(start).Microseconds())/1000, "user", userID)
 }
@@ -252,7 +279,7 @@ func (s *Server) noRoute(c *gin.Context) {
 		return
 	}
 	if strings.HasPrefix(c.Request.URL.Path, "/api/") {
-		s.answerError(c, api.CodeMethodNotAllowed, "Unknown API action "+c.Request.Method+" "+
+		s.answerError(c, api.CodeMethodNotAllowed, "Unknown API action "+method(c.Request)+" "+
 			api.PathPrefix(c.Request.Context())+c.Request.URL.Path+". The actions are listed at /api/v1/openapi.json.", "")
 		return
 	}
@@ -264,6 +291,10 @@ func (s *Server) noMethod(c *gin.Context) {
 		return
 	}
 	allowed := c.Writer.Header().Get("Allow")
-	s.answerError(c, api.CodeMethodNotAllowed, "Method "+c.Request.Method+" is not allowed on "+
+	if strings.Contains(allowed, http.MethodGet) && !strings.Contains(allowed, http.MethodHead) {
+		allowed += ", " + http.MethodHead // every GET route answers HEAD too (ServeHTTP)
+		c.Header("Allow", allowed)
+	}
+	s.answerError(c, api.CodeMethodNotAllowed, "Method "+method(c.Request)+" is not allowed on "+
 		c.Request.URL.Path+"; use "+strings.ReplaceAll(allowed, ",", " or")+".", "")
 }

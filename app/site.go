@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"quire/app/api"
 	"quire/app/sqldb"
 	"quire/pages"
 	"quire/people"
@@ -54,8 +55,9 @@ func OpenSite(ctx context.Context, cfg Config) (*Site, error) {
 
 // wire builds the services over db and connects their hooks.
 func wire(cfg Config, db *sqldb.DB) *Site {
-	ppl := &people.Service{DB: db, BaseURL: cfg.BaseURL, PasswordCost: cfg.PasswordCost}
-	pg := &pages.Service{DB: db, People: ppl, BaseURL: cfg.BaseURL,
+	budget := api.NewBudget(cfg.AnswerMemMB << 20)
+	ppl := &people.Service{DB: db, BaseURL: cfg.BaseURL, Budget: budget, PasswordCost: cfg.PasswordCost}
+	pg := &pages.Service{DB: db, People: ppl, BaseURL: cfg.BaseURL, Budget: budget,
 		Blobs: &widgets.Blobs{Dir: filepath.Join(cfg.Data, "files")}, MaxUploadBytes: cfg.MaxUploadMB << 20}
 	ppl.SubsiteCreated = pg.CreateMainFolder
 	ppl.PersonChanged = pg.IndexPerson

@@ -115,11 +115,14 @@ func (s *Service) listPosts(c *gin.Context) {
 	if r.failed(err) {
 		return
 	}
-	list, next, err := widgets.ListPosts(r.ctx, s.DB.R, page.ID, q)
-	if r.failed(err) || r.failed(s.presentPosts(r.ctx, s.DB.R, list...)) {
-		return
-	}
-	api.AnswerList(c, list, nextCursor(next))
+	api.AnswerList(c, api.List[*widgets.Post]{DB: s.DB, Budget: s.Budget, Query: q,
+		Read: func(ctx context.Context, db api.DBTX, q api.ListQuery) ([]*widgets.Post, []string, error) {
+			list, next, err := widgets.ListPosts(ctx, db, page.ID, q)
+			if err != nil {
+				return nil, nil, err
+			}
+			return list, next, s.presentPosts(ctx, db, list...)
+		}})
 }
 
 // listStream answers the posts of the subsite's activity stream, newest first (with since,
@@ -133,11 +136,14 @@ func (s *Service) listStream(c *gin.Context) {
 	if r.failed(r.p.Err()) {
 		return
 	}
-	list, next, err := widgets.ListStreamPosts(r.ctx, s.DB.R, r.sub.ID, q)
-	if r.failed(err) || r.failed(s.presentPosts(r.ctx, s.DB.R, list...)) {
-		return
-	}
-	api.AnswerList(c, list, nextCursor(next))
+	api.AnswerList(c, api.List[*widgets.Post]{DB: s.DB, Budget: s.Budget, Query: q,
+		Read: func(ctx context.Context, db api.DBTX, q api.ListQuery) ([]*widgets.Post, []string, error) {
+			list, next, err := widgets.ListStreamPosts(ctx, db, r.sub.ID, q)
+			if err != nil {
+				return nil, nil, err
+			}
+			return list, next, s.presentPosts(ctx, db, list...)
+		}})
 }
 
 // readMessage returns the message of a new post and the parameter it came in: "msg", or

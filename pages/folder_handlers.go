@@ -1,6 +1,7 @@
 package pages
 
 import (
+	"context"
 	"database/sql"
 	"errors"
 	"net/http"
@@ -11,6 +12,10 @@ import (
 	"quire/people"
 )
 
+// maxFolderItemBytes is the most one folder of folder/tree takes in JSON: a path of
+// maxFolderDepth names of maxFolderName characters of up to 4 bytes, its name, and the rest.
+const maxFolderItemBytes = 8 << 10
+
 func (s *Service) folderTree(c *gin.Context) {
 	r := start(c, people.View)
 	if r == nil {
@@ -20,11 +25,10 @@ func (s *Service) folderTree(c *gin.Context) {
 	if r.failed(r.p.Err()) {
 		return
 	}
-	out, next, err := ListFolders(r.ctx, s.DB.R, r.sub.ID, list)
-	if r.failed(err) {
-		return
-	}
-	api.AnswerList(c, out, next)
+	api.AnswerList(c, api.List[*Folder]{DB: s.DB, Budget: s.Budget, Query: list, ItemBytes: maxFolderItemBytes,
+		Read: func(ctx context.Context, db api.DBTX, q api.ListQuery) ([]*Folder, []string, error) {
+			return ListFolders(ctx, db, r.sub.ID, q)
+		}})
 }
 
 // createFolder makes the folder at path and any missing parents. A path that exists already

@@ -162,37 +162,37 @@ func subtree(subsiteID int64, path string) (string, []any) {
 		[]any{subsiteID, path, path + "/", path + "0"}
 }
 
-// ListFolders returns the folders of the subsite ordered by path, so that a parent comes before
-// its children, at most list.Limit of them after the cursor. It returns the next cursor, or "".
-func ListFolders(ctx context.Context, db DBTX, subsiteID int64, list api.ListQuery) ([]*Folder, string, error) {
+// ListFolders reads a batch of the subsite's folders (an api.ListReader) ordered by path, so
+// that a parent comes before its children.
+func ListFolders(ctx context.Context, db DBTX, subsiteID int64, list api.ListQuery) ([]*Folder, []string, error) {
 	where, args := `f.subsite_id = ?`, []any{subsiteID}
 	if len(list.Cursor) == 1 {
 		where += ` AND f.path > ?`
 		args = append(args, list.Cursor[0])
 	} else if len(list.Cursor) > 1 {
-		return nil, "", api.Invalid("cursor", "Parameter \"cursor\" is not a cursor of folder/tree; start again without it.")
+		return nil, nil, api.Invalid("cursor", "Parameter \"cursor\" is not a cursor of folder/tree; start again without it.")
 	}
 	args = append(args, list.Limit+1)
 	rows, err := db.QueryContext(ctx, `SELECT `+folderColumns+` FROM folders f WHERE `+where+` ORDER BY f.path LIMIT ?`, args...)
 	if err != nil {
-		return nil, "", fmt.Errorf("list folders: %w", err)
+		return nil, nil, fmt.Errorf("list folders: %w", err)
 	}
 	defer rows.Close()
 	out := []*Folder{}
 	for rows.Next() {
 		f, err := scanFolder(rows)
 		if err != nil {
-			return nil, "", fmt.Errorf("list folders: %w", err)
+			return nil, nil, fmt.Errorf("list folders: %w", err)
 		}
 		out = append(out, f)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, "", fmt.Errorf("list folders: %w", err)
+		return nil, nil, fmt.Errorf("list folders: %w", err)
 	}
-	next := ""
+	var next []string
 	if len(out) > list.Limit {
 		out = out[:list.Limit]
-		next = api.EncodeCursor(out[len(out)-1].Path)
+		next = []string{out[len(out)-1].Path}
 	}
 	return out, next, nil
 }

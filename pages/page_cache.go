@@ -2,8 +2,10 @@ package pages
 
 import "sync"
 
-// maxCachedPages bounds the answers of pages/get kept in memory.
-const maxCachedPages = 2000
+// maxCachedBytes bounds the answers of pages/get kept in memory, in bytes of JSON. A cached answer
+// is at most a few megabytes (a page of builtPageBytes of content; larger ones are streamed and
+// never cached), so the cache holds at least a dozen of the largest and thousands of ordinary ones.
+const maxCachedBytes = 64 << 20
 
 // pageCache keeps the encoded answers of pages/get, which are the same for every reader of a
 // page, for as long as nothing is written: an entry belongs to the database generation it was
@@ -12,6 +14,7 @@ const maxCachedPages = 2000
 type pageCache struct {
 	mu      sync.Mutex
 	gen     uint64
+	bytes   int // the sum of the bodies kept
 	entries map[int64]cachedPage
 }
 
@@ -33,23 +36,31 @@ func (c *pageCache) get(gen uint64, pageID, subsiteID int64) []byte {
 	return nil
 }
 
-// put keeps the answer read in generation gen; an answer read before a later write is dropped.
+// put keeps the answer read in generation gen; an answer read before a later write is dropped,
+// and so is one larger than a sixteenth of the cache. When the cache would pass maxCachedBytes,
+// arbitrary entries go until it holds three quarters of it.
 func (c *pageCache) put(gen uint64, pageID, subsiteID int64, body []byte) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	switch {
-	case gen < c.gen:
+	case gen < c.gen || len(body) > maxCachedBytes/16:
 		return
 	case gen > c.gen || c.entries == nil:
-		c.gen, c.entries = gen, make(map[int64]cachedPage)
+		c.gen, c.entries, c.bytes = gen, make(map[int64]cachedPage), 0
 	}
-	if len(c.entries) >= maxCachedPages {
-		for id := range c.entries { // drop an arbitrary quarter
+	if old, ok := c.entries[pageID]; ok {
+		c.bytes -= len(old.body)
+		delete(c.entries, pageID)
+	}
+	if c.bytes+len(body) > maxCachedBytes {
+		for id, e := range c.entries {
 			delete(c.entries, id)
-			if len(c.entries) < maxCachedPages*3/4 {
+			c.bytes -= len(e.body)
+			if c.bytes+len(body) <= maxCachedBytes*3/4 {
 				break
 			}
 		}
 	}
 	c.entries[pageID] = cachedPage{subsiteID: subsiteID, body: body}
+	c.bytes += len(body)
 }

@@ -3,7 +3,6 @@ package pages
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"net/http"
 	"strings"
@@ -23,23 +22,7 @@ func (s *Service) getPage(c *gin.Context) {
 	if r.failed(err) {
 		return
 	}
-	// The generation is taken before reading, so that a write committed meanwhile keeps what
-	// was read out of the cache.
-	gen := s.DB.Generation()
-	if body := s.pageCache.get(gen, id, r.sub.ID); body != nil {
-		c.Data(http.StatusOK, jsonType, body)
-		return
-	}
-	p, err := s.FindPage(r.ctx, s.DB.R, r.sub, id)
-	if r.failed(err) || r.failed(s.FillContent(r.ctx, s.DB.R, r.sub, p)) {
-		return
-	}
-	body, err := json.Marshal(p)
-	if r.failed(err) {
-		return
-	}
-	s.pageCache.put(gen, id, r.sub.ID, body)
-	c.Data(http.StatusOK, jsonType, body)
+	s.answerPage(r, id)
 }
 
 const jsonType = "application/json; charset=utf-8"
@@ -60,11 +43,7 @@ func (s *Service) listPages(c *gin.Context) {
 			return
 		}
 	}
-	out, next, err := s.ListPages(r.ctx, r.sub, f, list)
-	if r.failed(err) {
-		return
-	}
-	api.AnswerList(c, out, next)
+	s.answerPages(r, f, list)
 }
 
 func (s *Service) listTrash(c *gin.Context) {
@@ -76,11 +55,19 @@ func (s *Service) listTrash(c *gin.Context) {
 	if r.failed(r.p.Err()) {
 		return
 	}
-	out, next, err := s.ListPages(r.ctx, r.sub, PageFilter{Trash: true}, list)
-	if r.failed(err) {
-		return
-	}
-	api.AnswerList(c, out, next)
+	s.answerPages(r, PageFilter{Trash: true}, list)
+}
+
+// maxPageItemBytes is the most one page of a list takes in JSON: a title and 50 tags of 50
+// characters of up to 4 bytes, and the rest.
+const maxPageItemBytes = 16 << 10
+
+// answerPages answers the pages of the request's subsite that f selects, as list asks.
+func (s *Service) answerPages(r *request, f PageFilter, list api.ListQuery) {
+	api.AnswerList(r.c, api.List[*Page]{DB: s.DB, Budget: s.Budget, Query: list, ItemBytes: maxPageItemBytes,
+		Read: func(ctx context.Context, db api.DBTX, q api.ListQuery) ([]*Page, []string, error) {
+			return s.ListPages(ctx, db, r.sub, f, q)
+		}})
 }
 
 // folderChoice is a folder named by id or by path, as pages/create and pages/copy take it, with

@@ -30,6 +30,8 @@ type Service struct {
 	// Blobs stores uploaded files; MaxUploadBytes is the largest accepted.
 	Blobs          *widgets.Blobs
 	MaxUploadBytes int64
+	// Budget bounds the memory of large answers built at once (nil: no bound).
+	Budget *api.Budget
 
 	pageCache pageCache // answers of pages/get
 }

@@ -75,15 +75,23 @@ func (s *Service) listRecords(c *gin.Context) {
 	if r.failed(err) {
 		return
 	}
+	list := api.List[*widgets.Record]{DB: s.DB, Budget: s.Budget, Query: q,
+		Read: func(ctx context.Context, db api.DBTX, q api.ListQuery) ([]*widgets.Record, []string, error) {
+			list, next, err := widgets.ListRecords(ctx, db, form, widgets.RecordQuery{Limit: q.Limit, Offset: q.Offset,
+				Cursor: q.Cursor, Since: q.Since})
+			if err != nil {
+				return nil, nil, err
+			}
+			return list, next, fillRecordNames(ctx, db, list)
+		}}
 	if format == "csv" {
-		s.exportRecords(r, page, form, q, paged)
+		s.exportRecords(r, page, form, list, paged)
 		return
 	}
-	list, next, err := widgets.ListRecords(r.ctx, s.DB.R, form, q)
-	if r.failed(err) || r.failed(fillRecordNames(r.ctx, s.DB.R, list)) {
-		return
+	if !paged {
+		list.Query.Limit = defaultRecordsPerPage
 	}
-	api.AnswerList(c, list, nextCursor(next))
+	api.AnswerList(c, list)
 }
 
 // recordForm returns the page that the URL names and its form that records go to: the one
@@ -102,17 +110,13 @@ func (s *Service) recordForm(r *request, db DBTX, formID *int64, withRemoved boo
 		form, err := widgets.FindForm(r.ctx, db, page.ID, *formID, withRemoved)
 		return page, form, err
 	}
-	lists, err := widgets.ListByPage(r.ctx, db, page.ID)
+	forms, err := widgets.ListPlacedKind(r.ctx, db, page.ID, widgets.Form)
 	if err != nil {
 		return nil, nil, err
 	}
-	var forms []*widgets.Widget
 	var ids []string
-	for _, w := range lists[page.ID] {
-		if w.Classname == widgets.Form {
-			forms = append(forms, w)
-			ids = append(ids, strconv.FormatInt(w.FirstID(), 10))
-		}
+	for _, w := range forms {
+		ids = append(ids, strconv.FormatInt(w.FirstID(), 10))
 	}
 	switch len(forms) {
 	case 0:
@@ -149,8 +153,9 @@ func readSubmission(fields []widgets.Field, values map[string]any) ([]widgets.An
 }
 
 // readRecordQuery reads the paging of a record list; paged reports whether the client asked for
-// one page rather than everything (which only the CSV export answers).
-func readRecordQuery(p *api.Params) (q widgets.RecordQuery, paged bool) {
+// one page rather than everything (Limit is then 0: only the CSV export answers everything, the
+// JSON list answers Papyrs' first page).
+func readRecordQuery(p *api.Params) (q api.ListQuery, paged bool) {
 	list := api.ParseList(p)
 	q.Cursor, q.Since = list.Cursor, list.Since
 	perPage := p.OptInt("items_per_page")
@@ -164,7 +169,9 @@ func readRecordQuery(p *api.Params) (q widgets.RecordQuery, paged bool) {
 		p.Fail(api.Invalid("items_per_page", "Parameter \"items_per_page\" must be between 1 and %d.", maxRecordsPerPage))
 	case perPage != nil:
 		q.Limit = int(*perPage)
-	default:
+	}
+	paged = p.Has("limit") || perPage != nil || page != nil || q.Cursor != nil
+	if paged && q.Limit == 0 {
 		q.Limit = defaultRecordsPerPage
 	}
 	switch {
@@ -179,16 +186,7 @@ func readRecordQuery(p *api.Params) (q widgets.RecordQuery, paged bool) {
 	if want := map[bool]int{true: 2, false: 1}[q.Since != nil]; q.Cursor != nil && len(q.Cursor) != want {
 		p.Fail(api.Invalid("cursor", "Parameter \"cursor\" belongs to a list asked another way (with or without \"since\"); start again without it."))
 	}
-	paged = p.Has("limit") || perPage != nil || page != nil || q.Cursor != nil
 	return q, paged
-}
-
-// nextCursor encodes a list's continuation for the Link header; "" when none remains.
-func nextCursor(key []string) string {
-	if key == nil {
-		return ""
-	}
-	return api.EncodeCursor(key...)
 }
 
 func fillRecordNames(ctx context.Context, db DBTX, list []*widgets.Record) error {

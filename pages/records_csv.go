@@ -2,6 +2,7 @@ package pages
 
 import (
 	"encoding/csv"
+	"io"
 	"net/http"
 	"regexp"
 	"strconv"
@@ -10,69 +11,55 @@ import (
 	"quire/widgets"
 )
 
-// csvBatch is how many records the export reads at a time, so that memory stays bounded however
-// many records a form has.
-const csvBatch = 500
-
 // exportRecords answers the form's records as CSV (RFC 4180, UTF-8): a header row of labels
-// (after the record's id, time and author), then a row per record, read and written in batches.
-// Without paging parameters it answers every record. The columns are the form's current fields,
-// then fields of earlier versions that records answered.
-func (s *Service) exportRecords(r *request, page *Page, form *widgets.Widget, q widgets.RecordQuery, paged bool) {
+// (after the record's id, time and author), then a row per record, read and written in batches
+// as every list is (api.StreamList). Without paging parameters it answers every record. The
+// columns are the form's current fields, then fields of earlier versions that records answered.
+func (s *Service) exportRecords(r *request, page *Page, form *widgets.Widget, list api.List[*widgets.Record], paged bool) {
 	cols, err := widgets.RecordColumns(r.ctx, s.DB.R, form)
 	if r.failed(err) {
 		return
 	}
 	if !paged {
-		q.Limit = csvBatch
+		list.Query.Limit = 0
 	}
-	// The first batch is read before anything is written, so that a failure can still answer
-	// a clean error.
-	list, next, err := widgets.ListRecords(r.ctx, s.DB.R, form, q)
-	if r.failed(err) || r.failed(fillRecordNames(r.ctx, s.DB.R, list)) {
-		return
-	}
-	if paged {
-		api.SetNextLink(r.c, nextCursor(next))
-	}
-	w := startCSV(r, page, cols)
-	for {
-		for _, rec := range list {
-			writeCSVRow(w, recordRow(rec, cols))
-		}
-		w.Flush()
-		r.c.Writer.Flush()
-		if w.Error() != nil || paged || next == nil {
-			return // done, or the client went away
-		}
-		q.Cursor, q.Offset = next, 0
-		list, next, err = widgets.ListRecords(r.ctx, s.DB.R, form, q)
-		if err == nil {
-			err = fillRecordNames(r.ctx, s.DB.R, list)
-		}
-		if err != nil {
-			// Half the file is sent: break the connection, so that the client sees a failed
-			// download rather than a short file.
-			r.c.Error(err)
-			panic(http.ErrAbortHandler)
-		}
-	}
+	api.StreamList(r.c, list, &recordsCSV{filename: page.Slug + "-records.csv", cols: cols})
 }
 
-// startCSV answers the headers of a CSV file of the page's records and writes its header row.
-func startCSV(r *request, page *Page, cols []widgets.Field) *csv.Writer {
-	h := r.c.Writer.Header()
+// recordsCSV writes records as CSV rows under a header row.
+type recordsCSV struct {
+	filename string
+	cols     []widgets.Field
+	w        *csv.Writer
+}
+
+func (e *recordsCSV) Header(h http.Header) {
 	h.Set("Content-Type", "text/csv; charset=utf-8")
-	h.Set("Content-Disposition", `attachment; filename="`+page.Slug+`-records.csv"`)
-	r.c.Status(http.StatusOK)
-	w := csv.NewWriter(r.c.Writer)
-	w.UseCRLF = true
+	h.Set("Content-Disposition", `attachment; filename="`+e.filename+`"`)
+}
+
+func (e *recordsCSV) Begin(w io.Writer) error {
+	e.w = csv.NewWriter(w)
+	e.w.UseCRLF = true
 	header := []string{"Record ID", "Created at", "Created by"}
-	for _, f := range cols {
+	for _, f := range e.cols {
 		header = append(header, f.Label)
 	}
-	writeCSVRow(w, header)
-	return w
+	writeCSVRow(e.w, header)
+	return e.flush()
+}
+
+func (e *recordsCSV) Item(_ io.Writer, rec *widgets.Record) error {
+	writeCSVRow(e.w, recordRow(rec, e.cols))
+	return e.flush()
+}
+
+func (e *recordsCSV) End(io.Writer) error { return e.flush() }
+
+// flush passes the row on, so that what was written is counted where it is written.
+func (e *recordsCSV) flush() error {
+	e.w.Flush()
+	return e.w.Error()
 }
 
 // recordRow returns a record's cells: its id, time and author, then its value for each column

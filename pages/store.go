@@ -150,9 +150,9 @@ type PageFilter struct {
 	Trash    bool // list the trash instead of live pages
 }
 
-// ListPages returns pages of the subsite: newest created first, or with list.Since those changed
-// at or after it, oldest change first. It returns the cursor of the next page, or "".
-func (s *Service) ListPages(ctx context.Context, sub *people.Subsite, f PageFilter, list api.ListQuery) ([]*Page, string, error) {
+// ListPages reads a batch of the subsite's pages (an api.ListReader): newest created first, or
+// with list.Since those changed at or after it, oldest change first.
+func (s *Service) ListPages(ctx context.Context, db DBTX, sub *people.Subsite, f PageFilter, list api.ListQuery) ([]*Page, []string, error) {
 	where := []string{`p.subsite_id = ?`}
 	args := []any{sub.ID}
 	if f.Trash {
@@ -170,7 +170,7 @@ func (s *Service) ListPages(ctx context.Context, sub *people.Subsite, f PageFilt
 	}
 	order := `p.id DESC`
 	if want := map[bool]int{true: 2, false: 1}[list.Since != nil]; len(list.Cursor) != 0 && len(list.Cursor) != want {
-		return nil, "", api.Invalid("cursor", "This cursor belongs to a list with a different \"since\"; start again without it.")
+		return nil, nil, api.Invalid("cursor", "This cursor belongs to a list with a different \"since\"; start again without it.")
 	}
 	if list.Since != nil {
 		where = append(where, `p.updated_at >= ?`)
@@ -185,38 +185,37 @@ func (s *Service) ListPages(ctx context.Context, sub *people.Subsite, f PageFilt
 		args = append(args, list.Cursor[0])
 	}
 	args = append(args, list.Limit+1)
-	rows, err := s.DB.R.QueryContext(ctx, `SELECT `+pageColumns+tagsColumn+pageFrom+`WHERE `+strings.Join(where, " AND ")+
+	rows, err := db.QueryContext(ctx, `SELECT `+pageColumns+tagsColumn+pageFrom+`WHERE `+strings.Join(where, " AND ")+
 		` ORDER BY `+order+` LIMIT ?`, args...)
 	if err != nil {
-		return nil, "", fmt.Errorf("list pages: %w", err)
+		return nil, nil, fmt.Errorf("list pages: %w", err)
 	}
 	defer rows.Close()
 	out := []*Page{}
 	for rows.Next() {
 		p, err := s.scanPage(rows, sub)
 		if err != nil {
-			return nil, "", fmt.Errorf("list pages: %w", err)
+			return nil, nil, fmt.Errorf("list pages: %w", err)
 		}
 		out = append(out, p)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, "", err
+		return nil, nil, err
 	}
-	next := ""
+	var next []string
 	if len(out) > list.Limit {
 		out = out[:list.Limit]
 		last := out[len(out)-1]
+		next = []string{strconv.FormatInt(last.ID, 10)}
 		if list.Since != nil {
-			next = api.EncodeCursor(last.UpdatedAt.Key(), strconv.FormatInt(last.ID, 10))
-		} else {
-			next = api.EncodeCursor(strconv.FormatInt(last.ID, 10))
+			next = []string{last.UpdatedAt.Key(), next[0]}
 		}
 	}
 	refs := make([]*api.UserRef, len(out))
 	for i, p := range out {
 		refs[i] = &p.CreatedBy
 	}
-	return out, next, people.FillNames(ctx, s.DB.R, refs...)
+	return out, next, people.FillNames(ctx, db, refs...)
 }
 
 // cleanTitle checks a page title.

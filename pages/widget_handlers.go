@@ -1,6 +1,7 @@
 package pages
 
 import (
+	"context"
 	"database/sql"
 	"net/http"
 
@@ -217,21 +218,24 @@ func (s *Service) widgetVersions(classname string) gin.HandlerFunc {
 		if r.failed(err) {
 			return
 		}
+		list := api.ParseList(r.p)
+		if r.failed(r.p.Err()) {
+			return
+		}
 		if _, err := s.FindPage(r.ctx, s.DB.R, r.sub, pageID); r.failed(err) {
 			return
 		}
-		list, err := widgets.Versions(r.ctx, s.DB.R, pageID, widgetID)
-		if r.failed(err) {
-			return
-		}
-		if len(list) > 0 && list[0].Classname != classname {
-			r.failed(widgets.WrongKind(list[0], classname))
-			return
-		}
-		if r.failed(s.present(r.ctx, s.DB.R, r.sub, list...)) {
-			return
-		}
-		c.JSON(http.StatusOK, list)
+		api.AnswerList(c, api.List[*widgets.Widget]{DB: s.DB, Budget: s.Budget, Query: list,
+			Read: func(ctx context.Context, db api.DBTX, q api.ListQuery) ([]*widgets.Widget, []string, error) {
+				list, next, err := widgets.Versions(ctx, db, pageID, widgetID, q)
+				if err != nil {
+					return nil, nil, err
+				}
+				if len(list) > 0 && list[0].Classname != classname {
+					return nil, nil, widgets.WrongKind(list[0], classname)
+				}
+				return list, next, s.present(ctx, db, r.sub, list...)
+			}})
 	}
 }
 

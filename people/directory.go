@@ -49,9 +49,9 @@ type DirectoryQuery struct {
 	List      api.ListQuery
 }
 
-// ListPeople answers the People Directory, newest joined first (with a since time, oldest
-// first). It returns the cursor of the next page, or "" when this page is the last.
-func (s *Service) ListPeople(ctx context.Context, q DirectoryQuery) ([]*Person, string, error) {
+// ListPeople reads a batch of the People Directory (an api.ListReader), newest joined first (with
+// a since time, oldest first).
+func (s *Service) ListPeople(ctx context.Context, db DBTX, q DirectoryQuery) ([]*Person, []string, error) {
 	var query string
 	var args []any
 	switch {
@@ -79,7 +79,7 @@ func (s *Service) ListPeople(ctx context.Context, q DirectoryQuery) ([]*Person, 
 		args = append(args, *q.List.Since)
 	}
 	if err := q.List.CheckCursor(2); err != nil {
-		return nil, "", err
+		return nil, nil, err
 	}
 	if len(q.List.Cursor) == 2 {
 		query += ` AND (` + joined + ` ` + after + ` ? OR (` + joined + ` = ? AND u.id ` + after + ` ?))`
@@ -88,12 +88,12 @@ func (s *Service) ListPeople(ctx context.Context, q DirectoryQuery) ([]*Person, 
 	query += ` ORDER BY ` + joined + ` ` + order + `, u.id ` + order + ` LIMIT ?`
 	args = append(args, q.List.Limit+1)
 
-	rows, err := s.DB.R.QueryContext(ctx, query, args...)
+	rows, err := db.QueryContext(ctx, query, args...)
 	if err != nil {
-		return nil, "", fmt.Errorf("list people: %w", err)
+		return nil, nil, fmt.Errorf("list people: %w", err)
 	}
 	defer rows.Close()
-	var out []*Person
+	out := []*Person{}
 	for rows.Next() {
 		u := &User{}
 		var role *Role
@@ -101,15 +101,15 @@ func (s *Service) ListPeople(ctx context.Context, q DirectoryQuery) ([]*Person, 
 		var joinedAt api.Time
 		if err := rows.Scan(&u.ID, &u.Email, &u.Name, &u.passwordHash, &u.IsOwner, &u.Position, &u.Bio, &u.Phone,
 			&u.WaitingInvite, &u.CreatedAt, &u.DeletedAt, &role, &level, &joinedAt); err != nil {
-			return nil, "", fmt.Errorf("list people: %w", err)
+			return nil, nil, fmt.Errorf("list people: %w", err)
 		}
 		if len(out) == q.List.Limit {
 			last := out[len(out)-1]
-			return out, api.EncodeCursor(last.JoinedAt.Key(), strconv.FormatInt(last.ID, 10)), nil
+			return out, []string{last.JoinedAt.Key(), strconv.FormatInt(last.ID, 10)}, nil
 		}
 		p := s.PersonOf(u, nil)
 		p.Role, p.Notifications, p.JoinedAt = role, level, joinedAt
 		out = append(out, p)
 	}
-	return out, "", rows.Err()
+	return out, nil, rows.Err()
 }

@@ -1,6 +1,7 @@
 package people
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 
@@ -37,6 +38,13 @@ func userParam(c *gin.Context) (int64, error) {
 	return id, nil
 }
 
+// The most one person of people/all and one subsite of subsites/all take in JSON (names,
+// addresses and a description of at most 2,000 bytes, and the rest).
+const (
+	maxPersonItemBytes  = 4 << 10
+	maxSubsiteItemBytes = 4 << 10
+)
+
 func (s *Service) listPeople(c *gin.Context) {
 	actor, place := RequestContext(c)
 	p, err := api.ParseParams(c)
@@ -61,15 +69,11 @@ func (s *Service) listPeople(c *gin.Context) {
 		c.Error(err)
 		return
 	}
-	people, next, err := s.ListPeople(c.Request.Context(), q)
-	if err != nil {
-		c.Error(err)
-		return
-	}
-	if people == nil {
-		people = []*Person{}
-	}
-	api.AnswerList(c, people, next)
+	api.AnswerList(c, api.List[*Person]{DB: s.DB, Budget: s.Budget, Query: q.List, ItemBytes: maxPersonItemBytes,
+		Read: func(ctx context.Context, db api.DBTX, list api.ListQuery) ([]*Person, []string, error) {
+			q.List = list
+			return s.ListPeople(ctx, db, q)
+		}})
 }
 
 // answerPersonWrite answers a people write: the person as a member of sub (or site-wide when
@@ -269,12 +273,8 @@ func (s *Service) listSubsites(c *gin.Context) {
 	}
 	p.Allow("limit", "cursor")
 	list := api.ParseList(p)
-	var after int64
 	if err := list.CheckCursor(1); err != nil {
 		p.Fail(err)
-	}
-	if len(list.Cursor) == 1 {
-		after, _ = strconv.ParseInt(list.Cursor[0], 10, 64)
 	}
 	if err := p.Err(); err != nil {
 		c.Error(err)
@@ -284,20 +284,8 @@ func (s *Service) listSubsites(c *gin.Context) {
 		c.Error(err)
 		return
 	}
-	subs, err := s.ListSubsites(c.Request.Context(), after, list.Limit+1)
-	if err != nil {
-		c.Error(err)
-		return
-	}
-	next := ""
-	if len(subs) > list.Limit {
-		subs = subs[:list.Limit]
-		next = api.EncodeCursor(strconv.FormatInt(subs[len(subs)-1].ID, 10))
-	}
-	if subs == nil {
-		subs = []*Subsite{}
-	}
-	api.AnswerList(c, subs, next)
+	api.AnswerList(c, api.List[*Subsite]{DB: s.DB, Budget: s.Budget, Query: list, Read: s.ListSubsites,
+		ItemBytes: maxSubsiteItemBytes})
 }
 
 func (s *Service) createSubsiteHandler(c *gin.Context) {

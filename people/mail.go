@@ -52,40 +52,40 @@ func scanMail(row interface{ Scan(...any) error }) (*Mail, error) {
 	return m, err
 }
 
-// ListOutbox returns mail newest first, after the cursor's id, and the next cursor.
-func (s *Service) ListOutbox(ctx context.Context, list api.ListQuery) ([]*Mail, string, error) {
+// ListOutbox reads a batch of the outbox (an api.ListReader), newest first.
+func (s *Service) ListOutbox(ctx context.Context, db DBTX, list api.ListQuery) ([]*Mail, []string, error) {
 	if err := list.CheckCursor(1); err != nil {
-		return nil, "", err
+		return nil, nil, err
 	}
 	q := `SELECT ` + mailColumns + ` FROM outbox`
 	var args []any
 	if len(list.Cursor) == 1 {
 		before, err := strconv.ParseInt(list.Cursor[0], 10, 64)
 		if err != nil {
-			return nil, "", api.Invalid("cursor", "Parameter \"cursor\" is not a cursor of this list; start again without it.")
+			return nil, nil, api.Invalid("cursor", "Parameter \"cursor\" is not a cursor of this list; start again without it.")
 		}
 		q += ` WHERE id < ?`
 		args = append(args, before)
 	}
 	q += ` ORDER BY id DESC LIMIT ?`
 	args = append(args, list.Limit+1)
-	rows, err := s.DB.R.QueryContext(ctx, q, args...)
+	rows, err := db.QueryContext(ctx, q, args...)
 	if err != nil {
-		return nil, "", fmt.Errorf("list outbox: %w", err)
+		return nil, nil, fmt.Errorf("list outbox: %w", err)
 	}
 	defer rows.Close()
 	out := []*Mail{}
 	for rows.Next() {
 		m, err := scanMail(rows)
 		if err != nil {
-			return nil, "", fmt.Errorf("list outbox: %w", err)
+			return nil, nil, fmt.Errorf("list outbox: %w", err)
 		}
 		if len(out) == list.Limit {
-			return out, api.EncodeCursor(strconv.FormatInt(out[len(out)-1].ID, 10)), rows.Err()
+			return out, []string{strconv.FormatInt(out[len(out)-1].ID, 10)}, nil
 		}
 		out = append(out, m)
 	}
-	return out, "", rows.Err()
+	return out, nil, rows.Err()
 }
 
 // Mailer delivers the outbox over SMTP and turns pending notifications into mail. Run calls

@@ -65,12 +65,7 @@ func (s *Service) listOutbox(c *gin.Context) {
 		c.Error(err)
 		return
 	}
-	mails, next, err := s.ListOutbox(c.Request.Context(), list)
-	if err != nil {
-		c.Error(err)
-		return
-	}
-	api.AnswerList(c, mails, next)
+	api.AnswerList(c, api.List[*Mail]{DB: s.DB, Budget: s.Budget, Query: list, Read: s.ListOutbox})
 }
 
 // SubsiteChange is what subsites/update changes; nil fields stay as they are.

@@ -8,6 +8,7 @@ import (
 	"embed"
 	"sync"
 
+	"quire/app/api"
 	"quire/app/sqldb"
 )
 
@@ -34,6 +35,8 @@ type Service struct {
 	// PasswordCost is the bcrypt work factor of new password hashes (4 to 31; 0 means bcrypt's
 	// default, 10). Existing hashes keep the cost they were made with.
 	PasswordCost int
+	// Budget bounds the memory of large answers built at once (nil: no bound).
+	Budget *api.Budget
 
 	cache     cache
 	dummyOnce sync.Once

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -89,22 +90,33 @@ func (s *Service) findSubsite(ctx context.Context, db DBTX, where string, args .
 	return sub, nil
 }
 
-// ListSubsites returns every subsite, oldest first, at most limit after the id afterID.
-func (s *Service) ListSubsites(ctx context.Context, afterID int64, limit int) ([]*Subsite, error) {
-	rows, err := s.DB.R.QueryContext(ctx, `SELECT `+subsiteColumns+memberCountColumn+` FROM subsites s WHERE s.id > ? ORDER BY s.id LIMIT ?`, afterID, limit)
+// ListSubsites reads a batch of the site's subsites (an api.ListReader), oldest first.
+func (s *Service) ListSubsites(ctx context.Context, db DBTX, q api.ListQuery) ([]*Subsite, []string, error) {
+	var after int64
+	if len(q.Cursor) == 1 {
+		var err error
+		if after, err = strconv.ParseInt(q.Cursor[0], 10, 64); err != nil {
+			return nil, nil, api.Invalid("cursor", "Parameter \"cursor\" is not a cursor of this list; start again without it.")
+		}
+	}
+	rows, err := db.QueryContext(ctx, `SELECT `+subsiteColumns+memberCountColumn+` FROM subsites s WHERE s.id > ? ORDER BY s.id LIMIT ?`,
+		after, q.Limit+1)
 	if err != nil {
-		return nil, fmt.Errorf("list subsites: %w", err)
+		return nil, nil, fmt.Errorf("list subsites: %w", err)
 	}
 	defer rows.Close()
-	var out []*Subsite
+	out := []*Subsite{}
 	for rows.Next() {
 		sub, err := s.scanSubsite(rows, true)
 		if err != nil {
-			return nil, fmt.Errorf("list subsites: %w", err)
+			return nil, nil, fmt.Errorf("list subsites: %w", err)
+		}
+		if len(out) == q.Limit {
+			return out, []string{strconv.FormatInt(out[len(out)-1].ID, 10)}, nil
 		}
 		out = append(out, sub)
 	}
-	return out, rows.Err()
+	return out, nil, rows.Err()
 }
 
 // CreateSubsite adds a subsite; creatorID (0 for none) becomes its admin. Returns a validation

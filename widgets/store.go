@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
+	"strconv"
 
 	"quire/app/api"
 	"quire/app/sqldb"
@@ -135,6 +137,9 @@ func Create(ctx context.Context, tx DBTX, pageID int64, c Content, col int, pos 
 	if placed >= MaxPerPage {
 		return nil, ErrPageFull
 	}
+	if err := checkPageSize(ctx, tx, pageID, 0, c); err != nil {
+		return nil, err
+	}
 	at, err := slot(ctx, tx, pageID, col, pos, false)
 	if err != nil {
 		return nil, err
@@ -195,6 +200,9 @@ func FindKind(ctx context.Context, db DBTX, pageID, id int64, classname string) 
 // new id whose version_of_id is the first id, in the same place on the page.
 func Update(ctx context.Context, tx DBTX, cur *Widget, c Content, now api.Time, by int64) (*Widget, error) {
 	first := cur.FirstID()
+	if err := checkPageSize(ctx, tx, cur.PageID, first, c); err != nil {
+		return nil, err
+	}
 	id, err := insertVersion(ctx, tx, cur.PageID, &first, c, now, by)
 	if err != nil {
 		return nil, err
@@ -258,15 +266,30 @@ func ListByPage(ctx context.Context, db DBTX, pageIDs ...int64) (map[int64][]*Wi
 	return out, nil
 }
 
-// Versions returns every version of the widget that id names, newest first, removed widgets
-// included. Returns ErrNotFound if id is no widget of the page.
-func Versions(ctx context.Context, db DBTX, pageID, id int64) ([]*Widget, error) {
+// Versions reads a batch of the versions of the widget that id names (an api.ListReader), newest
+// first, removed widgets included. Returns ErrNotFound if id is no widget of the page.
+func Versions(ctx context.Context, db DBTX, pageID, id int64, q api.ListQuery) ([]*Widget, []string, error) {
+	if err := q.CheckCursor(1); err != nil {
+		return nil, nil, err
+	}
 	cur, err := find(ctx, db, pageID, id, false)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return scanWidgets(db.QueryContext(ctx, `SELECT `+widgetColumns+` FROM widgets w JOIN placements p ON p.widget_id = ?
-		WHERE w.id = ? OR w.version_of_id = ? ORDER BY w.id DESC LIMIT 100000`, cur.FirstID(), cur.FirstID(), cur.FirstID()))
+	before := int64(math.MaxInt64)
+	if len(q.Cursor) == 1 {
+		if before, err = strconv.ParseInt(q.Cursor[0], 10, 64); err != nil {
+			return nil, nil, api.Invalid("cursor", "Parameter \"cursor\" is not a cursor of this list; start again without it.")
+		}
+	}
+	list, err := scanWidgets(db.QueryContext(ctx, `SELECT `+widgetColumns+` FROM widgets w JOIN placements p ON p.widget_id = ?
+		WHERE (w.id = ? OR w.version_of_id = ?) AND w.id < ? ORDER BY w.id DESC LIMIT ?`,
+		cur.FirstID(), cur.FirstID(), cur.FirstID(), before, q.Limit+1))
+	if err != nil || len(list) <= q.Limit {
+		return list, nil, err
+	}
+	list = list[:q.Limit]
+	return list, []string{strconv.FormatInt(list[len(list)-1].ID, 10)}, nil
 }
 
 // Restore makes the content of version versionID the newest version of the widget cur.
@@ -291,6 +314,13 @@ func Restore(ctx context.Context, tx DBTX, cur *Widget, versionID int64, now api
 // CopyPage copies the newest version of every widget of page from onto page to, in the same
 // places, as new widgets.
 func CopyPage(ctx context.Context, tx DBTX, from, to int64, now api.Time, by int64) ([]*Widget, error) {
+	size, err := PageBytes(ctx, tx, from)
+	if err != nil {
+		return nil, err
+	}
+	if size > MaxPageBytes {
+		return nil, ErrPageTooLarge{Bytes: size, Copy: true}
+	}
 	lists, err := ListByPage(ctx, tx, from)
 	if err != nil {
 		return nil, err

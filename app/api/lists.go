@@ -4,29 +4,39 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
-	"net/http"
 	"net/url"
 
 	"github.com/gin-gonic/gin"
 )
 
-// MaxLimit is the largest page a list answers; it is also the default, so that a Papyrs client
-// asking for "everything" gets everything on sites of ordinary size and a Link header beyond.
+// MaxLimit is the largest page a list answers when asked with limit, and the page of a cursor
+// given without limit.
 const MaxLimit = 1000
 
-// ListQuery is what a client asked of a list: at most Limit items, after the Cursor position,
-// and, when Since is set, only items created or changed at or after it, oldest first.
+// ListQuery is what a client asked of a list. Without limit and cursor it asks for the whole list
+// (Limit 0), as Papyrs' lists answer; with them, for at most Limit items after the Cursor
+// position. With Since, only items created or changed at or after it, oldest first.
 type ListQuery struct {
 	Limit  int
 	Cursor []string
 	Since  *Time
+	// Offset is how many items to skip before the first, for lists that keep Papyrs' page
+	// numbers (pages/records); cursors make it 0.
+	Offset int
 }
 
-// ParseList reads limit, cursor and since from p, recording errors in p.
+// Whole reports whether the client asked for the whole list rather than one page of it.
+func (q ListQuery) Whole() bool { return q.Limit == 0 }
+
+// ParseList reads limit, cursor and since from p, recording errors in p. A cursor without
+// limit asks for a page of MaxLimit items, as it always has.
 func ParseList(p *Params) ListQuery {
-	q := ListQuery{Limit: int(p.Int("limit", MaxLimit))}
-	if q.Limit < 1 || q.Limit > MaxLimit {
-		p.Fail(Invalid("limit", "Parameter \"limit\" must be between 1 and %d.", MaxLimit))
+	var q ListQuery
+	if p.Has("limit") {
+		q.Limit = int(p.Int("limit", 0))
+		if q.Limit < 1 || q.Limit > MaxLimit {
+			p.Fail(Invalid("limit", "Parameter \"limit\" must be between 1 and %d; leave it out for the whole list.", MaxLimit))
+		}
 	}
 	if c := p.String("cursor"); c != "" {
 		raw, err := base64.RawURLEncoding.DecodeString(c)
@@ -35,6 +45,9 @@ func ParseList(p *Params) ListQuery {
 		}
 		if err != nil || len(q.Cursor) == 0 {
 			p.Fail(Invalid("cursor", "Parameter \"cursor\" is not a cursor this server gave out; start again without it."))
+		}
+		if q.Limit == 0 {
+			q.Limit = MaxLimit
 		}
 	}
 	if s := p.String("since"); s != "" {
@@ -60,13 +73,6 @@ func (q ListQuery) CheckCursor(n int) error {
 func EncodeCursor(key ...string) string {
 	raw, _ := json.Marshal(key)
 	return base64.RawURLEncoding.EncodeToString(raw)
-}
-
-// AnswerList answers items as a bare JSON array (Papyrs' shape). When next is a cursor, a
-// Link header points at the following page.
-func AnswerList(c *gin.Context, items any, next string) {
-	SetNextLink(c, next)
-	c.JSON(http.StatusOK, items)
 }
 
 // SetNextLink sets the Link header that points at the following page when next is a cursor.

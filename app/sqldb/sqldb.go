@@ -31,6 +31,8 @@ type DB struct {
 	Now func() time.Time
 	// writes counts the transactions Write committed (or tried to commit), for caches.
 	writes atomic.Uint64
+	// snapshots holds a token per long read under way (ReadSnapshot).
+	snapshots chan struct{}
 }
 
 // Generation changes whenever a Write transaction commits. A cache fills an entry with what
@@ -86,7 +88,7 @@ func Open(path string) (*DB, error) {
 	n := 4 * runtime.NumCPU()
 	r.SetMaxOpenConns(n)
 	r.SetMaxIdleConns(n)
-	return &DB{W: w, R: r, Now: time.Now}, nil
+	return &DB{W: w, R: r, Now: time.Now, snapshots: make(chan struct{}, n/2)}, nil
 }
 
 // Close closes both handles; the last one to close checkpoints the WAL into the main file.
