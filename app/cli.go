@@ -118,7 +118,11 @@ func (cl *cli) flags(name string, configFlags ...string) (*flag.FlagSet, func() 
 	fs := flag.NewFlagSet("quire "+name, flag.ContinueOnError)
 	fs.SetOutput(cl.stderr)
 	vals := bindConfig(fs, cl.env, configFlags...)
-	return fs, func() (Config, error) { return buildConfig(vals) }
+	return fs, func() (Config, error) {
+		cfg, err := buildConfig(vals)
+		cfg.lockNotice = cl.stderr // a command says what it waits for
+		return cfg, err
+	}
 }
 
 // openSite parses fs and opens the configured site.

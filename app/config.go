@@ -3,6 +3,7 @@ package app
 import (
 	"flag"
 	"fmt"
+	"io"
 	"net"
 	"net/url"
 	"slices"
@@ -26,6 +27,9 @@ type Config struct {
 	OwnerEmail    string        // the owner account made on first start
 	rate          people.Rate
 	baseURLForced bool
+	// lockNotice, when set (by the CLI), is told when a write waits for the database's write
+	// lock held by another process, and the write waits longer (see lockWaiter).
+	lockNotice io.Writer
 }
 
 // configVars lists every setting: flag name, environment variable, default, help. The README's

@@ -52,6 +52,9 @@ func Start(ctx context.Context, cfg Config, out io.Writer, log *slog.Logger) (*I
 		site.Close()
 		return nil, err
 	}
+	// Requests do not wait for a lock held by another process past the busy timeout: they answer
+	// 503 with Retry-After, and the client retries.
+	site.DB.OnLocked = nil
 	handler, err := NewServer(site, log)
 	if err != nil {
 		ln.Close()
