@@ -53,8 +53,8 @@ func (s *Server) idempotency(c *gin.Context) {
 		return
 	}
 	if stored != nil {
-		// Hash the retry's body to compare it, reading no more than any request may carry.
-		io.Copy(fp, http.MaxBytesReader(c.Writer, c.Request.Body, s.maxBody()))
+		// Hash the retry's body to compare it; boundBodies limits what it may carry.
+		io.Copy(fp, c.Request.Body)
 		switch {
 		case stored.Status == 0:
 			c.Error(people.ErrKeyInProgress)
@@ -82,7 +82,6 @@ func (s *Server) idempotency(c *gin.Context) {
 	c.Writer = rec
 	c.Next()
 	s.answerRecordedError(c) // so that the recorder sees error answers too
-	io.Copy(io.Discard, c.Request.Body)
 	if rec.Status() >= 500 {
 		if err := s.People.ReleaseIdempotencyKey(ctx, caller, key); err != nil {
 			s.log.Error("release idempotency key", "request_id", requestID(c), "error", err.Error())
@@ -136,6 +135,3 @@ func (r *recorder) keep(p []byte) {
 	}
 	r.body.Write(p)
 }
-
-// maxBody is the most any request body may carry: the largest upload and room for its form.
-func (s *Server) maxBody() int64 { return s.cfg.MaxUploadMB<<20 + 1<<20 }
