@@ -104,6 +104,12 @@ func (db *DB) Close() error {
 // process holds the write lock past the busy timeout, it returns an error for which IsBusy holds
 // (after asking OnLocked, when set, whether to wait longer).
 func (db *DB) Write(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	out, _ := ctx.Value(outcomeKey{}).(Outcome)
+	if out != nil {
+		if err := out.Prepare(ctx); err != nil {
+			return err
+		}
+	}
 	tx, err := db.begin(ctx)
 	if err != nil {
 		return err
@@ -112,12 +118,38 @@ func (db *DB) Write(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	if err := fn(tx); err != nil {
 		return err
 	}
+	if out != nil {
+		if err := out.Record(ctx, tx); err != nil {
+			return err
+		}
+	}
 	err = tx.Commit()
 	db.writes.Add(1) // after the commit, failed or not, so that no cache keeps what it replaced
 	if err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
+	if out != nil {
+		out.Committed()
+	}
 	return nil
+}
+
+// Outcome is what a request records in the same transaction as its change, so that both commit
+// or neither does: an Idempotency-Key's "this request is done". Write calls Prepare before it
+// begins the transaction (outside the write lock), Record inside it after the change and before
+// the commit (an error rolls the change back and is returned), and Committed after the commit.
+// A request whose context carries none writes as usual.
+type Outcome interface {
+	Prepare(ctx context.Context) error
+	Record(ctx context.Context, tx *sql.Tx) error
+	Committed()
+}
+
+type outcomeKey struct{}
+
+// WithOutcome returns ctx carrying o, for every Write made with it or a context derived from it.
+func WithOutcome(ctx context.Context, o Outcome) context.Context {
+	return context.WithValue(ctx, outcomeKey{}, o)
 }
 
 // begin starts the write transaction: BEGIN IMMEDIATE takes the write lock at once, waiting up to
