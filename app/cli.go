@@ -39,7 +39,7 @@ var commands = []command{
 	{"token create", "--email EMAIL --name NAME [--rate N/DURATION] [--scopes read,write,people,admin] [--expires 90d]", "Make an API token for a person; the token is the last line printed.", runTokenCreate},
 	{"token revoke", "--id ID | --token TOKEN", "Revoke an API token; it stops working at once.", runTokenRevoke},
 	{"token list", "[--email EMAIL]", "List API tokens (prefix, name, scopes, last use), never their secrets.", runTokenList},
-	{"backup", "FILE", "Write a consistent copy of the database to FILE while the wiki runs.", runBackup},
+	{"backup", "FILE.tar | FILE.db", "Write a consistent backup while the wiki runs: the database and its uploaded files (a tar archive), or the database alone (.db).", runBackup},
 	{"help", "[COMMAND]", "Show this help, or one command's flags.", nil},
 }
 
