@@ -184,6 +184,10 @@ func (k *keyedRequest) Prepare(ctx context.Context) error {
 // Record adds the key's record to the change's transaction, once per request.
 func (k *keyedRequest) Record(ctx context.Context, tx *sql.Tx) error {
 	if k.committed {
+		// Every write request is one transaction; one that is not is done once only up to
+		// its first commit.
+		k.s.log.Warn("a request with an Idempotency-Key committed a second transaction", "request_id", requestID(k.c),
+			"path", k.c.FullPath())
 		return nil
 	}
 	if err := k.s.People.RecordIdempotentChange(ctx, tx, k.caller, k.key, k.body.fingerprint()); err != nil {
