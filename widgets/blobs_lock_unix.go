@@ -10,12 +10,12 @@ import (
 )
 
 // lockFile opens the file whose lock keeps Collect from removing blobs while a backup copies
-// them, in this process or another.
+// them, in this process or another: Dir + ".lock", beside the blobs (DATA/files.lock).
 func (b *Blobs) lockFile() (*os.File, error) {
-	if err := os.MkdirAll(b.Dir, 0o750); err != nil {
+	if err := os.MkdirAll(filepath.Dir(b.Dir), 0o750); err != nil {
 		return nil, err
 	}
-	return os.OpenFile(filepath.Join(b.Dir, ".lock"), os.O_CREATE|os.O_RDWR, 0o640)
+	return os.OpenFile(filepath.Clean(b.Dir)+".lock", os.O_CREATE|os.O_RDWR, 0o640)
 }
 
 // Hold keeps Collect, in any process, from removing anything until release is called; it waits
