@@ -75,8 +75,12 @@ func (s *Service) acceptInvitePage(c *gin.Context) {
 	}
 	if err != nil {
 		status, msg := http.StatusBadRequest, "The form could not be read; please try again."
-		if errors.Is(err, tooLarge) {
+		var coded *api.Error
+		switch {
+		case errors.Is(err, tooLarge):
 			status, msg = http.StatusRequestEntityTooLarge, tooLarge.Message
+		case errors.As(err, &coded) && coded.Code == api.CodeRequestTimeout:
+			status, msg = http.StatusRequestTimeout, "The form arrived too slowly; please send it again."
 		}
 		s.renderInviteForm(c, status, inv, inv.User.Name, msg)
 		return
