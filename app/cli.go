@@ -50,7 +50,7 @@ var commands = []command{
 	{"token create", "", "Make an API token for a person; the token is the last line printed.", runTokenCreate},
 	{"token revoke", "", "Revoke an API token; it stops working at once.", runTokenRevoke},
 	{"token list", "", "List API tokens (prefix, name, scopes, last use), never their secrets.", runTokenList},
-	{"backup", "FILE", "Write a consistent copy of the database to FILE while the wiki runs.", runBackup},
+	{"backup", "FILE.tar | FILE.db", "Write a consistent backup while the wiki runs: the database and its uploaded files (a tar archive), or the database alone (.db).", runBackup},
 	{"help", "[COMMAND]", "Show this help, or the help of a command or a group of commands.", nil},
 }
 
@@ -280,7 +280,11 @@ func (cl *cli) flags(name string, configFlags ...string) (*flag.FlagSet, func() 
 	}
 	cl.flagSet, cl.settings = fs, settings
 	vals := bindConfig(fs, cl.env, configFlags...)
-	return fs, func() (Config, error) { return buildConfig(vals) }
+	return fs, func() (Config, error) {
+		cfg, err := buildConfig(vals)
+		cfg.lockNotice = cl.stderr // a command says what it waits for
+		return cfg, err
+	}
 }
 
 // openSite parses fs and opens the configured site.

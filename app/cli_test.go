@@ -179,41 +179,6 @@ func TestCLIWhileServing(t *testing.T) {
 	owner.Get("auth/debug/").Want(200)
 }
 
-func TestCLIBackup(t *testing.T) {
-	site := apptest.Start(t)
-	owner := site.Client(site.OwnerTk)
-	for i := 0; i < 3; i++ {
-		owner.Post("pages/create/", map[string]any{"title": fmt.Sprintf("Backed up %d", i), "json": [][]any{{}}}).Want(200)
-	}
-	file := filepath.Join(t.TempDir(), "copy.db")
-	out, _ := cli(t, site, 0, "backup", file)
-	if !strings.Contains(out, "Wrote "+file) {
-		t.Errorf("backup printed %q", out)
-	}
-	db, err := sql.Open("sqlite3", "file:"+file+"?mode=ro")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	var pages int
-	var titles string
-	if err := db.QueryRow(`SELECT COUNT(*), group_concat(title, ',') FROM (SELECT title FROM pages ORDER BY id)`).Scan(&pages, &titles); err != nil {
-		t.Fatal(err)
-	}
-	if pages != 3 || titles != "Backed up 0,Backed up 1,Backed up 2" {
-		t.Errorf("the backup holds %d pages: %q", pages, titles)
-	}
-	var check string
-	if err := db.QueryRow(`PRAGMA integrity_check`).Scan(&check); err != nil || check != "ok" {
-		t.Errorf("integrity check of the backup: %q %v", check, err)
-	}
-	_, errOut := cli(t, site, 1, "backup", file)
-	if !strings.Contains(errOut, "exists already") {
-		t.Errorf("backup over an existing file: %q", errOut)
-	}
-	cli(t, site, 1, "backup")
-}
-
 // TestCLIInitialisesAnEmptyDataDir runs commands on new data directories, given by flag or by
 // environment.
 func TestCLIInitialisesAnEmptyDataDir(t *testing.T) {

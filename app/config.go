@@ -3,6 +3,7 @@ package app
 import (
 	"flag"
 	"fmt"
+	"io"
 	"net"
 	"net/url"
 	"slices"
@@ -28,6 +29,9 @@ type Config struct {
 	PasswordCost  int           // bcrypt work factor of new password hashes
 	rate          people.Rate
 	baseURLForced bool
+	// lockNotice, when set (by the CLI), is told when a write waits for the database's write
+	// lock held by another process, and the write waits longer (see lockWaiter).
+	lockNotice io.Writer
 }
 
 // configVar is one setting: its flag name, environment variable, default and help; the help's

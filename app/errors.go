@@ -8,6 +8,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"quire/app/api"
+	"quire/app/sqldb"
 )
 
 // statuses maps each error code of API.md to its HTTP status and error type: the one table.
@@ -24,8 +25,9 @@ var statuses = map[string]struct {
 	api.CodeConflict:         {http.StatusConflict, "conflict_error"},
 	api.CodeTooLarge:         {http.StatusRequestEntityTooLarge, "validation_error"},
 	api.CodeRateLimited:      {http.StatusTooManyRequests, "rate_limit_error"},
-	api.CodeInternal:         {http.StatusInternalServerError, "api_error"},
+	api.CodeRequestTimeout:   {http.StatusRequestTimeout, "invalid_request_error"},
 	api.CodeUnavailable:      {http.StatusServiceUnavailable, "api_error"},
+	api.CodeInternal:         {http.StatusInternalServerError, "api_error"},
 }
 
 const keyErrorLogged = "quire.error_logged"
@@ -51,9 +53,21 @@ type coded interface {
 	ErrorCode() string
 }
 
+// busyRetryAfter is the Retry-After, in seconds, of a 503 for a database locked by another process.
+const busyRetryAfter = "5"
+
+// errBusy answers a write that found the database's write lock held by another process past the
+// busy timeout (sqldb.IsBusy): nothing was changed, and a retry may succeed.
+var errBusy = &api.Error{Code: api.CodeUnavailable, Message: "The database is busy: another program has held its " +
+	"write lock for more than 5 seconds (a restore, a maintenance command or a second Quire on the same data " +
+	"directory). Nothing was changed; retry after the Retry-After seconds."}
+
 // describe returns the code, message and field a client is shown for err. Errors without a code
 // are bugs: the client gets a generic message and the log gets the detail.
 func describe(err error) (code, message, field string) {
+	if sqldb.IsBusy(err) {
+		return errBusy.Code, errBusy.Message, ""
+	}
 	var ce coded
 	if errors.As(err, &ce) {
 		if _, known := statuses[ce.ErrorCode()]; known {
@@ -90,8 +104,12 @@ func (s *Server) answerRecordedError(c *gin.Context) {
 		return
 	}
 	code, message, field := describe(err)
-	if code == api.CodeInternal {
+	switch code {
+	case api.CodeInternal:
 		s.log.Error("internal error", "request_id", requestID(c), "method", c.Request.Method,
+			"path", c.Request.URL.Path, "error", err.Error())
+	case api.CodeUnavailable:
+		s.log.Warn("unavailable for now", "request_id", requestID(c), "method", c.Request.Method,
 			"path", c.Request.URL.Path, "error", err.Error())
 	}
 	s.answerError(c, code, message, field)
@@ -101,6 +119,9 @@ func (s *Server) answerRecordedError(c *gin.Context) {
 // answerError writes the error body with the status of code.
 func (s *Server) answerError(c *gin.Context, code, message, field string) {
 	st := statuses[code]
+	if code == api.CodeUnavailable {
+		c.Header("Retry-After", busyRetryAfter)
+	}
 	body := errorBody{Error: message, Status: st.status, Code: code, Type: st.kind, RequestID: requestID(c), Field: field}
 	if api.WantsSuccessField(c) {
 		f := false

@@ -4,15 +4,20 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"database/sql"
 	"encoding/hex"
+	"errors"
 	"hash"
 	"io"
 	"net/http"
 	"strconv"
+	"strings"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
 	"quire/app/api"
+	"quire/app/sqldb"
 	"quire/people"
 )
 
@@ -20,13 +25,35 @@ import (
 // request was done is kept, and a retry is told so.
 const maxReplayBody = 4 << 20
 
+// answerPending is how long after its change committed a request's answer counts as still being
+// written; after that, a record without an answer means the answer was lost.
+const answerPending = time.Minute
+
 var errAnswerNotKept = api.Conflict("A request with this Idempotency-Key was already done, but its answer was too large to keep; fetch the result with a GET, and use a new key for a new request.")
+
+var errAnswerLost = api.Conflict("A request with this Idempotency-Key was already done: its change is saved, but its answer was lost (the server stopped before keeping it). Do not send it again with a new key; fetch the result with a GET.")
 
 var errKeyReused = api.Conflict("This Idempotency-Key was used with a different request in the last 24 hours; use a new key for a new request.")
 
-// idempotency replays the first answer to a POST retried with the same Idempotency-Key by the
-// same caller within 24 hours, and refuses the key with a different request (method, path and
-// body, hashed as they stream, so uploads are not held in memory). A server error frees the key.
+// crashHook, when set (by tests), is called at the points where a crash matters: "recorded"
+// (the key's record is in the change's transaction, not yet committed), "committed" (the change
+// and the record committed, the answer not yet kept) and "kept" (the answer kept).
+var crashHook func(point string)
+
+func crashPoint(point string) {
+	if crashHook != nil {
+		crashHook(point)
+	}
+}
+
+// idempotency makes a POST with an Idempotency-Key happen at most once per caller and key in 24
+// hours. The key's record commits in the same transaction as the request's change (sqldb.Outcome),
+// so that a crash at any point leaves either both or neither: a retry then replays the answer
+// (status and body), or says the change is done but its answer was lost, or, when nothing
+// committed, runs the request for the first time. A request that changes nothing keeps its answer
+// for replay when it read its whole body and answered below 500 (413 and 408 excepted); otherwise
+// nothing is kept and a retry runs again. The same key with another request (method, path or body)
+// is a 409. A retry's body is compared without reading past the first request's size.
 func (s *Server) idempotency(c *gin.Context) {
 	key := c.GetHeader("Idempotency-Key")
 	if key == "" || c.Request.Method != http.MethodPost {
@@ -44,72 +71,167 @@ func (s *Server) idempotency(c *gin.Context) {
 	if actor.Token != nil {
 		caller = "token:" + strconv.FormatInt(actor.Token.ID, 10)
 	}
-	fp := sha256.New()
-	io.WriteString(fp, c.Request.Method+" "+api.PathPrefix(ctx)+c.Request.URL.RequestURI()+"\n")
-	stored, err := s.People.ClaimIdempotencyKey(ctx, caller, key)
-	if err != nil {
-		c.Error(err)
-		c.Abort()
-		return
+	head := c.Request.Method + " " + api.PathPrefix(ctx) + c.Request.URL.RequestURI() + "\n"
+	stored, err := s.People.FindIdempotentAnswer(ctx, s.DB.R, caller, key)
+	if err == nil && stored != nil {
+		err = s.answerRetry(c, head, stored)
 	}
-	if stored != nil {
-		// Hash the retry's body to compare it, reading no more than any request may carry.
-		io.Copy(fp, http.MaxBytesReader(c.Writer, c.Request.Body, s.maxBody()))
-		switch {
-		case stored.Status == 0:
-			c.Error(people.ErrKeyInProgress)
-		case stored.Fingerprint != hex.EncodeToString(fp.Sum(nil)):
-			c.Error(errKeyReused)
-		case stored.ContentType == people.TooLargeToKeep:
-			c.Error(errAnswerNotKept)
-		default:
-			c.Header("Idempotent-Replayed", "true")
-			c.Data(stored.Status, stored.ContentType, stored.Body)
+	if err != nil || stored != nil {
+		if err != nil {
+			c.Error(err)
 		}
 		c.Abort()
 		return
 	}
-	// The key is settled even when the client has gone away meanwhile.
-	ctx = context.WithoutCancel(ctx)
-	defer func() {
-		if v := recover(); v != nil {
-			s.People.ReleaseIdempotencyKey(ctx, caller, key)
-			panic(v)
-		}
-	}()
-	c.Request.Body = &teeBody{ReadCloser: c.Request.Body, h: fp}
+
+	kr := &keyedRequest{s: s, c: c, caller: caller, key: key, body: newHashedBody(c.Request.Body, head)}
+	c.Request.Body = kr.body
+	c.Request = c.Request.WithContext(sqldb.WithOutcome(ctx, kr))
 	rec := &recorder{ResponseWriter: c.Writer}
 	c.Writer = rec
 	c.Next()
 	s.answerRecordedError(c) // so that the recorder sees error answers too
-	io.Copy(io.Discard, c.Request.Body)
-	if rec.Status() >= 500 {
-		if err := s.People.ReleaseIdempotencyKey(ctx, caller, key); err != nil {
-			s.log.Error("release idempotency key", "request_id", requestID(c), "error", err.Error())
-		}
-		return
-	}
-	answer := people.IdempotentAnswer{Fingerprint: hex.EncodeToString(fp.Sum(nil)),
-		Status: rec.Status(), ContentType: rec.Header().Get("Content-Type"), Body: rec.body.Bytes()}
+
+	// The key is settled even when the client has gone away meanwhile.
+	ctx = context.WithoutCancel(ctx)
+	status := rec.Status()
+	answer := people.IdempotentAnswer{Fingerprint: kr.body.fingerprint(), Status: status,
+		ContentType: rec.Header().Get("Content-Type"), Body: rec.body.Bytes()}
 	if rec.overflow {
 		answer.ContentType, answer.Body = people.TooLargeToKeep, nil
 	}
-	err = s.People.FinishIdempotencyKey(ctx, caller, key, answer)
+	switch {
+	case kr.committed && status >= 500:
+		// The change is done but the answer is an error: a retry is told the answer was lost.
+		return
+	case !kr.committed && (status >= 500 || status == http.StatusRequestEntityTooLarge ||
+		status == http.StatusRequestTimeout || !kr.body.ended):
+		return // nothing changed and the request was not read whole: a retry runs anew
+	}
+	if err := s.People.StoreIdempotentAnswer(ctx, caller, key, answer, kr.committed); err != nil {
+		s.log.Error("keep idempotent answer", "request_id", requestID(c), "error", err.Error())
+		return
+	}
+	crashPoint("kept")
+}
+
+// answerRetry answers a request whose key has a record: the first answer replayed, or the 409
+// that says why it cannot be.
+func (s *Server) answerRetry(c *gin.Context, head string, stored *people.IdempotentAnswer) error {
+	same, err := s.sameRequest(c, head, stored.Fingerprint)
+	switch {
+	case err != nil:
+		return err
+	case !same:
+		return errKeyReused
+	case stored.Status == 0 && s.DB.Now().Sub(stored.CreatedAt) < answerPending:
+		return people.ErrKeyInProgress
+	case stored.Status == 0:
+		return errAnswerLost
+	case stored.ContentType == people.TooLargeToKeep:
+		return errAnswerNotKept
+	}
+	c.Header("Idempotent-Replayed", "true")
+	c.Data(stored.Status, stored.ContentType, stored.Body)
+	return nil
+}
+
+// sameRequest reports whether the request is the one whose fingerprint is kept. It reads the
+// body no further than the first request's size (plus one byte to see that it is longer), and
+// not at all when the declared Content-Length differs.
+func (s *Server) sameRequest(c *gin.Context, head, fingerprint string) (bool, error) {
+	if fingerprint == "" {
+		return true, nil // a record of an older version, made before its request ran
+	}
+	sum, sizeText, sized := strings.Cut(fingerprint, ":")
+	size, err := strconv.ParseInt(sizeText, 10, 64)
+	if !sized || err != nil {
+		size = s.maxBody() // an older version's record: compare up to the largest body
+	} else if cl := c.Request.ContentLength; cl >= 0 && cl != size {
+		return false, nil
+	}
+	h := sha256.New()
+	io.WriteString(h, head)
+	n, err := io.Copy(h, io.LimitReader(c.Request.Body, size+1))
 	if err != nil {
-		s.log.Error("store idempotent answer", "request_id", requestID(c), "error", err.Error())
+		return false, api.ReadError(c, err, api.TooLarge("The request body is over the largest accepted."), "")
+	}
+	return (!sized || n == size) && hex.EncodeToString(h.Sum(nil)) == sum, nil
+}
+
+// keyedRequest is the sqldb.Outcome of a request with an Idempotency-Key: the record that its
+// change is done, committed in the change's transaction.
+type keyedRequest struct {
+	s           *Server
+	c           *gin.Context
+	caller, key string
+	body        *hashedBody
+	committed   bool
+}
+
+// Prepare reads what the handler left of the body (a multipart epilogue), within the limit of
+// every body, so that the fingerprint covers all of it; it runs before the write lock is taken.
+func (k *keyedRequest) Prepare(ctx context.Context) error {
+	if k.committed || k.body.ended {
+		return nil
+	}
+	if _, err := io.Copy(io.Discard, k.body); err != nil {
+		return api.ReadError(k.c, err, api.TooLarge("The request body is over the largest accepted, %d MB.", k.s.maxBody()>>20), "")
+	}
+	return nil
+}
+
+// Record adds the key's record to the change's transaction, once per request.
+func (k *keyedRequest) Record(ctx context.Context, tx *sql.Tx) error {
+	if k.committed {
+		// Every write request is one transaction; one that is not is done once only up to
+		// its first commit.
+		k.s.log.Warn("a request with an Idempotency-Key committed a second transaction", "request_id", requestID(k.c),
+			"path", k.c.FullPath())
+		return nil
+	}
+	if err := k.s.People.RecordIdempotentChange(ctx, tx, k.caller, k.key, k.body.fingerprint()); err != nil {
+		return err
+	}
+	crashPoint("recorded")
+	return nil
+}
+
+// Committed notes that the change and the key's record are saved.
+func (k *keyedRequest) Committed() {
+	if !k.committed {
+		k.committed = true
+		crashPoint("committed")
 	}
 }
 
-// teeBody hashes a request body as the handler reads it.
-type teeBody struct {
+// hashedBody hashes a request body, after the request's method and path, as it is read.
+type hashedBody struct {
 	io.ReadCloser
-	h hash.Hash
+	h     hash.Hash
+	n     int64
+	ended bool
 }
 
-func (t *teeBody) Read(p []byte) (int, error) {
-	n, err := t.ReadCloser.Read(p)
-	t.h.Write(p[:n])
+func newHashedBody(body io.ReadCloser, head string) *hashedBody {
+	b := &hashedBody{ReadCloser: body, h: sha256.New()}
+	io.WriteString(b.h, head)
+	return b
+}
+
+func (b *hashedBody) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	b.h.Write(p[:n])
+	b.n += int64(n)
+	if errors.Is(err, io.EOF) {
+		b.ended = true
+	}
 	return n, err
+}
+
+// fingerprint is "SHA256:SIZE" of what was read.
+func (b *hashedBody) fingerprint() string {
+	return hex.EncodeToString(b.h.Sum(nil)) + ":" + strconv.FormatInt(b.n, 10)
 }
 
 // recorder keeps a copy of the answer written, up to maxReplayBody.
@@ -136,6 +258,3 @@ func (r *recorder) keep(p []byte) {
 	}
 	r.body.Write(p)
 }
-
-// maxBody is the most any request body may carry: the largest upload and room for its form.
-func (s *Server) maxBody() int64 { return s.cfg.MaxUploadMB<<20 + 1<<20 }

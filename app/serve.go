@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"quire/people"
+	"quire/widgets"
 )
 
 // shutdownGrace is how long in-flight requests may take to finish after a stop signal.
@@ -28,7 +29,13 @@ type Instance struct {
 	done       chan error
 	stopMailer context.CancelFunc
 	mailerDone chan struct{}
+	// The collector of leftover uploads runs at start and every collectEvery, until Stop.
+	stopCollector context.CancelFunc
+	collectorDone chan struct{}
 }
+
+// collectEvery is how often the server removes what uploads left behind (widgets.Blobs.Collect).
+const collectEvery = time.Hour
 
 // Start opens the site of cfg, listens on cfg.Addr and serves until Stop. On a site without an
 // owner it creates one and writes the login and a first API token to out.
@@ -52,6 +59,9 @@ func Start(ctx context.Context, cfg Config, out io.Writer, log *slog.Logger) (*I
 		site.Close()
 		return nil, err
 	}
+	// Requests do not wait for a lock held by another process past the busy timeout: they answer
+	// 503 with Retry-After, and the client retries.
+	site.DB.OnLocked = nil
 	handler, err := NewServer(site, log)
 	if err != nil {
 		ln.Close()
@@ -68,6 +78,12 @@ func Start(ctx context.Context, cfg Config, out io.Writer, log *slog.Logger) (*I
 	go func() {
 		defer close(inst.mailerDone)
 		inst.Mailer.Run(mailCtx)
+	}()
+	collectCtx, stopCollector := context.WithCancel(context.WithoutCancel(ctx))
+	inst.stopCollector, inst.collectorDone = stopCollector, make(chan struct{})
+	go func() {
+		defer close(inst.collectorDone)
+		inst.collectLeftovers(collectCtx, log)
 	}()
 	go func() {
 		err := srv.Serve(ln)
@@ -87,7 +103,28 @@ func (inst *Instance) Stop() error {
 	serveErr := <-inst.done
 	inst.stopMailer()
 	<-inst.mailerDone
+	inst.stopCollector()
+	<-inst.collectorDone
 	return errors.Join(shutdownErr, serveErr, inst.Site.Close())
+}
+
+// collectLeftovers removes the blobs and temporary files that uploads left behind, at once and
+// then every collectEvery, until ctx ends.
+func (inst *Instance) collectLeftovers(ctx context.Context, log *slog.Logger) {
+	for {
+		got, err := inst.Pages.Blobs.Collect(ctx, inst.DB.R, widgets.BlobGrace)
+		switch {
+		case err != nil && ctx.Err() == nil:
+			log.Error("collect leftover uploads", "error", err.Error())
+		case got.Blobs+got.Temps > 0:
+			log.Info("removed leftover uploads", "unreferenced_files", got.Blobs, "temporary_files", got.Temps, "bytes", got.Bytes)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(collectEvery):
+		}
+	}
 }
 
 // Wait blocks until the server stops on its own (a listener failure).

@@ -25,6 +25,7 @@ type Server struct {
 	log     *slog.Logger
 	limiter *rateLimiter
 	engine  *gin.Engine
+	pace    bodyPace // how long a request body may take (bodies.go); tests shorten it
 }
 
 // maxRateBuckets bounds the rate limiter's memory (about 200 bytes a bucket).
@@ -36,7 +37,8 @@ func NewServer(site *Site, log *slog.Logger) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{Site: site, cfg: site.Config, log: log, limiter: newRateLimiter(maxRateBuckets, site.DB.Now)}
+	s := &Server{Site: site, cfg: site.Config, log: log, limiter: newRateLimiter(maxRateBuckets, site.DB.Now),
+		pace: bodyPace{grace: bodyGrace, rate: minBodyRate}}
 	gin.SetMode(gin.ReleaseMode)
 	e := gin.New()
 	e.HandleMethodNotAllowed = true
@@ -44,7 +46,7 @@ func NewServer(site *Site, log *slog.Logger) (*Server, error) {
 	e.RedirectFixedPath = false
 	e.ContextWithFallback = true
 	_ = e.SetTrustedProxies(nil) // ClientIP is the peer address unless a proxy is configured
-	e.Use(s.assignRequestID, s.logAccess, s.writeErrors, s.recoverPanics)
+	e.Use(s.assignRequestID, s.logAccess, s.writeErrors, s.recoverPanics, s.boundBodies)
 
 	e.GET("/healthz", s.health)
 	e.GET("/api/v1/openapi.json", serveOpenAPI(doc))

@@ -33,9 +33,13 @@ func OpenSite(ctx context.Context, cfg Config) (*Site, error) {
 	if err := os.MkdirAll(cfg.Data, 0o750); err != nil {
 		return nil, fmt.Errorf("data directory: %w", err)
 	}
-	db, err := sqldb.Open(filepath.Join(cfg.Data, DatabaseFile))
+	file := filepath.Join(cfg.Data, DatabaseFile)
+	db, err := sqldb.Open(file)
 	if err != nil {
 		return nil, err
+	}
+	if cfg.lockNotice != nil {
+		db.OnLocked = lockWaiter(cfg.lockNotice, file)
 	}
 	site := wire(cfg, db)
 	if _, err := sqldb.Migrate(ctx, db,

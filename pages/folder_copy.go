@@ -23,6 +23,13 @@ const maxCopyNames = 100
 // FolderCopy is one step of copying the folder Source of subsite From, with its subfolders and
 // live pages, into subsite To. The steps are stateless: all that a step needs is here, and the
 // answer of one step says what the next one is.
+//
+// What a copy copies is fixed when it begins: the folders and pages that existed then, known by
+// their ids (ids only grow while the copy's folder exists), so that nothing made meanwhile (by
+// the copy itself, or by another copy writing into the source, as when X is copied into Y while
+// Y is copied into X) is copied, and a copy always ends. Each step checks again, in its own
+// transaction, that the copy is not inside its source and that no folder it makes is deeper
+// than maxFolderDepth.
 type FolderCopy struct {
 	From   *people.Subsite
 	Source *Folder
@@ -36,6 +43,10 @@ type FolderCopy struct {
 	// AfterPageID is the last page copied: the pages are copied in id order once every
 	// subfolder is. Nil while subfolders remain.
 	AfterPageID *int64
+	// MaxFolderID and MaxPageID are the largest folder and page ids when the copy began: it
+	// copies the folders of Source's subtree up to MaxFolderID and their live pages up to
+	// MaxPageID. The first step sets them.
+	MaxFolderID, MaxPageID int64
 }
 
 // FolderCopyStep is what a step of folder/copy answers.
@@ -52,6 +63,8 @@ type FolderCopyMore struct {
 	CopyFolderID    int64  `json:"copy_folder_id"`
 	TargetSubsiteID int64  `json:"target_subsite_id"`
 	NewFolderID     int64  `json:"new_folder_id"`
+	MaxFolderID     int64  `json:"max_folder_id"`
+	MaxPageID       int64  `json:"max_page_id"`
 	AfterPath       string `json:"after_path,omitempty"`
 	AfterPageID     *int64 `json:"after_page_id,omitempty"`
 }
@@ -61,11 +74,17 @@ type FolderCopyMore struct {
 func (s *Service) copyFolderStep(ctx context.Context, tx DBTX, fc FolderCopy, now api.Time, by int64) (*FolderCopyStep, error) {
 	var err error
 	if fc.Copy == nil {
+		// The marks are taken before the copy's folder is made, in the same transaction.
+		err = tx.QueryRowContext(ctx, `SELECT (SELECT COALESCE(MAX(id), 0) FROM folders), (SELECT COALESCE(MAX(id), 0) FROM pages)`).
+			Scan(&fc.MaxFolderID, &fc.MaxPageID)
+		if err != nil {
+			return nil, fmt.Errorf("copy folder %d: %w", fc.Source.ID, err)
+		}
 		if fc.Copy, err = s.startFolderCopy(ctx, tx, fc); err != nil {
 			return nil, err
 		}
-	} else if fc.From.ID == fc.To.ID && inSubtree(fc.Source.Path, fc.Copy.Path) {
-		return nil, api.Invalid("new_folder_id", "The copy cannot be inside the folder it copies.")
+	} else if err := checkFolderCopy(fc); err != nil {
+		return nil, err
 	}
 	budget := copyBatch
 	if fc.AfterPageID == nil {
@@ -78,6 +97,37 @@ func (s *Service) copyFolderStep(ctx context.Context, tx DBTX, fc FolderCopy, no
 	}
 	more, err := s.copyPages(ctx, tx, &fc, budget, now, by)
 	return s.copyProgress(ctx, tx, fc, more, err)
+}
+
+// checkFolderCopy checks a step after the first: the copy is not inside its source, and its
+// marks were taken before its folder was made (a folder made later is not part of the copy).
+func checkFolderCopy(fc FolderCopy) error {
+	if fc.From.ID == fc.To.ID && inSubtree(fc.Source.Path, fc.Copy.Path) {
+		return api.Invalid("new_folder_id", "The copy cannot be inside the folder it copies.")
+	}
+	if fc.MaxFolderID <= 0 || fc.MaxFolderID >= fc.Copy.ID || fc.MaxPageID < 0 {
+		return api.Invalid("max_folder_id", "\"max_folder_id\" and \"max_page_id\" must be those of the \"more\" object of the last answer; POST it as it is.")
+	}
+	return nil
+}
+
+// copyFolderPath returns where the copy of the subfolder rel goes, refusing one deeper than
+// maxFolderDepth.
+func copyFolderPath(fc *FolderCopy, rel string) (string, error) {
+	path := joinPath(fc.Copy.Path, rel)
+	if depth(path) > maxFolderDepth {
+		return "", api.Invalid("target_folder_id", "Folders nest at most %d deep; the copy of %q would go deeper.", maxFolderDepth,
+			joinPath(fc.Source.Path, rel))
+	}
+	return path, nil
+}
+
+// copySet returns the condition on pages p in folders f (and its arguments) that holds for the
+// live pages the copy copies: in Source's subtree, among the folders and pages that existed when
+// it began.
+func copySet(fc *FolderCopy) (string, []any) {
+	cond, args := subtree(fc.From.ID, fc.Source.Path)
+	return cond + ` AND f.id <= ? AND p.id <= ? AND p.deleted_at IS NULL`, append(args, fc.MaxFolderID, fc.MaxPageID)
 }
 
 // startFolderCopy checks that fc.Source may go into fc.Into and makes its copy there, named as
@@ -135,8 +185,8 @@ func freeFolderName(ctx context.Context, db DBTX, subsiteID int64, parent, name 
 // moves fc.AfterPath on. It reports how many it made and whether more remain.
 func (s *Service) copySubfolders(ctx context.Context, tx DBTX, fc *FolderCopy, budget int) (int, bool, error) {
 	cond, args := subtree(fc.From.ID, fc.Source.Path)
-	args = append(args, joinPath(fc.Source.Path, fc.AfterPath), budget+1)
-	rows, err := tx.QueryContext(ctx, `SELECT f.path FROM folders f WHERE `+cond+` AND f.path > ? ORDER BY f.path LIMIT ?`, args...)
+	args = append(args, fc.MaxFolderID, joinPath(fc.Source.Path, fc.AfterPath), budget+1)
+	rows, err := tx.QueryContext(ctx, `SELECT f.path FROM folders f WHERE `+cond+` AND f.id <= ? AND f.path > ? ORDER BY f.path LIMIT ?`, args...)
 	if err != nil {
 		return 0, false, fmt.Errorf("copy folder %d: %w", fc.Source.ID, err)
 	}
@@ -158,7 +208,11 @@ func (s *Service) copySubfolders(ctx context.Context, tx DBTX, fc *FolderCopy, b
 		rels = rels[:budget]
 	}
 	for _, rel := range rels {
-		if _, err := s.EnsureFolderPath(ctx, tx, fc.To.ID, joinPath(fc.Copy.Path, rel)); err != nil {
+		path, err := copyFolderPath(fc, rel)
+		if err != nil {
+			return 0, false, err
+		}
+		if _, err := s.EnsureFolderPath(ctx, tx, fc.To.ID, path); err != nil {
 			return 0, false, err
 		}
 		fc.AfterPath = rel
@@ -178,9 +232,9 @@ func relativePath(root, path string) string {
 // the same places under fc.Copy, each with its widgets' newest versions and its tags, and moves
 // fc.AfterPageID on. It reports whether more remain.
 func (s *Service) copyPages(ctx context.Context, tx DBTX, fc *FolderCopy, budget int, now api.Time, by int64) (bool, error) {
-	cond, args := subtree(fc.From.ID, fc.Source.Path)
+	cond, args := copySet(fc)
 	args = append(args, *fc.AfterPageID, budget+1)
-	rows, err := tx.QueryContext(ctx, `SELECT `+pageColumns+tagsColumn+pageFrom+`WHERE `+cond+` AND p.deleted_at IS NULL AND p.id > ?
+	rows, err := tx.QueryContext(ctx, `SELECT `+pageColumns+tagsColumn+pageFrom+`WHERE `+cond+` AND p.id > ?
 		ORDER BY p.id LIMIT ?`, args...)
 	if err != nil {
 		return false, fmt.Errorf("copy folder %d: %w", fc.Source.ID, err)
@@ -212,7 +266,10 @@ func (s *Service) copyPages(ctx context.Context, tx DBTX, fc *FolderCopy, budget
 		if done[src.ID] {
 			continue
 		}
-		path := joinPath(fc.Copy.Path, relativePath(fc.Source.Path, src.Category))
+		path, err := copyFolderPath(fc, relativePath(fc.Source.Path, src.Category))
+		if err != nil {
+			return false, err
+		}
 		if folders[path] == nil {
 			if folders[path], err = s.EnsureFolderPath(ctx, tx, fc.To.ID, path); err != nil {
 				return false, err
@@ -265,20 +322,20 @@ func (s *Service) copyProgress(ctx context.Context, tx DBTX, fc FolderCopy, more
 	if step.Folder, err = FindFolder(ctx, tx, fc.To.ID, fc.Copy.ID); err != nil {
 		return nil, err
 	}
-	cond, args := subtree(fc.From.ID, fc.Source.Path)
+	cond, args := copySet(&fc)
 	after := int64(0)
 	if fc.AfterPageID != nil {
 		after = *fc.AfterPageID
 	}
 	err = tx.QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(SUM(CASE WHEN p.id <= ? THEN 1 ELSE 0 END), 0)
-		FROM pages p JOIN folders f ON f.id = p.folder_id WHERE `+cond+` AND p.deleted_at IS NULL`,
+		FROM pages p JOIN folders f ON f.id = p.folder_id WHERE `+cond,
 		append([]any{after}, args...)...).Scan(&step.Total, &step.Copied)
 	if err != nil {
 		return nil, fmt.Errorf("copy folder %d: count pages: %w", fc.Source.ID, err)
 	}
 	if more {
 		step.More = &FolderCopyMore{CopyFolderID: fc.Source.ID, TargetSubsiteID: fc.To.ID, NewFolderID: fc.Copy.ID,
-			AfterPath: fc.AfterPath, AfterPageID: fc.AfterPageID}
+			MaxFolderID: fc.MaxFolderID, MaxPageID: fc.MaxPageID, AfterPath: fc.AfterPath, AfterPageID: fc.AfterPageID}
 	} else {
 		step.Copied = step.Total
 	}

@@ -360,3 +360,55 @@ func TestFolderCopyManyFoldersAndRetry(t *testing.T) {
 	}
 	c.Post("folder/copy/", map[string]any{"copy_path": "Many/F001", "target_path": "1/2/3/4/5/6/7/8/9/10/11"}).Want(200)
 }
+
+// Copying X into Y while Y is copied into X, batch by batch in turn, ends: each copy takes what
+// its source held when it began (Y's copy of X holds X as it was; X's copy of Y holds Y with the
+// part of X's copy made by then), and no folder nests deeper than the limit.
+func TestFolderCopiesIntoEachOther(t *testing.T) {
+	t.Parallel()
+	site := apptest.Start(t)
+	sub := site.Subsite("Wiki", "wiki")
+	ed, c := site.Member("Ed", sub, people.RoleEditor)
+	var seed []pages.SeedPage
+	for i := range 300 {
+		for _, top := range []string{"X", "Y"} {
+			seed = append(seed, pages.SeedPage{Path: fmt.Sprintf("%s/S%d", top, i%3), Title: fmt.Sprintf("%s%03d", top, i),
+				Texts: []string{fmt.Sprint("text ", i)}})
+		}
+	}
+	if _, err := site.Inst.Pages.SeedPages(context.Background(), sub, ed.ID, seed); err != nil {
+		t.Fatal(err)
+	}
+	xBefore := snapshot(t, site.Inst.DB, sub.ID, "X")
+
+	a := c.Post("folder/copy/", map[string]any{"copy_path": "X", "target_path": "Y"}).Want(200).Object()
+	yAtB := snapshot(t, site.Inst.DB, sub.ID, "Y") // Y, with the first batch of X's copy, as B begins
+	b := c.Post("folder/copy/", map[string]any{"copy_path": "Y", "target_path": "X"}).Want(200).Object()
+	for steps := 0; a["more"] != false || b["more"] != false; steps++ {
+		if steps > 20 {
+			t.Fatalf("the copies are still going after %d batches each: %v and %v", steps, a["more"], b["more"])
+		}
+		if a["more"] != false {
+			a = c.Post("folder/copy/", a["more"]).Want(200).Object()
+		}
+		if b["more"] != false {
+			b = c.Post("folder/copy/", b["more"]).Want(200).Object()
+		}
+	}
+	sameSnapshot(t, "Y's copy of X", snapshot(t, site.Inst.DB, sub.ID, "Y/X"), xBefore)
+	sameSnapshot(t, "X's copy of Y", snapshot(t, site.Inst.DB, sub.ID, "X/Y"), yAtB)
+	if num(a["total"]) != 300 || num(b["total"]) != int64(len(yAtB)) {
+		t.Errorf("totals %v and %v, want 300 and %d", a["total"], b["total"], len(yAtB))
+	}
+	tree, _ := folderTree(t, c)
+	for _, f := range tree {
+		if d := strings.Count(f["path"].(string), "/") + 1; d > 4 {
+			t.Errorf("folder %q nests %d deep; the copies made at most X/Y/X/S0", f["path"], d)
+		}
+	}
+
+	// A step's marks are checked: a folder made after the copy began is never part of it.
+	more := c.Post("folder/copy/", map[string]any{"copy_path": "Y", "target_path": "Elsewhere"}).Want(200).Object()["more"].(map[string]any)
+	more["max_folder_id"] = more["new_folder_id"]
+	c.Post("folder/copy/", more).Error(400, "invalid_request")
+}

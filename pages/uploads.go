@@ -5,7 +5,6 @@ import (
 	"errors"
 	"io"
 	"mime"
-	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
@@ -31,8 +30,10 @@ type upload struct {
 // over the upload limit is a 413 and leaves nothing behind.
 func (s *Service) readUpload(r *request, allowed ...string) (*upload, error) {
 	max := s.MaxUploadBytes
-	// The multipart envelope adds a little to the file's size.
-	r.c.Request.Body = http.MaxBytesReader(r.c.Writer, r.c.Request.Body, max+1<<20)
+	// The multipart envelope and the other fields add a little to the file's size.
+	if err := api.LimitBody(r.c, max+uploadEnvelope, uploadTooLarge(max)); err != nil {
+		return nil, err
+	}
 	mr, err := r.c.Request.MultipartReader()
 	if err != nil {
 		return nil, api.Invalid("file", "Send the file as multipart/form-data, in the field \"file\".")
@@ -44,7 +45,7 @@ func (s *Service) readUpload(r *request, allowed ...string) (*upload, error) {
 			break
 		}
 		if err != nil {
-			return nil, uploadError(err, max)
+			return nil, uploadError(r, err, max)
 		}
 		name := part.FormName()
 		switch {
@@ -52,14 +53,14 @@ func (s *Service) readUpload(r *request, allowed ...string) (*upload, error) {
 			return nil, api.Invalid("file", "Send one file per request.")
 		case name == "file":
 			if up.blob, err = s.Blobs.Save(part, max); err != nil {
-				return nil, uploadError(err, max)
+				return nil, uploadError(r, err, max)
 			}
 			up.filename = widgets.CleanFilename(part.FileName())
 			up.contentType = widgets.DetectType(up.filename, up.blob.Head)
 		case contains(allowed, name):
 			value, err := io.ReadAll(io.LimitReader(part, maxFormValue+1))
 			if err != nil {
-				return nil, uploadError(err, max)
+				return nil, uploadError(r, err, max)
 			}
 			if len(value) > maxFormValue {
 				return nil, api.Invalid(name, "Field %q is longer than %d KB.", name, maxFormValue>>10)
@@ -72,16 +73,18 @@ func (s *Service) readUpload(r *request, allowed ...string) (*upload, error) {
 	return up, nil
 }
 
-func uploadError(err error, max int64) error {
-	var tooBig *http.MaxBytesError
-	var apiErr *api.Error
-	switch {
-	case errors.As(err, &tooBig):
-		return api.TooLarge("The upload is over the limit of %d MB.", max>>20)
-	case errors.As(err, &apiErr):
-		return err
-	}
-	return api.Invalid("file", "The upload could not be read: %v.", err)
+// uploadEnvelope is what an upload's body may carry besides the file: the multipart boundaries
+// and headers, and the short fields beside the file.
+const uploadEnvelope = 1 << 20
+
+func uploadTooLarge(max int64) *api.Error {
+	return api.TooLarge("The upload is over the limit of %d MB.", max>>20)
+}
+
+// uploadError is the answer to an error met reading an upload: a too_large past the limit, the
+// error itself when it has a code (a file over the limit, a body arriving too slowly), or a 400.
+func uploadError(r *request, err error, max int64) error {
+	return api.ReadError(r.c, err, uploadTooLarge(max), "file")
 }
 
 // place reads column and position from an upload's fields or the URL.

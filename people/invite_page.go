@@ -17,6 +17,9 @@ func (s *Service) InvitePageRoutes(r gin.IRoutes) {
 	r.POST("/invite/:token", s.acceptInvitePage)
 }
 
+// maxInviteForm bounds the invitation form's body: a name, two passwords and a CSRF token.
+const maxInviteForm = 64 << 10
+
 type invitePageData struct {
 	Token, CSRF, Name, Email, Error string
 	MinPassword                     int
@@ -63,9 +66,23 @@ func (s *Service) acceptInvitePage(c *gin.Context) {
 		s.inviteInvalid(c, err)
 		return
 	}
-	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, 64<<10)
-	if err := c.Request.ParseForm(); err != nil {
-		s.renderInviteForm(c, http.StatusBadRequest, inv, inv.User.Name, "The form could not be read; please try again.")
+	tooLarge := api.TooLarge("The form is over %d KB; shorten what you typed.", maxInviteForm>>10)
+	err = api.LimitBody(c, maxInviteForm, tooLarge)
+	if err == nil {
+		if err = c.Request.ParseForm(); err != nil {
+			err = api.ReadError(c, err, tooLarge, "")
+		}
+	}
+	if err != nil {
+		status, msg := http.StatusBadRequest, "The form could not be read; please try again."
+		var coded *api.Error
+		switch {
+		case errors.Is(err, tooLarge):
+			status, msg = http.StatusRequestEntityTooLarge, tooLarge.Message
+		case errors.As(err, &coded) && coded.Code == api.CodeRequestTimeout:
+			status, msg = http.StatusRequestTimeout, "The form arrived too slowly; please send it again."
+		}
+		s.renderInviteForm(c, status, inv, inv.User.Name, msg)
 		return
 	}
 	name, password := c.Request.PostForm.Get("name"), c.Request.PostForm.Get("password")

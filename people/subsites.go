@@ -197,8 +197,12 @@ func (s *Service) freeSlug(ctx context.Context, db DBTX, slug string) string {
 
 // EnsureDefaultSubsite makes the default subsite when the site has none, and returns it.
 func (s *Service) EnsureDefaultSubsite(ctx context.Context) (*Subsite, error) {
-	var sub *Subsite
-	err := s.DB.Write(ctx, func(tx *sql.Tx) error {
+	// Read first: a command that only reads need not wait for the write lock.
+	sub, err := s.DefaultSubsite(ctx, s.DB.R)
+	if !errors.Is(err, ErrSubsiteNotFound) {
+		return sub, err
+	}
+	err = s.DB.Write(ctx, func(tx *sql.Tx) error {
 		var err error
 		sub, err = s.DefaultSubsite(ctx, tx)
 		if !errors.Is(err, ErrSubsiteNotFound) {

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"quire/app/api"
+	"quire/app/sqldb"
 )
 
 // tokenPrefix starts every token, so that a leaked one is recognisable (secret scanners) and the
@@ -227,8 +228,10 @@ func (s *Service) Authenticate(ctx context.Context, plain string) (*Actor, error
 		return nil, ErrInvalidToken
 	}
 	if s.lastUsedDue(tok.ID, now) {
-		// Written at most once a minute per token, so that reads stay off the single writer.
-		if _, err := s.DB.W.ExecContext(ctx, `UPDATE tokens SET last_used_at = ? WHERE id = ?`, api.NewTime(now), tok.ID); err != nil {
+		// Written at most once a minute per token, so that reads stay off the single writer. It
+		// is bookkeeping: a database locked by another process delays it, and fails no request.
+		_, err := s.DB.W.ExecContext(ctx, `UPDATE tokens SET last_used_at = ? WHERE id = ?`, api.NewTime(now), tok.ID)
+		if err != nil && !sqldb.IsBusy(err) {
 			return nil, fmt.Errorf("authenticate: %w", err)
 		}
 	}

@@ -8,15 +8,22 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"sync"
+	"time"
 
 	"quire/app/api"
 )
 
 // Blobs keeps uploaded bytes on disk, named by their SHA-256 (DATA/files/ab/cdef...): the same
 // content is stored once. A file is streamed to a temporary file while it is hashed and counted,
-// synced, then renamed into place, so that a crash leaves either no blob or a whole one.
+// synced, then renamed into place, so that a crash leaves either no blob or a whole one. What is
+// left over (blobs of uploads whose transaction failed, temporary files of a crash) is removed by
+// Collect.
 type Blobs struct {
 	Dir string
+	// mu orders Save's reuse of a stored blob (which renews its time) against Collect's removal
+	// of it, so that an upload never refers to a blob removed under it.
+	mu sync.Mutex
 }
 
 // Blob is stored content.
@@ -66,8 +73,16 @@ func (b *Blobs) Save(r io.Reader, max int64) (*Blob, error) {
 	}
 	blob := &Blob{SHA256: hex.EncodeToString(hash.Sum(nil)), Size: n, Head: head.buf}
 	final := b.path(blob.SHA256)
+	b.mu.Lock()
+	defer b.mu.Unlock()
 	if _, err := os.Stat(final); err == nil {
-		return blob, nil // the same bytes are stored already
+		// The same bytes are stored already. Their time is renewed, so that Collect leaves them
+		// for the grace period while the row that will refer to them commits.
+		now := time.Now()
+		if err := os.Chtimes(final, now, now); err != nil {
+			return nil, fmt.Errorf("save upload: %w", err)
+		}
+		return blob, nil
 	}
 	if err := os.MkdirAll(filepath.Dir(final), 0o750); err != nil {
 		return nil, fmt.Errorf("save upload: %w", err)

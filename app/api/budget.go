@@ -11,10 +11,6 @@ import (
 	"golang.org/x/sync/semaphore"
 )
 
-// CodeUnavailable is the error code of a request the server cannot serve at this moment (503):
-// the client may try again after the Retry-After header's seconds.
-const CodeUnavailable = "unavailable"
-
 // BudgetWait is how long a request waits for room in the budget before it is answered 503.
 const BudgetWait = 5 * time.Second
 

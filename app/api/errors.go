@@ -16,6 +16,8 @@ const (
 	CodeConflict         = "conflict"
 	CodeTooLarge         = "too_large"
 	CodeRateLimited      = "rate_limited"
+	CodeRequestTimeout   = "request_timeout"
+	CodeUnavailable      = "unavailable"
 	CodeInternal         = "internal_error"
 )
 

@@ -55,13 +55,13 @@ func ParseParams(c *gin.Context) (*Params, error) {
 	if strings.HasPrefix(mediaType, "multipart/") {
 		return p, nil
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(c.Writer, c.Request.Body, MaxBodyBytes))
+	tooLarge := TooLarge("The request body is over the limit of %d MB.", MaxBodyBytes>>20)
+	if err := LimitBody(c, MaxBodyBytes, tooLarge); err != nil {
+		return nil, err
+	}
+	body, err := io.ReadAll(c.Request.Body)
 	if err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			return nil, TooLarge("The request body is over the limit of %d MB.", MaxBodyBytes>>20)
-		}
-		return nil, Invalid("", "The request body could not be read: %v", err)
+		return nil, ReadError(c, err, tooLarge, "")
 	}
 	trimmed := bytes.TrimSpace(body)
 	if len(trimmed) == 0 {

@@ -29,6 +29,12 @@ type DB struct {
 	R *sql.DB
 	// Now is the clock; tests may replace it. Take it once per transaction.
 	Now func() time.Time
+	// OnLocked, when set, is called when a write could not begin because another connection
+	// held the database's write lock for the whole busy timeout (5 s); waited is the time since
+	// the write first asked. It returns nil to ask again, or the error to give up with. The CLI
+	// sets it to say what it waits for; the server leaves it nil, so that a request answers
+	// ErrBusy's 503 instead of waiting without bound.
+	OnLocked func(ctx context.Context, waited time.Duration) error
 	// writes counts the transactions Write committed (or tried to commit), for caches.
 	writes atomic.Uint64
 	// snapshots holds a token per long read under way (ReadSnapshot).
@@ -96,22 +102,82 @@ func (db *DB) Close() error {
 	return errors.Join(db.R.Close(), db.W.Close())
 }
 
-// Write runs fn in one transaction on the writer and commits it when fn returns nil.
+// Write runs fn in one transaction on the writer and commits it when fn returns nil. When another
+// process holds the write lock past the busy timeout, it returns an error for which IsBusy holds
+// (after asking OnLocked, when set, whether to wait longer).
 func (db *DB) Write(ctx context.Context, fn func(tx *sql.Tx) error) error {
-	tx, err := db.W.BeginTx(ctx, nil)
+	out, _ := ctx.Value(outcomeKey{}).(Outcome)
+	if out != nil {
+		if err := out.Prepare(ctx); err != nil {
+			return err
+		}
+	}
+	tx, err := db.begin(ctx)
 	if err != nil {
-		return fmt.Errorf("begin: %w", err)
+		return err
 	}
 	defer tx.Rollback()
 	if err := fn(tx); err != nil {
 		return err
+	}
+	if out != nil {
+		if err := out.Record(ctx, tx); err != nil {
+			return err
+		}
 	}
 	err = tx.Commit()
 	db.writes.Add(1) // after the commit, failed or not, so that no cache keeps what it replaced
 	if err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
+	if out != nil {
+		out.Committed()
+	}
 	return nil
+}
+
+// Outcome is what a request records in the same transaction as its change, so that both commit
+// or neither does: an Idempotency-Key's "this request is done". Write calls Prepare before it
+// begins the transaction (outside the write lock), Record inside it after the change and before
+// the commit (an error rolls the change back and is returned), and Committed after the commit.
+// A request whose context carries none writes as usual.
+type Outcome interface {
+	Prepare(ctx context.Context) error
+	Record(ctx context.Context, tx *sql.Tx) error
+	Committed()
+}
+
+type outcomeKey struct{}
+
+// WithOutcome returns ctx carrying o, for every Write made with it or a context derived from it.
+func WithOutcome(ctx context.Context, o Outcome) context.Context {
+	return context.WithValue(ctx, outcomeKey{}, o)
+}
+
+// begin starts the write transaction: BEGIN IMMEDIATE takes the write lock at once, waiting up to
+// the busy timeout for it. Only BEGIN is asked again after OnLocked: nothing is done before it.
+func (db *DB) begin(ctx context.Context) (*sql.Tx, error) {
+	start := time.Now()
+	for {
+		tx, err := db.W.BeginTx(ctx, nil)
+		if err == nil {
+			return tx, nil
+		}
+		if !IsBusy(err) || db.OnLocked == nil {
+			return nil, fmt.Errorf("begin: %w", err)
+		}
+		if err := db.OnLocked(ctx, time.Since(start)); err != nil {
+			return nil, err
+		}
+	}
+}
+
+// IsBusy reports whether err is SQLite's SQLITE_BUSY or SQLITE_LOCKED (any extended code): the
+// lock a statement needed was held by another connection, usually another process, for longer
+// than the busy timeout. Nothing was changed; the same request may succeed later.
+func IsBusy(err error) bool {
+	var se sqlite3.Error
+	return errors.As(err, &se) && (se.Code == sqlite3.ErrBusy || se.Code == sqlite3.ErrLocked)
 }
 
 // IsUnique reports whether err is a violation of a UNIQUE or PRIMARY KEY constraint.

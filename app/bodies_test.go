@@ -1,0 +1,159 @@
+package app_test
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"quire/app/apptest"
+)
+
+// sendCap bounds what rawPost sends of an endless body: a server still reading at this point
+// reads past every limit.
+const sendCap = 96 << 20
+
+// socketSlack is what the kernel may buffer on both sides of a loopback connection: bytes sent
+// that the server never read.
+const socketSlack = 24 << 20
+
+// rawPost sends a POST over its own connection, with an endless body (declared as length bytes,
+// or chunked when length is -1) that it sends until the server stops taking it or sendCap is
+// reached. It returns the answer's status and error code, and how many body bytes it sent.
+func rawPost(t *testing.T, site *apptest.Site, path string, header http.Header, prefix string, length int64) (int, string, int64) {
+	t.Helper()
+	u, _ := url.Parse(site.URL)
+	conn, err := net.Dial("tcp", u.Host)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	var head strings.Builder
+	fmt.Fprintf(&head, "POST %s HTTP/1.1\r\nHost: %s\r\n", path, u.Host)
+	if length < 0 {
+		head.WriteString("Transfer-Encoding: chunked\r\n")
+	} else {
+		fmt.Fprintf(&head, "Content-Length: %d\r\n", length)
+	}
+	for k, vs := range header {
+		fmt.Fprintf(&head, "%s: %s\r\n", k, vs[0])
+	}
+	head.WriteString("\r\n")
+	if _, err := conn.Write([]byte(head.String())); err != nil {
+		t.Fatal(err)
+	}
+	sent := make(chan int64, 1)
+	go func() {
+		chunk := []byte(strings.Repeat("a", 64<<10))
+		first := []byte(prefix)
+		var n int64
+		for n < sendCap {
+			data := chunk
+			if first != nil {
+				data, first = first, nil
+			}
+			frame := data
+			if length < 0 {
+				frame = append([]byte(fmt.Sprintf("%x\r\n", len(data))), append(data, "\r\n"...)...)
+			}
+			conn.SetWriteDeadline(time.Now().Add(10 * time.Second))
+			if _, err := conn.Write(frame); err != nil {
+				break
+			}
+			n += int64(len(data))
+		}
+		sent <- n
+	}()
+	conn.SetReadDeadline(time.Now().Add(60 * time.Second))
+	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatalf("POST %s: no answer: %v", path, err)
+	}
+	var body struct {
+		Code string `json:"code"`
+	}
+	if strings.HasPrefix(resp.Header.Get("Content-Type"), "application/json") {
+		json.NewDecoder(resp.Body).Decode(&body)
+	}
+	resp.Body.Close()
+	conn.Close() // a server that still reads would keep the sender going
+	return resp.StatusCode, body.Code, <-sent
+}
+
+// No reader of a request body reads past its limit, with or without an Idempotency-Key: a
+// declared Content-Length over it is refused before reading, an endless chunked body is cut at
+// the limit, and the retry of a keyed request is read no further than the first one's size.
+func TestBodiesAreNotReadPastTheirLimit(t *testing.T) {
+	t.Parallel()
+	site := apptest.Start(t, apptest.WithEnv("QUIRE_MAX_UPLOAD_MB", "1"))
+	owner := site.Client(site.OwnerTk)
+	pageID := owner.Post("pages/create/", map[string]any{"title": "Uploads", "json": [][]any{{}}}).Want(200).ID()
+
+	keyed := site.Client(site.OwnerTk)
+	keyed.Headers = http.Header{"Idempotency-Key": {"small-first"}}
+	keyed.Post("pages/create/", map[string]any{"title": "Small", "json": [][]any{{}}}).Want(200)
+
+	asJSON := http.Header{"X-Auth-Token": {site.OwnerTk}, "Content-Type": {"application/json"}}
+	withKey := func(h http.Header, key string) http.Header {
+		h = h.Clone()
+		h.Set("Idempotency-Key", key)
+		return h
+	}
+	multipart := http.Header{"X-Auth-Token": {site.OwnerTk}, "Content-Type": {"multipart/form-data; boundary=XyZ"}}
+	filePart := "--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"big.bin\"\r\n\r\n"
+	upload := fmt.Sprintf("/api/v1/page/%d/attachment/create/", pageID)
+	owner.SiteWide().Post("people/invite/", map[string]any{"email_address": "mae@example.com", "name": "Mae"}).Want(200)
+	var mails []struct {
+		Body string `json:"body"`
+	}
+	owner.SiteWide().Get("mail/outbox/").Want(200).Decode(&mails)
+	link := regexp.MustCompile(`/invite/[A-Za-z0-9_-]+`).FindString(mails[0].Body)
+	form := http.Header{"Content-Type": {"application/x-www-form-urlencoded"}}
+	const gb = 1 << 30
+	for _, tc := range []struct {
+		name, path string
+		header     http.Header
+		prefix     string
+		length     int64
+		status     int
+		code       string
+		limit      int64 // the most the server may read
+	}{
+		{"JSON declared 1 GB", "/api/v1/pages/create/", asJSON, `{"title": "`, gb, 413, "too_large", 0},
+		{"JSON declared 1 GB, keyed", "/api/v1/pages/create/", withKey(asJSON, "big-1"), `{"title": "`, gb, 413, "too_large", 0},
+		{"JSON declared 20 MB", "/api/v1/pages/create/", asJSON, `{"title": "`, 20 << 20, 413, "too_large", 0},
+		{"JSON chunked", "/api/v1/pages/create/", asJSON, `{"title": "`, -1, 413, "too_large", 16 << 20},
+		{"JSON chunked, keyed", "/api/v1/pages/create/", withKey(asJSON, "big-2"), `{"title": "`, -1, 413, "too_large", 16 << 20},
+		{"upload declared 1 GB", upload, multipart, filePart, gb, 413, "too_large", 0},
+		{"upload declared 1 GB, keyed", upload, withKey(multipart, "big-3"), filePart, gb, 413, "too_large", 0},
+		{"upload chunked", upload, multipart, filePart, -1, 413, "too_large", 2 << 20},
+		{"upload chunked, keyed", upload, withKey(multipart, "big-4"), filePart, -1, 413, "too_large", 2 << 20},
+		{"retry of a keyed request, declared 10 MB", "/api/v1/pages/create/", withKey(asJSON, "small-first"), `{"title": "`, 10 << 20, 409, "conflict", 0},
+		{"retry of a keyed request, chunked", "/api/v1/pages/create/", withKey(asJSON, "small-first"), `{"title": "`, -1, 409, "conflict", 1 << 10},
+		{"invitation form declared 1 GB", link, form, "name=", gb, 413, "too_large", 0},
+		{"invitation form declared 1 MB", link, form, "name=", 1 << 20, 413, "", 0},
+		{"invitation form chunked", link, form, "name=", -1, 413, "", 64 << 10},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			status, code, sent := rawPost(t, site, tc.path, tc.header, tc.prefix, tc.length)
+			if status != tc.status || code != tc.code {
+				t.Errorf("status %d %q, want %d %q", status, code, tc.status, tc.code)
+			}
+			if sent > tc.limit+socketSlack {
+				t.Errorf("%d MB sent; the server read past its limit of %d MB", sent>>20, tc.limit>>20)
+			}
+		})
+	}
+	// The refused requests changed nothing, and kept no answer: the keys are free.
+	if n := len(owner.Get("pages/all/").Want(200).List()); n != 2 {
+		t.Errorf("%d pages, want 2", n)
+	}
+	keyed.Headers = http.Header{"Idempotency-Key": {"big-1"}}
+	keyed.Post("pages/create/", map[string]any{"title": "Fits", "json": [][]any{{}}}).Want(200)
+}
