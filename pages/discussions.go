@@ -27,6 +27,10 @@ func (s *Service) postMessage(c *gin.Context) {
 	if r.failed(err) || r.failed(r.p.Err()) || r.failed(widgets.CheckMessage(field, msg)) {
 		return
 	}
+	body, err := widgets.PostHTML(field, msg)
+	if r.failed(err) {
+		return
+	}
 	var post *widgets.Post
 	var mentioned []int64 // members the post mentions, its author left out
 	err = s.DB.Write(r.ctx, func(tx *sql.Tx) error {
@@ -41,7 +45,7 @@ func (s *Service) postMessage(c *gin.Context) {
 			return err
 		}
 		post, err = widgets.CreatePost(r.ctx, tx, widgets.NewPost{PageID: page.ID, SubsiteID: page.SubsiteID,
-			AuthorID: r.actor.User.ID, Text: msg, HTML: widgets.PostHTML(msg), Mentioned: mentioned}, api.NewTime(s.DB.Now()))
+			AuthorID: r.actor.User.ID, Text: msg, HTML: body, Mentioned: mentioned}, api.NewTime(s.DB.Now()))
 		if err != nil {
 			return err
 		}

@@ -307,12 +307,9 @@ func (s *Service) createMarkdown(c *gin.Context) {
 	if r.failed(r.p.Err()) {
 		return
 	}
-	contents, err := widgets.FromMarkdown(source)
+	contents, err := widgets.FromMarkdown("val", source, maxWidgetsPerRequest)
 	if err == nil && len(contents) == 0 {
 		err = api.Invalid("val", "The Markdown has no content to make widgets of.")
-	}
-	if len(contents) > maxWidgetsPerRequest {
-		err = api.Invalid("val", "The Markdown makes %d widgets; one call may make at most %d (one per top-level heading, and one per run of blocks between headings): send it in parts.", len(contents), maxWidgetsPerRequest)
 	}
 	if r.failed(err) {
 		return
