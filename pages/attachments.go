@@ -215,7 +215,7 @@ func (s *Service) updateImage(c *gin.Context) {
 			text = *caption
 		}
 		w, err = widgets.Update(r.ctx, tx, cur, imageContent(file, text), now, r.actor.User.ID)
-		return err
+		return unchanged(w, cur, err)
 	})
 	if r.failed(err) {
 		return

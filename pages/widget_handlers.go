@@ -2,6 +2,7 @@ package pages
 
 import (
 	"database/sql"
+	"errors"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
@@ -11,8 +12,22 @@ import (
 	"quire/widgets"
 )
 
+// errUnchanged is what a widget write's change returns when it stored nothing: an update to what
+// the widget holds already. The page is then not marked as changed.
+var errUnchanged = errors.New("widget unchanged")
+
+// unchanged returns errUnchanged when widgets.Update (or Restore) answered the widget cur as it
+// was, so stored nothing; else err.
+func unchanged(w, cur *widgets.Widget, err error) error {
+	if err == nil && w == cur {
+		return errUnchanged
+	}
+	return err
+}
+
 // widgetWrite runs change in one transaction on the page named by :page_id, after checking the
-// caller may edit, and records the page as changed at the same instant. It answers nothing.
+// caller may edit, and records the page as changed at the same instant, unless change returns
+// errUnchanged. It answers nothing.
 func (s *Service) widgetWrite(r *request, change func(tx *sql.Tx, page *Page, now api.Time) error) error {
 	pageID, err := r.id("page_id")
 	if err != nil {
@@ -24,7 +39,9 @@ func (s *Service) widgetWrite(r *request, change func(tx *sql.Tx, page *Page, no
 			return err
 		}
 		now := api.NewTime(s.DB.Now())
-		if err := change(tx, page, now); err != nil {
+		if err := change(tx, page, now); errors.Is(err, errUnchanged) {
+			return nil
+		} else if err != nil {
 			return err
 		}
 		return s.pageChanged(r.ctx, tx, page.ID, now)
@@ -163,7 +180,7 @@ func (s *Service) updateTextWidget(classname string) gin.HandlerFunc {
 				return err
 			}
 			w, err = widgets.Update(r.ctx, tx, cur, content, now, r.actor.User.ID)
-			return err
+			return unchanged(w, cur, err)
 		})
 		if r.failed(err) {
 			return
@@ -255,7 +272,7 @@ func (s *Service) restoreWidget(classname string) gin.HandlerFunc {
 				return err
 			}
 			w, err = widgets.Restore(r.ctx, tx, cur, versionID, now, r.actor.User.ID)
-			return err
+			return unchanged(w, cur, err)
 		})
 		if r.failed(err) {
 			return
