@@ -51,10 +51,12 @@ func (s *Service) readUpload(r *request, allowed ...string) (*upload, error) {
 		case name == "file" && up.blob != nil:
 			return nil, api.Invalid("file", "Send one file per request.")
 		case name == "file":
+			if up.filename, err = widgets.CleanFilename("file", part.FileName()); err != nil {
+				return nil, err
+			}
 			if up.blob, err = s.Blobs.Save(part, max); err != nil {
 				return nil, uploadError(err, max)
 			}
-			up.filename = widgets.CleanFilename(part.FileName())
 			up.contentType = widgets.DetectType(up.filename, up.blob.Head)
 		case contains(allowed, name):
 			value, err := io.ReadAll(io.LimitReader(part, maxFormValue+1))

@@ -11,7 +11,8 @@ import (
 // The one rule for text a person gives to name or label something (titles, names, file names,
 // captions, folder names, tags, form labels...), so that every such field behaves alike.
 //
-// One line of text (Line) is trimmed of white space at both ends, normalised to Unicode NFC (so
+// One line of text (Line) is trimmed of white space at both ends (line breaks there included, as
+// a shell or a form may add them), normalised to Unicode NFC (so
 // that "é" typed as e + U+0301, as macOS file names are, is stored as the one character U+00E9
 // and compares equal to it), and refused, with a validation error naming the field, when it holds:
 //   - a control character: C0 (U+0000-U+001F, so NUL, TAB, CR and LF), DEL (U+007F) and C1
@@ -44,6 +45,7 @@ func clean(field, s string, max int, multiline bool) (string, error) {
 	if !utf8.ValidString(s) {
 		return "", Invalid(field, "Parameter %q is not valid UTF-8 text.", field)
 	}
+	s = strings.TrimSpace(s)
 	at := 0
 	for _, r := range s {
 		at++
@@ -54,7 +56,7 @@ func clean(field, s string, max int, multiline bool) (string, error) {
 			return "", Invalid(field, "Parameter %q holds %s at character %d: %s", field, what, at, why)
 		}
 	}
-	s = norm.NFC.String(strings.TrimSpace(s))
+	s = norm.NFC.String(s)
 	if max > 0 && utf8.RuneCountInString(s) > max {
 		return "", Invalid(field, "Parameter %q is longer than %d characters.", field, max)
 	}

@@ -19,7 +19,7 @@ func TestLine(t *testing.T) {
 		{name: "RTL text with a right-to-left mark", in: "\u05e9\u05dc\u05d5\u05dd 2026\u200f", want: "\u05e9\u05dc\u05d5\u05dd 2026\u200f"},
 		{name: "LRM and ALM kept", in: "a\u200eb\u061cc", want: "a\u200eb\u061cc"},
 		{name: "emoji with joiners kept", in: "team \U0001F469\u200d\U0001F4BB", want: "team \U0001F469\u200d\U0001F4BB"},
-		{name: "LF", in: "Title\nIT notice", refused: "a line break (U+000A) at character 6"},
+		{name: "LF", in: " Title\nIT notice", refused: "a line break (U+000A) at character 6"},
 		{name: "CR LF", in: "Title\r\n\r\nIT notice: reset your password", refused: "a line break (U+000D)"},
 		{name: "NUL", in: "a\x00b", refused: "the control character U+0000 at character 2"},
 		{name: "TAB", in: "a\tb", refused: "the control character U+0009"},
@@ -35,7 +35,8 @@ func TestLine(t *testing.T) {
 		{name: "invalid UTF-8", in: "a\xffb", refused: "not valid UTF-8"},
 		{name: "at the limit after composing", in: strings.Repeat("e\u0301", 5), max: 5, want: strings.Repeat("\u00e9", 5)},
 		{name: "over the limit", in: "abcdef", max: 5, refused: "longer than 5 characters"},
-		{name: "control in the trimmed margin still refused", in: "title\n", refused: "a line break"},
+		{name: "line breaks at the ends are white space", in: "\r\ntitle\n", want: "title"},
+		{name: "NUL at the end is not white space", in: "title\x00", refused: "U+0000"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
