@@ -63,7 +63,7 @@ func (s *Service) exportRecords(r *request, page *Page, form *widgets.Widget, q 
 func startCSV(r *request, page *Page, cols []widgets.Field) *csv.Writer {
 	h := r.c.Writer.Header()
 	h.Set("Content-Type", "text/csv; charset=utf-8")
-	h.Set("Content-Disposition", `attachment; filename="`+page.Slug+`-records.csv"`)
+	h.Set("Content-Disposition", dispositionHeader("attachment", page.Slug+"-records.csv"))
 	r.c.Status(http.StatusOK)
 	w := csv.NewWriter(r.c.Writer)
 	w.UseCRLF = true
