@@ -48,22 +48,27 @@ type mdScan struct {
 	line  int // 1-based number of the line being read
 	// items holds the content column of each open list item, innermost last.
 	items []int
-	// fence is the open code fence ("```" or "~~~", as long as it was opened), or "".
-	fence string
-	para  paragraph // the paragraph being read
+	// fence is the open code fence ("```" or "~~~", as long as it was opened), or "";
+	// fenceQuotes and fenceIndent are the quotes and the content column of the list item it is
+	// in: a line with fewer quotes or less indentation ends the fence with its container.
+	fence                    string
+	fenceQuotes, fenceIndent int
+	para                     paragraph // the paragraph being read
 	// The work counted so far.
 	emphasisWork, bracketWork, linkScan, codeScan, definitionWork int64
 	definitions                                                   int // in a row, up to this line
-	// The table being read: its columns, 0 when none.
-	tableCols, tableLine int
-	cells                int
+	// The table being read: its columns (0 when none), first line and block quotes.
+	tableCols, tableLine, tableQuotes int
+	cells                             int
 }
 
 // paragraph is a run of text goldmark parses inline as one: a paragraph, a heading, a table row.
 type paragraph struct {
 	open               bool
-	line               int // its first line
-	size               int // its bytes so far
+	line               int    // its first line
+	quotes             int    // the block quotes it is in
+	last               string // its last line's text
+	size               int    // its bytes so far
 	emphasis, brackets int
 	ticks              []tickRun
 }
@@ -97,56 +102,58 @@ func (sc *mdScan) read(line string) error {
 	definitions := sc.definitions
 	sc.definitions = 0
 	if sc.fence != "" {
-		if t := strings.TrimLeft(line, " \t"); strings.HasPrefix(t, sc.fence) && strings.Trim(t, sc.fence[:1]+" \t") == "" {
-			sc.fence = ""
+		if sc.inFence(line) {
+			return nil
 		}
-		return nil
+		sc.fence = "" // its container ended: the line is read as any other
 	}
 	if strings.TrimSpace(line) == "" {
 		sc.tableCols = 0
 		return sc.endParagraph()
 	}
 	// Block quote markers that open the line, then the indentation after them.
-	quotes, col, pos := 0, 0, 0
-	for {
-		c, p := indent(line, pos, col)
-		if p >= len(line) || line[p] != '>' || c-col > 3 {
-			break
-		}
-		quotes++
-		pos, col = p+1, c+1
-		if pos < len(line) && line[pos] == ' ' {
-			pos, col = pos+1, col+1
-		}
-	}
+	quotes, pos, col := quotePrefix(line, -1)
 	if err := sc.checkDepth(quotes); err != nil {
 		return err
 	}
 	base := col // where the quotes' content starts
 	col, pos = indent(line, pos, col)
 	rest := line[pos:]
-	// A line that only goes on with the paragraph (lazy continuation) closes nothing.
-	lazy := sc.para.open && quotes == 0 && !startsBlock(rest)
-	if !lazy {
-		for len(sc.items) > 0 && sc.items[len(sc.items)-1] > col {
-			sc.items = sc.items[:len(sc.items)-1]
-		}
+	container := base // the content column of the innermost open list item, or the quotes'
+	if len(sc.items) > 0 {
+		container = max(base, sc.items[len(sc.items)-1])
+	}
+	// A row of the table being read, each read on its own.
+	if sc.tableCols > 0 && quotes == sc.tableQuotes && !startsBlock(rest) {
+		return sc.readRow(rest)
+	}
+	sc.tableCols = 0
+	// A line that goes on with the open paragraph: in its quotes or fewer (lazily), it opens no
+	// block, or only a list item that may not interrupt a paragraph (one numbered other than 1,
+	// or an empty one) inside the paragraph's own list item.
+	if sc.para.open && quotes <= sc.para.quotes &&
+		(!startsBlock(rest) || (col >= container && markerWidth(rest) > 0 && rest[0] != '>' && !mayInterrupt(rest))) {
+		return sc.readText(rest, quotes)
+	}
+	if err := sc.endParagraph(); err != nil {
+		return err
+	}
+	for len(sc.items) > 0 && sc.items[len(sc.items)-1] > col {
+		sc.items = sc.items[:len(sc.items)-1]
 	}
 	if len(sc.items) > 0 {
 		base = max(base, sc.items[len(sc.items)-1])
 	}
-	if !sc.para.open && col-base >= 4 {
+	if col-base >= 4 {
 		return nil // a line of an indented code block
 	}
 	// List markers and quotes that follow each other on the line, each one level deeper.
-	opened := quotes > 0
 	breakFrom := thematicBreakFrom(line)
 	for pos < len(line) {
 		width := markerWidth(line[pos:])
 		if width == 0 || (pos >= breakFrom && (line[pos] == '-' || line[pos] == '*')) {
 			break
 		}
-		opened = true
 		after, next := indent(line, pos+width, col+width)
 		code := after-(col+width) > 4 // the content is indented code
 		switch {
@@ -160,21 +167,19 @@ func (sc *mdScan) read(line string) error {
 		if err := sc.checkDepth(quotes); err != nil {
 			return err
 		}
+		base = col + width + 1
 		if code {
-			break
+			return nil
 		}
 		col, pos = after, next
 	}
 	rest = line[pos:]
-	if opened || startsBlock(rest) {
-		if err := sc.endParagraph(); err != nil {
-			return err
-		}
-		sc.tableCols = 0
+	if len(sc.items) > 0 {
+		base = max(base, sc.items[len(sc.items)-1])
 	}
-	if !sc.para.open && linkDefinition.MatchString(rest) {
-		// A link reference definition, not inline text (one cannot interrupt a paragraph); a run
-		// of n costs n squared, added a line at a time.
+	if linkDefinition.MatchString(rest) {
+		// A link reference definition, not inline text; a run of n costs n squared, added a line
+		// at a time.
 		sc.definitions = definitions + 1
 		if sc.definitionWork += int64(2*sc.definitions - 1); sc.definitionWork > MaxMarkdownDefinitions*MaxMarkdownDefinitions {
 			return api.Invalid(sc.field, "The Markdown has too many link reference definitions (\"[label]: target\") in a row: "+
@@ -183,21 +188,134 @@ func (sc *mdScan) read(line string) error {
 		}
 		return nil
 	}
-	if f := fenceOpening(rest); f != "" {
-		sc.fence = f
+	if f := fenceOpening(rest); f != "" && col-base <= 3 {
+		sc.fence, sc.fenceQuotes, sc.fenceIndent = f, quotes, 0
+		if len(sc.items) > 0 {
+			sc.fenceIndent = sc.items[len(sc.items)-1]
+		}
 		return nil
 	}
-	if err := sc.readTable(rest); err != nil {
+	if err := sc.readText(rest, quotes); err != nil {
 		return err
 	}
-	if err := sc.readLinks(rest); err != nil {
-		return err
-	}
-	sc.readInline(rest)
-	if sc.tableCols > 0 || isATXHeading(rest) {
-		return sc.endParagraph() // each table row and each heading is read on its own
+	if isATXHeading(rest) {
+		return sc.endParagraph() // a heading is read on its own
 	}
 	return nil
+}
+
+// readText adds a line's text to the paragraph being read (which it starts when none is), and
+// turns the paragraph into a table when the line is a delimiter row under a header of as many
+// cells.
+func (sc *mdScan) readText(text string, quotes int) error {
+	if sc.para.open && isTableDelimiter(text) && cellCount(sc.para.last) == delimiterCount(text) {
+		cols := delimiterCount(text)
+		if cols > MaxMarkdownTableColumns {
+			return api.Invalid(sc.field, "The table at line %d has %d columns; a table may have at most %d.",
+				sc.line, cols, MaxMarkdownTableColumns)
+		}
+		sc.tableCols, sc.tableLine, sc.tableQuotes = cols, sc.line, quotes
+		sc.cells += 2 * cols // the header and the delimiter row
+		return sc.endParagraph()
+	}
+	if err := sc.readLinks(text); err != nil {
+		return err
+	}
+	sc.readInline(text, quotes)
+	return nil
+}
+
+// readRow counts a table row's cells, its header's number whatever it holds (goldmark fills a
+// short row with empty cells), and reads its text as a paragraph of its own.
+func (sc *mdScan) readRow(text string) error {
+	if sc.cells += sc.tableCols; sc.cells > MaxMarkdownTableCells {
+		return api.Invalid(sc.field, "The Markdown's tables have more than %d cells (rows times columns, counting the cells "+
+			"that rows shorter than their header are given), reached in the table at line %d. Split the tables over several calls.",
+			MaxMarkdownTableCells, sc.tableLine)
+	}
+	if err := sc.readLinks(text); err != nil {
+		return err
+	}
+	sc.readInline(text, sc.tableQuotes)
+	return sc.endParagraph()
+}
+
+// mayInterrupt reports whether a list marker that opens s may interrupt a paragraph, as
+// CommonMark says: a bullet or the number 1, followed by some text.
+func mayInterrupt(s string) bool {
+	w := markerWidth(s)
+	if strings.TrimSpace(s[w:]) == "" {
+		return false
+	}
+	return w == 1 || (w == 2 && s[0] == '1')
+}
+
+// cellCount is how many cells goldmark reads in a table row: its text split at each "|" that
+// no backslash escapes, a "|" at either end left out.
+func cellCount(row string) int {
+	row = strings.TrimSpace(row)
+	row = strings.TrimPrefix(row, "|")
+	if strings.HasSuffix(row, "|") && !strings.HasSuffix(row, "\\|") {
+		row = row[:len(row)-1]
+	}
+	n := 1
+	for i := 0; i < len(row); i++ {
+		if row[i] == '|' && (i == 0 || row[i-1] != '\\') {
+			n++
+		}
+	}
+	return n
+}
+
+// delimiterCount is how many columns a delimiter row gives: its parts between "|", blank ones
+// at either end left out.
+func delimiterCount(row string) int {
+	parts := strings.Split(row, "|")
+	if strings.TrimSpace(parts[0]) == "" {
+		parts = parts[1:]
+	}
+	if len(parts) > 0 && strings.TrimSpace(parts[len(parts)-1]) == "" {
+		parts = parts[:len(parts)-1]
+	}
+	return len(parts)
+}
+
+// quotePrefix returns how many block quote markers open line (at most max; -1 for any) and the
+// position and column after them.
+func quotePrefix(line string, max int) (quotes, pos, col int) {
+	for quotes != max {
+		c, p := indent(line, pos, col)
+		if p >= len(line) || line[p] != '>' || c-col > 3 {
+			break
+		}
+		quotes++
+		pos, col = p+1, c+1
+		if pos < len(line) && line[pos] == ' ' {
+			pos, col = pos+1, col+1
+		}
+	}
+	return quotes, pos, col
+}
+
+// inFence reports whether a line belongs to the open code fence (it has the fence's quotes and
+// its list item's indentation, or is blank), and closes the fence when the line is its closing
+// fence.
+func (sc *mdScan) inFence(line string) bool {
+	quotes, pos, col := quotePrefix(line, sc.fenceQuotes)
+	if quotes < sc.fenceQuotes {
+		return false
+	}
+	c, p := indent(line, pos, col)
+	switch {
+	case p == len(line):
+		return true // a blank line goes on with the code
+	case c < sc.fenceIndent:
+		return false
+	}
+	if rest := line[p:]; strings.HasPrefix(rest, sc.fence) && strings.Trim(rest, sc.fence[:1]+" \t") == "" {
+		sc.fence = ""
+	}
+	return true
 }
 
 // checkDepth refuses the line when its quotes and the open list items nest too deep.
@@ -209,12 +327,13 @@ func (sc *mdScan) checkDepth(quotes int) error {
 	return nil
 }
 
-// readInline adds a line's text to the paragraph being read, or starts one.
-func (sc *mdScan) readInline(text string) {
+// readInline adds a line's text to the paragraph being read, or starts one in quotes quotes.
+func (sc *mdScan) readInline(text string, quotes int) {
 	p := &sc.para
 	if !p.open {
-		*p = paragraph{open: true, line: sc.line, ticks: p.ticks[:0]}
+		*p = paragraph{open: true, line: sc.line, quotes: quotes, ticks: p.ticks[:0]}
 	}
+	p.last = text
 	for i := 0; i < len(text); i++ {
 		switch text[i] {
 		case '*', '_', '~':
@@ -287,28 +406,6 @@ func codeScan(ticks []tickRun, size int) int64 {
 		}
 	}
 	return total
-}
-
-// readTable notes a table's delimiter row ("| --- | :-: |"), which makes a table of the
-// paragraph, and counts the cells of its rows, empty ones included.
-func (sc *mdScan) readTable(rest string) error {
-	if sc.tableCols > 0 {
-		sc.cells += sc.tableCols
-	} else if sc.para.open && isTableDelimiter(rest) {
-		cols := strings.Count(strings.Trim(strings.TrimSpace(rest), "|"), "|") + 1
-		if cols > MaxMarkdownTableColumns {
-			return api.Invalid(sc.field, "The table at line %d has %d columns; a table may have at most %d.",
-				sc.line, cols, MaxMarkdownTableColumns)
-		}
-		sc.tableCols, sc.tableLine = cols, sc.line
-		sc.cells += 2 * cols // the header and the delimiter row
-	}
-	if sc.cells > MaxMarkdownTableCells {
-		return api.Invalid(sc.field, "The Markdown's tables have more than %d cells (rows times columns, counting the cells "+
-			"that rows shorter than their header are given), reached in the table at line %d. Split the tables over several calls.",
-			MaxMarkdownTableCells, sc.tableLine)
-	}
-	return nil
 }
 
 // readLinks adds how far goldmark reads the target of each "](" of the line: to the next space,
