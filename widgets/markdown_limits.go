@@ -119,6 +119,10 @@ func (sc *mdScan) read(line string) error {
 	base := col // where the quotes' content starts
 	col, pos = indent(line, pos, col)
 	rest := line[pos:]
+	if rest == "" { // a blank line in its quotes
+		sc.tableCols = 0
+		return sc.endParagraph()
+	}
 	container := base // the content column of the innermost open list item, or the quotes'
 	if len(sc.items) > 0 {
 		container = max(base, sc.items[len(sc.items)-1])
@@ -506,7 +510,7 @@ func thematicBreakFrom(line string) int {
 // startsBlock reports whether a line's text (indentation taken off) opens a block that ends a
 // paragraph: a list item or quote, a heading, a fence, or a thematic break.
 func startsBlock(rest string) bool {
-	return markerWidth(rest) > 0 || isATXHeading(rest) || fenceOpening(rest) != "" || thematicBreakFrom(rest) == 0
+	return rest != "" && (markerWidth(rest) > 0 || isATXHeading(rest) || fenceOpening(rest) != "" || thematicBreakFrom(rest) == 0)
 }
 
 func isATXHeading(s string) bool {
