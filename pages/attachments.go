@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 
@@ -151,9 +150,9 @@ func (s *Service) readImage(r *request, fileRequired bool) (*upload, *string, er
 		}
 		caption = r.p.String("caption")
 	}
-	caption = strings.TrimSpace(caption)
-	if utf8.RuneCountInString(caption) > maxCaption {
-		return nil, nil, api.Invalid("caption", "The caption is longer than %d characters.", maxCaption)
+	caption, err = api.Line("caption", caption, maxCaption)
+	if err != nil {
+		return nil, nil, err
 	}
 	return up, &caption, nil
 }
@@ -215,7 +214,7 @@ func (s *Service) updateImage(c *gin.Context) {
 			text = *caption
 		}
 		w, err = widgets.Update(r.ctx, tx, cur, imageContent(file, text), now, r.actor.User.ID)
-		return err
+		return unchanged(w, cur, err)
 	})
 	if r.failed(err) {
 		return

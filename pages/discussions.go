@@ -27,6 +27,10 @@ func (s *Service) postMessage(c *gin.Context) {
 	if r.failed(err) || r.failed(r.p.Err()) || r.failed(widgets.CheckMessage(field, msg)) {
 		return
 	}
+	body, err := widgets.PostHTML(field, msg)
+	if r.failed(err) {
+		return
+	}
 	var post *widgets.Post
 	err = s.DB.Write(r.ctx, func(tx *sql.Tx) error {
 		page, err := s.FindPage(r.ctx, tx, r.sub, pageID)
@@ -36,7 +40,7 @@ func (s *Service) postMessage(c *gin.Context) {
 		if err := needDiscussion(r.ctx, tx, page); err != nil {
 			return err
 		}
-		post, err = s.storePost(r, tx, page, msg)
+		post, err = s.storePost(r, tx, page, msg, body)
 		return err
 	})
 	if r.failed(err) || r.failed(s.presentPosts(r.ctx, s.DB.R, post)) {
@@ -57,10 +61,14 @@ func (s *Service) postToStream(c *gin.Context) {
 	if r.failed(r.p.Err()) || r.failed(widgets.CheckMessage(field, msg)) {
 		return
 	}
+	body, err := widgets.PostHTML(field, msg)
+	if r.failed(err) {
+		return
+	}
 	var post *widgets.Post
-	err := s.DB.Write(r.ctx, func(tx *sql.Tx) error {
+	err = s.DB.Write(r.ctx, func(tx *sql.Tx) error {
 		var err error
-		post, err = s.storePost(r, tx, nil, msg)
+		post, err = s.storePost(r, tx, nil, msg, body)
 		return err
 	})
 	if r.failed(err) || r.failed(s.presentPosts(r.ctx, s.DB.R, post)) {
@@ -72,11 +80,11 @@ func (s *Service) postToStream(c *gin.Context) {
 // streamTitle names the activity stream in notifications and search.
 const streamTitle = "the activity stream"
 
-// storePost stores msg as a post of page's discussion, or of the request's subsite's activity
-// stream when page is nil, in tx: with the members it mentions, their notifications (and the
-// other members' by their levels), and its search entry.
-func (s *Service) storePost(r *request, tx *sql.Tx, page *Page, msg string) (*widgets.Post, error) {
-	np := widgets.NewPost{SubsiteID: r.sub.ID, AuthorID: r.actor.User.ID, Text: msg, HTML: widgets.PostHTML(msg)}
+// storePost stores msg, whose HTML is body (widgets.PostHTML), as a post of page's discussion,
+// or of the request's subsite's activity stream when page is nil, in tx: with the members it
+// mentions, their notifications (and the other members' by their levels), and its search entry.
+func (s *Service) storePost(r *request, tx *sql.Tx, page *Page, msg, body string) (*widgets.Post, error) {
+	np := widgets.NewPost{SubsiteID: r.sub.ID, AuthorID: r.actor.User.ID, Text: msg, HTML: body}
 	ev := people.Event{SubsiteID: r.sub.ID, Kind: people.EventComment, ActorID: r.actor.User.ID, Title: streamTitle,
 		URL: r.sub.URL, Excerpt: msg}
 	if page != nil {

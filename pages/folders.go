@@ -45,7 +45,9 @@ func (s *Service) CreateMainFolder(ctx context.Context, tx DBTX, subsiteID int64
 }
 
 // CleanFolderPath checks a folder path such as "HR/Guides" (slashes at either end ignored) and
-// returns it tidied, or a validation error on field.
+// returns it tidied, or a validation error on field: each name is one line of text (api.Line) of
+// at most maxFolderName characters, none is empty, "." or ".." (a path names folders from Main;
+// it does not move about), and there are at most maxFolderDepth.
 func CleanFolderPath(field, path string) (string, error) {
 	path = strings.Trim(strings.TrimSpace(path), "/")
 	if path == "" {
@@ -56,14 +58,17 @@ func CleanFolderPath(field, path string) (string, error) {
 		return "", api.Invalid(field, "Folders nest at most %d deep.", maxFolderDepth)
 	}
 	for i, part := range parts {
-		part = strings.TrimSpace(part)
+		part, err := api.Line(field, part, 0)
 		switch {
+		case err != nil:
+			return "", err
 		case part == "":
 			return "", api.Invalid(field, "The folder path %q has an empty folder name.", path)
+		case part == "." || part == "..":
+			return "", api.Invalid(field, "The folder path %q has a %q segment; a path names each folder from Main down, "+
+				"such as \"HR/Guides\", and \".\" or \"..\" are not folder names.", path, part)
 		case utf8.RuneCountInString(part) > maxFolderName:
 			return "", api.Invalid(field, "Folder names are at most %d characters.", maxFolderName)
-		case strings.ContainsAny(part, "\x00\r\n\t"):
-			return "", api.Invalid(field, "Folder names cannot contain control characters.")
 		}
 		parts[i] = part
 	}

@@ -62,7 +62,7 @@ func (s *Service) updateForm(c *gin.Context) {
 			return err
 		}
 		w, err = widgets.Update(r.ctx, tx, cur, content, now, r.actor.User.ID)
-		return err
+		return unchanged(w, cur, err)
 	})
 	if r.failed(err) {
 		return

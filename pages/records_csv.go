@@ -35,7 +35,7 @@ type recordsCSV struct {
 
 func (e *recordsCSV) Header(h http.Header) {
 	h.Set("Content-Type", "text/csv; charset=utf-8")
-	h.Set("Content-Disposition", `attachment; filename="`+e.filename+`"`)
+	h.Set("Content-Disposition", dispositionHeader("attachment", e.filename))
 }
 
 func (e *recordsCSV) Begin(w io.Writer) error {

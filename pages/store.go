@@ -9,7 +9,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 
 	"quire/app/api"
@@ -218,30 +217,28 @@ func (s *Service) ListPages(ctx context.Context, db DBTX, sub *people.Subsite, f
 	return out, next, people.FillNames(ctx, db, refs...)
 }
 
-// cleanTitle checks a page title.
+// cleanTitle checks a page title: one line of text (api.Line), required, at most maxTitle
+// characters.
 func cleanTitle(title string) (string, error) {
-	title = strings.TrimSpace(title)
-	switch {
-	case title == "":
-		return "", api.Invalid("title", "Parameter \"title\" is required.")
-	case utf8.RuneCountInString(title) > maxTitle:
-		return "", api.Invalid("title", "The title is longer than %d characters.", maxTitle)
+	title, err := api.Line("title", title, maxTitle)
+	if err == nil && title == "" {
+		err = api.Invalid("title", "Parameter \"title\" is required.")
 	}
-	return title, nil
+	return title, err
 }
 
-// cleanTags trims, de-duplicates (ignoring case) and checks tags.
+// cleanTags checks each tag as one line of text (api.Line), and de-duplicates them ignoring case.
 func cleanTags(tags []string) ([]string, error) {
 	seen := map[string]bool{}
 	out := []string{}
 	for _, t := range tags {
-		t = strings.TrimSpace(t)
+		t, err := api.Line("tags", t, 0)
+		if err != nil {
+			return nil, err
+		}
 		key := strings.ToLower(t)
 		if t == "" || seen[key] {
 			continue
-		}
-		if strings.ContainsFunc(t, unicode.IsControl) {
-			return nil, api.Invalid("tags", "Tags cannot contain control characters.")
 		}
 		if utf8.RuneCountInString(t) > maxTagSize {
 			return nil, api.Invalid("tags", "Tags are at most %d characters; %q is longer.", maxTagSize, t)

@@ -3,11 +3,15 @@ package pages
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
-	"mime"
 	"net/url"
+	"path"
 	"strconv"
 	"strings"
+	"unicode"
+
+	"golang.org/x/text/unicode/norm"
 
 	"quire/app/api"
 	"quire/people"
@@ -52,10 +56,12 @@ func (s *Service) readUpload(r *request, allowed ...string) (*upload, error) {
 		case name == "file" && up.blob != nil:
 			return nil, api.Invalid("file", "Send one file per request.")
 		case name == "file":
+			if up.filename, err = widgets.CleanFilename("file", part.FileName()); err != nil {
+				return nil, err
+			}
 			if up.blob, err = s.Blobs.Save(part, max); err != nil {
 				return nil, uploadError(r, err, max)
 			}
-			up.filename = widgets.CleanFilename(part.FileName())
 			up.contentType = widgets.DetectType(up.filename, up.blob.Head)
 		case contains(allowed, name):
 			value, err := io.ReadAll(io.LimitReader(part, maxFormValue+1))
@@ -161,8 +167,67 @@ func contentDisposition(f *widgets.StoredFile) string {
 	if widgets.IsSafeImage(f.ContentType) {
 		kind = "inline"
 	}
-	if v := mime.FormatMediaType(kind, map[string]string{"filename": f.Filename}); v != "" {
-		return v
+	return dispositionHeader(kind, f.Filename)
+}
+
+// dispositionHeader is a Content-Disposition value of kind ("attachment" or "inline") for a file
+// named name, as RFC 6266 section 4.3 advises: filename= always, holding the name itself when it
+// is plain ASCII and an ASCII stand-in otherwise (for clients that read nothing more), and then
+// filename*= with the name in UTF-8 (RFC 8187), which clients that know it prefer.
+func dispositionHeader(kind, name string) string {
+	fallback := asciiFilename(name)
+	v := kind + `; filename="` + fallback + `"`
+	if fallback != name {
+		v += "; filename*=UTF-8''" + encodeExtValue(name)
 	}
-	return kind
+	return v
+}
+
+// asciiFilename returns name with accents dropped ("Café" gives "Cafe") and every other
+// character that is not printable ASCII, or is one of " \ %, replaced by "_" (one for a run); a
+// name left with no letter or digit before its extension becomes "file" and the extension.
+func asciiFilename(name string) string {
+	var b strings.Builder
+	replaced := false
+	for _, r := range norm.NFKD.String(name) {
+		switch {
+		case unicode.Is(unicode.Mn, r):
+			continue
+		case r < 0x20 || r > 0x7e || r == '"' || r == '\\' || r == '%':
+			if !replaced {
+				b.WriteByte('_')
+			}
+			replaced = true
+			continue
+		}
+		b.WriteRune(r)
+		replaced = false
+	}
+	out := b.String()
+	ext := path.Ext(out)
+	if !strings.ContainsFunc(strings.TrimSuffix(out, ext), func(r rune) bool {
+		return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9'
+	}) {
+		if strings.Trim(ext, "._") == "" {
+			ext = ""
+		}
+		return "file" + ext
+	}
+	return out
+}
+
+// encodeExtValue percent-encodes s as RFC 8187's value-chars: UTF-8, every byte outside attr-char
+// as %XX.
+func encodeExtValue(s string) string {
+	const attrChar = "!#$&+-.^_`|~"
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte(attrChar, c) >= 0 {
+			b.WriteByte(c)
+		} else {
+			fmt.Fprintf(&b, "%%%02X", c)
+		}
+	}
+	return b.String()
 }

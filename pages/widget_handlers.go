@@ -3,6 +3,7 @@ package pages
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
@@ -12,8 +13,22 @@ import (
 	"quire/widgets"
 )
 
+// errUnchanged is what a widget write's change returns when it stored nothing: an update to what
+// the widget holds already. The page is then not marked as changed.
+var errUnchanged = errors.New("widget unchanged")
+
+// unchanged returns errUnchanged when widgets.Update (or Restore) answered the widget cur as it
+// was, so stored nothing; else err.
+func unchanged(w, cur *widgets.Widget, err error) error {
+	if err == nil && w == cur {
+		return errUnchanged
+	}
+	return err
+}
+
 // widgetWrite runs change in one transaction on the page named by :page_id, after checking the
-// caller may edit, and records the page as changed at the same instant. It answers nothing.
+// caller may edit, and records the page as changed at the same instant, unless change returns
+// errUnchanged. It answers nothing.
 func (s *Service) widgetWrite(r *request, change func(tx *sql.Tx, page *Page, now api.Time) error) error {
 	pageID, err := r.id("page_id")
 	if err != nil {
@@ -25,7 +40,9 @@ func (s *Service) widgetWrite(r *request, change func(tx *sql.Tx, page *Page, no
 			return err
 		}
 		now := api.NewTime(s.DB.Now())
-		if err := change(tx, page, now); err != nil {
+		if err := change(tx, page, now); errors.Is(err, errUnchanged) {
+			return nil
+		} else if err != nil {
 			return err
 		}
 		return s.pageChanged(r.ctx, tx, page.ID, now)
@@ -164,7 +181,7 @@ func (s *Service) updateTextWidget(classname string) gin.HandlerFunc {
 				return err
 			}
 			w, err = widgets.Update(r.ctx, tx, cur, content, now, r.actor.User.ID)
-			return err
+			return unchanged(w, cur, err)
 		})
 		if r.failed(err) {
 			return
@@ -259,7 +276,7 @@ func (s *Service) restoreWidget(classname string) gin.HandlerFunc {
 				return err
 			}
 			w, err = widgets.Restore(r.ctx, tx, cur, versionID, now, r.actor.User.ID)
-			return err
+			return unchanged(w, cur, err)
 		})
 		if r.failed(err) {
 			return
@@ -311,12 +328,9 @@ func (s *Service) createMarkdown(c *gin.Context) {
 	if r.failed(r.p.Err()) {
 		return
 	}
-	contents, err := widgets.FromMarkdown(source)
+	contents, err := widgets.FromMarkdown("val", source, maxWidgetsPerRequest)
 	if err == nil && len(contents) == 0 {
 		err = api.Invalid("val", "The Markdown has no content to make widgets of.")
-	}
-	if len(contents) > maxWidgetsPerRequest {
-		err = api.Invalid("val", "The Markdown makes %d widgets; one call may make at most %d (one per top-level heading, and one per run of blocks between headings): send it in parts.", len(contents), maxWidgetsPerRequest)
 	}
 	if r.failed(err) {
 		return

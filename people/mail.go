@@ -34,8 +34,11 @@ type Mail struct {
 }
 
 // queueMail writes a mail to the outbox in the caller's transaction; the sender delivers it
-// after commit.
+// after commit. The subject is made one line (api.Flatten): names and titles are checked as one
+// line when given, but older ones were not, and a line break there would start a header or a
+// body of its own.
 func queueMail(ctx context.Context, tx DBTX, to, subject, body string, now api.Time) error {
+	subject = api.Flatten(subject)
 	_, err := tx.ExecContext(ctx, `INSERT INTO outbox (to_addr, subject, body, created_at, next_attempt_at)
 		VALUES (?, ?, ?, ?, ?)`, to, subject, body, now, now)
 	if err != nil {

@@ -87,10 +87,11 @@ func (s *Service) UpdateSubsite(ctx context.Context, id int64, ch SubsiteChange)
 		sets, args = append(sets, "title = ?"), append(args, title)
 	}
 	if ch.Description != nil {
-		if len(*ch.Description) > 2000 {
-			return nil, api.Invalid("description", "Parameter \"description\" is longer than 2000 characters.")
+		description, err := api.Text("description", *ch.Description, maxDescription)
+		if err != nil {
+			return nil, err
 		}
-		sets, args = append(sets, "description = ?"), append(args, strings.TrimSpace(*ch.Description))
+		sets, args = append(sets, "description = ?"), append(args, description)
 	}
 	if ch.DefaultRole != nil {
 		sets, args = append(sets, "default_role = ?"), append(args, string(*ch.DefaultRole))

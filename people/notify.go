@@ -110,7 +110,7 @@ func summarize(kind, actor string, ev Event) string {
 		}
 		line += ": \"" + ex + "\""
 	}
-	return line
+	return api.Flatten(line) // one line, whatever names and titles stored before they were checked hold
 }
 
 // pending is a notification waiting to be mailed.

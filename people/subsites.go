@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"quire/app/api"
 	"quire/app/sqldb"
@@ -18,6 +17,9 @@ const DefaultSlug = "home"
 
 // maxSlug bounds subsite slugs.
 const maxSlug = 60
+
+// maxDescription bounds a subsite's description, in characters.
+const maxDescription = 2000
 
 // reservedSlugs cannot be subsites: they would shadow the site's own URLs.
 var reservedSlugs = map[string]bool{"api": true, "static": true, "files": true, "healthz": true, "docs": true}
@@ -139,12 +141,13 @@ func (s *Service) CreateSubsite(ctx context.Context, ns NewSubsite, creatorID in
 }
 
 func (s *Service) createSubsite(ctx context.Context, tx DBTX, ns NewSubsite) (*Subsite, error) {
-	title := strings.TrimSpace(ns.Title)
-	if title == "" {
-		return nil, api.Invalid("title", "Parameter \"title\" is required.")
+	title, err := validName("title", ns.Title)
+	if err != nil {
+		return nil, err
 	}
-	if utf8.RuneCountInString(title) > 200 {
-		return nil, api.Invalid("title", "The title is longer than 200 characters.")
+	description, err := api.Text("description", ns.Description, maxDescription)
+	if err != nil {
+		return nil, err
 	}
 	slug := strings.ToLower(strings.TrimSpace(ns.Slug))
 	if slug == "" {
@@ -162,8 +165,8 @@ func (s *Service) createSubsite(ctx context.Context, tx DBTX, ns NewSubsite) (*S
 	if role == RoleNone {
 		role = RoleEditor
 	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO subsites (slug, title, description, default_role, auto_join, created_at)
-		VALUES (?, ?, ?, ?, ?, ?)`, slug, title, strings.TrimSpace(ns.Description), role, ns.AutoJoin, api.NewTime(s.DB.Now()))
+	_, err = tx.ExecContext(ctx, `INSERT INTO subsites (slug, title, description, default_role, auto_join, created_at)
+		VALUES (?, ?, ?, ?, ?, ?)`, slug, title, description, role, ns.AutoJoin, api.NewTime(s.DB.Now()))
 	if err != nil {
 		if sqldb.IsUnique(err) {
 			return nil, ErrSlugTaken

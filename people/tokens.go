@@ -102,7 +102,10 @@ func scanToken(row interface{ Scan(...any) error }) (*Token, error) {
 // CreateToken makes a token for an active user and returns its secret, which is never shown
 // again. Returns a validation error for a bad name or rate, ErrUserNotFound for an unknown user.
 func (s *Service) CreateToken(ctx context.Context, nt NewToken) (string, *Token, error) {
-	name := strings.TrimSpace(nt.Name)
+	name, err := api.Line("name", nt.Name, 200)
+	if err != nil {
+		return "", nil, err
+	}
 	if name == "" {
 		return "", nil, api.Invalid("name", "A token needs a name, such as the script that will use it.")
 	}
@@ -132,7 +135,7 @@ func (s *Service) CreateToken(ctx context.Context, nt NewToken) (string, *Token,
 		expires = &t
 	}
 	var tok *Token
-	err := s.DB.Write(ctx, func(tx *sql.Tx) error {
+	err = s.DB.Write(ctx, func(tx *sql.Tx) error {
 		if _, err := FindActiveUser(ctx, tx, nt.UserID); err != nil {
 			return err
 		}

@@ -62,15 +62,14 @@ func NormalizeEmail(field, email string) (string, error) {
 	return strings.ToLower(email), nil
 }
 
+// validName checks a person's name or a subsite's title: one line of text (api.Line), required,
+// at most 200 characters.
 func validName(field, name string) (string, error) {
-	name = strings.TrimSpace(name)
-	switch {
-	case name == "":
-		return "", api.Invalid(field, "Parameter %q is required.", field)
-	case utf8.RuneCountInString(name) > 200:
-		return "", api.Invalid(field, "Parameter %q is longer than 200 characters.", field)
+	name, err := api.Line(field, name, 200)
+	if err == nil && name == "" {
+		err = api.Invalid(field, "Parameter %q is required.", field)
 	}
-	return name, nil
+	return name, err
 }
 
 // MinPasswordLength is the shortest password accepted.

@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"path/filepath"
 	"strings"
-	"unicode/utf8"
 
 	"quire/app/api"
 )
@@ -30,30 +29,29 @@ type StoredFile struct {
 // ErrFileNotFound is a file that does not exist, or that the caller may not see.
 var ErrFileNotFound = api.NotFound("No such file.")
 
-// maxFilename bounds a file's name.
+// maxFilename bounds a file's name, in bytes, as most file systems do.
 const maxFilename = 255
 
-// CleanFilename keeps the last element of a client's file name, without control characters or
-// path separators, at most 255 bytes; an empty one becomes "file".
-func CleanFilename(name string) string {
+// CleanFilename returns the name to keep for a client's file name: its last path element (some
+// browsers send a whole Windows path), as one line of text under api.Line's rule (so NFC: macOS
+// sends names decomposed), at most maxFilename bytes; "file" when it is empty, "." or "..". A name
+// that breaks the rule, or is longer, is a validation error on field: a name is kept whole or not
+// at all.
+func CleanFilename(field, name string) (string, error) {
 	name = strings.ReplaceAll(name, "\\", "/")
 	if i := strings.LastIndexByte(name, '/'); i >= 0 {
 		name = name[i+1:]
 	}
-	name = strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7f || r == '"' {
-			return -1
-		}
-		return r
-	}, strings.TrimSpace(name))
-	for len(name) > maxFilename {
-		_, size := utf8.DecodeLastRuneInString(name)
-		name = name[:len(name)-size]
+	name, err := api.Line(field, name, 0)
+	switch {
+	case err != nil:
+		return "", err
+	case len(name) > maxFilename:
+		return "", api.Invalid(field, "The file name is %d bytes long; at most %d are kept. Rename the file.", len(name), maxFilename)
+	case name == "" || name == "." || name == "..":
+		return "file", nil
 	}
-	if name == "" || name == "." || name == ".." {
-		return "file"
-	}
-	return name
+	return name, nil
 }
 
 // dangerousTypes are never served as what they are: a browser would run them.

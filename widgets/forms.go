@@ -180,7 +180,8 @@ func parseField(at string, obj map[string]any) (Field, error) {
 	return f, nil
 }
 
-// fieldString reads an optional string key of a field object, trimmed and at most max characters.
+// fieldString reads an optional string key of a field object: one line of text (api.Line) of at
+// most max characters.
 func fieldString(at string, obj map[string]any, key string, max int) (string, error) {
 	v, present := obj[key]
 	if !present || v == nil {
@@ -190,14 +191,7 @@ func fieldString(at string, obj map[string]any, key string, max int) (string, er
 	if !ok {
 		return "", api.Invalid(at+"."+key, "%s.%s must be a string.", at, key)
 	}
-	s = strings.TrimSpace(s)
-	if utf8.RuneCountInString(s) > max {
-		return "", api.Invalid(at+"."+key, "%s.%s is longer than %d characters.", at, key, max)
-	}
-	if strings.ContainsAny(s, "\r\n\x00") {
-		return "", api.Invalid(at+"."+key, "%s.%s must be one line.", at, key)
-	}
-	return s, nil
+	return api.Line(at+"."+key, s, max)
 }
 
 // parseOptions reads a select's choices: a list of distinct, non-empty strings; nil for none.
@@ -216,8 +210,10 @@ func parseOptions(at string, v any) ([]string, error) {
 	seen := map[string]bool{}
 	for j, item := range list {
 		s, ok := item.(string)
-		s = strings.TrimSpace(s)
+		s, err := api.Line(fmt.Sprintf("%s.options[%d]", at, j), s, 0)
 		switch {
+		case err != nil:
+			return nil, err
 		case !ok || s == "":
 			return nil, api.Invalid(at+".options", "%s.options[%d] must be a non-empty string.", at, j)
 		case utf8.RuneCountInString(s) > MaxFieldOption:

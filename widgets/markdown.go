@@ -11,6 +11,8 @@ import (
 	"github.com/yuin/goldmark/extension"
 	"github.com/yuin/goldmark/renderer/html"
 	"github.com/yuin/goldmark/text"
+
+	"quire/app/api"
 )
 
 // markdown renders CommonMark with GitHub's extensions (tables, strikethrough, task lists,
@@ -29,22 +31,40 @@ const MaxMarkdownBytes = 2 << 20
 // FromMarkdown splits a Markdown document into widget contents: each top-level heading becomes a
 // Heading (# = h1 ... #### = h4; deeper levels are h4), and the blocks between headings one
 // Paragraph. The HTML of each is sanitized. An empty heading makes no widget, and an empty
-// document gives no contents.
-func FromMarkdown(source string) ([]Content, error) {
+// document gives no contents. Line endings CR LF and CR are read as LF, as CommonMark says.
+//
+// Before parsing, the document is held to MaxMarkdownBytes (a too_large error) and to the limits
+// of checkMarkdown; before rendering, to maxWidgets widgets; after, each widget's HTML to
+// MaxHTMLBytes and MaxHTMLDepth. Each refusal is an error on field that names the limit.
+func FromMarkdown(field, source string, maxWidgets int) ([]Content, error) {
 	if len(source) > MaxMarkdownBytes {
-		return nil, errTooLong("val", MaxMarkdownBytes)
+		return nil, errTooLong(field, MaxMarkdownBytes)
+	}
+	source = strings.NewReplacer("\r\n", "\n", "\r", "\n").Replace(source)
+	if err := checkMarkdown(field, source); err != nil {
+		return nil, err
 	}
 	src := []byte(source)
 	md := markdown()
 	doc := md.Parser().Parse(text.NewReader(src))
+	if err := countWidgets(field, doc, maxWidgets); err != nil {
+		return nil, err
+	}
 	var out []Content
 	var pending bytes.Buffer
-	flush := func() {
-		h := SanitizeMarkdownHTML(pending.String())
+	flush := func() error {
+		if pending.Len() > MaxHTMLBytes {
+			return errWidgetTooLarge(field, pending.Len())
+		}
+		h, err := SanitizeMarkdownHTML(field, pending.String())
 		pending.Reset()
+		if err != nil {
+			return err
+		}
 		if strings.TrimSpace(h) != "" {
 			out = append(out, Content{Classname: Paragraph, HTML: strings.TrimSpace(h), Format: FormatHTML})
 		}
+		return nil
 	}
 	for n := doc.FirstChild(); n != nil; n = n.NextSibling() {
 		var buf bytes.Buffer
@@ -53,10 +73,15 @@ func FromMarkdown(source string) ([]Content, error) {
 		}
 		heading, ok := n.(*ast.Heading)
 		if !ok {
+			if pending.Len()+buf.Len() > MaxHTMLBytes {
+				return nil, errWidgetTooLarge(field, pending.Len()+buf.Len())
+			}
 			pending.Write(buf.Bytes())
 			continue
 		}
-		flush()
+		if err := flush(); err != nil {
+			return nil, err
+		}
 		inner := strings.TrimSpace(buf.String())
 		if i := strings.IndexByte(inner, '>'); i >= 0 {
 			inner = inner[i+1:]
@@ -64,16 +89,47 @@ func FromMarkdown(source string) ([]Content, error) {
 		if i := strings.LastIndex(inner, "</h"); i >= 0 {
 			inner = inner[:i]
 		}
-		h := strings.TrimSpace(SanitizeMarkdownHTML(inner))
-		if h == "" { // "#" alone, or a heading of nothing but removed HTML
+		h, err := SanitizeMarkdownHTML(field, inner)
+		if err != nil {
+			return nil, err
+		}
+		if h = strings.TrimSpace(h); h == "" { // "#" alone, or a heading of nothing but removed HTML
 			continue
 		}
 		out = append(out, Content{Classname: Heading, HTML: h, Format: FormatHTML,
 			Heading: fmt.Sprintf("h%d", min(heading.Level, 4))})
 	}
-	flush()
+	if err := flush(); err != nil {
+		return nil, err
+	}
 	for i := range out {
 		out[i].Text = PlainText(out[i].HTML)
 	}
 	return out, nil
+}
+
+// countWidgets refuses a document that would make more than max widgets: a widget per top-level
+// heading and per run of blocks between them (empty headings, which make none, count too).
+func countWidgets(field string, doc ast.Node, max int) error {
+	headings, runs, inRun := 0, 0, false
+	for n := doc.FirstChild(); n != nil; n = n.NextSibling() {
+		if n.Kind() == ast.KindHeading {
+			headings, inRun = headings+1, false
+		} else if !inRun {
+			runs, inRun = runs+1, true
+		}
+	}
+	if headings+runs > max {
+		return api.Invalid(field, "The Markdown has %d top-level headings and %d runs of blocks between them, each a widget; "+
+			"one call may make at most %d widgets: send it in parts.", headings, runs, max)
+	}
+	return nil
+}
+
+// errWidgetTooLarge refuses Markdown whose blocks between two headings make more HTML than one
+// widget holds.
+func errWidgetTooLarge(field string, n int) error {
+	return api.Invalid(field, "Parameter %q makes a widget of more than %d KB of HTML (the blocks between two headings "+
+		"make one widget; these make %d KB or more). Add headings to split it, or send it in parts.",
+		field, MaxHTMLBytes>>10, n>>10)
 }

@@ -69,7 +69,7 @@ func TestFromMarkdownSplits(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			got, err := FromMarkdown(tc.source)
+			got, err := FromMarkdown("val", tc.source, anyWidgets)
 			if err != nil {
 				t.Fatalf("FromMarkdown(%q): %v", tc.source, err)
 			}
@@ -99,12 +99,12 @@ func TestFromMarkdownSplits(t *testing.T) {
 }
 
 func TestFromMarkdownTooLong(t *testing.T) {
-	_, err := FromMarkdown(strings.Repeat("a", MaxMarkdownBytes+1))
+	_, err := FromMarkdown("val", strings.Repeat("a", MaxMarkdownBytes+1), anyWidgets)
 	var apiErr *api.Error
 	if !errors.As(err, &apiErr) || apiErr.Code != api.CodeTooLarge {
 		t.Fatalf("FromMarkdown of %d bytes: err = %v; want a %s error", MaxMarkdownBytes+1, err, api.CodeTooLarge)
 	}
-	if _, err := FromMarkdown(strings.Repeat("a ", 1000)); err != nil {
+	if _, err := FromMarkdown("val", strings.Repeat("a ", 1000), anyWidgets); err != nil {
 		t.Fatalf("FromMarkdown of 2000 bytes: %v", err)
 	}
 }

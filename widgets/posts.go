@@ -43,7 +43,8 @@ var bareURL = regexp.MustCompile(`(?i)\bhttps?://[^\s<>"]+`)
 
 // PostHTML turns a message as a person typed it into the HTML of a post: special characters
 // escaped, line breaks as <br>, bare http(s) URLs as links, sanitized with the comment policy.
-func PostHTML(text string) string {
+// Errors name field; text makes no nesting, so none is expected.
+func PostHTML(field, text string) (string, error) {
 	var b strings.Builder
 	rest := text
 	for {
@@ -57,7 +58,7 @@ func PostHTML(text string) string {
 		fmt.Fprintf(&b, `<a href="%s">%s</a>`, html.EscapeString(link), html.EscapeString(link))
 		rest = rest[loc[0]+len(link):]
 	}
-	return SanitizeComment(b.String())
+	return SanitizeComment(field, b.String())
 }
 
 // trimURL drops punctuation that ends a sentence rather than the URL: "see https://x.org/a." links

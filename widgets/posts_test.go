@@ -13,7 +13,7 @@ func TestPostHTML(t *testing.T) {
 		{"javascript:alert(1)", "javascript:alert(1)"},
 	}
 	for _, tc := range cases {
-		if got := PostHTML(tc.text); got != tc.want {
+		if got, err := PostHTML("msg", tc.text); err != nil || got != tc.want {
 			t.Errorf("PostHTML(%q)\n got %s\nwant %s", tc.text, got, tc.want)
 		}
 	}

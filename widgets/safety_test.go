@@ -1,6 +1,7 @@
 package widgets
 
 import (
+	"errors"
 	"fmt"
 	"regexp"
 	"strings"
@@ -8,6 +9,8 @@ import (
 
 	xhtml "golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
+
+	"quire/app/api"
 )
 
 // allowlist is what a sanitized fragment may contain, written independently of the policies in
@@ -202,17 +205,30 @@ func assertSafe(t testing.TB, path, input, output string, allow allowlist) {
 // assertAllSafe runs input through every path that stores HTML and checks each output.
 func assertAllSafe(t testing.TB, input string) {
 	t.Helper()
-	assertSafe(t, "SanitizeHTML", input, SanitizeHTML(input), richAllowlist)
-	assertSafe(t, "SanitizeMarkdownHTML", input, SanitizeMarkdownHTML(input), richAllowlist)
-	assertSafe(t, "SanitizeComment", input, SanitizeComment(input), commentAllowlist)
+	assertSafe(t, "SanitizeHTML", input, refusedOr(t, input)(SanitizeHTML("val", input)), richAllowlist)
+	assertSafe(t, "SanitizeMarkdownHTML", input, refusedOr(t, input)(SanitizeMarkdownHTML("val", input)), richAllowlist)
+	assertSafe(t, "SanitizeComment", input, refusedOr(t, input)(SanitizeComment("msg", input)), commentAllowlist)
 	assertSafe(t, "TextToHTML", input, TextToHTML(input), textAllowlist)
-	contents, err := FromMarkdown(input)
+	contents, err := FromMarkdown("val", input, anyWidgets)
 	if err != nil {
-		t.Errorf("FromMarkdown(%q): %v", input, err)
+		refusedOr(t, input)("", err)
 		return
 	}
 	for i, c := range contents {
 		assertSafe(t, fmt.Sprintf("FromMarkdown content %d (%s)", i, c.Classname), input, c.HTML, richAllowlist)
+	}
+}
+
+// refusedOr returns what a path stored, or "" when it refused the input with a validation error
+// (nothing stored is safe); any other error fails the test.
+func refusedOr(t testing.TB, input string) func(string, error) string {
+	return func(out string, err error) string {
+		t.Helper()
+		var e *api.Error
+		if err != nil && (!errors.As(err, &e) || e.Code != api.CodeInvalid) {
+			t.Errorf("%q: %v", input, err)
+		}
+		return out
 	}
 }
 

@@ -1,6 +1,7 @@
 package widgets
 
 import (
+	"fmt"
 	"regexp"
 	"strings"
 	"sync"
@@ -8,6 +9,8 @@ import (
 	"github.com/microcosm-cc/bluemonday"
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
+
+	"quire/app/api"
 )
 
 // The sanitizing policies, one per use. Everything users or the API send as HTML, and everything
@@ -68,14 +71,30 @@ var (
 	})
 )
 
-// SanitizeHTML makes HTML sent for a text or heading widget safe to render.
-func SanitizeHTML(s string) string { return sanitize(widgetPolicy(), s) }
+// MaxHTMLDepth is how deeply elements may nest in the HTML of a widget or comment, and in the HTML
+// that Markdown renders (a Markdown list level is two elements, <ul> and <li>; a quote one).
+// golang.org/x/net/html gives up past 512 open elements, so the limit stays well below that, and
+// no wiki page needs more.
+const MaxHTMLDepth = 100
 
-// SanitizeMarkdownHTML makes the HTML that Markdown rendered safe to render.
-func SanitizeMarkdownHTML(s string) string { return sanitize(markdownPolicy(), s) }
+// SanitizeHTML makes HTML sent for a text or heading widget safe to render. It returns a
+// validation error on field when the HTML nests deeper than MaxHTMLDepth; never "" for HTML it
+// could not read.
+func SanitizeHTML(field, s string) (string, error) { return sanitize(widgetPolicy(), field, s) }
 
-// SanitizeComment makes the HTML of a discussion post safe to render.
-func SanitizeComment(s string) string { return sanitize(commentPolicy(), s) }
+// SanitizeMarkdownHTML makes the HTML that Markdown rendered safe to render; errors as SanitizeHTML.
+func SanitizeMarkdownHTML(field, s string) (string, error) {
+	return sanitize(markdownPolicy(), field, s)
+}
+
+// SanitizeComment makes the HTML of a discussion post safe to render; errors as SanitizeHTML.
+func SanitizeComment(field, s string) (string, error) { return sanitize(commentPolicy(), field, s) }
+
+// errTooDeep refuses HTML nested deeper than MaxHTMLDepth.
+func errTooDeep(field string) error {
+	return api.Invalid(field, "Parameter %q nests HTML elements more than %d deep (Markdown lists and quotes "+
+		"count as elements too); a widget may nest at most %d. Flatten the deepest part.", field, MaxHTMLDepth, MaxHTMLDepth)
+}
 
 // sanitize applies the policy, then writes the result out again as the tree a browser builds
 // from it inside a widget's <div>. bluemonday works on tokens and keeps an allowed end tag without
@@ -84,26 +103,48 @@ func SanitizeComment(s string) string { return sanitize(commentPolicy(), s) }
 // every element it opens and has no stray end tags. Only allowed elements reach the parser, so
 // the round trip meets none of the foreign-content (SVG, MathML) or raw-text cases that make
 // re-parsing risky.
-func sanitize(p *bluemonday.Policy, s string) string {
+//
+// Nesting is measured twice: before any work, on the tokens of the input (nestsDeeper), and on the
+// tree that is stored, which is exact. The parser's own limit of 512 open elements is the only way
+// it fails on a string in memory; that too is the nesting error, never an empty result.
+func sanitize(p *bluemonday.Policy, field, s string) (string, error) {
+	if nestsDeeper(s, MaxHTMLDepth) {
+		return "", errTooDeep(field)
+	}
 	clean := p.Sanitize(s)
 	if clean == "" {
-		return ""
+		return "", nil
 	}
 	container := &html.Node{Type: html.ElementNode, Data: "div", DataAtom: atom.Div}
 	nodes, err := html.ParseFragment(strings.NewReader(clean), container)
-	if err != nil { // a strings.Reader does not fail; if it ever did, store nothing rather than unchecked HTML
-		return ""
+	if err != nil {
+		return "", errTooDeep(field)
 	}
 	var b strings.Builder
 	for _, n := range nodes {
 		if !readOnlyCheckboxes(n) {
 			continue
 		}
+		if depth(n) > MaxHTMLDepth {
+			return "", errTooDeep(field)
+		}
 		if err := html.Render(&b, n); err != nil {
-			return ""
+			return "", fmt.Errorf("render sanitized HTML: %w", err)
 		}
 	}
-	return b.String()
+	return b.String(), nil
+}
+
+// depth returns how many elements deep the tree under n goes, n included.
+func depth(n *html.Node) int {
+	deepest := 0
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		deepest = max(deepest, depth(c))
+	}
+	if n.Type == html.ElementNode {
+		deepest++
+	}
+	return deepest
 }
 
 // readOnlyCheckboxes reports whether n may stay: an <input> only as a checkbox, which it makes

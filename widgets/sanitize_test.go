@@ -102,6 +102,17 @@ var formattingCases = []formattingCase{
 		want:  []string{"kbd", "sub"}},
 }
 
+// must returns what a sanitizer returned, failing the test on an error.
+func must(t testing.TB) func(string, error) string {
+	return func(out string, err error) string {
+		t.Helper()
+		if err != nil {
+			t.Fatalf("sanitize: %v", err)
+		}
+		return out
+	}
+}
+
 func TestFormattingSurvives(t *testing.T) {
 	for _, tc := range formattingCases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -109,12 +120,12 @@ func TestFormattingSurvives(t *testing.T) {
 			allow := richAllowlist
 			switch tc.path {
 			case "html":
-				out = SanitizeHTML(tc.input)
+				out = must(t)(SanitizeHTML("val", tc.input))
 			case "comment":
-				out = SanitizeComment(tc.input)
+				out = must(t)(SanitizeComment("msg", tc.input))
 				allow = commentAllowlist
 			case "markdown":
-				contents, err := FromMarkdown(tc.input)
+				contents, err := FromMarkdown("val", tc.input, anyWidgets)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -142,7 +153,7 @@ func TestFormattingSurvives(t *testing.T) {
 // TestMarkdownTaskListIsReadOnly checks that task-list checkboxes from Markdown are disabled and
 // that an <input> written in raw HTML comes through only as a checkbox.
 func TestMarkdownTaskListIsReadOnly(t *testing.T) {
-	contents, err := FromMarkdown("- [x] done\n- [ ] todo")
+	contents, err := FromMarkdown("val", "- [x] done\n- [ ] todo", anyWidgets)
 	if err != nil || len(contents) != 1 {
 		t.Fatalf("FromMarkdown = %+v, %v", contents, err)
 	}
@@ -155,7 +166,7 @@ func TestMarkdownTaskListIsReadOnly(t *testing.T) {
 // TestLinksOpenSafely checks that links to other sites open in a new tab without handing the
 // page to it (window.opener) or leaking the wiki's URL.
 func TestLinksOpenSafely(t *testing.T) {
-	out := SanitizeHTML(`<a href="https://example.com/">x</a><a href="/local/">y</a>`)
+	out := must(t)(SanitizeHTML("val", `<a href="https://example.com/">x</a><a href="/local/">y</a>`))
 	nodes := parseFragment(t, out)
 	if !anyMatches(nodes, `a[href=https://example.com/][target=_blank]`) {
 		t.Errorf("external link not opened in a new tab: %q", out)

@@ -1,6 +1,7 @@
 package widgets
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -62,6 +63,18 @@ func ContentOf(w *Widget) Content {
 	}
 	c.Extra.PostCount = nil
 	return c
+}
+
+// sameContent reports whether a and b would be stored alike.
+func sameContent(a, b Content) bool {
+	if a.Classname != b.Classname || a.HTML != b.HTML || a.Text != b.Text || a.Format != b.Format ||
+		a.Styleclass != b.Styleclass || a.Heading != b.Heading {
+		return false
+	}
+	a.Extra.PostCount, b.Extra.PostCount = nil, nil
+	ea, errA := json.Marshal(a.Extra)
+	eb, errB := json.Marshal(b.Extra)
+	return errA == nil && errB == nil && bytes.Equal(ea, eb)
 }
 
 func nullable(s string) *string {
@@ -197,8 +210,13 @@ func FindKind(ctx context.Context, db DBTX, pageID, id int64, classname string) 
 }
 
 // Update stores c as the newest version of the widget cur (its current version): a new row with a
-// new id whose version_of_id is the first id, in the same place on the page.
+// new id whose version_of_id is the first id, in the same place on the page. When c holds what cur
+// holds already, it stores nothing and returns cur itself: an update that changes nothing adds no
+// version (callers tell by comparing the pointers).
 func Update(ctx context.Context, tx DBTX, cur *Widget, c Content, now api.Time, by int64) (*Widget, error) {
+	if sameContent(ContentOf(cur), c) {
+		return cur, nil
+	}
 	first := cur.FirstID()
 	if err := checkPageSize(ctx, tx, cur.PageID, first, c); err != nil {
 		return nil, err
@@ -292,8 +310,9 @@ func Versions(ctx context.Context, db DBTX, pageID, id int64, q api.ListQuery) (
 	return list, []string{strconv.FormatInt(list[len(list)-1].ID, 10)}, nil
 }
 
-// Restore makes the content of version versionID the newest version of the widget cur.
-// Returns ErrVersionNotFound if versionID is not one of its versions.
+// Restore makes the content of version versionID the newest version of the widget cur; when that
+// is what cur holds, it stores nothing and returns cur, as Update does. Returns
+// ErrVersionNotFound if versionID is not one of its versions.
 func Restore(ctx context.Context, tx DBTX, cur *Widget, versionID int64, now api.Time, by int64) (*Widget, error) {
 	old, err := find(ctx, tx, cur.PageID, versionID, false)
 	if errors.Is(err, ErrNotFound) || (err == nil && old.FirstID() != cur.FirstID()) {

@@ -148,10 +148,17 @@ func checkValue(f Field, v any) (string, error) {
 	default:
 		return "", api.Invalid(f.Name, "Field %q must be text, not %s.", f.Label, jsonKind(v))
 	}
-	if !utf8.ValidString(s) || strings.ContainsRune(s, 0) {
-		return "", api.Invalid(f.Name, "Field %q holds characters that are not text.", f.Label)
+	// The text rule for names and lines (api.Line) holds for a text field's answer, and for a
+	// textarea's with its line breaks kept.
+	var err error
+	if f.Type == FieldTextarea {
+		s, err = api.Text(f.Name, s, 0)
+	} else {
+		s, err = api.Line(f.Name, s, 0)
 	}
-	s = strings.TrimSpace(strings.ReplaceAll(s, "\r\n", "\n"))
+	if err != nil {
+		return "", err
+	}
 	if s == "" {
 		if f.Required {
 			return "", api.Invalid(f.Name, "Field %q is required.", f.Label)

@@ -80,3 +80,25 @@ func TextToHTML(text string) string {
 	text = strings.NewReplacer("\r\n", "\n", "\r", "\n").Replace(text)
 	return strings.ReplaceAll(html.EscapeString(text), "\n", "<br>")
 }
+
+// showsSomething reports whether an HTML fragment, as sent, holds anything a reader would see or
+// that its author meant as content: text that is not white space (the text of a <script> or
+// <style> counts, since its author typed it), or an image, rule or checkbox.
+func showsSomething(fragment string) bool {
+	z := xhtml.NewTokenizer(strings.NewReader(fragment))
+	for {
+		switch z.Next() {
+		case xhtml.ErrorToken:
+			return false
+		case xhtml.TextToken:
+			if strings.TrimSpace(html.UnescapeString(string(z.Text()))) != "" {
+				return true
+			}
+		case xhtml.StartTagToken, xhtml.SelfClosingTagToken:
+			switch name, _ := z.TagName(); string(name) {
+			case "img", "hr", "input", "video", "audio", "iframe", "object", "embed", "svg", "math", "canvas":
+				return true
+			}
+		}
+	}
+}

@@ -150,7 +150,9 @@ func NewContent(classname string, in Input) (Content, error) {
 }
 
 // Apply returns base changed by what in gives, validated: val (read as format says, sanitized),
-// styleclass ("" clears it) and heading.
+// styleclass ("" clears it) and heading. HTML that nests deeper than MaxHTMLDepth, or that
+// showed something and would show nothing once sanitized, is a validation error on "val": a
+// non-empty widget never becomes an empty one.
 func (in Input) Apply(base Content) (Content, error) {
 	c := base
 	if in.Format != nil {
@@ -172,7 +174,15 @@ func (in Input) Apply(base Content) (Content, error) {
 		if c.Format == FormatText {
 			c.HTML = TextToHTML(val)
 		} else {
-			c.HTML = SanitizeHTML(val)
+			var err error
+			if c.HTML, err = SanitizeHTML("val", val); err != nil {
+				return c, err
+			}
+			if !showsSomething(c.HTML) && showsSomething(val) {
+				return c, api.Invalid("val", "Nothing visible is left of \"val\" once unsafe HTML is removed "+
+					"(scripts, styles, frames, forms, event handlers, unsafe links). Send it with \"format\": \"text\" "+
+					"to show it as written, or send HTML that shows something.")
+			}
 		}
 		c.Text = PlainText(c.HTML)
 		if c.Classname == Heading && c.Text == "" {

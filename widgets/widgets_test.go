@@ -136,8 +136,3 @@ func TestApplyKeepsWhatIsNotGiven(t *testing.T) {
 		t.Error("emptying a heading: no error")
 	}
 }
-
-func sameContent(a, b Content) bool {
-	return a.Classname == b.Classname && a.HTML == b.HTML && a.Text == b.Text && a.Format == b.Format &&
-		a.Styleclass == b.Styleclass && a.Heading == b.Heading
-}

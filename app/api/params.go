@@ -26,16 +26,22 @@ const MaxBodyBytes = 16 << 20
 // Params are the parameters of one request: the URL query, overlaid by a JSON object or a
 // form-encoded body (Papyrs clients send either, and URL parameters too). Getters record the first
 // problem, so a handler reads every parameter and then checks Err once.
+//
+// URL and form parameters are text by nature, and the getters read numbers and booleans from
+// that text. A value given in JSON has a type, and the getters hold it to the type the OpenAPI
+// document says: a number where a string is expected, or a string where a number or a boolean is,
+// is a validation error naming the parameter, never converted.
 type Params struct {
 	values   map[string]any
 	fromBody map[string]bool
+	fromJSON map[string]bool // the value is typed JSON, not form or URL text
 	err      error
 }
 
 // ParseParams reads the query and, unless the body is multipart, the body of c's request. A JSON
 // body must be one object; malformed JSON or an unreadable form is a 400, an oversized body a 413.
 func ParseParams(c *gin.Context) (*Params, error) {
-	p := &Params{values: map[string]any{}, fromBody: map[string]bool{}}
+	p := &Params{values: map[string]any{}, fromBody: map[string]bool{}, fromJSON: map[string]bool{}}
 	query := c.Request.URL.Query()
 	if len(query) > maxParams {
 		return nil, Invalid("", "The URL has %d parameters; at most %d are read.", len(query), maxParams)
@@ -78,6 +84,7 @@ func ParseParams(c *gin.Context) (*Params, error) {
 		for k, v := range obj {
 			p.values[k] = v
 			p.fromBody[k] = true
+			p.fromJSON[k] = true
 		}
 	default:
 		form, err := parseForm(string(trimmed))
@@ -164,7 +171,9 @@ func setParam(out map[string]any, key, val string) {
 // where they override keys of the same name.
 func (p *Params) Unwrap(name string) {
 	obj, ok := p.values[name].(map[string]any)
+	typed := ok && p.fromJSON[name] // widget[val]=... in a form or URL makes an object of text
 	if !ok {
+		typed = true
 		if s, isString := p.values[name].(string); isString && strings.HasPrefix(strings.TrimSpace(s), "{") {
 			var err error
 			if obj, err = decodeObject([]byte(s)); err != nil {
@@ -179,9 +188,11 @@ func (p *Params) Unwrap(name string) {
 	fromBody := p.fromBody[name]
 	delete(p.values, name)
 	delete(p.fromBody, name)
+	delete(p.fromJSON, name)
 	for k, v := range obj {
 		p.values[k] = v
 		p.fromBody[k] = fromBody
+		p.fromJSON[k] = typed
 	}
 }
 
@@ -224,22 +235,35 @@ func (p *Params) Require(names ...string) {
 	}
 }
 
-// String returns the named parameter as text ("" when absent). Numbers and booleans are
-// accepted and written as text; objects and lists are an error.
+// String returns the named parameter as text ("" when absent). A JSON number, boolean, object
+// or list is an error.
 func (p *Params) String(name string) string {
 	switch v := p.values[name].(type) {
 	case nil:
 		return ""
 	case string:
 		return v
-	case json.Number:
-		return v.String()
-	case bool:
-		return strconv.FormatBool(v)
 	default:
-		p.fail(Invalid(name, "Parameter %q must be a string.", name))
+		p.fail(Invalid(name, "Parameter %q must be a string, not %s.", name, jsonKind(v)))
 		return ""
 	}
+}
+
+// jsonKind names the JSON type of a decoded value, for messages.
+func jsonKind(v any) string {
+	switch v := v.(type) {
+	case string:
+		return fmt.Sprintf("the string %q", truncate(v, 40))
+	case json.Number:
+		return "the number " + truncate(v.String(), 40)
+	case bool:
+		return strconv.FormatBool(v)
+	case []any:
+		return "a list"
+	case map[string]any:
+		return "an object"
+	}
+	return "null"
 }
 
 // Int returns the named parameter as an integer, or def when absent.
@@ -260,12 +284,16 @@ func (p *Params) OptInt(name string) *int64 {
 	case json.Number:
 		text = v.String()
 	case string:
+		if p.fromJSON[name] {
+			p.fail(Invalid(name, "Parameter %q must be an integer, not %s.", name, jsonKind(v)))
+			return nil
+		}
 		text = strings.TrimSpace(v)
 		if text == "" {
 			return nil
 		}
 	default:
-		p.fail(Invalid(name, "Parameter %q must be an integer.", name))
+		p.fail(Invalid(name, "Parameter %q must be an integer, not %s.", name, jsonKind(v)))
 		return nil
 	}
 	n, err := strconv.ParseInt(text, 10, 64)
@@ -276,16 +304,18 @@ func (p *Params) OptInt(name string) *int64 {
 	return &n
 }
 
-// Bool returns the named parameter as a boolean (true/false, 1/0, yes/no, on/off), or def.
+// Bool returns the named parameter as a boolean, or def: a JSON true or false, or as URL or form
+// text true/false, 1/0, yes/no, on/off.
 func (p *Params) Bool(name string, def bool) bool {
 	switch v := p.values[name].(type) {
 	case nil:
 		return def
 	case bool:
 		return v
-	case json.Number:
-		return v.String() != "0"
 	case string:
+		if p.fromJSON[name] {
+			break
+		}
 		switch strings.ToLower(strings.TrimSpace(v)) {
 		case "":
 			return def
@@ -295,7 +325,7 @@ func (p *Params) Bool(name string, def bool) bool {
 			return false
 		}
 	}
-	p.fail(Invalid(name, "Parameter %q must be true or false.", name))
+	p.fail(Invalid(name, "Parameter %q must be true or false, not %s.", name, jsonKind(p.values[name])))
 	return def
 }
 
@@ -312,7 +342,7 @@ func (p *Params) Strings(name string) []string {
 		for _, item := range v {
 			s, ok := item.(string)
 			if !ok {
-				p.fail(Invalid(name, "Parameter %q must be a list of strings or a comma-separated string.", name))
+				p.fail(Invalid(name, "Parameter %q must be a list of strings or a comma-separated string; it lists %s.", name, jsonKind(item)))
 				return nil
 			}
 			parts = append(parts, s)

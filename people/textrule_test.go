@@ -1,0 +1,209 @@
+package people_test
+
+import (
+	"fmt"
+	"html"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"quire/app/apptest"
+)
+
+// Values every single-line field of people is tried with; multiLine says whether a field that
+// takes several lines (a description) accepts it.
+var badText = []struct {
+	name, value string
+	multiLine   bool
+}{
+	{"CR LF", "Lunch\r\n\r\nIT notice: reset your password at evil.example", true},
+	{"LF", "a\nb", true},
+	{"TAB", "a\tb", true},
+	{"line separator", "a\u2028b", true},
+	{"NUL", "a\x00b", false},
+	{"escape", "a\x1b[31mb", false},
+	{"C1 control", "a\u0085b", false},
+	{"right-to-left override", "invoice\u202egpj.exe", false},
+	{"left-to-right isolate", "a\u2066b\u2069", false},
+}
+
+const (
+	decomposed = "Rene\u0301e Noe\u0308l"
+	composed   = "Ren\u00e9e No\u00ebl"
+)
+
+// TestPeopleSingleLineText: names of people, subsites and tokens, through the API, the CLI and
+// the invitation page, refuse control characters, line breaks and bidirectional controls naming
+// the field, and are stored NFC; a subsite's description keeps its line breaks.
+func TestPeopleSingleLineText(t *testing.T) {
+	t.Parallel()
+	site := apptest.Start(t)
+	owner := site.Client(site.OwnerTk).SiteWide()
+	eng := site.Subsite("Engineering", "eng")
+	seq := 0
+	next := func() int { seq++; return seq }
+	var sub subsite
+	owner.Post("subsites/create/", map[string]any{"title": "Sales"}).Want(200).Decode(&sub)
+
+	api := []struct {
+		name, field string
+		multiLine   bool
+		set         func(v string) *apptest.Response
+		get         func(r *apptest.Response) string
+	}{
+		{"invited person's name", "name", false,
+			func(v string) *apptest.Response {
+				return owner.Post("people/invite/", map[string]any{"email_address": fmt.Sprintf("p%d@example.com", next()), "name": v})
+			},
+			func(r *apptest.Response) string {
+				var w personWrite
+				r.Decode(&w)
+				return w.User.DistinguishedName
+			}},
+		{"subsite title on create", "title", false,
+			func(v string) *apptest.Response { return owner.Post("subsites/create/", map[string]any{"title": v}) },
+			func(r *apptest.Response) string { return r.Object()["title"].(string) }},
+		{"subsite description on create", "description", true,
+			func(v string) *apptest.Response {
+				return owner.Post("subsites/create/", map[string]any{"title": fmt.Sprintf("S%d", next()), "description": v})
+			},
+			func(r *apptest.Response) string { return r.Object()["description"].(string) }},
+		{"subsite title on update", "title", false,
+			func(v string) *apptest.Response {
+				return owner.Post(fmt.Sprintf("subsites/update/%d/", sub.ID), map[string]any{"title": v})
+			},
+			func(r *apptest.Response) string { return r.Object()["title"].(string) }},
+		{"subsite description on update", "description", true,
+			func(v string) *apptest.Response {
+				return owner.Post(fmt.Sprintf("subsites/update/%d/", eng.ID), map[string]any{"description": v})
+			},
+			func(r *apptest.Response) string { return r.Object()["description"].(string) }},
+	}
+	for _, f := range api {
+		t.Run(f.name, func(t *testing.T) {
+			for _, bad := range badText {
+				r := f.set(bad.value)
+				if f.multiLine && bad.multiLine {
+					r.Want(200)
+					continue
+				}
+				m := r.Error(400, "invalid_request")
+				if m["field"] != f.field || !strings.Contains(fmt.Sprint(m["error"]), "U+") {
+					t.Errorf("%s: %v; want a 400 on %q naming the character", bad.name, m, f.field)
+				}
+			}
+			if got := f.get(f.set(decomposed).Want(200)); got != composed {
+				t.Errorf("stored %+q; want %+q", got, composed)
+			}
+		})
+	}
+
+	t.Run("CLI user create and token create", func(t *testing.T) {
+		for _, bad := range badText {
+			for _, args := range [][]string{
+				{"user", "create", "--email", fmt.Sprintf("cli%d@example.com", next()), "--name", bad.value},
+				{"token", "create", "--email", "owner@example.com", "--name", bad.value},
+			} {
+				_, stderr, code := site.CLI(args...)
+				if code == 0 || !strings.Contains(stderr, "U+") {
+					t.Errorf("%s %s with %s: exit %d, %q; want a failure naming the character", args[0], args[1], bad.name, code, stderr)
+				}
+			}
+		}
+		if out, stderr, code := site.CLI("user", "create", "--email", "nfc@example.com", "--name", decomposed); code != 0 {
+			t.Fatalf("user create: %d %s %s", code, out, stderr)
+		}
+		var list []person
+		owner.Get("people/all/").Want(200).Decode(&list)
+		found := false
+		for _, p := range list {
+			found = found || (p.Email == "nfc@example.com" && p.DistinguishedName == composed)
+		}
+		if !found {
+			t.Errorf("the CLI did not store the name composed: %+v", list)
+		}
+	})
+
+	t.Run("invitation page", func(t *testing.T) {
+		owner.Post("people/invite/", map[string]any{"email_address": "page@example.com", "name": "Page"}).Want(200)
+		var link string
+		for _, m := range outbox(t, site) {
+			if m.To == "page@example.com" {
+				link = inviteLink.FindString(m.Body)
+			}
+		}
+		c := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+		page := fetch(t, c, http.MethodGet, link, nil)
+		csrf := regexp.MustCompile(`name="csrf_token" value="([^"]+)"`).FindStringSubmatch(page.body)
+		if csrf == nil {
+			t.Fatalf("no CSRF token in %s", page.body)
+		}
+		for _, bad := range badText {
+			form := url.Values{"csrf_token": {csrf[1]}, "name": {bad.value}, "password": {"correct horse"}, "confirm": {"correct horse"}}
+			if r := fetch(t, c, http.MethodPost, link, form); r.status != 400 || !strings.Contains(html.UnescapeString(r.body), "U+") {
+				t.Errorf("%s: %d; want 400 with the reason\n%s", bad.name, r.status, r.body)
+			}
+		}
+		form := url.Values{"csrf_token": {csrf[1]}, "name": {decomposed}, "password": {"correct horse"}, "confirm": {"correct horse"}}
+		if r := fetch(t, c, http.MethodPost, link, form); r.status != 200 {
+			t.Fatalf("accepting: %d\n%s", r.status, r.body)
+		}
+		var list []person
+		owner.Get("people/all/").Want(200).Decode(&list)
+		for _, p := range list {
+			if p.Email == "page@example.com" && p.DistinguishedName != composed {
+				t.Errorf("name stored %+q; want %+q", p.DistinguishedName, composed)
+			}
+		}
+	})
+}
+
+// TestPeopleJSONTypes: a JSON value of the wrong type is a 400 naming the field, never converted;
+// the same values as form text are read as before.
+func TestPeopleJSONTypes(t *testing.T) {
+	t.Parallel()
+	site := apptest.Start(t)
+	owner := site.Client(site.OwnerTk).SiteWide()
+	u := site.User("Ada Lovelace")
+	tests := []struct {
+		path  string
+		body  map[string]any
+		field string
+	}{
+		{"subsites/create/", map[string]any{"title": 5}, "title"},
+		{"subsites/create/", map[string]any{"title": "T", "auto_join": "true"}, "auto_join"},
+		{"subsites/create/", map[string]any{"title": "T", "description": false}, "description"},
+		{"people/invite/", map[string]any{"email_address": "x@example.com", "skip_welcome_email": 1}, "skip_welcome_email"},
+		{"people/invite/", map[string]any{"email_address": "x@example.com", "name": 12}, "name"},
+		{fmt.Sprintf("people/add_to_subsite/%d/", u.ID), map[string]any{"subsite_id": "1"}, "subsite_id"},
+	}
+	for _, tc := range tests {
+		m := owner.Post(tc.path, tc.body).Error(400, "invalid_request")
+		if m["field"] != tc.field {
+			t.Errorf("%s %v: field %v; want %q", tc.path, tc.body, m["field"], tc.field)
+		}
+	}
+	owner.PostRaw("subsites/create/", "application/x-www-form-urlencoded", "title=Form+made&auto_join=true").Want(200)
+}
+
+// TestMailSubjectIsOneLine: a title stored before titles were held to one line cannot put a line
+// break in a mail's subject.
+func TestMailSubjectIsOneLine(t *testing.T) {
+	t.Parallel()
+	smtpd := startMailServer(t)
+	site := apptest.Start(t, apptest.WithEnv("QUIRE_SMTP_URL", "smtp://"+smtpd.addr), apptest.WithEnv("QUIRE_MAIL_POLL", "1h"))
+	sub := site.Subsite("Team", "team")
+	if _, err := site.Inst.DB.W.Exec(`UPDATE subsites SET title = ? WHERE id = ?`, "Team\r\nBcc: all@example.com\r\n\r\nIT notice", sub.ID); err != nil {
+		t.Fatal(err)
+	}
+	u := site.User("Newcomer")
+	site.Client(site.OwnerTk).In("team").Post(fmt.Sprintf("people/add_to_subsite/%d/", u.ID), nil).Want(200)
+	tick(t, site, time.Now())
+	got := smtpd.received()
+	if len(got) != 1 || got[0].subject != "You were added to Team  Bcc: all@example.com    IT notice" || got[0].to != u.Email {
+		t.Fatalf("received %+v; want one mail to the newcomer, its subject one line", got)
+	}
+}
