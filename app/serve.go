@@ -28,6 +28,8 @@ type Instance struct {
 	done       chan error
 	stopMailer context.CancelFunc
 	mailerDone chan struct{}
+	stopSearch context.CancelFunc
+	searchDone chan struct{}
 }
 
 // Start opens the site of cfg, listens on cfg.Addr and serves until Stop. On a site without an
@@ -69,6 +71,15 @@ func Start(ctx context.Context, cfg Config, out io.Writer, log *slog.Logger) (*I
 		defer close(inst.mailerDone)
 		inst.Mailer.Run(mailCtx)
 	}()
+	// The search index is rebuilt in the background when this binary writes another format.
+	searchCtx, stopSearch := context.WithCancel(context.WithoutCancel(ctx))
+	inst.stopSearch, inst.searchDone = stopSearch, make(chan struct{})
+	go func() {
+		defer close(inst.searchDone)
+		if err := site.Pages.RunSearchIndexer(searchCtx, log); err != nil && searchCtx.Err() == nil {
+			log.Error("search indexer stopped", "err", err)
+		}
+	}()
 	go func() {
 		err := srv.Serve(ln)
 		if errors.Is(err, http.ErrServerClosed) {
@@ -87,6 +98,8 @@ func (inst *Instance) Stop() error {
 	serveErr := <-inst.done
 	inst.stopMailer()
 	<-inst.mailerDone
+	inst.stopSearch()
+	<-inst.searchDone
 	return errors.Join(shutdownErr, serveErr, inst.Site.Close())
 }
 

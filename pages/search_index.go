@@ -1,15 +1,17 @@
 package pages
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 
 	"quire/app/api"
+	"quire/app/sqldb"
 	"quire/people"
 	"quire/widgets"
 )
@@ -23,10 +25,17 @@ const (
 	CatComment = "Comment"
 )
 
-// maxIndexedText bounds the text indexed for one entry.
-const maxIndexedText = 1 << 20
+// titled reports whether things of the category are found by their title (search_titles): pages
+// by theirs, files by their name, people by theirs. A form entry and a comment are shown under
+// their page's title but found by their own text only.
+func titled(cat string) bool { return cat == CatPage || cat == CatFile || cat == CatContact }
 
-// SearchDoc is one entry of the search index: what it is, where it is visible, and its words.
+// maxPartText bounds the text of one part: a longer text (a file's) is indexed as several parts
+// of at most this many bytes, cut between words. A widget's text is always one part (widgets
+// hold at most widgets.MaxHTMLBytes).
+const maxPartText = 1 << 20
+
+// SearchDoc is one thing search finds: what it is, where it is visible, and its words.
 type SearchDoc struct {
 	Cat       string
 	RefID     int64
@@ -37,53 +46,126 @@ type SearchDoc struct {
 	UpdatedAt api.Time
 }
 
-// indexDoc adds or replaces an entry, in the caller's transaction, so that the index always
-// agrees with what it indexes.
+// indexDoc adds or replaces a thing and all its words, in the caller's transaction, so that the
+// index always agrees with what it indexes. Its body is cut into parts of maxPartText.
 func indexDoc(ctx context.Context, tx DBTX, d SearchDoc) error {
+	_, err := indexDocID(ctx, tx, d)
+	return err
+}
+
+// indexDocID is indexDoc, returning the thing's id in search_docs.
+func indexDocID(ctx context.Context, tx DBTX, d SearchDoc) (int64, error) {
+	docID, err := upsertDoc(ctx, tx, d, false)
+	if err != nil {
+		return 0, err
+	}
+	if err := deleteParts(ctx, tx, `doc_id = ?`, docID); err != nil {
+		return 0, fmt.Errorf("index %s %d: %w", d.Cat, d.RefID, err)
+	}
+	about := ""
+	if titled(d.Cat) {
+		about = d.Title
+	}
+	for i, text := range cutText(d.Body, maxPartText) {
+		if err := putPart(ctx, tx, docID, int64(i), 0, about, text); err != nil {
+			return 0, fmt.Errorf("index %s %d: %w", d.Cat, d.RefID, err)
+		}
+	}
+	return docID, nil
+}
+
+// upsertDoc adds or updates the row of a thing and returns its id. Its title is indexed again
+// when it changed or when retitle is set.
+func upsertDoc(ctx context.Context, tx DBTX, d SearchDoc, retitle bool) (int64, error) {
 	var pageID any
 	if d.PageID != 0 {
 		pageID = d.PageID
 	}
 	var id int64
-	err := tx.QueryRowContext(ctx, `SELECT id FROM search_docs WHERE cat = ? AND ref_id = ? AND subsite_id = ?`,
-		d.Cat, d.RefID, d.SubsiteID).Scan(&id)
+	var title string
+	err := tx.QueryRowContext(ctx, `SELECT id, title FROM search_docs WHERE cat = ? AND ref_id = ? AND subsite_id = ?`,
+		d.Cat, d.RefID, d.SubsiteID).Scan(&id, &title)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		res, err := tx.ExecContext(ctx, `INSERT INTO search_docs (cat, ref_id, subsite_id, page_id, title, updated_at)
 			VALUES (?, ?, ?, ?, ?, ?)`, d.Cat, d.RefID, d.SubsiteID, pageID, d.Title, d.UpdatedAt)
 		if err != nil {
-			return fmt.Errorf("index %s %d: %w", d.Cat, d.RefID, err)
+			return 0, fmt.Errorf("index %s %d: %w", d.Cat, d.RefID, err)
 		}
 		id, _ = res.LastInsertId()
+		retitle = true
 	case err != nil:
-		return fmt.Errorf("index %s %d: %w", d.Cat, d.RefID, err)
+		return 0, fmt.Errorf("index %s %d: %w", d.Cat, d.RefID, err)
 	default:
-		if _, err := tx.ExecContext(ctx, `DELETE FROM search_fts WHERE rowid = ?`, id); err != nil {
-			return fmt.Errorf("index %s %d: %w", d.Cat, d.RefID, err)
-		}
 		if _, err := tx.ExecContext(ctx, `UPDATE search_docs SET page_id = ?, title = ?, updated_at = ? WHERE id = ?`,
 			pageID, d.Title, d.UpdatedAt, id); err != nil {
-			return fmt.Errorf("index %s %d: %w", d.Cat, d.RefID, err)
+			return 0, fmt.Errorf("index %s %d: %w", d.Cat, d.RefID, err)
+		}
+		retitle = retitle || title != d.Title
+	}
+	if retitle && titled(d.Cat) {
+		_, err := tx.ExecContext(ctx, `DELETE FROM search_titles WHERE rowid = ?`, id)
+		if err == nil {
+			_, err = tx.ExecContext(ctx, `INSERT INTO search_titles (rowid, title) VALUES (?, ?)`, id, indexText(d.Title))
+		}
+		if err != nil {
+			return 0, fmt.Errorf("index %s %d title: %w", d.Cat, d.RefID, err)
 		}
 	}
-	body := d.Body
-	if len(body) > maxIndexedText {
-		cut := maxIndexedText
-		for cut > 0 && !utf8.RuneStart(body[cut]) {
-			cut--
-		}
-		body = body[:cut]
+	return id, nil
+}
+
+// putPart indexes one part of a thing, replacing the part of the same number. The part gets a
+// new id, so that the newest words come first when a search walks the index newest first.
+func putPart(ctx context.Context, tx DBTX, docID, part, version int64, about, text string) error {
+	if err := deleteParts(ctx, tx, `doc_id = ? AND part = ?`, docID, part); err != nil {
+		return err
 	}
-	_, err = tx.ExecContext(ctx, `INSERT INTO search_fts (rowid, title, body) VALUES (?, ?, ?)`, id, segment(d.Title), segment(body))
+	res, err := tx.ExecContext(ctx, `INSERT INTO search_parts (doc_id, part, version, context, text) VALUES (?, ?, ?, ?, ?)`,
+		docID, part, version, about, text)
 	if err != nil {
-		return fmt.Errorf("index %s %d: %w", d.Cat, d.RefID, err)
+		return err
 	}
-	return nil
+	id, _ := res.LastInsertId()
+	_, err = tx.ExecContext(ctx, `INSERT INTO search_fts (rowid, context, body) VALUES (?, ?, ?)`, id, indexText(about), indexText(text))
+	return err
+}
+
+// deleteParts removes the parts that cond (on search_parts) selects, and their words.
+func deleteParts(ctx context.Context, tx DBTX, cond string, args ...any) error {
+	_, err := tx.ExecContext(ctx, `DELETE FROM search_fts WHERE rowid IN (SELECT id FROM search_parts WHERE `+cond+`)`, args...)
+	if err == nil {
+		_, err = tx.ExecContext(ctx, `DELETE FROM search_parts WHERE `+cond, args...)
+	}
+	return err
+}
+
+// cutText cuts text into pieces of at most max bytes, each ending after a space or line break
+// when the piece has one, else at a character boundary. Empty text is one empty piece.
+func cutText(text string, max int) []string {
+	var out []string
+	for len(text) > max {
+		cut := strings.LastIndexAny(text[:max], " \n\t")
+		if cut < max/2 {
+			cut = max
+			for cut > 0 && !utf8.RuneStart(text[cut]) {
+				cut--
+			}
+		} else {
+			cut++
+		}
+		out = append(out, text[:cut])
+		text = text[cut:]
+	}
+	return append(out, text)
 }
 
 // unindexDocs removes every entry of the thing (in every subsite).
 func unindexDocs(ctx context.Context, tx DBTX, cat string, refID int64) error {
-	_, err := tx.ExecContext(ctx, `DELETE FROM search_fts WHERE rowid IN (SELECT id FROM search_docs WHERE cat = ? AND ref_id = ?)`, cat, refID)
+	err := deleteParts(ctx, tx, `doc_id IN (SELECT id FROM search_docs WHERE cat = ? AND ref_id = ?)`, cat, refID)
+	if err == nil {
+		_, err = tx.ExecContext(ctx, `DELETE FROM search_titles WHERE rowid IN (SELECT id FROM search_docs WHERE cat = ? AND ref_id = ?)`, cat, refID)
+	}
 	if err == nil {
 		_, err = tx.ExecContext(ctx, `DELETE FROM search_docs WHERE cat = ? AND ref_id = ?`, cat, refID)
 	}
@@ -93,9 +175,72 @@ func unindexDocs(ctx context.Context, tx DBTX, cat string, refID int64) error {
 	return nil
 }
 
-// indexPage makes the page's entry agree with the page: its title, tags and the text of its
-// widgets; a page in the trash has none.
-func (s *Service) indexPage(ctx context.Context, tx DBTX, pageID int64) error {
+// indexFileText makes a file findable by its name and, for a text file, all its text: its first
+// part (maxPartText) now, in the caller's transaction, and the parts after it in the background,
+// one per transaction (indexQueuedPart), so that a large upload never holds the writer long.
+func (s *Service) indexFileText(ctx context.Context, tx DBTX, page *Page, f *widgets.StoredFile) error {
+	body, next := "", int64(-1)
+	if widgets.IsTextLike(f.ContentType) {
+		var err error
+		if body, next, err = s.readFilePart(f, 0); err != nil {
+			body, next = "", -1 // the bytes are gone: the file is still found by its name
+		}
+	}
+	docID, err := indexDocID(ctx, tx, SearchDoc{Cat: CatFile, RefID: f.ID, SubsiteID: page.SubsiteID, PageID: page.ID,
+		Title: f.Filename, Body: body, UpdatedAt: f.CreatedAt})
+	if err != nil || next < 0 {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO search_queue (doc_id, next_part, next_offset) VALUES (?, 1, ?)
+		ON CONFLICT (doc_id) DO UPDATE SET next_part = 1, next_offset = excluded.next_offset`, docID, next)
+	if err != nil {
+		return fmt.Errorf("index file %d: %w", f.ID, err)
+	}
+	s.wakeIndexer()
+	return nil
+}
+
+// readFilePart reads the part of the file's text that starts at byte offset: at most maxPartText
+// bytes, ending after a space or line break when there is one in its second half. It returns the
+// offset of the next part, or -1 when the text ends with this part. Bytes that are not UTF-8
+// become spaces.
+func (s *Service) readFilePart(f *widgets.StoredFile, offset int64) (string, int64, error) {
+	blob, err := s.Blobs.Open(f.SHA256)
+	if err != nil {
+		return "", -1, err
+	}
+	defer blob.Close()
+	buf := make([]byte, maxPartText+1)
+	n, err := blob.ReadAt(buf, offset)
+	if err != nil && !errors.Is(err, io.EOF) {
+		return "", -1, err
+	}
+	if n <= maxPartText {
+		return strings.ToValidUTF8(string(buf[:n]), " "), -1, nil
+	}
+	cut := bytes.LastIndexAny(buf[:maxPartText], " \n\t")
+	if cut < maxPartText/2 {
+		cut = maxPartText
+		for cut > 0 && !utf8.RuneStart(buf[cut]) {
+			cut--
+		}
+	} else {
+		cut++
+	}
+	return strings.ToValidUTF8(string(buf[:cut]), " "), offset + int64(cut), nil
+}
+
+// maxWidgetsOneByOne is how many changed widgets indexPage reads one by one; past it, it reads
+// the whole page at once.
+const maxWidgetsOneByOne = 8
+
+// indexPage makes the page's entries agree with the page: a title part (its title and tags) and
+// one part per widget, with the page's title and tags as their context. Only what changed is
+// indexed again: a widget whose version is not the one indexed, a widget no longer placed, and
+// every part when the title or tags changed. So a write to one widget costs that widget's text,
+// whatever the size of the page. A page in the trash has no entries, and what sits on it (files,
+// form entries, comments) is hidden with it. force indexes every part again.
+func (s *Service) indexPage(ctx context.Context, tx DBTX, pageID int64, force bool) error {
 	var p struct {
 		subsiteID int64
 		title     string
@@ -108,25 +253,130 @@ func (s *Service) indexPage(ctx context.Context, tx DBTX, pageID int64) error {
 	if err != nil {
 		return fmt.Errorf("index page %d: %w", pageID, err)
 	}
-	// What sits on a page in the trash (files, form entries, comments) is hidden with it.
-	if _, err := tx.ExecContext(ctx, `UPDATE search_docs SET hidden = ? WHERE page_id = ? AND cat <> ?`, p.deleted, pageID, CatPage); err != nil {
+	if _, err := tx.ExecContext(ctx, `UPDATE search_docs SET hidden = ? WHERE page_id = ? AND cat <> ? AND hidden <> ?`,
+		p.deleted, pageID, CatPage, p.deleted); err != nil {
 		return fmt.Errorf("index page %d: %w", pageID, err)
 	}
 	if p.deleted {
 		return unindexDocs(ctx, tx, CatPage, pageID)
 	}
-	lists, err := widgets.ListByPage(ctx, tx, pageID)
+	docID, err := upsertDoc(ctx, tx, SearchDoc{Cat: CatPage, RefID: pageID, SubsiteID: p.subsiteID, PageID: pageID,
+		Title: p.title, UpdatedAt: p.updated}, force)
 	if err != nil {
 		return err
 	}
-	var body strings.Builder
-	for _, w := range lists[pageID] {
-		body.WriteString(w.Text)
-		body.WriteString("\n")
+	about := p.title
+	if p.tags.Valid {
+		about += "\n" + strings.ReplaceAll(p.tags.String, "\x1f", " ")
 	}
-	body.WriteString(strings.ReplaceAll(p.tags.String, "\x1f", " "))
-	return indexDoc(ctx, tx, SearchDoc{Cat: CatPage, RefID: pageID, SubsiteID: p.subsiteID, PageID: pageID,
-		Title: p.title, Body: body.String(), UpdatedAt: p.updated})
+	indexed, err := indexedParts(ctx, tx, docID)
+	if err != nil {
+		return fmt.Errorf("index page %d: %w", pageID, err)
+	}
+	placed, err := widgets.Placed(ctx, tx, pageID)
+	if err != nil {
+		return err
+	}
+	all := force || indexed[0].about == nil || *indexed[0].about != about
+	if all {
+		if err := putPart(ctx, tx, docID, 0, 0, about, ""); err != nil {
+			return fmt.Errorf("index page %d: %w", pageID, err)
+		}
+	}
+	var changed []int64
+	for _, w := range placed {
+		if in, ok := indexed[w.WidgetID]; all || !ok || in.version != w.CurrentID {
+			changed = append(changed, w.WidgetID)
+		}
+		delete(indexed, w.WidgetID)
+	}
+	delete(indexed, 0)
+	var gone []any
+	for part := range indexed {
+		gone = append(gone, part)
+	}
+	if len(gone) > 0 {
+		if err := deleteParts(ctx, tx, `doc_id = ? AND part IN (`+sqldb.Placeholders(len(gone))+`)`, append([]any{docID}, gone...)...); err != nil {
+			return fmt.Errorf("index page %d: %w", pageID, err)
+		}
+	}
+	list, err := loadWidgets(ctx, tx, pageID, changed, len(placed))
+	if err != nil {
+		return err
+	}
+	for _, w := range list {
+		if err := putPart(ctx, tx, docID, w.FirstID(), w.ID, about, w.Text); err != nil {
+			return fmt.Errorf("index page %d widget %d: %w", pageID, w.FirstID(), err)
+		}
+	}
+	return nil
+}
+
+// indexedPart is what the index holds of a part.
+type indexedPart struct {
+	version int64
+	about   *string // part 0's context
+}
+
+// indexedParts returns the parts of a thing, by number.
+func indexedParts(ctx context.Context, tx DBTX, docID int64) (map[int64]indexedPart, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT part, version, CASE WHEN part = 0 THEN context END FROM search_parts
+		WHERE doc_id = ? LIMIT ?`, docID, widgets.MaxPerPage+1)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[int64]indexedPart{}
+	for rows.Next() {
+		var part int64
+		var in indexedPart
+		var about sql.NullString
+		if err := rows.Scan(&part, &in.version, &about); err != nil {
+			return nil, err
+		}
+		if about.Valid {
+			in.about = &about.String
+		}
+		out[part] = in
+	}
+	return out, rows.Err()
+}
+
+// loadWidgets reads the newest versions of the widgets ids (first ids) of the page: one by one
+// when they are few, else the page's widgets at once.
+func loadWidgets(ctx context.Context, tx DBTX, pageID int64, ids []int64, placed int) ([]*widgets.Widget, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	if len(ids) > maxWidgetsOneByOne {
+		lists, err := widgets.ListByPage(ctx, tx, pageID)
+		if err != nil {
+			return nil, err
+		}
+		if len(ids) == placed {
+			return lists[pageID], nil
+		}
+		want := make(map[int64]bool, len(ids))
+		for _, id := range ids {
+			want[id] = true
+		}
+		var out []*widgets.Widget
+		for _, w := range lists[pageID] {
+			if want[w.FirstID()] {
+				out = append(out, w)
+			}
+		}
+		return out, nil
+	}
+	out := make([]*widgets.Widget, 0, len(ids))
+	for _, id := range ids {
+		w, err := widgets.Find(ctx, tx, pageID, id)
+		if err != nil {
+			return nil, fmt.Errorf("index page %d: %w", pageID, err)
+		}
+		out = append(out, w)
+	}
+	return out, nil
 }
 
 // IndexPerson makes a person's contact entries agree with them: one per subsite they belong to,
@@ -157,37 +407,4 @@ func (s *Service) IndexPerson(ctx context.Context, tx DBTX, userID int64) error 
 		}
 	}
 	return nil
-}
-
-// isCJK reports whether r is written without spaces between words: Han, Hiragana, Katakana,
-// Hangul (Korean puts spaces between phrases, but particles cling to words).
-func isCJK(r rune) bool {
-	return unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul) ||
-		(r >= 0x3000 && r <= 0x303f) // CJK punctuation
-}
-
-// cjkSeparator is put around CJK characters in indexed text: a zero-width space, which the
-// unicode61 tokenizer treats as a separator, so that removing it gives back the text exactly.
-const cjkSeparator = "\u200b"
-
-// segment prepares text for the index: each CJK character becomes its own token, so that a query
-// of any length, turned into a phrase of its characters, finds it inside longer runs (trigram
-// indexes miss words under three characters, and most Chinese words have two). Other text is
-// left alone for the unicode61 tokenizer.
-func segment(text string) string {
-	if !strings.ContainsFunc(text, isCJK) {
-		return text
-	}
-	var b strings.Builder
-	b.Grow(len(text) * 2)
-	for _, r := range text {
-		if isCJK(r) {
-			b.WriteString(cjkSeparator)
-			b.WriteRune(r)
-			b.WriteString(cjkSeparator)
-			continue
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
 }

@@ -258,6 +258,31 @@ func ListByPage(ctx context.Context, db DBTX, pageIDs ...int64) (map[int64][]*Wi
 	return out, nil
 }
 
+// Placement names a widget on its page: its first id and the id of its newest version.
+type Placement struct {
+	WidgetID, CurrentID int64
+}
+
+// Placed returns the widgets on the page, without their content, so that a caller can tell which
+// changed since it last looked (search indexes only those).
+func Placed(ctx context.Context, db DBTX, pageID int64) ([]Placement, error) {
+	rows, err := db.QueryContext(ctx, `SELECT widget_id, current_id FROM placements WHERE page_id = ? AND removed_at IS NULL
+		LIMIT ?`, pageID, MaxPerPage+1)
+	if err != nil {
+		return nil, fmt.Errorf("placed widgets: %w", err)
+	}
+	defer rows.Close()
+	var out []Placement
+	for rows.Next() {
+		var p Placement
+		if err := rows.Scan(&p.WidgetID, &p.CurrentID); err != nil {
+			return nil, fmt.Errorf("placed widgets: %w", err)
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
 // Versions returns every version of the widget that id names, newest first, removed widgets
 // included. Returns ErrNotFound if id is no widget of the page.
 func Versions(ctx context.Context, db DBTX, pageID, id int64) ([]*Widget, error) {

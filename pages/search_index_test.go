@@ -1,0 +1,253 @@
+package pages_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"quire/app"
+	"quire/app/apptest"
+	"quire/pages"
+)
+
+// pageParts returns the search index's parts of a page: part number (0: title, else the widget's
+// first id) to the part's row id, which changes whenever the part is indexed again.
+func pageParts(t *testing.T, site *apptest.Site, pageID int64) map[int64]int64 {
+	t.Helper()
+	rows, err := site.Inst.DB.R.Query(`SELECT p.part, p.id FROM search_parts p JOIN search_docs d ON d.id = p.doc_id
+		WHERE d.cat = 'Page' AND d.ref_id = ?`, pageID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	out := map[int64]int64{}
+	for rows.Next() {
+		var part, id int64
+		if err := rows.Scan(&part, &id); err != nil {
+			t.Fatal(err)
+		}
+		out[part] = id
+	}
+	return out
+}
+
+// searchUntil searches until the results satisfy ok or a deadline passes, and returns the last.
+func searchUntil(t *testing.T, c *apptest.Client, q string, ok func([]map[string]any) bool) []map[string]any {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		got := searchResults(t, c, q)
+		if ok(got) || time.Now().After(deadline) {
+			return got
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// A log pasted into a page is all found, and so is what comes after it: a page is indexed one
+// widget at a time, whole, and a text file one megabyte at a time, whole.
+func TestSearchFindsEverythingAccepted(t *testing.T) {
+	t.Parallel()
+	site := apptest.Start(t)
+	c := site.Client(site.OwnerTk)
+	id := c.Post("pages/create/", map[string]any{"title": "Incident 42", "json": paragraphs("Summary below.")}).Want(200).ID()
+	line := "2026-11-30T10:00:00Z INFO worker=7 request served in 12ms status=200 path=/api/v1/pages/all/\n"
+	log := strings.Repeat(line, 900_000/len(line))
+	for _, tail := range []string{"first log ends with axolotl", "second log ends with quetzal"} {
+		c.Post(fmt.Sprintf("page/%d/paragraph/create/", id), map[string]any{"val": log + tail, "format": "text"}).Want(200)
+	}
+	c.Post(fmt.Sprintf("page/%d/paragraph/create/", id), map[string]any{"val": "Root cause: zanzibar misconfiguration."}).Want(200)
+	for _, q := range []string{"axolotl", "quetzal", "zanzibar", "summary", `"root cause"`} {
+		if got := searchResults(t, c, q); len(got) != 1 || got[0]["id"] != float64(id) {
+			t.Errorf("search %q: %v, want the incident page", q, titles(got))
+		}
+	}
+
+	// A text file of 2.5 MB: its first megabyte at once, the rest a moment later.
+	var text strings.Builder
+	text.WriteString("capybara opens the file\n")
+	for text.Len() < 1300<<10 {
+		text.WriteString(line)
+	}
+	text.WriteString("wombat sits in the middle\n")
+	for text.Len() < 2600<<10 {
+		text.WriteString(line)
+	}
+	text.WriteString("pangolin closes it")
+	c.Upload(fmt.Sprintf("page/%d/attachment/create/", id), nil, "server.log.txt", strings.NewReader(text.String())).Want(200)
+	if got := searchResults(t, c, "capybara"); len(got) != 1 || got[0]["cat"] != "File" {
+		t.Errorf("search capybara: %v, want the file at once", titles(got))
+	}
+	for _, q := range []string{"wombat", "pangolin"} {
+		got := searchUntil(t, c, q, func(r []map[string]any) bool { return len(r) > 0 })
+		if len(got) != 1 || got[0]["cat"] != "File" || got[0]["title"] != "server.log.txt" {
+			t.Errorf("search %q: %v, want the file once its later parts are indexed", q, titles(got))
+		}
+	}
+}
+
+// A write to a widget indexes that widget again, and nothing else of its page: the cost of a
+// write does not grow with the page.
+func TestSearchWriteIndexesOnlyWhatChanged(t *testing.T) {
+	t.Parallel()
+	site := apptest.Start(t)
+	c := site.Client(site.OwnerTk)
+	page := c.Post("pages/create/", map[string]any{"title": "Runbook", "json": paragraphs("alpha text", "beta text", "gamma text"),
+		"tags": []string{"ops"}}).Want(200).Object()
+	id := int64(page["id"].(float64))
+	var w []int64
+	for _, x := range page["json"].([]any)[0].([]any) {
+		w = append(w, int64(x.(map[string]any)["id"].(float64)))
+	}
+	before := pageParts(t, site, id)
+	if len(before) != 4 {
+		t.Fatalf("parts %v: want the title part and one per widget", before)
+	}
+	// same reports which parts kept their row since the last look, and takes a new look.
+	same := func(step string, want map[int64]bool) {
+		t.Helper()
+		now := pageParts(t, site, id)
+		for part := range merge(before, now) {
+			kept := before[part] != 0 && before[part] == now[part]
+			if want[part] != kept {
+				t.Errorf("%s: part %d kept=%v, want %v (before %v, now %v)", step, part, kept, want[part], before, now)
+			}
+		}
+		before = now
+	}
+	c.Post(fmt.Sprintf("page/%d/paragraph/update/%d/", id, w[1]), map[string]any{"val": "beta changed"}).Want(200)
+	same("update", map[int64]bool{0: true, w[0]: true, w[2]: true})
+	c.Post(fmt.Sprintf("page/%d/widgets/move/", id), map[string]any{"widget_id": w[2], "column": 0, "position": 0}).Want(200)
+	same("move", map[int64]bool{0: true, w[0]: true, w[1]: true, w[2]: true})
+	c.Post(fmt.Sprintf("page/%d/paragraph/delete/%d/", id, w[0]), nil).Want(200)
+	same("delete", map[int64]bool{0: true, w[1]: true, w[2]: true})
+	versions := c.Get(fmt.Sprintf("page/%d/paragraph/versions/%d/", id, w[1])).Want(200).List()
+	c.Post(fmt.Sprintf("page/%d/paragraph/restore/%d/", id, w[1]), map[string]any{"version_id": versions[len(versions)-1]["id"]}).Want(200)
+	same("restore", map[int64]bool{0: true, w[2]: true})
+	c.Post(fmt.Sprintf("page/%d/markdown/create/", id), map[string]any{"val": "# Delta\n\ndelta text"}).Want(200)
+	same("markdown", map[int64]bool{0: true, w[1]: true, w[2]: true})
+	if len(before) != 5 {
+		t.Errorf("parts after markdown %v: want 2 new ones", before)
+	}
+	for q, want := range map[string]int{"alpha": 0, "beta": 1, "changed": 0, "gamma": 1, "delta": 1, "ops": 1, "runbook": 1} {
+		if got := searchResults(t, c, q); len(got) != want {
+			t.Errorf("search %q: %v, want %d", q, titles(got), want)
+		}
+	}
+	c.Post(fmt.Sprintf("pages/delete/%d/", id), nil).Want(200)
+	if parts := pageParts(t, site, id); len(parts) != 0 {
+		t.Errorf("a trashed page keeps parts %v", parts)
+	}
+	c.Post(fmt.Sprintf("pages/restore/%d/", id), nil).Want(200)
+	if parts := pageParts(t, site, id); len(parts) != 5 {
+		t.Errorf("a restored page has parts %v, want 5", parts)
+	}
+}
+
+func merge(a, b map[int64]int64) map[int64]bool {
+	out := map[int64]bool{}
+	for k := range a {
+		out[k] = true
+	}
+	for k := range b {
+		out[k] = true
+	}
+	return out
+}
+
+// formatOneSQL turns the search index back into format 1 (migration 002's tables, one entry per
+// thing, text joined), as a database written before format 2 holds it.
+const formatOneSQL = `
+CREATE TABLE v1_docs AS SELECT id, cat, ref_id, subsite_id, page_id, title, updated_at, hidden FROM search_docs;
+CREATE TABLE v1_text AS SELECT d.id, d.title AS title, COALESCE((SELECT group_concat(p.text, char(10)) FROM search_parts p WHERE p.doc_id = d.id), '') AS body
+	FROM search_docs d;
+DROP TABLE search_queue; DROP TABLE search_state; DROP TABLE search_titles; DROP TABLE search_fts; DROP TABLE search_parts;
+DROP TABLE search_docs;
+CREATE TABLE search_docs (
+    id INTEGER PRIMARY KEY, cat TEXT NOT NULL, ref_id INTEGER NOT NULL, subsite_id INTEGER NOT NULL, page_id INTEGER,
+    title TEXT NOT NULL, updated_at TEXT NOT NULL, hidden BOOLEAN NOT NULL DEFAULT FALSE, UNIQUE (cat, ref_id, subsite_id));
+CREATE INDEX search_docs_page ON search_docs (page_id);
+CREATE VIRTUAL TABLE search_fts USING fts5 (title, body, tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3 4');
+INSERT INTO search_docs SELECT * FROM v1_docs;
+INSERT INTO search_fts (rowid, title, body) SELECT id, title, body FROM v1_text;
+DROP TABLE v1_docs; DROP TABLE v1_text;
+DELETE FROM schema_migrations WHERE name = 'pages/004_search_parts.sql';
+`
+
+// A database whose index is of format 1 is migrated, and its index rebuilt in batches that a
+// stop interrupts and the next start carries on: afterwards every search answers as it did.
+func TestSearchRebuildsAnOlderIndex(t *testing.T) {
+	t.Parallel()
+	site, c := relevanceSite(t)
+	queries := []string{"handbook", "holidays", "parking", "printed", "ada", "C++", "ภาษา", "remote badge", "financ*"}
+	want := map[string]string{}
+	for _, q := range queries {
+		want[q] = fmt.Sprint(titles(searchResults(t, c, q)))
+	}
+	site.Stop()
+	ctx := context.Background()
+	cfg, err := app.ConfigFromEnv(map[string]string{"QUIRE_DATA": site.Data})
+	if err != nil {
+		t.Fatal(err)
+	}
+	old, err := app.OpenSite(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := old.DB.W.Exec(formatOneSQL); err != nil {
+		t.Fatal(err)
+	}
+	old.Close()
+
+	// The start migrates the tables; the rebuild stops after two batches of three.
+	opened, err := app.OpenSite(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stop, cancel := context.WithCancel(ctx)
+	var seen []pages.RebuildProgress
+	err = opened.Pages.RebuildSearch(stop, 3, func(p pages.RebuildProgress) {
+		if seen = append(seen, p); len(seen) == 2 {
+			cancel()
+		}
+	})
+	if err == nil || len(seen) != 2 || seen[0].FromFormat != 0 || seen[1].Phase != "pages" || seen[1].Done != 6 {
+		t.Fatalf("interrupted rebuild: %v after %+v; want it stopped after two batches of pages", err, seen)
+	}
+	var state string
+	if err := opened.DB.R.QueryRow(`SELECT value FROM search_state WHERE name = 'rebuild'`).Scan(&state); err != nil ||
+		state != fmt.Sprintf("pages:%d", seen[1].After) {
+		t.Errorf("recorded progress %q (%v); want pages:%d", state, err, seen[1].After)
+	}
+	var last pages.RebuildProgress
+	if err := opened.Pages.RebuildSearch(ctx, 3, func(p pages.RebuildProgress) { last = p }); err != nil {
+		t.Fatal(err)
+	}
+	if last.Phase != "" || last.Done != last.Total-6 {
+		t.Errorf("resumed rebuild ended at %+v; want it to carry on after the 6 things done", last)
+	}
+	var format string
+	var oldTables int
+	opened.DB.R.QueryRow(`SELECT value FROM search_state WHERE name = 'format'`).Scan(&format)
+	opened.DB.R.QueryRow(`SELECT COUNT(*) FROM sqlite_master WHERE name LIKE '%_v1%'`).Scan(&oldTables)
+	if format != "2" || oldTables != 0 {
+		t.Errorf("format %q, %d tables of format 1 left; want 2 and none", format, oldTables)
+	}
+	for _, check := range []string{`INSERT INTO search_fts (search_fts) VALUES ('integrity-check')`,
+		`INSERT INTO search_titles (search_titles) VALUES ('integrity-check')`} {
+		if _, err := opened.DB.W.Exec(check); err != nil {
+			t.Errorf("%s: %v", check, err)
+		}
+	}
+	opened.Close()
+
+	site.Restart()
+	c = site.Client(site.OwnerTk)
+	for _, q := range queries {
+		if got := fmt.Sprint(titles(searchResults(t, c, q))); got != want[q] {
+			t.Errorf("search %q after the rebuild: %s, want %s", q, got, want[q])
+		}
+	}
+}
