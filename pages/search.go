@@ -149,7 +149,7 @@ type hit struct {
 	catRank  int
 	titleLen int     // words in the title (title tiers): the shorter, the closer
 	score    float64 // BM25 of the best part (text tier), lower is better
-	part     int64   // the part whose text makes the snippet; 0: the title part
+	part     int64   // the part whose text makes the snippet; 0: the thing's first part
 	r        *Result
 	pageSlug string
 }
@@ -434,25 +434,27 @@ func (s *Service) describe(ctx context.Context, list []*hit, terms []term) error
 		args[i] = h.doc
 	}
 	in := sqldb.Placeholders(len(args))
-	// The part of each: the one found, else the title part (part 0).
-	rows, err := s.DB.R.QueryContext(ctx, `SELECT p.doc_id, p.id, p.part, p.context, substr(p.text, 1, ?)
-		FROM search_parts p WHERE p.doc_id IN (`+in+`) AND p.part = 0
+	// The part of each: the one found, else its first.
+	rows, err := s.DB.R.QueryContext(ctx, `SELECT p.doc_id, p.id, TRUE, t.context, substr(t.text, 1, ?)
+		FROM search_parts p JOIN search_texts t ON t.part_id = p.id WHERE p.doc_id IN (`+in+`)
+			AND p.part = (SELECT MIN(o.part) FROM search_parts o WHERE o.doc_id = p.doc_id)
 		UNION ALL
-		SELECT p.doc_id, p.id, p.part, p.context, substr(p.text, 1, ?)
-		FROM search_parts p WHERE p.id IN (`+in+`)`,
+		SELECT p.doc_id, p.id, FALSE, t.context, substr(t.text, 1, ?)
+		FROM search_parts p JOIN search_texts t ON t.part_id = p.id WHERE p.id IN (`+in+`)`,
 		append(append(append([]any{snippetScan}, args...), snippetScan), partIDs(list)...)...)
 	if err != nil {
 		return fmt.Errorf("search results: %w", err)
 	}
 	texts := map[int64][2]string{}
 	for rows.Next() {
-		var doc, id, part int64
+		var doc, id int64
+		var first bool
 		var about, text string
-		if err := rows.Scan(&doc, &id, &part, &about, &text); err != nil {
+		if err := rows.Scan(&doc, &id, &first, &about, &text); err != nil {
 			rows.Close()
 			return fmt.Errorf("search results: %w", err)
 		}
-		if h := byDoc[doc]; h != nil && (id == h.part || (part == 0 && h.part == 0)) {
+		if h := byDoc[doc]; h != nil && (id == h.part || (first && h.part == 0)) {
 			texts[doc] = [2]string{about, text}
 		}
 	}

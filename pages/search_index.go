@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -67,7 +68,7 @@ func indexDocID(ctx context.Context, tx DBTX, d SearchDoc) (int64, error) {
 		about = d.Title
 	}
 	for i, text := range cutText(d.Body, maxPartText) {
-		if err := putPart(ctx, tx, docID, int64(i), 0, about, text); err != nil {
+		if err := putPart(ctx, tx, docID, int64(i), "", about, text); err != nil {
 			return 0, fmt.Errorf("index %s %d: %w", d.Cat, d.RefID, err)
 		}
 	}
@@ -115,23 +116,27 @@ func upsertDoc(ctx context.Context, tx DBTX, d SearchDoc, retitle bool) (int64, 
 	return id, nil
 }
 
-// putPart indexes one part of a thing, replacing the part of the same number. The part gets a
-// new id, so that the newest words come first when a search walks the index newest first.
-func putPart(ctx context.Context, tx DBTX, docID, part, version int64, about, text string) error {
+// putPart indexes one part of a thing, replacing the part of the same number: its context, its
+// text, and for a page's part the widgets it holds ("first:version ..."). The part gets a new id,
+// so that the newest words come first when a search walks the index newest first.
+func putPart(ctx context.Context, tx DBTX, docID, part int64, held, about, text string) error {
 	if err := deleteParts(ctx, tx, `doc_id = ? AND part = ?`, docID, part); err != nil {
 		return err
 	}
-	res, err := tx.ExecContext(ctx, `INSERT INTO search_parts (doc_id, part, version, context, text) VALUES (?, ?, ?, ?, ?)`,
-		docID, part, version, about, text)
+	res, err := tx.ExecContext(ctx, `INSERT INTO search_parts (doc_id, part) VALUES (?, ?)`, docID, part)
 	if err != nil {
 		return err
 	}
 	id, _ := res.LastInsertId()
+	if _, err := tx.ExecContext(ctx, `INSERT INTO search_texts (part_id, widgets, size, context, text) VALUES (?, ?, ?, ?, ?)`,
+		id, held, len(text), about, text); err != nil {
+		return err
+	}
 	_, err = tx.ExecContext(ctx, `INSERT INTO search_fts (rowid, context, body) VALUES (?, ?, ?)`, id, indexText(about), indexText(text))
 	return err
 }
 
-// deleteParts removes the parts that cond (on search_parts) selects, and their words.
+// deleteParts removes the parts that cond (on search_parts) selects, and their words and text.
 func deleteParts(ctx context.Context, tx DBTX, cond string, args ...any) error {
 	_, err := tx.ExecContext(ctx, `DELETE FROM search_fts WHERE rowid IN (SELECT id FROM search_parts WHERE `+cond+`)`, args...)
 	if err == nil {
@@ -230,16 +235,29 @@ func (s *Service) readFilePart(f *widgets.StoredFile, offset int64) (string, int
 	return strings.ToValidUTF8(string(buf[:cut]), " "), offset + int64(cut), nil
 }
 
-// maxWidgetsOneByOne is how many changed widgets indexPage reads one by one; past it, it reads
-// the whole page at once.
-const maxWidgetsOneByOne = 8
+// partTarget is the size of text a page's part gathers: small widgets share a part up to it, a
+// larger widget is a part of its own. A write indexes again only the parts that hold what it
+// changed: at most partTarget of other widgets' text besides its own.
+const partTarget = 32 << 10
 
-// indexPage makes the page's entries agree with the page: a title part (its title and tags) and
-// one part per widget, with the page's title and tags as their context. Only what changed is
-// indexed again: a widget whose version is not the one indexed, a widget no longer placed, and
-// every part when the title or tags changed. So a write to one widget costs that widget's text,
-// whatever the size of the page. A page in the trash has no entries, and what sits on it (files,
-// form entries, comments) is hidden with it. force indexes every part again.
+// loadBatch is how many widgets indexPage reads at once, to bound its memory on large pages.
+const loadBatch = 16
+
+// pagePart is one of a page's parts: the widgets it holds, at their versions, and its size.
+type pagePart struct {
+	part    int64
+	widgets map[int64]int64 // first id -> version id
+	size    int
+	dirty   bool
+}
+
+// indexPage makes the page's entries agree with the page: its widgets' text in parts of about
+// partTarget, each with the page's title and tags as its context (a page without widgets has one
+// part of no text, for them). Only the parts that hold what changed are indexed again: a widget
+// whose version is not the one indexed, a widget no longer placed; a new widget joins the page's
+// last part when that has room. Every part is indexed again when the title or tags changed, or
+// when force is set. A page in the trash has no entries, and what sits on it (files, form
+// entries, comments) is hidden with it.
 func (s *Service) indexPage(ctx context.Context, tx DBTX, pageID int64, force bool) error {
 	var p struct {
 		subsiteID int64
@@ -269,7 +287,7 @@ func (s *Service) indexPage(ctx context.Context, tx DBTX, pageID int64, force bo
 	if p.tags.Valid {
 		about += "\n" + strings.ReplaceAll(p.tags.String, "\x1f", " ")
 	}
-	indexed, err := indexedParts(ctx, tx, docID)
+	indexedAbout, parts, err := indexedParts(ctx, tx, docID)
 	if err != nil {
 		return fmt.Errorf("index page %d: %w", pageID, err)
 	}
@@ -277,106 +295,133 @@ func (s *Service) indexPage(ctx context.Context, tx DBTX, pageID int64, force bo
 	if err != nil {
 		return err
 	}
-	all := force || indexed[0].about == nil || *indexed[0].about != about
-	if all {
-		if err := putPart(ctx, tx, docID, 0, 0, about, ""); err != nil {
-			return fmt.Errorf("index page %d: %w", pageID, err)
-		}
-	}
-	var changed []int64
+	all := force || indexedAbout == nil || *indexedAbout != about
+	current := make(map[int64]int64, len(placed))
 	for _, w := range placed {
-		if in, ok := indexed[w.WidgetID]; all || !ok || in.version != w.CurrentID {
-			changed = append(changed, w.WidgetID)
-		}
-		delete(indexed, w.WidgetID)
+		current[w.WidgetID] = w.CurrentID
 	}
-	delete(indexed, 0)
+	holder := map[int64]*pagePart{}
+	var last, empty *pagePart
+	for _, pt := range parts {
+		pt.dirty = all
+		for w, version := range pt.widgets {
+			holder[w] = pt
+			if cur, ok := current[w]; !ok || cur != version {
+				pt.dirty = true
+			}
+		}
+		if pt.part == 0 {
+			empty = pt
+		} else if last == nil || pt.part > last.part {
+			last = pt
+		}
+	}
+	// What to index again, in page order: the placed widgets of dirty parts, and new widgets
+	// (with the last part's, when it has room for more).
+	var redo []int64
+	for _, w := range placed {
+		if holder[w.WidgetID] == nil && last != nil && !last.dirty && last.size < partTarget {
+			last.dirty = true
+		}
+	}
+	for _, w := range placed {
+		if pt := holder[w.WidgetID]; pt == nil || pt.dirty {
+			redo = append(redo, w.WidgetID)
+		}
+	}
 	var gone []any
-	for part := range indexed {
-		gone = append(gone, part)
+	next, kept := int64(1), 0
+	for _, pt := range parts {
+		switch {
+		case pt.dirty || (pt == empty && len(placed) > 0):
+			gone = append(gone, pt.part)
+		case pt != empty:
+			kept++
+		}
+		next = max(next, pt.part+1)
 	}
 	if len(gone) > 0 {
 		if err := deleteParts(ctx, tx, `doc_id = ? AND part IN (`+sqldb.Placeholders(len(gone))+`)`, append([]any{docID}, gone...)...); err != nil {
 			return fmt.Errorf("index page %d: %w", pageID, err)
 		}
 	}
-	list, err := loadWidgets(ctx, tx, pageID, changed, len(placed))
-	if err != nil {
+	// Pack them into parts of about partTarget, reading a few widgets at a time.
+	var group []*widgets.Widget
+	size := 0
+	flush := func() error {
+		if len(group) == 0 {
+			return nil
+		}
+		keys := make([]string, len(group))
+		texts := make([]string, len(group))
+		for i, w := range group {
+			keys[i] = strconv.FormatInt(w.FirstID(), 10) + ":" + strconv.FormatInt(w.ID, 10)
+			texts[i] = w.Text
+		}
+		err := putPart(ctx, tx, docID, next, strings.Join(keys, " "), about, strings.Join(texts, "\n"))
+		group, size, next, kept = group[:0], 0, next+1, kept+1
 		return err
 	}
-	for _, w := range list {
-		if err := putPart(ctx, tx, docID, w.FirstID(), w.ID, about, w.Text); err != nil {
-			return fmt.Errorf("index page %d widget %d: %w", pageID, w.FirstID(), err)
+	for start := 0; start < len(redo); start += loadBatch {
+		list, err := widgets.ListCurrent(ctx, tx, pageID, redo[start:min(len(redo), start+loadBatch)]...)
+		if err != nil {
+			return err
+		}
+		for _, w := range list {
+			if size > 0 && size+len(w.Text) > partTarget {
+				if err := flush(); err != nil {
+					return fmt.Errorf("index page %d: %w", pageID, err)
+				}
+			}
+			group, size = append(group, w), size+len(w.Text)+1
+		}
+	}
+	if err := flush(); err != nil {
+		return fmt.Errorf("index page %d: %w", pageID, err)
+	}
+	// A page without widgets is still found by its title and tags, through a part of its own.
+	if kept == 0 && (empty == nil || empty.dirty) {
+		if err := putPart(ctx, tx, docID, 0, "", about, ""); err != nil {
+			return fmt.Errorf("index page %d: %w", pageID, err)
 		}
 	}
 	return nil
 }
 
-// indexedPart is what the index holds of a part.
-type indexedPart struct {
-	version int64
-	about   *string // part 0's context
-}
-
-// indexedParts returns the parts of a thing, by number.
-func indexedParts(ctx context.Context, tx DBTX, docID int64) (map[int64]indexedPart, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT part, version, CASE WHEN part = 0 THEN context END FROM search_parts
-		WHERE doc_id = ? LIMIT ?`, docID, widgets.MaxPerPage+1)
+// indexedParts returns the context the page's parts were indexed with (nil when it has none) and
+// its parts.
+func indexedParts(ctx context.Context, tx DBTX, docID int64) (*string, []*pagePart, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT p.part, t.widgets, t.size, t.context FROM search_parts p JOIN search_texts t ON t.part_id = p.id
+		WHERE p.doc_id = ? LIMIT ?`, docID, widgets.MaxPerPage+1)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	defer rows.Close()
-	out := map[int64]indexedPart{}
+	var indexedAbout *string
+	mixed := false
+	var parts []*pagePart
 	for rows.Next() {
-		var part int64
-		var in indexedPart
-		var about sql.NullString
-		if err := rows.Scan(&part, &in.version, &about); err != nil {
-			return nil, err
+		pt := &pagePart{widgets: map[int64]int64{}}
+		var list, about string
+		if err := rows.Scan(&pt.part, &list, &pt.size, &about); err != nil {
+			return nil, nil, err
 		}
-		if about.Valid {
-			in.about = &about.String
+		if indexedAbout == nil {
+			indexedAbout = &about
+		} else if *indexedAbout != about {
+			mixed = true
 		}
-		out[part] = in
+		for _, key := range strings.Fields(list) {
+			w, v, _ := strings.Cut(key, ":")
+			first, _ := strconv.ParseInt(w, 10, 64)
+			pt.widgets[first], _ = strconv.ParseInt(v, 10, 64)
+		}
+		parts = append(parts, pt)
 	}
-	return out, rows.Err()
-}
-
-// loadWidgets reads the newest versions of the widgets ids (first ids) of the page: one by one
-// when they are few, else the page's widgets at once.
-func loadWidgets(ctx context.Context, tx DBTX, pageID int64, ids []int64, placed int) ([]*widgets.Widget, error) {
-	if len(ids) == 0 {
-		return nil, nil
+	if mixed { // parts that disagree: the page is indexed again
+		indexedAbout = nil
 	}
-	if len(ids) > maxWidgetsOneByOne {
-		lists, err := widgets.ListByPage(ctx, tx, pageID)
-		if err != nil {
-			return nil, err
-		}
-		if len(ids) == placed {
-			return lists[pageID], nil
-		}
-		want := make(map[int64]bool, len(ids))
-		for _, id := range ids {
-			want[id] = true
-		}
-		var out []*widgets.Widget
-		for _, w := range lists[pageID] {
-			if want[w.FirstID()] {
-				out = append(out, w)
-			}
-		}
-		return out, nil
-	}
-	out := make([]*widgets.Widget, 0, len(ids))
-	for _, id := range ids {
-		w, err := widgets.Find(ctx, tx, pageID, id)
-		if err != nil {
-			return nil, fmt.Errorf("index page %d: %w", pageID, err)
-		}
-		out = append(out, w)
-	}
-	return out, nil
+	return indexedAbout, parts, rows.Err()
 }
 
 // IndexPerson makes a person's contact entries agree with them: one per subsite they belong to,

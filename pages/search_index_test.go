@@ -3,6 +3,7 @@ package pages_test
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -12,12 +13,13 @@ import (
 	"quire/pages"
 )
 
-// pageParts returns the search index's parts of a page: part number (0: title, else the widget's
-// first id) to the part's row id, which changes whenever the part is indexed again.
+// pageParts returns where the search index holds a page: for each widget (its first id), the row
+// id of the part that holds it, which changes whenever the part is indexed again; 0 is the part
+// of a page without widgets.
 func pageParts(t *testing.T, site *apptest.Site, pageID int64) map[int64]int64 {
 	t.Helper()
-	rows, err := site.Inst.DB.R.Query(`SELECT p.part, p.id FROM search_parts p JOIN search_docs d ON d.id = p.doc_id
-		WHERE d.cat = 'Page' AND d.ref_id = ?`, pageID)
+	rows, err := site.Inst.DB.R.Query(`SELECT p.part, t.widgets, p.id FROM search_parts p JOIN search_texts t ON t.part_id = p.id
+		JOIN search_docs d ON d.id = p.doc_id WHERE d.cat = 'Page' AND d.ref_id = ?`, pageID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -25,10 +27,18 @@ func pageParts(t *testing.T, site *apptest.Site, pageID int64) map[int64]int64 {
 	out := map[int64]int64{}
 	for rows.Next() {
 		var part, id int64
-		if err := rows.Scan(&part, &id); err != nil {
+		var held string
+		if err := rows.Scan(&part, &held, &id); err != nil {
 			t.Fatal(err)
 		}
-		out[part] = id
+		if part == 0 {
+			out[0] = id
+		}
+		for _, w := range strings.Fields(held) {
+			first, _, _ := strings.Cut(w, ":")
+			n, _ := strconv.ParseInt(first, 10, 64)
+			out[n] = id
+		}
 	}
 	return out
 }
@@ -59,7 +69,8 @@ func TestSearchFindsEverythingAccepted(t *testing.T) {
 		c.Post(fmt.Sprintf("page/%d/paragraph/create/", id), map[string]any{"val": log + tail, "format": "text"}).Want(200)
 	}
 	c.Post(fmt.Sprintf("page/%d/paragraph/create/", id), map[string]any{"val": "Root cause: zanzibar misconfiguration."}).Want(200)
-	for _, q := range []string{"axolotl", "quetzal", "zanzibar", "summary", `"root cause"`} {
+	// "axolotl zanzibar": the words of two widgets, each in its own part, are found together.
+	for _, q := range []string{"axolotl", "quetzal", "zanzibar", "summary", `"root cause"`, "axolotl zanzibar"} {
 		if got := searchResults(t, c, q); len(got) != 1 || got[0]["id"] != float64(id) {
 			t.Errorf("search %q: %v, want the incident page", q, titles(got))
 		}
@@ -88,50 +99,52 @@ func TestSearchFindsEverythingAccepted(t *testing.T) {
 	}
 }
 
-// A write to a widget indexes that widget again, and nothing else of its page: the cost of a
-// write does not grow with the page.
+// A write indexes again the part that holds what it changed (small widgets share a part of up to
+// 32 KB; a larger widget has its own), and nothing else of its page: the cost of a write does not
+// grow with the page.
 func TestSearchWriteIndexesOnlyWhatChanged(t *testing.T) {
 	t.Parallel()
 	site := apptest.Start(t)
 	c := site.Client(site.OwnerTk)
-	page := c.Post("pages/create/", map[string]any{"title": "Runbook", "json": paragraphs("alpha text", "beta text", "gamma text"),
-		"tags": []string{"ops"}}).Want(200).Object()
+	large := strings.Repeat("lorem ipsum dolor sit amet ", 1500) // 40 KB
+	page := c.Post("pages/create/", map[string]any{"title": "Runbook", "tags": []string{"ops"},
+		"json": paragraphs("alpha text", "beta text", "gamma text", large+"omega")}).Want(200).Object()
 	id := int64(page["id"].(float64))
 	var w []int64
 	for _, x := range page["json"].([]any)[0].([]any) {
 		w = append(w, int64(x.(map[string]any)["id"].(float64)))
 	}
+	s1, s2, s3, big := w[0], w[1], w[2], w[3]
 	before := pageParts(t, site, id)
-	if len(before) != 4 {
-		t.Fatalf("parts %v: want the title part and one per widget", before)
+	if len(before) != 4 || before[s1] != before[s2] || before[s2] != before[s3] || before[big] == before[s1] {
+		t.Fatalf("parts %v: want one for the three small widgets and one for the large", before)
 	}
-	// same reports which parts kept their row since the last look, and takes a new look.
-	same := func(step string, want map[int64]bool) {
+	// step checks which widgets' parts were indexed again since the last step.
+	step := func(name string, changed ...int64) {
 		t.Helper()
 		now := pageParts(t, site, id)
 		for part := range merge(before, now) {
-			kept := before[part] != 0 && before[part] == now[part]
-			if want[part] != kept {
-				t.Errorf("%s: part %d kept=%v, want %v (before %v, now %v)", step, part, kept, want[part], before, now)
+			if again := before[part] != now[part]; again != contains64(changed, part) {
+				t.Errorf("%s: the part of %d indexed again: %v, want %v (before %v, now %v)", name, part, again, !again, before, now)
 			}
 		}
 		before = now
 	}
-	c.Post(fmt.Sprintf("page/%d/paragraph/update/%d/", id, w[1]), map[string]any{"val": "beta changed"}).Want(200)
-	same("update", map[int64]bool{0: true, w[0]: true, w[2]: true})
-	c.Post(fmt.Sprintf("page/%d/widgets/move/", id), map[string]any{"widget_id": w[2], "column": 0, "position": 0}).Want(200)
-	same("move", map[int64]bool{0: true, w[0]: true, w[1]: true, w[2]: true})
-	c.Post(fmt.Sprintf("page/%d/paragraph/delete/%d/", id, w[0]), nil).Want(200)
-	same("delete", map[int64]bool{0: true, w[1]: true, w[2]: true})
-	versions := c.Get(fmt.Sprintf("page/%d/paragraph/versions/%d/", id, w[1])).Want(200).List()
-	c.Post(fmt.Sprintf("page/%d/paragraph/restore/%d/", id, w[1]), map[string]any{"version_id": versions[len(versions)-1]["id"]}).Want(200)
-	same("restore", map[int64]bool{0: true, w[2]: true})
-	c.Post(fmt.Sprintf("page/%d/markdown/create/", id), map[string]any{"val": "# Delta\n\ndelta text"}).Want(200)
-	same("markdown", map[int64]bool{0: true, w[1]: true, w[2]: true})
-	if len(before) != 5 {
-		t.Errorf("parts after markdown %v: want 2 new ones", before)
-	}
-	for q, want := range map[string]int{"alpha": 0, "beta": 1, "changed": 0, "gamma": 1, "delta": 1, "ops": 1, "runbook": 1} {
+	c.Post(fmt.Sprintf("page/%d/paragraph/update/%d/", id, s2), map[string]any{"val": "beta changed"}).Want(200)
+	step("update a small widget", s1, s2, s3)
+	c.Post(fmt.Sprintf("page/%d/paragraph/update/%d/", id, big), map[string]any{"val": large + "psi", "format": "text"}).Want(200)
+	step("update the large widget", big)
+	c.Post(fmt.Sprintf("page/%d/widgets/move/", id), map[string]any{"widget_id": s3, "column": 0, "position": 0}).Want(200)
+	step("move")
+	c.Post(fmt.Sprintf("page/%d/paragraph/delete/%d/", id, s1), nil).Want(200)
+	step("delete", s1, s2, s3)
+	versions := c.Get(fmt.Sprintf("page/%d/paragraph/versions/%d/", id, s2)).Want(200).List()
+	c.Post(fmt.Sprintf("page/%d/paragraph/restore/%d/", id, s2), map[string]any{"version_id": versions[len(versions)-1]["id"]}).Want(200)
+	step("restore", s2, s3)
+	created := c.Post(fmt.Sprintf("page/%d/markdown/create/", id), map[string]any{"val": "# Delta\n\ndelta text"}).Want(200).List()
+	step("append two widgets", s2, s3, int64(created[0]["id"].(float64)), int64(created[1]["id"].(float64)))
+	for q, want := range map[string]int{"alpha": 0, "beta": 1, "changed": 0, "gamma": 1, "delta": 1, "omega": 0, "psi": 1,
+		"ops": 1, "runbook": 1, "gamma psi": 1, `"delta text"`: 1} {
 		if got := searchResults(t, c, q); len(got) != want {
 			t.Errorf("search %q: %v, want %d", q, titles(got), want)
 		}
@@ -142,8 +155,34 @@ func TestSearchWriteIndexesOnlyWhatChanged(t *testing.T) {
 	}
 	c.Post(fmt.Sprintf("pages/restore/%d/", id), nil).Want(200)
 	if parts := pageParts(t, site, id); len(parts) != 5 {
-		t.Errorf("a restored page has parts %v, want 5", parts)
+		t.Errorf("a restored page has parts for %v, want its 5 widgets", parts)
 	}
+
+	// A page without widgets has a part of its own, for its title and tags, until it has one.
+	empty := c.Post("pages/create/", map[string]any{"title": "Blank slate", "json": []any{[]any{}}}).Want(200).ID()
+	if parts := pageParts(t, site, empty); len(parts) != 1 || parts[0] == 0 {
+		t.Errorf("parts of a page without widgets: %v, want part 0 alone", parts)
+	}
+	first := c.Post(fmt.Sprintf("page/%d/paragraph/create/", empty), map[string]any{"val": "now with text"}).Want(200).ID()
+	if parts := pageParts(t, site, empty); len(parts) != 1 || parts[first] == 0 {
+		t.Errorf("parts of a page with one widget: %v, want its part alone", parts)
+	}
+	c.Post(fmt.Sprintf("page/%d/paragraph/delete/%d/", empty, first), nil).Want(200)
+	if parts := pageParts(t, site, empty); len(parts) != 1 || parts[0] == 0 {
+		t.Errorf("parts of a page whose widget left: %v, want part 0 alone", parts)
+	}
+	if got := searchResults(t, c, "blank"); len(got) != 1 {
+		t.Errorf("search blank: %v, want the page without widgets", titles(got))
+	}
+}
+
+func contains64(list []int64, v int64) bool {
+	for _, x := range list {
+		if x == v {
+			return true
+		}
+	}
+	return false
 }
 
 func merge(a, b map[int64]int64) map[int64]bool {
@@ -161,9 +200,11 @@ func merge(a, b map[int64]int64) map[int64]bool {
 // thing, text joined), as a database written before format 2 holds it.
 const formatOneSQL = `
 CREATE TABLE v1_docs AS SELECT id, cat, ref_id, subsite_id, page_id, title, updated_at, hidden FROM search_docs;
-CREATE TABLE v1_text AS SELECT d.id, d.title AS title, COALESCE((SELECT group_concat(p.text, char(10)) FROM search_parts p WHERE p.doc_id = d.id), '') AS body
+CREATE TABLE v1_text AS SELECT d.id, d.title AS title, COALESCE((SELECT group_concat(t.text, char(10))
+	FROM search_parts p JOIN search_texts t ON t.part_id = p.id WHERE p.doc_id = d.id), '') AS body
 	FROM search_docs d;
-DROP TABLE search_queue; DROP TABLE search_state; DROP TABLE search_titles; DROP TABLE search_fts; DROP TABLE search_parts;
+DROP TABLE search_queue; DROP TABLE search_state; DROP TABLE search_titles; DROP TABLE search_fts; DROP TABLE search_texts;
+DROP TABLE search_parts;
 DROP TABLE search_docs;
 CREATE TABLE search_docs (
     id INTEGER PRIMARY KEY, cat TEXT NOT NULL, ref_id INTEGER NOT NULL, subsite_id INTEGER NOT NULL, page_id INTEGER,

@@ -223,7 +223,8 @@ func (s *Service) reindexDoc(ctx context.Context, tx *sql.Tx, docID int64, cat s
 			return 0, err
 		}
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT id, context, text FROM search_parts WHERE doc_id = ? LIMIT 100000`, docID)
+	rows, err := tx.QueryContext(ctx, `SELECT p.id, t.context, t.text FROM search_parts p JOIN search_texts t ON t.part_id = p.id
+		WHERE p.doc_id = ? LIMIT 100000`, docID)
 	if err != nil {
 		return 0, err
 	}
@@ -280,28 +281,33 @@ const searchQueuePoll = 2 * time.Second
 
 // RunSearchIndexer is the search index's background work, until ctx ends: first the rebuild of
 // an index of another format (RebuildSearch), then the parts of long text files that uploads
-// queued (indexQueuedPart), one transaction per part. It returns ctx's error, or the error that
-// stopped the rebuild; an error on a queued part is logged and tried again later.
+// queued (indexQueuedPart), one transaction per part. An error is logged and the work tried
+// again later. It returns ctx's error.
 func (s *Service) RunSearchIndexer(ctx context.Context, log *slog.Logger) error {
 	start, reported := time.Now(), time.Time{}
-	err := s.RebuildSearch(ctx, rebuildBatch, func(p RebuildProgress) {
+	progress := func(p RebuildProgress) {
 		if p.Total == 0 || (p.Phase != "" && time.Since(reported) < 5*time.Second) {
 			return
 		}
 		reported = time.Now()
 		log.Info("search index: rebuilding", "from_format", p.FromFormat, "to_format", searchFormat, "phase", p.Phase,
 			"after_id", p.After, "done", p.Done, "of", p.Total, "elapsed", time.Since(start).Round(time.Millisecond).String())
-	})
-	if err != nil {
-		return err
 	}
 	tick := time.NewTicker(searchQueuePoll)
 	defer tick.Stop()
+	rebuilt := false
 	for {
-		for ctx.Err() == nil {
+		if !rebuilt {
+			err := s.RebuildSearch(ctx, rebuildBatch, progress)
+			if err != nil && ctx.Err() == nil {
+				log.Error("search index: the rebuild failed; trying again later", "err", err)
+			}
+			rebuilt = err == nil
+		}
+		for rebuilt && ctx.Err() == nil {
 			did, err := s.indexQueuedPart(ctx)
 			if err != nil && ctx.Err() == nil {
-				log.Error("search indexer: a queued part failed; trying again later", "err", err)
+				log.Error("search index: a queued part failed; trying again later", "err", err)
 			}
 			if err != nil || !did {
 				break
@@ -350,7 +356,7 @@ func (s *Service) indexQueuedPart(ctx context.Context) (bool, error) {
 		if err == nil {
 			var text string
 			if text, next, err = s.readFilePart(f, offset); err == nil {
-				err = putPart(ctx, tx, doc, part, 0, f.Filename, text)
+				err = putPart(ctx, tx, doc, part, "", f.Filename, text)
 			} else {
 				next, err = -1, nil // the bytes are gone: nothing more to index
 			}

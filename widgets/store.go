@@ -263,11 +263,11 @@ type Placement struct {
 	WidgetID, CurrentID int64
 }
 
-// Placed returns the widgets on the page, without their content, so that a caller can tell which
-// changed since it last looked (search indexes only those).
+// Placed returns the widgets on the page, by column and position, without their content, so that
+// a caller can tell which changed since it last looked (search indexes only those).
 func Placed(ctx context.Context, db DBTX, pageID int64) ([]Placement, error) {
 	rows, err := db.QueryContext(ctx, `SELECT widget_id, current_id FROM placements WHERE page_id = ? AND removed_at IS NULL
-		LIMIT ?`, pageID, MaxPerPage+1)
+		ORDER BY col, pos LIMIT ?`, pageID, MaxPerPage+1)
 	if err != nil {
 		return nil, fmt.Errorf("placed widgets: %w", err)
 	}
@@ -281,6 +281,26 @@ func Placed(ctx context.Context, db DBTX, pageID int64) ([]Placement, error) {
 		out = append(out, p)
 	}
 	return out, rows.Err()
+}
+
+// ListCurrent returns the newest versions of the widgets of the page that ids (first ids) name,
+// by column and position; a widget not on the page is left out.
+func ListCurrent(ctx context.Context, db DBTX, pageID int64, ids ...int64) ([]*Widget, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	args := make([]any, 0, len(ids)+1)
+	args = append(args, pageID)
+	for _, id := range ids {
+		args = append(args, id)
+	}
+	list, err := scanWidgets(db.QueryContext(ctx, `SELECT `+widgetColumns+` FROM placements p JOIN widgets w ON w.id = p.current_id
+		WHERE p.page_id = ? AND p.widget_id IN (`+sqldb.Placeholders(len(ids))+`) AND p.removed_at IS NULL
+		ORDER BY p.col, p.pos LIMIT 100000`, args...))
+	if err != nil {
+		return nil, fmt.Errorf("list widgets: %w", err)
+	}
+	return list, nil
 }
 
 // Versions returns every version of the widget that id names, newest first, removed widgets

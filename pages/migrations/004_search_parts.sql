@@ -1,11 +1,11 @@
 -- The search index in parts (format 2, see pages/search_index.go). A thing found (a page, a file,
 -- a person in a subsite, a form entry, a comment) is one row of search_docs, as before; its words
--- are now held per part in search_parts: a page's title and tags are one part and each of its
--- widgets another, a file's text one part per megabyte. A change to a widget re-indexes that
--- widget alone, and nothing accepted is cut.
+-- are now held per part in search_parts: a page's widgets' text with its title and tags (small
+-- widgets together, up to 32 KB; a larger widget alone), a file's text one part per megabyte. A change to a widget re-indexes the part that holds it, not the page, and
+-- nothing accepted is cut.
 --
 -- The tokens are made in Go (pages/search_text.go), so the full-text tables hold no text of their
--- own (contentless): search_parts keeps each part's text as written, for snippets and for
+-- own (contentless): search_texts keeps each part's text as written, for snippets and for
 -- rebuilding the index when the way text is cut changes. The tokenizer only splits at spaces,
 -- folds case and Latin diacritics, and keeps marks inside tokens ('M*'), so that a Thai tone mark
 -- stays with its consonant.
@@ -33,13 +33,19 @@ CREATE TABLE search_docs (
 CREATE INDEX search_docs_page ON search_docs (page_id);
 
 CREATE TABLE search_parts (
-    id      INTEGER PRIMARY KEY AUTOINCREMENT, -- the rowid of its words in search_fts; never reused
-    doc_id  INTEGER NOT NULL REFERENCES search_docs(id) ON DELETE CASCADE,
-    part    INTEGER NOT NULL,          -- 0: the title part; a widget's first id; a file's megabyte
-    version INTEGER NOT NULL,          -- the widget version indexed; 0 for other parts
-    context TEXT NOT NULL,             -- words that stand for the whole: a page's title and tags
-    text    TEXT NOT NULL,             -- the part's own text, as written
+    id     INTEGER PRIMARY KEY AUTOINCREMENT, -- the rowid of its words in search_fts; never reused
+    doc_id INTEGER NOT NULL REFERENCES search_docs(id) ON DELETE CASCADE,
+    part   INTEGER NOT NULL,            -- a page's widgets, or a file's megabytes, in order from 0
     UNIQUE (doc_id, part)
+);
+
+-- What a part holds, apart, so that the rows a search walks stay small.
+CREATE TABLE search_texts (
+    part_id INTEGER PRIMARY KEY REFERENCES search_parts(id) ON DELETE CASCADE,
+    widgets TEXT NOT NULL,              -- a page's part: the widgets it holds, "first_id:version_id ..."
+    size    INTEGER NOT NULL,           -- bytes of text
+    context TEXT NOT NULL,              -- words that stand for the whole: a page's title and tags
+    text    TEXT NOT NULL               -- the part's own text, as written
 );
 
 -- A part's words: context (weighed as a title) and text. Prefix indexes make word* queries read
@@ -80,9 +86,11 @@ CREATE TABLE search_state (
 INSERT INTO search_docs (id, cat, ref_id, subsite_id, page_id, title, updated_at, hidden)
     SELECT id, cat, ref_id, subsite_id, page_id, title, updated_at, hidden FROM search_docs_v1 WHERE cat <> 'Page';
 -- Format 1 kept text with zero-width spaces around CJK characters; the text as written has none.
-INSERT INTO search_parts (doc_id, part, version, context, text)
-    SELECT d.id, 0, 0, CASE WHEN d.cat IN ('File', 'Contact') THEN d.title ELSE '' END, replace(f.body, char(8203), '')
-    FROM search_docs_v1 d JOIN search_fts_v1 f ON f.rowid = d.id WHERE d.cat <> 'Page';
+INSERT INTO search_parts (doc_id, part) SELECT id, 0 FROM search_docs;
+INSERT INTO search_texts (part_id, widgets, size, context, text)
+    SELECT p.id, '', length(CAST(replace(f.body, char(8203), '') AS BLOB)),
+        CASE WHEN d.cat IN ('File', 'Contact') THEN d.title ELSE '' END, replace(f.body, char(8203), '')
+    FROM search_parts p JOIN search_docs d ON d.id = p.doc_id JOIN search_fts_v1 f ON f.rowid = d.id;
 
 DROP TABLE search_fts_v1;
 DROP TABLE search_docs_v1;
