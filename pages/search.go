@@ -334,6 +334,10 @@ func (s *Service) titleMatches(ctx context.Context, q SearchQuery, where string,
 		return nil, fmt.Errorf("search titles: %w", err)
 	}
 	defer rows.Close()
+	keys := 0
+	for _, t := range q.terms {
+		keys += len(t.keys)
+	}
 	var hits []*hit
 	for rows.Next() {
 		h := &hit{}
@@ -341,9 +345,8 @@ func (s *Service) titleMatches(ctx context.Context, q SearchQuery, where string,
 		if err := rows.Scan(&h.doc, &cat, &title); err != nil {
 			return nil, fmt.Errorf("search titles: %w", err)
 		}
-		tokens := tokenize(title)
-		h.tier, h.catRank, h.titleLen = tierTitle, catRanks[cat], len(tokens)
-		if isWholeTitle(tokens, q.terms) {
+		h.tier, h.catRank, h.titleLen = tierTitle, catRanks[cat], countTokens(title)
+		if h.titleLen == keys && isWholeTitle(tokenize(title), q.terms) {
 			h.tier = tierExactTitle
 		}
 		hits = append(hits, h)

@@ -114,19 +114,20 @@ var asciiWord = func() (w [utf8.RuneSelf]bool) {
 	return w
 }()
 
-// scanTokens calls fn for each token of text, in order. Keys are not set (see keyer).
-func scanTokens(text string, fn func(t token)) {
-	open := false
+// scanTokens calls fn for each token of text, in order, until fn returns false. Keys are not set
+// (see keyer).
+func scanTokens(text string, fn func(t token) bool) {
+	open, stop := false, false
 	var cur token
 	flush := func(end int) {
 		if open {
 			cur.end = end
-			fn(cur)
+			stop = stop || !fn(cur)
 			open = false
 		}
 	}
 	prevWord := false // the character before was part of a word or glyph
-	for i := 0; i < len(text); {
+	for i := 0; i < len(text) && !stop; {
 		if c := text[i]; c < utf8.RuneSelf && asciiWord[c] { // a run of ASCII letters and digits
 			if !open || cur.kind != wordToken {
 				flush(i)
@@ -166,7 +167,7 @@ func scanTokens(text string, fn func(t token)) {
 			next, _ := utf8.DecodeRuneInString(text[i+1:])
 			flush(i)
 			if isWordRune(next) {
-				fn(token{start: i, end: i + 1, kind: symbolToken})
+				stop = stop || !fn(token{start: i, end: i + 1, kind: symbolToken})
 			}
 		case isSymbol(r):
 			flush(i)
@@ -178,7 +179,9 @@ func scanTokens(text string, fn func(t token)) {
 		prevWord = false
 		i += size
 	}
-	flush(len(text))
+	if !stop {
+		flush(len(text))
+	}
 }
 
 // keyer makes the keys of a text's tokens, remembering the folded form of words that are not
@@ -205,13 +208,21 @@ func (k keyer) key(text string, t token) string {
 	return f
 }
 
+// countTokens returns how many tokens text has.
+func countTokens(text string) int {
+	n := 0
+	scanTokens(text, func(token) bool { n++; return true })
+	return n
+}
+
 // tokenize returns the tokens of text with their keys.
 func tokenize(text string) []token {
 	var out []token
 	k := keyer{}
-	scanTokens(text, func(t token) {
+	scanTokens(text, func(t token) bool {
 		t.key = k.key(text, t)
 		out = append(out, t)
+		return true
 	})
 	return out
 }
@@ -221,11 +232,12 @@ func indexText(text string) string {
 	var b strings.Builder
 	b.Grow(len(text) + len(text)/8)
 	k := keyer{}
-	scanTokens(text, func(t token) {
+	scanTokens(text, func(t token) bool {
 		if b.Len() > 0 {
 			b.WriteByte(' ')
 		}
 		b.WriteString(k.key(text, t))
+		return true
 	})
 	return b.String()
 }

@@ -52,7 +52,7 @@ func makeSnippet(title, body string, terms []term) string {
 		}
 		text = text[:cut]
 	}
-	tokens := tokenize(text)
+	tokens := tokenizeToMatch(text, terms)
 	hits := matchTokens(tokens, terms)
 	first := indexTrue(hits)
 	if first < 0 {
@@ -88,6 +88,45 @@ func makeSnippet(title, body string, terms []term) string {
 	}
 	// Tokens matched side by side (a phrase, CJK and Thai characters, C++) make one mark.
 	return strings.ReplaceAll(strings.TrimSpace(b.String()), "</mark><mark>", "")
+}
+
+// tokenizeToMatch returns the tokens of text up to snippetTokens past the end of the first match
+// of a term (all of them when there is none): what a snippet needs.
+func tokenizeToMatch(text string, terms []term) []token {
+	var out []token
+	k := keyer{}
+	stopAt := -1
+	scanTokens(text, func(t token) bool {
+		t.key = k.key(text, t)
+		out = append(out, t)
+		if stopAt < 0 && endsMatch(out, terms) {
+			stopAt = len(out) + snippetTokens
+		}
+		return stopAt < 0 || len(out) < stopAt
+	})
+	return out
+}
+
+// endsMatch reports whether the last tokens are a match of a term.
+func endsMatch(tokens []token, terms []term) bool {
+	for _, t := range terms {
+		n := len(t.keys)
+		if n > len(tokens) {
+			continue
+		}
+		matched := true
+		for j, key := range t.keys {
+			got := tokens[len(tokens)-n+j].key
+			if got != key && !(j == n-1 && t.prefix && strings.HasPrefix(got, key)) {
+				matched = false
+				break
+			}
+		}
+		if matched {
+			return true
+		}
+	}
+	return false
 }
 
 func indexTrue(list []bool) int {
