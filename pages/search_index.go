@@ -356,7 +356,7 @@ func (s *Service) indexPage(ctx context.Context, tx DBTX, pageID int64, force bo
 		texts := make([]string, len(group))
 		for i, w := range group {
 			keys[i] = strconv.FormatInt(w.FirstID(), 10) + ":" + strconv.FormatInt(w.ID, 10)
-			texts[i] = w.Text
+			texts[i] = widgetText(w)
 		}
 		err := putPart(ctx, tx, docID, next, strings.Join(keys, " "), about, strings.Join(texts, "\n"))
 		group, size, next, kept = group[:0], 0, next+1, kept+1
@@ -368,12 +368,13 @@ func (s *Service) indexPage(ctx context.Context, tx DBTX, pageID int64, force bo
 			return err
 		}
 		for _, w := range list {
-			if size > 0 && size+len(w.Text) > partTarget {
+			n := len(widgetText(w))
+			if size > 0 && size+n > partTarget {
 				if err := flush(); err != nil {
 					return fmt.Errorf("index page %d: %w", pageID, err)
 				}
 			}
-			group, size = append(group, w), size+len(w.Text)+1
+			group, size = append(group, w), size+n+1
 		}
 	}
 	if err := flush(); err != nil {
@@ -386,6 +387,25 @@ func (s *Service) indexPage(ctx context.Context, tx DBTX, pageID int64, force bo
 		}
 	}
 	return nil
+}
+
+// widgetText is what search finds of a widget: its text, an image's caption, a form's field
+// labels and choices. (Its files are found as files of their own.)
+func widgetText(w *widgets.Widget) string {
+	parts := []string{w.Text}
+	if w.Extra.Caption != nil {
+		parts = append(parts, *w.Extra.Caption)
+	}
+	if w.Extra.Fields != nil {
+		for _, f := range *w.Extra.Fields {
+			parts = append(parts, f.Label)
+			parts = append(parts, f.Options...)
+		}
+	}
+	if len(parts) == 1 {
+		return w.Text
+	}
+	return strings.Join(parts, "\n")
 }
 
 // indexedParts returns the context the page's parts were indexed with (nil when it has none) and

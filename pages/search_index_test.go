@@ -1,6 +1,7 @@
 package pages_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"strconv"
@@ -72,6 +73,17 @@ func TestSearchFindsEverythingAccepted(t *testing.T) {
 	// "axolotl zanzibar": the words of two widgets, each in its own part, are found together.
 	for _, q := range []string{"axolotl", "quetzal", "zanzibar", "summary", `"root cause"`, "axolotl zanzibar"} {
 		if got := searchResults(t, c, q); len(got) != 1 || got[0]["id"] != float64(id) {
+			t.Errorf("search %q: %v, want the incident page", q, titles(got))
+		}
+	}
+
+	// What else a widget holds: an image's caption, a form's labels and choices.
+	c.Upload(fmt.Sprintf("page/%d/image/create/", id), map[string]string{"caption": "Harbour at dawn"}, "harbour.png",
+		bytes.NewReader(pngBytes(t, 100))).Want(200)
+	c.Post(fmt.Sprintf("page/%d/form/create/", id), map[string]any{"val": "Lunch order", "fields": []any{
+		map[string]any{"label": "Preferred sandwich", "type": "select", "options": []string{"Tuna", "Halloumi"}}}}).Want(200)
+	for _, q := range []string{"harbour dawn", "sandwich", "halloumi"} {
+		if got := searchResults(t, c, q, "cat", "Page"); len(got) != 1 || got[0]["id"] != float64(id) {
 			t.Errorf("search %q: %v, want the incident page", q, titles(got))
 		}
 	}
