@@ -83,9 +83,18 @@ func upsertDoc(ctx context.Context, tx DBTX, d SearchDoc, retitle bool) (int64, 
 		pageID = d.PageID
 	}
 	var id int64
+	// Most writes keep the title: one statement then.
+	err := tx.QueryRowContext(ctx, `UPDATE search_docs SET page_id = ?, updated_at = ?
+		WHERE cat = ? AND ref_id = ? AND subsite_id = ? AND title = ? RETURNING id`,
+		pageID, d.UpdatedAt, d.Cat, d.RefID, d.SubsiteID, d.Title).Scan(&id)
+	if err == nil && !retitle {
+		return id, nil
+	}
 	var title string
-	err := tx.QueryRowContext(ctx, `SELECT id, title FROM search_docs WHERE cat = ? AND ref_id = ? AND subsite_id = ?`,
-		d.Cat, d.RefID, d.SubsiteID).Scan(&id, &title)
+	if err == nil || errors.Is(err, sql.ErrNoRows) {
+		err = tx.QueryRowContext(ctx, `SELECT id, title FROM search_docs WHERE cat = ? AND ref_id = ? AND subsite_id = ?`,
+			d.Cat, d.RefID, d.SubsiteID).Scan(&id, &title)
+	}
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		res, err := tx.ExecContext(ctx, `INSERT INTO search_docs (cat, ref_id, subsite_id, page_id, title, updated_at)
@@ -117,8 +126,8 @@ func upsertDoc(ctx context.Context, tx DBTX, d SearchDoc, retitle bool) (int64, 
 }
 
 // putPart indexes one part of a thing, replacing the part of the same number: its context, its
-// text, and for a page's part the widgets it holds ("first:version ..."). The part gets a new id,
-// so that the newest words come first when a search walks the index newest first.
+// text, and for a page's part the widgets it holds ("first:version ..."). The part gets the
+// highest id, so that the newest words come first when a search walks the index newest first.
 func putPart(ctx context.Context, tx DBTX, docID, part int64, held, about, text string) error {
 	if err := deleteParts(ctx, tx, `doc_id = ? AND part = ?`, docID, part); err != nil {
 		return err

@@ -15,9 +15,9 @@ import (
 )
 
 // pageParts returns where the search index holds a page: for each widget (its first id), the row
-// id of the part that holds it, which changes whenever the part is indexed again; 0 is the part
-// of a page without widgets.
-func pageParts(t *testing.T, site *apptest.Site, pageID int64) map[int64]int64 {
+// id and widget versions of the part that holds it, which change whenever the part is indexed
+// again; 0 is the part of a page without widgets.
+func pageParts(t *testing.T, site *apptest.Site, pageID int64) map[int64]string {
 	t.Helper()
 	rows, err := site.Inst.DB.R.Query(`SELECT p.part, t.widgets, p.id FROM search_parts p JOIN search_texts t ON t.part_id = p.id
 		JOIN search_docs d ON d.id = p.doc_id WHERE d.cat = 'Page' AND d.ref_id = ?`, pageID)
@@ -25,20 +25,21 @@ func pageParts(t *testing.T, site *apptest.Site, pageID int64) map[int64]int64 {
 		t.Fatal(err)
 	}
 	defer rows.Close()
-	out := map[int64]int64{}
+	out := map[int64]string{}
 	for rows.Next() {
 		var part, id int64
 		var held string
 		if err := rows.Scan(&part, &held, &id); err != nil {
 			t.Fatal(err)
 		}
+		where := fmt.Sprint(id, " ", held)
 		if part == 0 {
-			out[0] = id
+			out[0] = where
 		}
 		for _, w := range strings.Fields(held) {
 			first, _, _ := strings.Cut(w, ":")
 			n, _ := strconv.ParseInt(first, 10, 64)
-			out[n] = id
+			out[n] = where
 		}
 	}
 	return out
@@ -172,15 +173,15 @@ func TestSearchWriteIndexesOnlyWhatChanged(t *testing.T) {
 
 	// A page without widgets has a part of its own, for its title and tags, until it has one.
 	empty := c.Post("pages/create/", map[string]any{"title": "Blank slate", "json": []any{[]any{}}}).Want(200).ID()
-	if parts := pageParts(t, site, empty); len(parts) != 1 || parts[0] == 0 {
+	if parts := pageParts(t, site, empty); len(parts) != 1 || parts[0] == "" {
 		t.Errorf("parts of a page without widgets: %v, want part 0 alone", parts)
 	}
 	first := c.Post(fmt.Sprintf("page/%d/paragraph/create/", empty), map[string]any{"val": "now with text"}).Want(200).ID()
-	if parts := pageParts(t, site, empty); len(parts) != 1 || parts[first] == 0 {
+	if parts := pageParts(t, site, empty); len(parts) != 1 || parts[first] == "" {
 		t.Errorf("parts of a page with one widget: %v, want its part alone", parts)
 	}
 	c.Post(fmt.Sprintf("page/%d/paragraph/delete/%d/", empty, first), nil).Want(200)
-	if parts := pageParts(t, site, empty); len(parts) != 1 || parts[0] == 0 {
+	if parts := pageParts(t, site, empty); len(parts) != 1 || parts[0] == "" {
 		t.Errorf("parts of a page whose widget left: %v, want part 0 alone", parts)
 	}
 	if got := searchResults(t, c, "blank"); len(got) != 1 {
@@ -197,7 +198,7 @@ func contains64(list []int64, v int64) bool {
 	return false
 }
 
-func merge(a, b map[int64]int64) map[int64]bool {
+func merge(a, b map[int64]string) map[int64]bool {
 	out := map[int64]bool{}
 	for k := range a {
 		out[k] = true

@@ -33,7 +33,7 @@ CREATE TABLE search_docs (
 CREATE INDEX search_docs_page ON search_docs (page_id);
 
 CREATE TABLE search_parts (
-    id     INTEGER PRIMARY KEY AUTOINCREMENT, -- the rowid of its words in search_fts; never reused
+    id     INTEGER PRIMARY KEY,         -- the rowid of its words in search_fts
     doc_id INTEGER NOT NULL REFERENCES search_docs(id) ON DELETE CASCADE,
     part   INTEGER NOT NULL,            -- a page's widgets, or a file's megabytes, in order from 0
     UNIQUE (doc_id, part)
