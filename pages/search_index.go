@@ -56,7 +56,7 @@ func indexDoc(ctx context.Context, tx DBTX, d SearchDoc) error {
 
 // indexDocID is indexDoc, returning the thing's id in search_docs.
 func indexDocID(ctx context.Context, tx DBTX, d SearchDoc) (int64, error) {
-	docID, err := upsertDoc(ctx, tx, d, false)
+	docID, _, err := upsertDoc(ctx, tx, d, false)
 	if err != nil {
 		return 0, err
 	}
@@ -75,9 +75,9 @@ func indexDocID(ctx context.Context, tx DBTX, d SearchDoc) (int64, error) {
 	return docID, nil
 }
 
-// upsertDoc adds or updates the row of a thing and returns its id. Its title is indexed again
-// when it changed or when retitle is set.
-func upsertDoc(ctx context.Context, tx DBTX, d SearchDoc, retitle bool) (int64, error) {
+// upsertDoc adds or updates the row of a thing and returns its id, and whether it made the row.
+// Its title is indexed again when it changed or when retitle is set.
+func upsertDoc(ctx context.Context, tx DBTX, d SearchDoc, retitle bool) (int64, bool, error) {
 	var pageID any
 	if d.PageID != 0 {
 		pageID = d.PageID
@@ -88,9 +88,10 @@ func upsertDoc(ctx context.Context, tx DBTX, d SearchDoc, retitle bool) (int64, 
 		WHERE cat = ? AND ref_id = ? AND subsite_id = ? AND title = ? RETURNING id`,
 		pageID, d.UpdatedAt, d.Cat, d.RefID, d.SubsiteID, d.Title).Scan(&id)
 	if err == nil && !retitle {
-		return id, nil
+		return id, false, nil
 	}
 	var title string
+	made := false
 	if err == nil || errors.Is(err, sql.ErrNoRows) {
 		err = tx.QueryRowContext(ctx, `SELECT id, title FROM search_docs WHERE cat = ? AND ref_id = ? AND subsite_id = ?`,
 			d.Cat, d.RefID, d.SubsiteID).Scan(&id, &title)
@@ -100,16 +101,16 @@ func upsertDoc(ctx context.Context, tx DBTX, d SearchDoc, retitle bool) (int64, 
 		res, err := tx.ExecContext(ctx, `INSERT INTO search_docs (cat, ref_id, subsite_id, page_id, title, updated_at)
 			VALUES (?, ?, ?, ?, ?, ?)`, d.Cat, d.RefID, d.SubsiteID, pageID, d.Title, d.UpdatedAt)
 		if err != nil {
-			return 0, fmt.Errorf("index %s %d: %w", d.Cat, d.RefID, err)
+			return 0, false, fmt.Errorf("index %s %d: %w", d.Cat, d.RefID, err)
 		}
 		id, _ = res.LastInsertId()
-		retitle = true
+		retitle, made = true, true
 	case err != nil:
-		return 0, fmt.Errorf("index %s %d: %w", d.Cat, d.RefID, err)
+		return 0, false, fmt.Errorf("index %s %d: %w", d.Cat, d.RefID, err)
 	default:
 		if _, err := tx.ExecContext(ctx, `UPDATE search_docs SET page_id = ?, title = ?, updated_at = ? WHERE id = ?`,
 			pageID, d.Title, d.UpdatedAt, id); err != nil {
-			return 0, fmt.Errorf("index %s %d: %w", d.Cat, d.RefID, err)
+			return 0, false, fmt.Errorf("index %s %d: %w", d.Cat, d.RefID, err)
 		}
 		retitle = retitle || title != d.Title
 	}
@@ -119,19 +120,16 @@ func upsertDoc(ctx context.Context, tx DBTX, d SearchDoc, retitle bool) (int64, 
 			_, err = tx.ExecContext(ctx, `INSERT INTO search_titles (rowid, title) VALUES (?, ?)`, id, indexText(d.Title))
 		}
 		if err != nil {
-			return 0, fmt.Errorf("index %s %d title: %w", d.Cat, d.RefID, err)
+			return 0, false, fmt.Errorf("index %s %d title: %w", d.Cat, d.RefID, err)
 		}
 	}
-	return id, nil
+	return id, made, nil
 }
 
-// putPart indexes one part of a thing, replacing the part of the same number: its context, its
-// text, and for a page's part the widgets it holds ("first:version ..."). The part gets the
+// putPart indexes a new part of a thing (the caller removed any of the same number): its context,
+// its text, and for a page's part the widgets it holds ("first:version ..."). The part gets the
 // highest id, so that the newest words come first when a search walks the index newest first.
 func putPart(ctx context.Context, tx DBTX, docID, part int64, held, about, text string) error {
-	if err := deleteParts(ctx, tx, `doc_id = ? AND part = ?`, docID, part); err != nil {
-		return err
-	}
 	res, err := tx.ExecContext(ctx, `INSERT INTO search_parts (doc_id, part) VALUES (?, ?)`, docID, part)
 	if err != nil {
 		return err
@@ -280,17 +278,31 @@ func (s *Service) indexPage(ctx context.Context, tx DBTX, pageID int64, force bo
 	if err != nil {
 		return fmt.Errorf("index page %d: %w", pageID, err)
 	}
-	if _, err := tx.ExecContext(ctx, `UPDATE search_docs SET hidden = ? WHERE page_id = ? AND cat <> ? AND hidden <> ?`,
-		p.deleted, pageID, CatPage, p.deleted); err != nil {
-		return fmt.Errorf("index page %d: %w", pageID, err)
+	// What sits on the page is hidden with it; it changes only when the page goes to the trash or
+	// comes back, which removes or makes its entry.
+	hide := func() error {
+		_, err := tx.ExecContext(ctx, `UPDATE search_docs SET hidden = ? WHERE page_id = ? AND cat <> ? AND hidden <> ?`,
+			p.deleted, pageID, CatPage, p.deleted)
+		if err != nil {
+			return fmt.Errorf("index page %d: %w", pageID, err)
+		}
+		return nil
 	}
 	if p.deleted {
+		if err := hide(); err != nil {
+			return err
+		}
 		return unindexDocs(ctx, tx, CatPage, pageID)
 	}
-	docID, err := upsertDoc(ctx, tx, SearchDoc{Cat: CatPage, RefID: pageID, SubsiteID: p.subsiteID, PageID: pageID,
+	docID, made, err := upsertDoc(ctx, tx, SearchDoc{Cat: CatPage, RefID: pageID, SubsiteID: p.subsiteID, PageID: pageID,
 		Title: p.title, UpdatedAt: p.updated}, force)
 	if err != nil {
 		return err
+	}
+	if made || force {
+		if err := hide(); err != nil {
+			return err
+		}
 	}
 	about := p.title
 	if p.tags.Valid {
@@ -372,8 +384,14 @@ func (s *Service) indexPage(ctx context.Context, tx DBTX, pageID int64, force bo
 		return err
 	}
 	for start := 0; start < len(redo); start += loadBatch {
-		list, err := widgets.ListCurrent(ctx, tx, pageID, redo[start:min(len(redo), start+loadBatch)]...)
-		if err != nil {
+		var list []*widgets.Widget
+		if len(redo) == len(placed) && len(placed) <= loadBatch { // the whole of a small page
+			lists, err := widgets.ListByPage(ctx, tx, pageID)
+			if err != nil {
+				return err
+			}
+			list = lists[pageID]
+		} else if list, err = widgets.ListCurrent(ctx, tx, pageID, redo[start:min(len(redo), start+loadBatch)]...); err != nil {
 			return err
 		}
 		for _, w := range list {

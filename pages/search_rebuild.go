@@ -339,6 +339,11 @@ func (s *Service) wakeIndexer() {
 // indexQueuedPart indexes the next queued part of a text file, in one transaction, and reports
 // whether there was one.
 func (s *Service) indexQueuedPart(ctx context.Context) (bool, error) {
+	// Looking costs a read, not a write transaction (which would also end every cached answer).
+	var queued bool
+	if err := s.DB.R.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM search_queue)`).Scan(&queued); err != nil || !queued {
+		return false, err
+	}
 	did := false
 	err := s.DB.Write(ctx, func(tx *sql.Tx) error {
 		var doc, part, offset, ref int64
