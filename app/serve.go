@@ -32,6 +32,8 @@ type Instance struct {
 	// The collector of leftover uploads runs at start and every collectEvery, until Stop.
 	stopCollector context.CancelFunc
 	collectorDone chan struct{}
+	stopSearch    context.CancelFunc
+	searchDone    chan struct{}
 }
 
 // collectEvery is how often the server removes what uploads left behind (widgets.Blobs.Collect).
@@ -85,6 +87,15 @@ func Start(ctx context.Context, cfg Config, out io.Writer, log *slog.Logger) (*I
 		defer close(inst.collectorDone)
 		inst.collectLeftovers(collectCtx, log)
 	}()
+	// The search index is rebuilt in the background when this binary writes another format.
+	searchCtx, stopSearch := context.WithCancel(context.WithoutCancel(ctx))
+	inst.stopSearch, inst.searchDone = stopSearch, make(chan struct{})
+	go func() {
+		defer close(inst.searchDone)
+		if err := site.Pages.RunSearchIndexer(searchCtx, log); err != nil && searchCtx.Err() == nil {
+			log.Error("search indexer stopped", "err", err)
+		}
+	}()
 	go func() {
 		err := srv.Serve(ln)
 		if errors.Is(err, http.ErrServerClosed) {
@@ -105,6 +116,8 @@ func (inst *Instance) Stop() error {
 	<-inst.mailerDone
 	inst.stopCollector()
 	<-inst.collectorDone
+	inst.stopSearch()
+	<-inst.searchDone
 	return errors.Join(shutdownErr, serveErr, inst.Site.Close())
 }
 

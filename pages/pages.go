@@ -7,6 +7,7 @@ import (
 	"context"
 	"embed"
 	"fmt"
+	"sync"
 
 	"quire/app/api"
 	"quire/app/sqldb"
@@ -34,6 +35,9 @@ type Service struct {
 	Budget *api.Budget
 
 	pageCache pageCache // answers of pages/get
+
+	searchWake     chan struct{} // wakes the search indexer (search_rebuild.go)
+	searchWakeOnce sync.Once
 }
 
 // Page is a page in the shape the API answers. JSON (the columns of widgets) is nil in lists.
@@ -74,7 +78,7 @@ func (s *Service) pageChanged(ctx context.Context, tx DBTX, pageID int64, now ap
 	if _, err := tx.ExecContext(ctx, `UPDATE pages SET updated_at = ? WHERE id = ?`, now, pageID); err != nil {
 		return fmt.Errorf("page %d changed: %w", pageID, err)
 	}
-	return s.indexPage(ctx, tx, pageID)
+	return s.indexPage(ctx, tx, pageID, false)
 }
 
 // OpenAPI holds this package's parts of the OpenAPI document (openapi/*.yaml): the paths and

@@ -9,7 +9,6 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
-	"unicode/utf8"
 
 	"quire/app/api"
 	"quire/app/sqldb"
@@ -43,7 +42,7 @@ type Result struct {
 
 // SearchQuery is a parsed search: the FTS5 expression, the reader, where to look.
 type SearchQuery struct {
-	Match    string // FTS5 query built by ParseSearch
+	Match    string // FTS5 query built by ParseSearch: every term, each a phrase
 	terms    []term
 	Reader   *people.Actor
 	Subsite  *people.Subsite // nil: every subsite the reader belongs to
@@ -53,17 +52,28 @@ type SearchQuery struct {
 	subsites map[int64]*people.Subsite
 }
 
-// term is one part of a query: words that must stand together (a phrase of one or more words),
-// perhaps a prefix.
+// term is one part of a query: tokens that must stand together (a phrase of one or more), the
+// last perhaps a prefix.
 type term struct {
-	text   string
+	keys   []string // the index forms of its tokens (see search_text.go)
 	prefix bool
 }
 
+// phrase returns the term as an FTS5 phrase. Keys hold no quote (they are letters, numbers, marks
+// and private-use characters), so it cannot be malformed. A symbol is never a prefix: its key
+// has one length.
+func (t term) phrase() string {
+	p := `"` + strings.Join(t.keys, " ") + `"`
+	if t.prefix && !strings.ContainsRune(t.keys[len(t.keys)-1], symbolMark) {
+		p += "*"
+	}
+	return p
+}
+
 // ParseSearch turns what a person typed into a SearchQuery whose FTS5 query cannot be malformed:
-// every word is quoted, so operators and punctuation are only text. "quoted words" are a phrase,
-// word* a prefix, and all terms must match. CJK text is split into characters, matched as a
-// phrase. Returns a validation error on field q when nothing searchable is left.
+// each term is cut into tokens as indexed text is (search_text.go) and quoted, so operators are
+// only text. "quoted words" are a phrase, word* a prefix, and all terms must match. Returns a
+// validation error on field q when nothing searchable is left.
 func ParseSearch(q string) (SearchQuery, error) {
 	if len(q) > maxQueryLength {
 		return SearchQuery{}, api.Invalid("q", "The search is longer than %d characters.", maxQueryLength)
@@ -78,115 +88,145 @@ func ParseSearch(q string) (SearchQuery, error) {
 	var terms []term
 	rest := strings.TrimSpace(q)
 	for rest != "" && len(terms) < maxQueryTerms {
-		var t term
+		var text string
+		prefix := false
 		if rest[0] == '"' {
 			end := strings.IndexByte(rest[1:], '"')
 			if end < 0 { // an unclosed quote: the rest is the phrase
-				t.text, rest = rest[1:], ""
+				text, rest = rest[1:], ""
 			} else {
-				t.text, rest = rest[1:end+1], rest[end+2:]
+				text, rest = rest[1:end+1], rest[end+2:]
 			}
 		} else {
-			word, after, _ := strings.Cut(rest, " ")
-			t.text, rest = word, after
-			if strings.HasSuffix(t.text, "*") {
-				t.text, t.prefix = strings.TrimRight(t.text, "*"), true
+			text, rest, _ = strings.Cut(rest, " ")
+			if strings.HasSuffix(text, "*") {
+				text, prefix = strings.TrimRight(text, "*"), true
 			}
 		}
 		rest = strings.TrimSpace(rest)
-		if hasWordCharacters(t.text) {
-			terms = append(terms, t)
+		var keys []string
+		for _, t := range tokenize(text) {
+			keys = append(keys, t.key)
+		}
+		if len(keys) > 0 {
+			terms = append(terms, term{keys: keys, prefix: prefix})
 		}
 	}
 	if len(terms) == 0 {
-		return SearchQuery{}, api.Invalid("q", "Parameter \"q\" needs at least one word to search for.")
+		return SearchQuery{}, api.Invalid("q", "Parameter \"q\" needs at least one word or symbol to search for.")
 	}
+	return SearchQuery{Match: matchAll(terms), terms: terms}, nil
+}
+
+func matchAll(terms []term) string {
 	parts := make([]string, len(terms))
 	for i, t := range terms {
-		parts[i] = `"` + strings.ReplaceAll(segment(t.text), `"`, `""`) + `"`
-		if t.prefix && !endsWithCJK(t.text) {
-			parts[i] += "*"
-		}
+		parts[i] = t.phrase()
 	}
-	return SearchQuery{Match: strings.Join(parts, " AND "), terms: terms}, nil
+	return strings.Join(parts, " AND ")
 }
 
-func hasWordCharacters(s string) bool {
-	for _, r := range s {
-		if unicode.IsLetter(r) || unicode.IsNumber(r) {
-			return true
-		}
-	}
-	return false
-}
-
-func endsWithCJK(s string) bool {
-	r, _ := utf8.DecodeLastRuneInString(s)
-	return isCJK(r)
-}
-
-// maxCandidates bounds the work of one search: of the entries that match, the newest this many,
-// and the newest this many with the words in their title, are ranked. Below that every match is
-// ranked; above it, a search costs the same at any size of site (see the README).
+// maxCandidates bounds the work of one search: of the parts that match, the newest this many, and
+// of the titles that match, the newest this many, are ranked. Below that every match is ranked;
+// above it, a search costs the same at any size of site (see the README).
 const maxCandidates = 1000
 
-// candidate is a matching entry before ranking.
-type candidate struct {
-	rowid    int64
-	score    float64 // BM25, lower is better
+// Tiers of the ranking, best first (see the README, "Search").
+const (
+	tierExactTitle = iota + 1 // the title is the query: its words, in its order, and no others
+	tierTitle                 // the title holds every term
+	tierText                  // one part holds every term (a widget with its page's title and tags)
+	tierSpread                // the terms are spread over several parts of the thing
+)
+
+// catRanks orders categories within the title tiers: a page before a person before a file.
+var catRanks = map[string]int{CatPage: 0, CatContact: 1, CatFile: 2}
+
+// hit is a thing found, before it is shown.
+type hit struct {
+	doc      int64
+	tier     int
+	catRank  int
+	titleLen int     // words in the title (title tiers): the shorter, the closer
+	score    float64 // BM25 of the best part (text tier), lower is better
+	part     int64   // the part whose text makes the snippet; 0: the thing's first part
 	r        *Result
 	pageSlug string
 }
 
-// Search finds what the reader may see, best first. Visibility is decided in SQL before anything
-// is ranked: entries of the reader's subsites (one subsite on a subsite URL), contacts once each,
-// nothing of a page in the trash. Titles weigh ten times the body in the BM25 ranking.
+// better is the ranking rule: tier, then within the title tiers category and title length,
+// within the text tier BM25, and the newest first among equals.
+func (a *hit) better(b *hit) bool {
+	if a.tier != b.tier {
+		return a.tier < b.tier
+	}
+	switch a.tier {
+	case tierExactTitle, tierTitle:
+		if a.catRank != b.catRank {
+			return a.catRank < b.catRank
+		}
+		if a.titleLen != b.titleLen {
+			return a.titleLen < b.titleLen
+		}
+	case tierText:
+		if a.score != b.score {
+			return a.score < b.score
+		}
+	}
+	return a.doc > b.doc
+}
+
+// weight is the hit's relevance as the API answers it: higher is better, and it never rises
+// down the list (tier first, then a fraction that follows the order within the tier).
+func (a *hit) weight() float64 {
+	base := float64(5 - a.tier)
+	switch a.tier {
+	case tierExactTitle, tierTitle:
+		return base + 1 - float64(a.catRank*100+min(a.titleLen, 99)+1)/1000
+	case tierText:
+		return base + -a.score/(1-a.score)
+	}
+	return base
+}
+
+// Search finds what the reader may see, best first (the rule is hit.better). Visibility is
+// decided in SQL before anything is ranked: entries of the reader's subsites (one subsite on a
+// subsite URL), contacts once each, nothing of a page in the trash. It reports whether more
+// results follow the ones answered.
 func (s *Service) Search(ctx context.Context, q SearchQuery) ([]*Result, bool, error) {
 	where, args := s.visibility(q)
-	// Words and prefixes are cheap to look up in titles, so their newest title matches are read
-	// beside the ranked candidates, on another connection, in case those are cut: a person
-	// waits for the longer of the two, not for both. A phrase can cost a walk through every
-	// entry with its words, so its title matches are only read when they are needed.
+	// Titles and text are read at once, on two connections: a person waits for the longer of
+	// the two, not for both.
 	type titleResult struct {
-		ids []int64
-		err error
+		hits []*hit
+		err  error
 	}
-	var titles chan titleResult
-	if !hasPhrase(q.terms) {
-		titles = make(chan titleResult, 1)
-		go func() {
-			ids, err := s.titleMatches(ctx, q.Match, where, args)
-			titles <- titleResult{ids, err}
-		}()
-	}
-	found := map[int64]*candidate{}
-	err := s.candidates(ctx, q.Match, where, args, found)
-	var tr titleResult
-	if titles != nil {
-		tr = <-titles
-	}
+	titles := make(chan titleResult, 1)
+	go func() {
+		hits, err := s.titleMatches(ctx, q, where, args)
+		titles <- titleResult{hits, err}
+	}()
+	found := map[int64]*hit{}
+	err := s.textMatches(ctx, q.Match, where, args, found)
+	tr := <-titles
 	if err = errors.Join(err, tr.err); err != nil {
 		return nil, false, err
 	}
-	if len(found) == maxCandidates {
-		// Matches were cut: make sure the newest title matches are ranked too.
-		if titles == nil {
-			if tr.ids, err = s.titleMatches(ctx, q.Match, where, args); err != nil {
-				return nil, false, err
-			}
+	for _, h := range tr.hits {
+		if text, ok := found[h.doc]; ok {
+			h.part = text.part // its best text makes the snippet
 		}
-		addTitleMatches(found, tr.ids)
+		found[h.doc] = h
 	}
-	ranked := make([]*candidate, 0, len(found))
-	for _, c := range found {
-		ranked = append(ranked, c)
-	}
-	sort.Slice(ranked, func(i, j int) bool {
-		if ranked[i].score != ranked[j].score {
-			return ranked[i].score < ranked[j].score
+	ranked := sortHits(found)
+	if len(ranked) <= q.Offset+q.Limit && len(q.terms) > 1 {
+		// Too few things hold every term in one part: add those that hold them in several.
+		spread, err := s.spreadMatches(ctx, q.terms, where, args, found)
+		if err != nil {
+			return nil, false, err
 		}
-		return ranked[i].rowid > ranked[j].rowid
-	})
+		ranked = append(ranked, spread...)
+	}
 	if q.Offset >= len(ranked) {
 		return []*Result{}, false, nil
 	}
@@ -195,17 +235,29 @@ func (s *Service) Search(ctx context.Context, q SearchQuery) ([]*Result, bool, e
 	if err := s.describe(ctx, ranked, q.terms); err != nil {
 		return nil, false, err
 	}
-	out := make([]*Result, len(ranked))
-	for i, c := range ranked {
-		if err := s.linkResult(ctx, &q, c.r, c.pageSlug); err != nil {
+	out := make([]*Result, 0, len(ranked))
+	for _, h := range ranked {
+		if h.r == nil { // gone since it was found
+			continue
+		}
+		if err := s.linkResult(ctx, &q, h.r, h.pageSlug); err != nil {
 			return nil, false, err
 		}
-		out[i] = c.r
+		out = append(out, h.r)
 	}
 	return out, more, nil
 }
 
-// visibility returns the SQL condition (on search_docs d and pages p) of what the reader may see.
+func sortHits(found map[int64]*hit) []*hit {
+	ranked := make([]*hit, 0, len(found))
+	for _, h := range found {
+		ranked = append(ranked, h)
+	}
+	sort.Slice(ranked, func(i, j int) bool { return ranked[i].better(ranked[j]) })
+	return ranked
+}
+
+// visibility returns the SQL condition (on search_docs d) of what the reader may see.
 func (s *Service) visibility(q SearchQuery) (string, []any) {
 	where := []string{`NOT d.hidden`}
 	var args []any
@@ -235,132 +287,227 @@ func (s *Service) visibility(q SearchQuery) (string, []any) {
 	return strings.Join(where, " AND "), args
 }
 
-// candidates adds to found the newest visible entries matching match, with their BM25 score.
-// Walking the index in rowid order lets FTS5 stop after maxCandidates instead of scoring every
-// match; an entry already found (by the full query) keeps its score. Only ids and scores are
-// read here: the few results shown are described afterwards.
-func (s *Service) candidates(ctx context.Context, match, where string, args []any, found map[int64]*candidate) error {
-	rows, err := s.DB.R.QueryContext(ctx, `SELECT f.rowid, bm25(search_fts, 10.0, 1.0)
-		FROM search_fts f JOIN search_docs d ON d.id = f.rowid
+// textMatches adds to found the things of the newest visible parts matching match, each with the
+// BM25 score of its best part (a part's context weighs ten times its text). Walking the index in
+// rowid order lets FTS5 stop after maxCandidates instead of scoring every match. Only ids and
+// scores are read here: the few results shown are described afterwards. The snippet comes from
+// the best part with text of its own (a page's title part has none).
+func (s *Service) textMatches(ctx context.Context, match, where string, args []any, found map[int64]*hit) error {
+	rows, err := s.DB.R.QueryContext(ctx, `SELECT p.doc_id, f.rowid, p.part = 0 AND d.cat = 'Page', bm25(search_fts, 10.0, 1.0)
+		FROM search_fts f JOIN search_parts p ON p.id = f.rowid JOIN search_docs d ON d.id = p.doc_id
 		WHERE search_fts MATCH ? AND `+where+`
 		ORDER BY f.rowid DESC LIMIT ?`, append(append([]any{match}, args...), maxCandidates)...)
 	if err != nil {
 		return fmt.Errorf("search: %w", err)
 	}
 	defer rows.Close()
+	textScores := map[int64]float64{}
 	for rows.Next() {
-		var rowid int64
+		var doc, part int64
+		var textless bool
 		var score float64
-		if err := rows.Scan(&rowid, &score); err != nil {
+		if err := rows.Scan(&doc, &part, &textless, &score); err != nil {
 			return fmt.Errorf("search: %w", err)
 		}
-		if _, seen := found[rowid]; !seen {
-			found[rowid] = &candidate{rowid: rowid, score: score}
+		h, ok := found[doc]
+		if !ok {
+			h = &hit{doc: doc, tier: tierText, score: score, part: part}
+			found[doc] = h
+		}
+		h.score = min(h.score, score)
+		if best, ok := textScores[doc]; !textless && (!ok || score < best) {
+			textScores[doc], h.part = score, part
 		}
 	}
 	return rows.Err()
 }
 
-// hasPhrase reports whether a term is several words (or CJK characters, matched as a phrase).
-func hasPhrase(terms []term) bool {
-	for _, t := range terms {
-		if len(strings.Fields(t.text)) > 1 || strings.ContainsFunc(t.text, isCJK) {
-			return true
-		}
-	}
-	return false
-}
-
-// titleMatches returns the newest visible entries with match in their title, newest first. They
-// are read without BM25: scoring them would make FTS5 count every entry that holds each word
-// once more, the dearest step of a search.
-func (s *Service) titleMatches(ctx context.Context, match, where string, args []any) ([]int64, error) {
-	rows, err := s.DB.R.QueryContext(ctx, `SELECT f.rowid
-		FROM search_fts f JOIN search_docs d ON d.id = f.rowid
-		WHERE search_fts MATCH ? AND `+where+`
-		ORDER BY f.rowid DESC LIMIT ?`, append(append([]any{"{title} : (" + match + ")"}, args...), maxCandidates)...)
+// titleMatches returns the newest visible things with every term in their title, in the title
+// tiers. They are read without BM25: the title tiers rank by category and title length, and
+// scoring would make FTS5 count every title that holds each word once more.
+func (s *Service) titleMatches(ctx context.Context, q SearchQuery, where string, args []any) ([]*hit, error) {
+	rows, err := s.DB.R.QueryContext(ctx, `SELECT d.id, d.cat, d.title
+		FROM search_titles t JOIN search_docs d ON d.id = t.rowid
+		WHERE search_titles MATCH ? AND `+where+`
+		ORDER BY t.rowid DESC LIMIT ?`, append(append([]any{q.Match}, args...), maxCandidates)...)
 	if err != nil {
 		return nil, fmt.Errorf("search titles: %w", err)
 	}
 	defer rows.Close()
-	var ids []int64
+	keys := 0
+	for _, t := range q.terms {
+		keys += len(t.keys)
+	}
+	var hits []*hit
 	for rows.Next() {
-		var rowid int64
-		if err := rows.Scan(&rowid); err != nil {
+		h := &hit{}
+		var cat, title string
+		if err := rows.Scan(&h.doc, &cat, &title); err != nil {
 			return nil, fmt.Errorf("search titles: %w", err)
 		}
-		ids = append(ids, rowid)
+		h.tier, h.catRank, h.titleLen = tierTitle, catRanks[cat], countTokens(title)
+		if h.titleLen == keys && isWholeTitle(tokenize(title), q.terms) {
+			h.tier = tierExactTitle
+		}
+		hits = append(hits, h)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("search titles: %w", err)
 	}
-	return ids, nil
+	return hits, nil
 }
 
-// addTitleMatches adds title matches to found when candidates had to stop at maxCandidates. A
-// title match that candidates found keeps its score; one it did not (an older entry) is ranked
-// at the median score of those, or just above the best match when there are none, newest first
-// among equals.
-func addTitleMatches(found map[int64]*candidate, ids []int64) {
-	var ranked []float64
-	var older []int64
-	for _, rowid := range ids {
-		if c, ok := found[rowid]; ok {
-			ranked = append(ranked, c.score)
-		} else {
-			older = append(older, rowid)
+// isWholeTitle reports whether the title's tokens are the query's, in order, and no others (the
+// last term's last token may be a prefix of the title's last).
+func isWholeTitle(title []token, terms []term) bool {
+	i := 0
+	for ti, t := range terms {
+		for ki, key := range t.keys {
+			if i >= len(title) {
+				return false
+			}
+			last := ti == len(terms)-1 && ki == len(t.keys)-1
+			if got := title[i].key; got != key && !(last && t.prefix && strings.HasPrefix(got, key)) {
+				return false
+			}
+			i++
 		}
 	}
-	level := 0.0
-	if len(ranked) > 0 {
-		sort.Float64s(ranked)
-		level = ranked[len(ranked)/2]
-	} else { // only body matches were ranked: a title match goes above them all
-		for _, c := range found {
-			level = min(level, c.score)
-		}
-		level = math.Nextafter(level, math.Inf(-1))
-	}
-	for _, rowid := range older {
-		found[rowid] = &candidate{rowid: rowid, score: level}
-	}
+	return i == len(title)
 }
 
-// describe reads what the results shown are, and their stored text for snippets.
-func (s *Service) describe(ctx context.Context, list []*candidate, terms []term) error {
+// spreadMatches returns, newest first, the visible things not in found that hold every term in
+// some part but no part with all of them: each term's newest maxCandidates parts are gathered,
+// and the things that appear under every term kept.
+func (s *Service) spreadMatches(ctx context.Context, terms []term, where string, args []any, found map[int64]*hit) ([]*hit, error) {
+	var common map[int64]int64 // thing -> its newest part holding the first term
+	for i, t := range terms {
+		rows, err := s.DB.R.QueryContext(ctx, `SELECT p.doc_id, f.rowid
+			FROM search_fts f JOIN search_parts p ON p.id = f.rowid JOIN search_docs d ON d.id = p.doc_id
+			WHERE search_fts MATCH ? AND `+where+`
+			ORDER BY f.rowid DESC LIMIT ?`, append(append([]any{t.phrase()}, args...), maxCandidates)...)
+		if err != nil {
+			return nil, fmt.Errorf("search: %w", err)
+		}
+		next := map[int64]int64{}
+		for rows.Next() {
+			var doc, part int64
+			if err := rows.Scan(&doc, &part); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("search: %w", err)
+			}
+			if _, seen := found[doc]; seen {
+				continue
+			}
+			if i == 0 {
+				if _, ok := next[doc]; !ok {
+					next[doc] = part
+				}
+			} else if first, ok := common[doc]; ok {
+				next[doc] = first
+			}
+		}
+		err = rows.Err()
+		rows.Close()
+		if err != nil {
+			return nil, fmt.Errorf("search: %w", err)
+		}
+		common = next
+		if len(common) == 0 {
+			return nil, nil
+		}
+	}
+	out := make([]*hit, 0, len(common))
+	for doc, part := range common {
+		out = append(out, &hit{doc: doc, tier: tierSpread, part: part})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].better(out[j]) })
+	return out, nil
+}
+
+// describe reads what the results shown are, and the text of the part that makes each snippet.
+func (s *Service) describe(ctx context.Context, list []*hit, terms []term) error {
 	if len(list) == 0 {
 		return nil
 	}
-	byRow := make(map[int64]*candidate, len(list))
+	byDoc := make(map[int64]*hit, len(list))
 	args := make([]any, len(list))
-	for i, c := range list {
-		byRow[c.rowid] = c
-		args[i] = c.rowid
+	for i, h := range list {
+		byDoc[h.doc] = h
+		args[i] = h.doc
 	}
-	rows, err := s.DB.R.QueryContext(ctx, `SELECT d.id, d.cat, d.ref_id, d.subsite_id, d.page_id, d.title, d.updated_at,
-			COALESCE(p.slug, ''), f.title, substr(f.body, 1, ?)
-		FROM search_docs d JOIN search_fts f ON f.rowid = d.id LEFT JOIN pages p ON p.id = d.page_id
-		WHERE d.id IN (`+sqldb.Placeholders(len(args))+`)`, append([]any{snippetScan}, args...)...)
+	in := sqldb.Placeholders(len(args))
+	// The part of each: the one found, else its first.
+	rows, err := s.DB.R.QueryContext(ctx, `SELECT p.doc_id, p.id, TRUE, t.context, substr(t.text, 1, ?)
+		FROM search_parts p JOIN search_texts t ON t.part_id = p.id WHERE p.doc_id IN (`+in+`)
+			AND p.part = (SELECT MIN(o.part) FROM search_parts o WHERE o.doc_id = p.doc_id)
+		UNION ALL
+		SELECT p.doc_id, p.id, FALSE, t.context, substr(t.text, 1, ?)
+		FROM search_parts p JOIN search_texts t ON t.part_id = p.id WHERE p.id IN (`+in+`)`,
+		append(append(append([]any{snippetScan}, args...), snippetScan), partIDs(list)...)...)
+	if err != nil {
+		return fmt.Errorf("search results: %w", err)
+	}
+	texts := map[int64][2]string{}
+	for rows.Next() {
+		var doc, id int64
+		var first bool
+		var about, text string
+		if err := rows.Scan(&doc, &id, &first, &about, &text); err != nil {
+			rows.Close()
+			return fmt.Errorf("search results: %w", err)
+		}
+		if h := byDoc[doc]; h != nil && (id == h.part || (first && h.part == 0)) {
+			texts[doc] = [2]string{about, text}
+		}
+	}
+	err = rows.Err()
+	rows.Close()
+	if err != nil {
+		return fmt.Errorf("search results: %w", err)
+	}
+	rows, err = s.DB.R.QueryContext(ctx, `SELECT d.id, d.cat, d.ref_id, d.subsite_id, d.page_id, d.title, d.updated_at,
+			COALESCE(p.slug, '')
+		FROM search_docs d LEFT JOIN pages p ON p.id = d.page_id
+		WHERE d.id IN (`+in+`)`, args...)
 	if err != nil {
 		return fmt.Errorf("search results: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var rowid int64
-		var title, body string
+		var doc int64
 		r := &Result{}
 		var slug string
-		if err := rows.Scan(&rowid, &r.Cat, &r.ID, &r.SubsiteID, &r.PageID, &r.Title, &r.UpdatedAt, &slug, &title, &body); err != nil {
+		if err := rows.Scan(&doc, &r.Cat, &r.ID, &r.SubsiteID, &r.PageID, &r.Title, &r.UpdatedAt, &slug); err != nil {
 			return fmt.Errorf("search results: %w", err)
 		}
-		c := byRow[rowid]
-		r.Weight, r.Desc, r.Snippet = roundWeight(-c.score), r.Title, makeSnippet(title, body, terms)
-		c.r, c.pageSlug = r, slug
+		h := byDoc[doc]
+		about := texts[doc][0]
+		if about == "" {
+			about = r.Title
+		}
+		r.Weight, r.Desc, r.Snippet = roundWeight(h.weight()), r.Title, makeSnippet(about, texts[doc][1], terms)
+		h.r, h.pageSlug = r, slug
 	}
-	return rows.Err()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("search results: %w", err)
+	}
+	return nil
+}
+
+// partIDs returns the parts found of the hits, or none (an id no part has).
+func partIDs(list []*hit) []any {
+	out := make([]any, len(list))
+	for i, h := range list {
+		out[i] = h.part
+	}
+	return out
 }
 
 func roundWeight(w float64) float64 {
+	if math.IsNaN(w) || math.IsInf(w, 0) {
+		return 0
+	}
 	f, _ := strconv.ParseFloat(strconv.FormatFloat(w, 'f', 4, 64), 64)
 	return f
 }
@@ -405,6 +552,3 @@ func (s *Service) linkResult(ctx context.Context, q *SearchQuery, r *Result, pag
 func pathEscape(s string) string {
 	return strings.NewReplacer("%", "%25", "/", "%2F", "?", "%3F", "#", "%23", " ", "%20").Replace(s)
 }
-
-// unsegment removes the separators segment put around CJK characters.
-func unsegment(s string) string { return strings.ReplaceAll(s, cjkSeparator, "") }

@@ -61,11 +61,7 @@ func (s *Service) search(c *gin.Context) {
 		return
 	}
 	if more {
-		u := api.RequestURL(c)
-		v := u.Query()
-		v.Set("cursor", api.EncodeCursor(strconv.Itoa(q.Offset+q.Limit)))
-		u.RawQuery = v.Encode()
-		c.Header("Link", "<"+u.String()+`>; rel="next"`)
+		api.SetNextLink(c, api.EncodeCursor(strconv.Itoa(q.Offset+q.Limit)))
 	}
 	c.JSON(http.StatusOK, gin.H{"results": results})
 }

@@ -127,21 +127,9 @@ func (s *Service) storeFile(ctx context.Context, tx DBTX, page *Page, up *upload
 	return f, s.indexFile(ctx, tx, page, f)
 }
 
-// maxIndexedFile bounds how much of a text file search reads.
-const maxIndexedFile = 1 << 20
-
-// indexFile makes the file findable by its name and, for text files, its text.
+// indexFile makes the file findable by its name and, for text files, its text (indexFileText).
 func (s *Service) indexFile(ctx context.Context, tx DBTX, page *Page, f *widgets.StoredFile) error {
-	body := ""
-	if widgets.IsTextLike(f.ContentType) {
-		if blob, err := s.Blobs.Open(f.SHA256); err == nil {
-			text, _ := io.ReadAll(io.LimitReader(blob, maxIndexedFile))
-			blob.Close()
-			body = strings.ToValidUTF8(string(text), " ")
-		}
-	}
-	return indexDoc(ctx, tx, SearchDoc{Cat: CatFile, RefID: f.ID, SubsiteID: page.SubsiteID, PageID: page.ID,
-		Title: f.Filename, Body: body, UpdatedAt: f.CreatedAt})
+	return s.indexFileText(ctx, tx, page, f)
 }
 
 // unindexFiles removes a widget's files from search, when the widget leaves its page.

@@ -83,15 +83,17 @@ func checkPageSize(ctx context.Context, tx DBTX, pageID, firstID int64, c Conten
 
 // Placed is a widget placed on a page, as the page's answer orders it, with its size.
 type Placed struct {
+	WidgetID  int64 // its first id, which names it across versions
 	CurrentID int64 // the id of its newest version
 	Column    int
 	Bytes     int64 // what its newest version stores (see MaxPageBytes)
 }
 
 // ListPlacedSizes returns the widgets placed on the page by column and position, with their
-// sizes, without reading their content: enough to plan reading a large page in parts.
+// sizes, without reading their content: enough to plan reading a large page in parts, or to tell
+// which widgets changed since a version was seen (search re-indexes only those).
 func ListPlacedSizes(ctx context.Context, db DBTX, pageID int64) ([]Placed, error) {
-	rows, err := db.QueryContext(ctx, `SELECT p.current_id, p.col, `+sizeColumn+`
+	rows, err := db.QueryContext(ctx, `SELECT p.widget_id, p.current_id, p.col, `+sizeColumn+`
 		FROM placements p JOIN widgets w ON w.id = p.current_id WHERE p.page_id = ? AND p.removed_at IS NULL
 		ORDER BY p.col, p.pos LIMIT 100000`, pageID)
 	if err != nil {
@@ -101,7 +103,7 @@ func ListPlacedSizes(ctx context.Context, db DBTX, pageID int64) ([]Placed, erro
 	var out []Placed
 	for rows.Next() {
 		var w Placed
-		if err := rows.Scan(&w.CurrentID, &w.Column, &w.Bytes); err != nil {
+		if err := rows.Scan(&w.WidgetID, &w.CurrentID, &w.Column, &w.Bytes); err != nil {
 			return nil, fmt.Errorf("page %d sizes: %w", pageID, err)
 		}
 		out = append(out, w)

@@ -284,6 +284,26 @@ func ListByPage(ctx context.Context, db DBTX, pageIDs ...int64) (map[int64][]*Wi
 	return out, nil
 }
 
+// ListCurrent returns the newest versions of the widgets of the page that ids (first ids) name,
+// by column and position; a widget not on the page is left out.
+func ListCurrent(ctx context.Context, db DBTX, pageID int64, ids ...int64) ([]*Widget, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	args := make([]any, 0, len(ids)+1)
+	args = append(args, pageID)
+	for _, id := range ids {
+		args = append(args, id)
+	}
+	list, err := scanWidgets(db.QueryContext(ctx, `SELECT `+widgetColumns+` FROM placements p JOIN widgets w ON w.id = p.current_id
+		WHERE p.page_id = ? AND p.widget_id IN (`+sqldb.Placeholders(len(ids))+`) AND p.removed_at IS NULL
+		ORDER BY p.col, p.pos LIMIT 100000`, args...))
+	if err != nil {
+		return nil, fmt.Errorf("list widgets: %w", err)
+	}
+	return list, nil
+}
+
 // Versions reads a batch of the versions of the widget that id names (an api.ListReader), newest
 // first, removed widgets included. Returns ErrNotFound if id is no widget of the page.
 func Versions(ctx context.Context, db DBTX, pageID, id int64, q api.ListQuery) ([]*Widget, []string, error) {

@@ -314,6 +314,14 @@ func (c *Client) Do(method, u string, body io.Reader, contentType string) *Respo
 	if msg := checkContract(method, u, resp.StatusCode, resp.Header, b); msg != "" {
 		t.Errorf("apptest: %s; body: %.500s", msg, b)
 	}
+	// A token never travels in a header that proxies and logs keep (api.SetNextLink).
+	if link := resp.Header.Get("Link"); link != "" {
+		for _, tok := range append(req.URL.Query()["auth_token"], c.token, "auth_token") {
+			if tok != "" && strings.Contains(link, tok) {
+				t.Errorf("apptest: %s %s: the Link header %q carries a token", method, u, link)
+			}
+		}
+	}
 	return &Response{t: t, Method: method, URL: u, Status: resp.StatusCode, Header: resp.Header, Body: b}
 }
 
