@@ -28,6 +28,7 @@ func whoami(t *testing.T, site *apptest.Site, prepare func(r *http.Request)) (in
 }
 
 func TestTokenPlaces(t *testing.T) {
+	t.Parallel()
 	site := apptest.Start(t)
 	u := site.User("Tess Token")
 	tok := site.Token(u)
@@ -53,6 +54,7 @@ func TestTokenPlaces(t *testing.T) {
 }
 
 func TestBadTokens(t *testing.T) {
+	t.Parallel()
 	site := apptest.Start(t, apptest.WithEnv("QUIRE_RATE", apptest.FastRate)) // requests without a valid token share one bucket
 	ctx := t.Context()
 	u := site.User("Bea Bad")
@@ -93,6 +95,7 @@ func TestBadTokens(t *testing.T) {
 }
 
 func TestRevokeTakesEffectAtOnce(t *testing.T) {
+	t.Parallel()
 	site := apptest.Start(t)
 	ctx := t.Context()
 	u := site.User("Rita Revoked")
@@ -119,6 +122,7 @@ func TestRevokeTakesEffectAtOnce(t *testing.T) {
 }
 
 func TestLastUsedIsWritten(t *testing.T) {
+	t.Parallel()
 	site := apptest.Start(t)
 	ctx := t.Context()
 	u := site.User("Lou Lastused")

@@ -98,6 +98,7 @@ func TestCLIHelp(t *testing.T) {
 
 // TestCLIWhileServing runs every command against the data directory of a running server.
 func TestCLIWhileServing(t *testing.T) {
+	t.Parallel()
 	site := apptest.Start(t)
 	owner := site.Client(site.OwnerTk)
 
@@ -182,6 +183,7 @@ func TestCLIWhileServing(t *testing.T) {
 // TestCLIInitialisesAnEmptyDataDir runs commands on new data directories, given by flag or by
 // environment.
 func TestCLIInitialisesAnEmptyDataDir(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name string
 		args func(dir string) []string

@@ -15,6 +15,7 @@ import (
 )
 
 func TestWrongMethodOrUnknownAction(t *testing.T) {
+	t.Parallel()
 	site := apptest.Start(t)
 	c := site.Client(site.OwnerTk)
 	cases := []struct {
@@ -46,6 +47,7 @@ func TestWrongMethodOrUnknownAction(t *testing.T) {
 }
 
 func TestMalformedBodies(t *testing.T) {
+	t.Parallel()
 	site := apptest.Start(t)
 	c := site.Client(site.OwnerTk).In("home")
 	cases := []struct {
@@ -80,6 +82,7 @@ func TestMalformedBodies(t *testing.T) {
 }
 
 func TestFormsURLParametersAndSlashes(t *testing.T) {
+	t.Parallel()
 	site := apptest.Start(t)
 	c := site.Client(site.OwnerTk).In("home")
 	form := url.Values{"title": {"From a form"}, "json": {`[[{"classname": "Paragraph", "val": "hello"}]]`}, "tags": {"a,b"}}
@@ -123,6 +126,7 @@ func TestFormsURLParametersAndSlashes(t *testing.T) {
 }
 
 func TestOpenAPIAndHealth(t *testing.T) {
+	t.Parallel()
 	site := apptest.Start(t)
 	anon := site.Client("")
 	r := anon.Do(http.MethodGet, site.URL+"/api/v1/openapi.json", nil, "").Want(200)
@@ -159,6 +163,7 @@ func TestOpenAPIAndHealth(t *testing.T) {
 }
 
 func TestRequestIDs(t *testing.T) {
+	t.Parallel()
 	site := apptest.Start(t)
 	c := site.Client(site.OwnerTk)
 	r := c.Get("pages/get/999/")
@@ -221,6 +226,7 @@ func accessLine(t *testing.T, site *apptest.Site, id string) map[string]string {
 }
 
 func TestAccessLog(t *testing.T) {
+	t.Parallel()
 	site := apptest.Start(t)
 	owner := site.Client(site.OwnerTk)
 	p := owner.Post("pages/create/", map[string]any{"title": "Logged", "json": [][]any{{}}}).Want(200)

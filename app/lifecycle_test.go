@@ -36,6 +36,7 @@ func eventually(t *testing.T, what string, cond func() bool) {
 // TestGracefulShutdown stops the server while a write waits for the database: the write
 // finishes and is answered, then the server stops and the database closes cleanly.
 func TestGracefulShutdown(t *testing.T) {
+	t.Parallel()
 	site := apptest.Start(t)
 	owner := site.Client(site.OwnerTk)
 	p := owner.Post("pages/create/", map[string]any{"title": "Shutdown", "json": [][]any{{}}}).Want(200).ID()
@@ -117,6 +118,7 @@ func TestGracefulShutdown(t *testing.T) {
 
 // TestRestartKeepsEverything compares what the API answers before and after a restart.
 func TestRestartKeepsEverything(t *testing.T) {
+	t.Parallel()
 	site := apptest.Start(t)
 	eng := site.Subsite("Engineering", "eng")
 	ed, edC := site.Member("Eddie Editor", eng, people.RoleEditor)
@@ -194,6 +196,7 @@ func TestRestartKeepsEverything(t *testing.T) {
 // TestServeCommand runs "quire serve" as a person would on an empty directory: it prints where
 // the wiki is, an owner login and a first token that works, and stops cleanly when told.
 func TestServeCommand(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	env := map[string]string{"QUIRE_OWNER_EMAIL": "boss@example.com", "QUIRE_ADDR": "127.0.0.1:0"}
 	serve := func() (stdout string, stop func() (int, string)) {

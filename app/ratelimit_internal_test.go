@@ -16,6 +16,7 @@ func (c *fakeClock) now() time.Time          { return c.t }
 func (c *fakeClock) advance(d time.Duration) { c.t = c.t.Add(d) }
 
 func TestLimiterRefills(t *testing.T) {
+	t.Parallel()
 	clock := &fakeClock{t: time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)}
 	l := newRateLimiter(10, clock.now)
 	r := people.Rate{N: 3, Per: time.Minute}

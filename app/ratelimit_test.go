@@ -39,6 +39,7 @@ func wantLimited(t *testing.T, r *apptest.Response, rate string, maxRetry int) {
 }
 
 func TestRateLimit(t *testing.T) {
+	t.Parallel()
 	site := apptest.Start(t, apptest.WithEnv("QUIRE_RATE", "4/60s"))
 	u := site.User("Rick Rate")
 	slow := site.Client(site.Token(u, "3/60s"))

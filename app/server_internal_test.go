@@ -75,6 +75,7 @@ func get(t *testing.T, url, requestID string) (*http.Response, map[string]any) {
 }
 
 func TestPanicAnswersJSON500(t *testing.T) {
+	t.Parallel()
 	_, ts, logs := newTestServer(t, func(e *gin.Engine) {
 		e.GET("/api/v1/boom/", func(*gin.Context) { panic("kaboom in the handler") })
 		e.GET("/api/v1/broken/", func(c *gin.Context) { c.Error(errors.New("disk I/O error: secret detail")) })
@@ -117,6 +118,7 @@ func equalJSON(a, b map[string]any) bool {
 // TestEveryRouteIsDocumented compares the router with the OpenAPI document: an endpoint added
 // without its documentation fails here even before a test calls it.
 func TestEveryRouteIsDocumented(t *testing.T) {
+	t.Parallel()
 	s, _, _ := newTestServer(t, func(*gin.Engine) {})
 	raw, err := OpenAPIDocument()
 	if err != nil {

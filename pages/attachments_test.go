@@ -73,6 +73,7 @@ func pngBytes(t *testing.T, shade uint8) []byte {
 }
 
 func TestAttachmentUploadDownloadAndVersions(t *testing.T) {
+	t.Parallel()
 	site := apptest.Start(t)
 	c := site.Client(site.OwnerTk)
 	pageID := c.Post("pages/create/", map[string]any{"title": "Handbook", "json": body1("intro")}).Want(200).ID()
@@ -130,6 +131,7 @@ func TestAttachmentUploadDownloadAndVersions(t *testing.T) {
 }
 
 func TestUploadsAreStoredOnceAndLimited(t *testing.T) {
+	t.Parallel()
 	site := apptest.Start(t, apptest.WithEnv("QUIRE_MAX_UPLOAD_MB", "1"))
 	c := site.Client(site.OwnerTk)
 	pageID := c.Post("pages/create/", map[string]any{"title": "Files", "json": body1("x")}).Want(200).ID()
@@ -154,6 +156,7 @@ func TestUploadsAreStoredOnceAndLimited(t *testing.T) {
 }
 
 func TestFilesAreForMembersOnly(t *testing.T) {
+	t.Parallel()
 	site := apptest.Start(t)
 	eng := site.Subsite("Engineering", "eng")
 	owner := site.Client(site.OwnerTk).In("eng")
@@ -198,6 +201,7 @@ func TestFilesAreForMembersOnly(t *testing.T) {
 }
 
 func TestImageWidget(t *testing.T) {
+	t.Parallel()
 	site := apptest.Start(t)
 	c := site.Client(site.OwnerTk)
 	pageID := c.Post("pages/create/", map[string]any{"title": "Office", "json": [][]map[string]any{{}, {}}}).Want(200).ID()
@@ -229,6 +233,7 @@ func TestImageWidget(t *testing.T) {
 }
 
 func TestFilesAreSearchable(t *testing.T) {
+	t.Parallel()
 	site := apptest.Start(t)
 	c := site.Client(site.OwnerTk)
 	pageID := c.Post("pages/create/", map[string]any{"title": "Docs", "json": body1("x")}).Want(200).ID()

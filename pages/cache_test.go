@@ -13,6 +13,7 @@ import (
 // The server caches actors and subsites per people epoch; every change that matters, made by any
 // process, must show on the very next request.
 func TestCachedAuthFollowsChanges(t *testing.T) {
+	t.Parallel()
 	site := apptest.Start(t)
 	eng := site.Subsite("Engineering", "eng")
 	u, c := site.Member("Cache Carol", eng, people.RoleEditor)
@@ -55,6 +56,7 @@ func TestCachedAuthFollowsChanges(t *testing.T) {
 }
 
 func TestAvatars(t *testing.T) {
+	t.Parallel()
 	site := apptest.Start(t)
 	board := site.Subsite("Board", "board")
 	alone, _ := site.Member("Zed Alone", board, people.RoleViewer)

@@ -50,6 +50,7 @@ func messages(list []map[string]any) string {
 }
 
 func TestDiscussionWidget(t *testing.T) {
+	t.Parallel()
 	site := apptest.Start(t)
 	c := site.Client(site.OwnerTk)
 	pageID, w := discussionPage(t, c, "Lunch")
@@ -122,6 +123,7 @@ func TestDiscussionWidget(t *testing.T) {
 }
 
 func TestPostAndList(t *testing.T) {
+	t.Parallel()
 	site := apptest.Start(t)
 	clock := &stepClock{t: time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)}
 	site.Inst.DB.Now = clock.Now
@@ -207,6 +209,7 @@ func TestPostAndList(t *testing.T) {
 }
 
 func TestPostSanitizing(t *testing.T) {
+	t.Parallel()
 	site := apptest.Start(t)
 	c := site.Client(site.OwnerTk)
 	pageID, _ := discussionPage(t, c, "Lunch")
@@ -242,6 +245,7 @@ func TestPostSanitizing(t *testing.T) {
 }
 
 func TestPostRefused(t *testing.T) {
+	t.Parallel()
 	site := apptest.Start(t)
 	c := site.Client(site.OwnerTk)
 	pageID, _ := discussionPage(t, c, "Lunch")
@@ -288,6 +292,7 @@ func TestPostRefused(t *testing.T) {
 }
 
 func TestPostPermissions(t *testing.T) {
+	t.Parallel()
 	site := apptest.Start(t)
 	eng := site.Subsite("Engineering", "eng")
 	_, editor := site.Member("Edith", eng, people.RoleEditor)
@@ -320,6 +325,7 @@ func TestPostPermissions(t *testing.T) {
 }
 
 func TestPostMentions(t *testing.T) {
+	t.Parallel()
 	site := apptest.Start(t)
 	eng := site.Subsite("Engineering", "eng")
 	author, c := site.Member("Grace Hopper", eng, people.RoleViewer)
@@ -354,6 +360,7 @@ func TestPostMentions(t *testing.T) {
 }
 
 func TestPostSearch(t *testing.T) {
+	t.Parallel()
 	site := apptest.Start(t)
 	eng := site.Subsite("Engineering", "eng")
 	ops := site.Subsite("Operations", "ops")
@@ -396,6 +403,7 @@ func TestPostSearch(t *testing.T) {
 
 // pages/get answers from a cache while nothing is written; every kind of write shows at once.
 func TestPageAnswerFollowsEveryWrite(t *testing.T) {
+	t.Parallel()
 	site := apptest.Start(t)
 	c := site.Client(site.OwnerTk)
 	pageID, _ := discussionPage(t, c, "Cached")

@@ -107,6 +107,7 @@ func sameSnapshot(t *testing.T, what string, got, want map[string]string) {
 }
 
 func TestFolderCopyWithinSubsite(t *testing.T) {
+	t.Parallel()
 	site := apptest.Start(t)
 	sub := site.Subsite("Wiki", "wiki")
 	_, ed := site.Member("Ed", sub, people.RoleEditor)
@@ -182,6 +183,7 @@ func TestFolderCopyWithinSubsite(t *testing.T) {
 }
 
 func TestFolderCopyAcrossSubsites(t *testing.T) {
+	t.Parallel()
 	site := apptest.Start(t)
 	a := site.Subsite("Alpha", "alpha")
 	b := site.Subsite("Beta", "beta")
@@ -243,6 +245,7 @@ func TestFolderCopyAcrossSubsites(t *testing.T) {
 // A copy of 2,000 pages goes in batches of at most 100 folders and pages, survives a restart of
 // the server between batches, and brings every page with its widgets, tags and place.
 func TestFolderCopyLarge(t *testing.T) {
+	t.Parallel()
 	site := apptest.Start(t)
 	src := site.Subsite("Source", "source")
 	dst := site.Subsite("Target", "target")
@@ -320,6 +323,7 @@ func TestFolderCopyLarge(t *testing.T) {
 // More subfolders than a batch holds are copied over several batches, and a batch sent twice
 // (a client retrying after a lost answer) copies nothing twice.
 func TestFolderCopyManyFoldersAndRetry(t *testing.T) {
+	t.Parallel()
 	site := apptest.Start(t)
 	sub := site.Subsite("Wiki", "wiki")
 	ed, c := site.Member("Ed", sub, people.RoleEditor)

@@ -39,6 +39,7 @@ func num(v any) int64 {
 func idText(id int64) string { return fmt.Sprint(id) }
 
 func TestFolderTree(t *testing.T) {
+	t.Parallel()
 	site := apptest.Start(t)
 	sub := site.Subsite("Wiki", "wiki")
 	_, ed := site.Member("Ed", sub, people.RoleEditor)
@@ -96,6 +97,7 @@ func TestFolderTree(t *testing.T) {
 }
 
 func TestFolderCreate(t *testing.T) {
+	t.Parallel()
 	site := apptest.Start(t)
 	sub := site.Subsite("Wiki", "wiki")
 	_, ed := site.Member("Ed", sub, people.RoleEditor)
@@ -151,6 +153,7 @@ func TestFolderCreate(t *testing.T) {
 }
 
 func TestFolderDelete(t *testing.T) {
+	t.Parallel()
 	site := apptest.Start(t)
 	sub := site.Subsite("Wiki", "wiki")
 	_, ed := site.Member("Ed", sub, people.RoleEditor)
@@ -216,6 +219,7 @@ func TestFolderDelete(t *testing.T) {
 // A page in the trash does not keep its folder from being deleted, and restoring it makes the
 // folder again and puts it back.
 func TestFolderDeleteKeepsTrashRestorable(t *testing.T) {
+	t.Parallel()
 	site := apptest.Start(t)
 	sub := site.Subsite("Wiki", "wiki")
 	_, ed := site.Member("Ed", sub, people.RoleEditor)
@@ -253,6 +257,7 @@ func TestFolderDeleteKeepsTrashRestorable(t *testing.T) {
 }
 
 func TestPagesAllByFolder(t *testing.T) {
+	t.Parallel()
 	site := apptest.Start(t)
 	sub := site.Subsite("Wiki", "wiki")
 	other := site.Subsite("Other", "other")

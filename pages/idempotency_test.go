@@ -16,6 +16,7 @@ import (
 )
 
 func TestIdempotencyKeyReplaysTheFirstAnswer(t *testing.T) {
+	t.Parallel()
 	site := apptest.Start(t)
 	c := site.Client(site.OwnerTk)
 	c.Headers = http.Header{"Idempotency-Key": {"create-onboarding-1"}}
@@ -150,6 +151,7 @@ func TestIdempotencyKeyConcurrentRequests(t *testing.T) {
 
 // An answer too large to keep is not replayed, but the request is not done twice either.
 func TestIdempotencyKeyAnswerTooLargeToKeep(t *testing.T) {
+	t.Parallel()
 	site := apptest.Start(t)
 	c := site.Client(site.OwnerTk)
 	page := c.Post("pages/create/", map[string]any{"title": "Big", "json": body1("x")}).ID()

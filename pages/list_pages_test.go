@@ -50,6 +50,7 @@ func walk(t *testing.T, c *apptest.Client, q url.Values) [][]int64 {
 }
 
 func TestListPages(t *testing.T) {
+	t.Parallel()
 	site := apptest.Start(t)
 	site.Subsite("Lists", "lists")
 	c := site.Client(site.OwnerTk).In("lists")

@@ -110,6 +110,7 @@ func wantInvalid(t *testing.T, r *apptest.Response, field string) map[string]any
 var isoSecond = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$`)
 
 func TestCreatePageAnswersEveryField(t *testing.T) {
+	t.Parallel()
 	site := apptest.Start(t)
 	c := site.Client(site.OwnerTk)
 	var p page
@@ -164,6 +165,7 @@ func TestCreatePageAnswersEveryField(t *testing.T) {
 }
 
 func TestCreatePageDefaults(t *testing.T) {
+	t.Parallel()
 	site := apptest.Start(t)
 	c := site.Client(site.OwnerTk).In("home")
 	cases := []struct {
@@ -197,6 +199,7 @@ func TestCreatePageDefaults(t *testing.T) {
 }
 
 func TestPageSlugsAreUniqueInASubsite(t *testing.T) {
+	t.Parallel()
 	site := apptest.Start(t)
 	owner := site.Client(site.OwnerTk)
 	other := site.Subsite("Other", "other")
@@ -217,6 +220,7 @@ func TestPageSlugsAreUniqueInASubsite(t *testing.T) {
 }
 
 func TestCreatePageRejectsBadInput(t *testing.T) {
+	t.Parallel()
 	site := apptest.Start(t)
 	c := site.Client(site.OwnerTk).In("home")
 	ok := []column{{para("x")}}
@@ -265,6 +269,7 @@ func TestCreatePageRejectsBadInput(t *testing.T) {
 }
 
 func TestGetPageErrors(t *testing.T) {
+	t.Parallel()
 	site := apptest.Start(t)
 	owner := site.Client(site.OwnerTk)
 	other := site.Subsite("Other", "other")
@@ -285,6 +290,7 @@ func TestGetPageErrors(t *testing.T) {
 }
 
 func TestTrashAndRestore(t *testing.T) {
+	t.Parallel()
 	site := apptest.Start(t)
 	c := site.Client(site.OwnerTk).In("home")
 	keep := newPage(t, c, "Keep")
@@ -334,6 +340,7 @@ func TestTrashAndRestore(t *testing.T) {
 }
 
 func TestCopyPage(t *testing.T) {
+	t.Parallel()
 	site := apptest.Start(t)
 	home := site.Home()
 	eng := site.Subsite("Engineering", "eng")
@@ -437,6 +444,7 @@ func TestCopyPage(t *testing.T) {
 }
 
 func TestConcurrentPageCreations(t *testing.T) {
+	t.Parallel()
 	site := apptest.Start(t)
 	c := site.Client(site.OwnerTk).In("home")
 	const n = 20

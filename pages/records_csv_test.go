@@ -32,6 +32,7 @@ func readCSV(t *testing.T, r *apptest.Response) [][]string {
 }
 
 func TestRecordsCSV(t *testing.T) {
+	t.Parallel()
 	site := apptest.Start(t)
 	c := site.Client(site.OwnerTk)
 	pageID, _ := formPage(t, c, "Trip", signupFields)
@@ -70,6 +71,7 @@ func TestRecordsCSV(t *testing.T) {
 }
 
 func TestRecordsCSVInBatches(t *testing.T) {
+	t.Parallel()
 	site := apptest.Start(t)
 	c := site.Client(site.OwnerTk)
 	pageID, _ := formPage(t, c, "Big", []map[string]any{{"label": "N", "type": "number"}})
@@ -90,6 +92,7 @@ func TestRecordsCSVInBatches(t *testing.T) {
 }
 
 func TestFormChangeKeepsRecords(t *testing.T) {
+	t.Parallel()
 	site := apptest.Start(t)
 	c := site.Client(site.OwnerTk)
 	pageID, formID := formPage(t, c, "Trip", []map[string]any{

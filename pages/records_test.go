@@ -63,6 +63,7 @@ func (c *stepClock) Now() time.Time {
 }
 
 func TestFormThroughPagesCreate(t *testing.T) {
+	t.Parallel()
 	site := apptest.Start(t)
 	c := site.Client(site.OwnerTk)
 	pageID, formID := formPage(t, c, "Trip", signupFields)
@@ -102,6 +103,7 @@ func TestFormThroughPagesCreate(t *testing.T) {
 }
 
 func TestFormWidgetCalls(t *testing.T) {
+	t.Parallel()
 	site := apptest.Start(t)
 	c := site.Client(site.OwnerTk)
 	page := c.Post("pages/create/", map[string]any{"title": "Lunch", "json": [][]map[string]any{{{"classname": "Paragraph", "val": "Hi"}}}}).Want(200)
@@ -151,6 +153,7 @@ func TestFormWidgetCalls(t *testing.T) {
 }
 
 func TestSubmitRecord(t *testing.T) {
+	t.Parallel()
 	site := apptest.Start(t)
 	c := site.Client(site.OwnerTk)
 	pageID, formID := formPage(t, c, "Trip", signupFields)
@@ -186,6 +189,7 @@ func TestSubmitRecord(t *testing.T) {
 }
 
 func TestRecordValidation(t *testing.T) {
+	t.Parallel()
 	site := apptest.Start(t)
 	c := site.Client(site.OwnerTk)
 	pageID, _ := formPage(t, c, "Trip", signupFields)
@@ -231,6 +235,7 @@ func TestRecordValidation(t *testing.T) {
 }
 
 func TestListRecords(t *testing.T) {
+	t.Parallel()
 	site := apptest.Start(t)
 	clock := &stepClock{t: time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)}
 	site.Inst.DB.Now = clock.Now
@@ -324,6 +329,7 @@ func TestListRecords(t *testing.T) {
 }
 
 func TestRecordPermissions(t *testing.T) {
+	t.Parallel()
 	site := apptest.Start(t)
 	eng := site.Subsite("Engineering", "eng")
 	_, editor := site.Member("Eddie", eng, people.RoleEditor)

@@ -272,6 +272,7 @@ func outcome(r *apptest.Response) (string, error) {
 }
 
 func TestRoleMatrix(t *testing.T) {
+	t.Parallel()
 	site := apptest.Start(t, apptest.WithEnv("QUIRE_RATE", "100000/1s")) // anonymous requests share one bucket
 	home, eng := site.Home(), site.Subsite("Engineering", "eng")
 	users := map[string]*people.User{"owner": site.Owner}

@@ -37,6 +37,7 @@ func titles(results []map[string]any) []string {
 }
 
 func TestSearchFindsPagesRankedAndMarked(t *testing.T) {
+	t.Parallel()
 	site := apptest.Start(t)
 	c := site.Client(site.OwnerTk)
 	c.Post("pages/create/", map[string]any{"title": "Travel policy", "json": body1("<p>Book trains early. Expenses need receipts.</p>")}).Want(200)
@@ -93,6 +94,7 @@ func sameSet(a, b []string) bool {
 }
 
 func TestSearchCJK(t *testing.T) {
+	t.Parallel()
 	site := apptest.Start(t)
 	c := site.Client(site.OwnerTk)
 	c.Post("pages/create/", map[string]any{"title": "东京出差指南", "json": body1("<p>我们公司的报销流程很简单。</p>")}).Want(200)
@@ -127,6 +129,7 @@ func TestSearchCJK(t *testing.T) {
 }
 
 func TestSearchOnlyWhatTheReaderMaySee(t *testing.T) {
+	t.Parallel()
 	site := apptest.Start(t)
 	secret := site.Subsite("Board", "board")
 	eng := site.Subsite("Engineering", "eng")
@@ -170,6 +173,7 @@ func TestSearchOnlyWhatTheReaderMaySee(t *testing.T) {
 }
 
 func TestSearchNeverFailsOnOddQueries(t *testing.T) {
+	t.Parallel()
 	site := apptest.Start(t)
 	c := site.Client(site.OwnerTk)
 	c.Post("pages/create/", map[string]any{"title": "Odd", "json": body1("odd text NEAR(a b) col:umn")}).Want(200)
@@ -187,6 +191,7 @@ func TestSearchNeverFailsOnOddQueries(t *testing.T) {
 }
 
 func TestSearchFollowsChangesAndPaginates(t *testing.T) {
+	t.Parallel()
 	site := apptest.Start(t)
 	c := site.Client(site.OwnerTk)
 	page := c.Post("pages/create/", map[string]any{"title": "Notes", "json": body1("first draft walrus")}).Want(200).Object()
@@ -219,6 +224,7 @@ func TestSearchFollowsChangesAndPaginates(t *testing.T) {
 // Files, their text, form entries and comments of a subsite are found by its members only: a non-member
 // tries every URL and category, prefixes and phrases included.
 func TestSearchLeaksNothingToNonMembers(t *testing.T) {
+	t.Parallel()
 	site := apptest.Start(t)
 	board := site.Subsite("Board", "board")
 	_, member := site.Member("Bea Boardmember", board, people.RoleViewer)
@@ -257,6 +263,7 @@ func TestSearchLeaksNothingToNonMembers(t *testing.T) {
 // Past 1,000 matches a search ranks the newest 1,000 and the newest title matches: an old page
 // with the word in its title is still found, above the pages that only mention it.
 func TestSearchPastTheCandidateWindow(t *testing.T) {
+	t.Parallel()
 	site := apptest.Start(t)
 	c := site.Client(site.OwnerTk)
 	old := c.Post("pages/create/", map[string]any{"title": "Quokka handbook", "json": body1("all about it")}).Want(200).ID()

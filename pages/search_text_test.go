@@ -22,6 +22,7 @@ func readable(text string) string {
 }
 
 func TestTokens(t *testing.T) {
+	t.Parallel()
 	cases := []struct{ text, want string }{
 		{"Vitamin C, daily.", "vitamin c daily"},
 		{"C++ and C# (and F#).", "c ⟨+⟩ ⟨+⟩ and c ⟨#⟩ and f ⟨#⟩"},
@@ -53,6 +54,7 @@ func TestTokens(t *testing.T) {
 
 // The tokens' spans give back the text as written, so snippets show it unchanged.
 func TestTokenSpans(t *testing.T) {
+	t.Parallel()
 	text := "Hé, C++ ภาษาที่ 🎉\uFE0F .NET"
 	var got []string
 	for _, tok := range tokenize(text) {
@@ -65,6 +67,7 @@ func TestTokenSpans(t *testing.T) {
 }
 
 func TestParseSearch(t *testing.T) {
+	t.Parallel()
 	cases := []struct{ q, want string }{
 		{"C++", `"c ` + symbolKey('+') + ` ` + symbolKey('+') + `"`},
 		{"c+*", `"c ` + symbolKey('+') + `"`},
@@ -87,6 +90,7 @@ func TestParseSearch(t *testing.T) {
 }
 
 func TestCutText(t *testing.T) {
+	t.Parallel()
 	text := strings.Repeat("word ", 100) + strings.Repeat("é", 100)
 	for _, max := range []int{7, 16, 50, 1000} {
 		parts := cutText(text, max)

@@ -42,6 +42,7 @@ func decodeWidget(t *testing.T, r *apptest.Response) widget {
 }
 
 func TestCreateTextWidgets(t *testing.T) {
+	t.Parallel()
 	site := apptest.Start(t)
 	c := site.Client(site.OwnerTk).In("home")
 	p := newPage(t, c, "Widgets", column{para("first")}, column{para("right")})
@@ -119,6 +120,7 @@ func TestCreateTextWidgets(t *testing.T) {
 }
 
 func TestTextWidgetsRejectBadInput(t *testing.T) {
+	t.Parallel()
 	site := apptest.Start(t)
 	c := site.Client(site.OwnerTk).In("home")
 	p := newPage(t, c, "Strict", column{para("one"), head("Two", "h2")})
@@ -184,6 +186,7 @@ func TestTextWidgetsRejectBadInput(t *testing.T) {
 }
 
 func TestWidgetVersions(t *testing.T) {
+	t.Parallel()
 	site := apptest.Start(t)
 	c := site.Client(site.OwnerTk).In("home")
 	ed, edClient := site.Member("Vera Versions", site.Home(), "editor")
@@ -306,6 +309,7 @@ func TestWidgetVersions(t *testing.T) {
 }
 
 func TestWidgetOfAnotherKind(t *testing.T) {
+	t.Parallel()
 	site := apptest.Start(t)
 	c := site.Client(site.OwnerTk).In("home")
 	p := newPage(t, c, "Kinds", column{head("Heading", "h2"), para("text")})
@@ -362,6 +366,7 @@ func TestWidgetOfAnotherKind(t *testing.T) {
 }
 
 func TestMoveWidgets(t *testing.T) {
+	t.Parallel()
 	site := apptest.Start(t)
 	c := site.Client(site.OwnerTk).In("home")
 	p := newPage(t, c, "Moves", column{para("A"), para("B"), para("C")}, column{para("D")})
@@ -421,6 +426,7 @@ func TestMoveWidgets(t *testing.T) {
 }
 
 func TestMarkdownCreate(t *testing.T) {
+	t.Parallel()
 	site := apptest.Start(t)
 	c := site.Client(site.OwnerTk).In("home")
 	p := newPage(t, c, "Markdown", column{para("existing")}, column{})
@@ -487,6 +493,7 @@ func TestMarkdownCreate(t *testing.T) {
 // TestConcurrentUpdates sends 50 updates of one widget at once: the single writer serialises
 // them, and none is lost.
 func TestConcurrentUpdates(t *testing.T) {
+	t.Parallel()
 	site := apptest.Start(t)
 	c := site.Client(site.OwnerTk).In("home")
 	p := newPage(t, c, "Busy", column{para("above"), para("original"), para("below")})
@@ -544,6 +551,7 @@ func TestConcurrentUpdates(t *testing.T) {
 
 // A request makes at most 200 widgets, and a page holds at most 1000.
 func TestWidgetLimits(t *testing.T) {
+	t.Parallel()
 	site := apptest.Start(t)
 	c := site.Client(site.OwnerTk).In("home")
 	many := make([]map[string]any, 201)

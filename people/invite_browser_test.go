@@ -63,6 +63,7 @@ func screenshot(t *testing.T, ctx context.Context, name string) {
 }
 
 func TestAcceptInvitationInBrowser(t *testing.T) {
+	t.Parallel()
 	site := apptest.Start(t)
 	site.Client(site.OwnerTk).SiteWide().Post("people/invite/", map[string]any{"email_address": "mae@example.com", "name": "Mae"}).Want(200)
 	link := inviteLink.FindString(outbox(t, site)[0].Body)

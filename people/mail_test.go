@@ -121,6 +121,7 @@ func tick(t *testing.T, site *apptest.Site, at time.Time) {
 }
 
 func TestInvite(t *testing.T) {
+	t.Parallel()
 	site := apptest.Start(t)
 	owner := site.Client(site.OwnerTk).SiteWide()
 	joinable := owner.Post("subsites/create/", map[string]any{"title": "Everyone", "auto_join": true, "default_role": "viewer"}).Want(200).Object()
@@ -186,6 +187,7 @@ func TestInvite(t *testing.T) {
 }
 
 func TestInvitationMailOverSMTPAndRetries(t *testing.T) {
+	t.Parallel()
 	smtpd := startMailServer(t)
 	site := apptest.Start(t, apptest.WithEnv("QUIRE_SMTP_URL", "smtp://"+smtpd.addr),
 		apptest.WithEnv("QUIRE_MAIL_FROM", "wiki@example.com"), apptest.WithEnv("QUIRE_MAIL_POLL", "1h"))
@@ -297,6 +299,7 @@ func fetch(t *testing.T, c *http.Client, method, u string, form url.Values) fetc
 }
 
 func TestNotifications(t *testing.T) {
+	t.Parallel()
 	site := apptest.Start(t, apptest.WithEnv("QUIRE_MAIL_POLL", "1h"))
 	team := site.Subsite("Team", "team")
 	ed, edC := site.Member("Edna Editor", team, people.RoleEditor)
@@ -358,6 +361,7 @@ func TestNotifications(t *testing.T) {
 }
 
 func TestUpdateSubsite(t *testing.T) {
+	t.Parallel()
 	site := apptest.Start(t)
 	team := site.Subsite("Team", "team")
 	_, admin := site.Member("Ada", team, people.RoleAdmin)
@@ -392,6 +396,7 @@ func TestUpdateSubsite(t *testing.T) {
 }
 
 func TestAddToSubsiteWelcomeMail(t *testing.T) {
+	t.Parallel()
 	site := apptest.Start(t)
 	site.Subsite("Team", "team")
 	u := site.User("Newcomer")

@@ -94,6 +94,7 @@ func wantFailure(t *testing.T, r *apptest.Response, status int, code, field stri
 }
 
 func TestPeopleDirectory(t *testing.T) {
+	t.Parallel()
 	site := apptest.Start(t)
 	home, eng, secret := site.Home(), site.Subsite("Engineering", "eng"), site.Subsite("Secret", "secret")
 	ada, adaC := site.Member("Ada", eng, people.RoleAdmin)
@@ -155,6 +156,7 @@ func TestPeopleDirectory(t *testing.T) {
 }
 
 func TestAddToSubsite(t *testing.T) {
+	t.Parallel()
 	site := apptest.Start(t)
 	eng := site.Subsite("Engineering", "eng")
 	_, adminC := site.Member("Admin", eng, people.RoleAdmin)
@@ -226,6 +228,7 @@ func TestAddToSubsite(t *testing.T) {
 }
 
 func TestMembershipChanges(t *testing.T) {
+	t.Parallel()
 	site := apptest.Start(t)
 	eng := site.Subsite("Engineering", "eng")
 	_, adminC := site.Member("Admin", eng, people.RoleAdmin)
@@ -292,6 +295,7 @@ func TestMembershipChanges(t *testing.T) {
 }
 
 func TestDeletePerson(t *testing.T) {
+	t.Parallel()
 	site := apptest.Start(t)
 	owner := site.Client(site.OwnerTk)
 	eng := site.Subsite("Engineering", "eng")
@@ -336,6 +340,7 @@ func TestDeletePerson(t *testing.T) {
 }
 
 func TestSubsites(t *testing.T) {
+	t.Parallel()
 	site := apptest.Start(t)
 	owner := site.Client(site.OwnerTk)
 
@@ -420,6 +425,7 @@ func TestSubsites(t *testing.T) {
 }
 
 func TestAuthDebug(t *testing.T) {
+	t.Parallel()
 	site := apptest.Start(t)
 	eng := site.Subsite("Engineering", "eng")
 	vic := site.User("Vic")

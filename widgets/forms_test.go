@@ -31,6 +31,7 @@ func fieldOf(err error) string {
 }
 
 func TestParseFields(t *testing.T) {
+	t.Parallel()
 	got, err := ParseFields(decode(t, `[
 		{"label": "Your name", "required": true},
 		{"label": "Room", "type": "select", "options": ["North", "South"]},
@@ -57,6 +58,7 @@ func TestParseFields(t *testing.T) {
 }
 
 func TestParseFieldsRefuses(t *testing.T) {
+	t.Parallel()
 	long := strings.Repeat("x", MaxFieldLabel+1)
 	many := "[" + strings.TrimSuffix(strings.Repeat(`{"label": "a"},`, MaxFormFields+1), ",") + "]"
 	cases := []struct{ name, fields, wantField string }{
@@ -101,6 +103,7 @@ var testForm = []Field{
 }
 
 func TestCheckSubmission(t *testing.T) {
+	t.Parallel()
 	got, err := CheckSubmission(testForm, decode(t, `{"name": " Ada ", "bio": "line 1\r\nline 2", "age": 36,
 		"email": "ada@example.com", "day": "1815-12-10", "room": "north", "agree": "on"}`).(map[string]any))
 	if err != nil {
@@ -121,6 +124,7 @@ func TestCheckSubmission(t *testing.T) {
 }
 
 func TestCheckSubmissionRefuses(t *testing.T) {
+	t.Parallel()
 	base := `"name": "Ada", "agree": true`
 	cases := []struct{ name, body, wantField string }{
 		{"required missing", `{"agree": true}`, "name"},
@@ -154,6 +158,7 @@ func TestCheckSubmissionRefuses(t *testing.T) {
 }
 
 func TestSubmissionFromList(t *testing.T) {
+	t.Parallel()
 	got, err := SubmissionFromList(testForm, decode(t, `[{"field": "name", "value": "Ada"}, {"field": "i AGREE", "value": true}]`))
 	if err != nil {
 		t.Fatal(err)
@@ -180,6 +185,7 @@ func TestSubmissionFromList(t *testing.T) {
 }
 
 func TestRecordKeepsOldFields(t *testing.T) {
+	t.Parallel()
 	r := &Record{Answers: []Answer{{Name: "name", Label: "Name", Value: "Ada"}, {Name: "room", Label: "Room", Value: "North"}}}
 	r.arrange([]Field{{Name: "email", Label: "Email"}, {Name: "name", Label: "Full name"}})
 	var got []string

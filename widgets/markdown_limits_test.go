@@ -84,6 +84,7 @@ and the *API reference* for ` + "`pages/get`" + `. Ask in #help when in doubt.
 // TestCheckMarkdownAccepts: documents people write, including deep but sane nesting and long
 // tables, pass the checks.
 func TestCheckMarkdownAccepts(t *testing.T) {
+	t.Parallel()
 	size := MaxMarkdownBytes
 	if raceDetector {
 		size /= 32 // see TestPathologicalMarkdown
@@ -202,6 +203,7 @@ func pathological(n int) []struct{ name, src, want string } {
 // race detector, which parses several times slower, the inputs that are accepted (and so
 // parsed whole) are a 32nd of that size; refusals come before parsing and keep full size.
 func TestPathologicalMarkdown(t *testing.T) {
+	t.Parallel()
 	full, accepted := pathological(MaxMarkdownBytes), pathological(MaxMarkdownBytes)
 	if raceDetector {
 		accepted = pathological(MaxMarkdownBytes / 32)
@@ -229,6 +231,7 @@ func TestPathologicalMarkdown(t *testing.T) {
 // TestFromMarkdownCountsWidgetsFirst: a document that would make more widgets than asked is
 // refused before anything is rendered, naming the count.
 func TestFromMarkdownCountsWidgetsFirst(t *testing.T) {
+	t.Parallel()
 	_, err := FromMarkdown("val", strings.Repeat("# h\n\np\n\n", 101), 200)
 	var e *api.Error
 	if !errors.As(err, &e) || e.Field != "val" || !strings.Contains(e.Message, "101 top-level headings and 101 runs") {

@@ -18,6 +18,7 @@ type part struct {
 }
 
 func TestFromMarkdownSplits(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name   string
 		source string
@@ -99,6 +100,7 @@ func TestFromMarkdownSplits(t *testing.T) {
 }
 
 func TestFromMarkdownTooLong(t *testing.T) {
+	t.Parallel()
 	_, err := FromMarkdown("val", strings.Repeat("a", MaxMarkdownBytes+1), anyWidgets)
 	var apiErr *api.Error
 	if !errors.As(err, &apiErr) || apiErr.Code != api.CodeTooLarge {

@@ -6,6 +6,7 @@ import (
 )
 
 func TestFindMentions(t *testing.T) {
+	t.Parallel()
 	people := []Mentionable{
 		{UserID: 1, Name: "Ada", Email: "ada.l@example.com"},
 		{UserID: 2, Name: "Ada Lovelace", Email: "countess@example.com"},

@@ -9,6 +9,7 @@ import (
 )
 
 func TestNestsDeeper(t *testing.T) {
+	t.Parallel()
 	nest := func(open, close string, n int) string {
 		return strings.Repeat(open, n) + "x" + strings.Repeat(close, n)
 	}
@@ -49,6 +50,7 @@ func TestNestsDeeper(t *testing.T) {
 // the limit, from every sanitizer, whether the check before sanitizing or the tree after it finds
 // it; never an empty result.
 func TestSanitizersRefuseDeepHTML(t *testing.T) {
+	t.Parallel()
 	inputs := map[string]string{
 		"520 blockquotes":                         strings.Repeat("<blockquote>", 520) + "x" + strings.Repeat("</blockquote>", 520),
 		"self-closing divs, open to a browser":    strings.Repeat("<div/>", 600) + "x",
@@ -83,6 +85,7 @@ func TestSanitizersRefuseDeepHTML(t *testing.T) {
 // TestApplyNeverEmpties: HTML that shows something never becomes an empty widget; HTML that
 // showed nothing to begin with (an editor's empty paragraph) may.
 func TestApplyNeverEmpties(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name, val string
 		refused   bool

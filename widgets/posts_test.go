@@ -3,6 +3,7 @@ package widgets
 import "testing"
 
 func TestPostHTML(t *testing.T) {
+	t.Parallel()
 	cases := []struct{ text, want string }{
 		{"hello", "hello"},
 		{"a <b>bold</b> & co", "a &lt;b&gt;bold&lt;/b&gt; &amp; co"},

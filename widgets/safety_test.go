@@ -235,6 +235,7 @@ func refusedOr(t testing.TB, input string) func(string, error) string {
 // TestCheckerCatches makes sure the checker itself fails on what it must catch, so that a
 // passing corpus means something.
 func TestCheckerCatches(t *testing.T) {
+	t.Parallel()
 	unsafe := []string{
 		`<script>alert(1)</script>`,
 		`<img src=x onerror=alert(1)>`,

@@ -114,6 +114,7 @@ func must(t testing.TB) func(string, error) string {
 }
 
 func TestFormattingSurvives(t *testing.T) {
+	t.Parallel()
 	for _, tc := range formattingCases {
 		t.Run(tc.name, func(t *testing.T) {
 			var out string
@@ -153,6 +154,7 @@ func TestFormattingSurvives(t *testing.T) {
 // TestMarkdownTaskListIsReadOnly checks that task-list checkboxes from Markdown are disabled and
 // that an <input> written in raw HTML comes through only as a checkbox.
 func TestMarkdownTaskListIsReadOnly(t *testing.T) {
+	t.Parallel()
 	contents, err := FromMarkdown("val", "- [x] done\n- [ ] todo", anyWidgets)
 	if err != nil || len(contents) != 1 {
 		t.Fatalf("FromMarkdown = %+v, %v", contents, err)
@@ -166,6 +168,7 @@ func TestMarkdownTaskListIsReadOnly(t *testing.T) {
 // TestLinksOpenSafely checks that links to other sites open in a new tab without handing the
 // page to it (window.opener) or leaking the wiki's URL.
 func TestLinksOpenSafely(t *testing.T) {
+	t.Parallel()
 	out := must(t)(SanitizeHTML("val", `<a href="https://example.com/">x</a><a href="/local/">y</a>`))
 	nodes := parseFragment(t, out)
 	if !anyMatches(nodes, `a[href=https://example.com/][target=_blank]`) {

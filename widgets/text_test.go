@@ -3,6 +3,7 @@ package widgets
 import "testing"
 
 func TestPlainText(t *testing.T) {
+	t.Parallel()
 	tests := []struct{ name, html, want string }{
 		{"empty", "", ""},
 		{"inline markup dropped", "<p>Hello <b>World</b>!</p>", "Hello World!"},
@@ -30,6 +31,7 @@ func TestPlainText(t *testing.T) {
 }
 
 func TestTextToHTML(t *testing.T) {
+	t.Parallel()
 	tests := []struct{ name, text, want string }{
 		{"empty", "", ""},
 		{"plain", "Hello", "Hello"},

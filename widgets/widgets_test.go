@@ -30,6 +30,7 @@ func checkErr(t *testing.T, name string, err error, want wantErr) {
 }
 
 func TestNewContent(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name      string
 		classname string
@@ -70,6 +71,7 @@ func TestNewContent(t *testing.T) {
 }
 
 func TestStyleclasses(t *testing.T) {
+	t.Parallel()
 	allowed := map[string][]string{
 		Paragraph: {"block", "quote", "note", "emphasis", "thin"},
 		Heading:   {"line", "emphasis", "bars", "quote", "boxquote"},
@@ -98,6 +100,7 @@ func TestStyleclasses(t *testing.T) {
 }
 
 func TestHeadingLevels(t *testing.T) {
+	t.Parallel()
 	for _, h := range []string{"h0", "h1", "h2", "h3", "h4", "H2", " h3 "} {
 		got, err := Input{Heading: ptr(h)}.Apply(Content{Classname: Heading, HTML: "x", Text: "x", Heading: "h1"})
 		if err != nil || got.Heading != strings.ToLower(strings.TrimSpace(h)) {
@@ -114,6 +117,7 @@ func TestHeadingLevels(t *testing.T) {
 
 // TestApplyKeepsWhatIsNotGiven checks the update rule: fields not sent stay as they were.
 func TestApplyKeepsWhatIsNotGiven(t *testing.T) {
+	t.Parallel()
 	base := Content{Classname: Heading, HTML: "<b>Old</b>", Text: "Old", Format: FormatHTML, Styleclass: "bars", Heading: "h3"}
 	got, err := Input{}.Apply(base)
 	if err != nil || !sameContent(got, base) {

@@ -264,6 +264,7 @@ func allXSSInputs() []string {
 }
 
 func TestXSSCorpus(t *testing.T) {
+	t.Parallel()
 	if n := len(xssVectors) + len(markdownVectors) + len(xssURLs); n < 60 {
 		t.Fatalf("the corpus has %d vectors; keep at least 60", n)
 	}
@@ -275,6 +276,7 @@ func TestXSSCorpus(t *testing.T) {
 // TestXSSCorpusKeepsNoScriptText checks that a removed <script> takes its content with it, rather
 // than leaving the code on the page as text.
 func TestXSSCorpusKeepsNoScriptText(t *testing.T) {
+	t.Parallel()
 	for _, input := range []string{
 		`<p>a<script>alert(1)</script>b</p>`,
 		`<p>a<SCRIPT>alert(1)</SCRIPT>b</p>`,

@@ -27,6 +27,7 @@ func parse(t *testing.T, query, contentType, body string) *Params {
 // TestJSONTypes: a JSON value is held to its type; URL and form text keeps being read as the
 // type asked for.
 func TestJSONTypes(t *testing.T) {
+	t.Parallel()
 	const form = "application/x-www-form-urlencoded"
 	tests := []struct {
 		name               string

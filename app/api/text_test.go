@@ -7,6 +7,7 @@ import (
 )
 
 func TestLine(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name, in, want string
 		max            int
@@ -56,6 +57,7 @@ func TestLine(t *testing.T) {
 }
 
 func TestText(t *testing.T) {
+	t.Parallel()
 	got, err := Text("description", " one\r\ntwo\rthree\n\tfour\u2028five ", 0)
 	if want := "one\ntwo\nthree\n\tfour\u2028five"; err != nil || got != want {
 		t.Fatalf("Text = %q, %v; want %q", got, err, want)
@@ -68,6 +70,7 @@ func TestText(t *testing.T) {
 }
 
 func TestFlatten(t *testing.T) {
+	t.Parallel()
 	if got, want := Flatten("Title\r\nBcc: x\u202e\x00\xff"), "Title  Bcc: x  \ufffd"; got != want {
 		t.Fatalf("Flatten = %q, want %q", got, want)
 	}
