@@ -94,6 +94,9 @@ func TestContentThatCannotBeKeptIsRefused(t *testing.T) {
 		{"markdown, a div left empty", "val", "at line 1", func() *apptest.Response {
 			return c.Post(fmt.Sprintf("page/%d/markdown/create/", p.ID), map[string]any{"val": "<div><script>x</script></div>"})
 		}},
+		{"stream post of a NUL, which HTML drops", "msg", "U+0000", func() *apptest.Response {
+			return c.Post("feed/post/", map[string]any{"msg": "\x00"})
+		}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -111,6 +114,9 @@ func TestContentThatCannotBeKeptIsRefused(t *testing.T) {
 	c.Get("pages/all/").Want(200).Decode(&pages)
 	if len(pages) != 1 {
 		t.Errorf("%d pages; the refused creates made some", len(pages))
+	}
+	if posts := c.Get("feed/all/").Want(200).List(); len(posts) != 0 {
+		t.Errorf("the refused post was stored: %v", posts)
 	}
 }
 
