@@ -487,6 +487,11 @@ func (p *Params) JSON(name string) any {
 	return out
 }
 
+// Raw returns the named parameter as it was given, for a parameter that takes several shapes:
+// text (URL, form), an object or list of text (name[key]=..., name[]=...), or decoded JSON; nil
+// when absent.
+func (p *Params) Raw(name string) any { return p.values[name] }
+
 // Object returns every parameter given in the body, for actions whose keys are data (a form
 // record keyed by field name).
 func (p *Params) Object() map[string]any {
