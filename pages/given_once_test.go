@@ -1,6 +1,7 @@
 package pages_test
 
 import (
+	"bytes"
 	"fmt"
 	"strings"
 	"testing"
@@ -57,6 +58,13 @@ func TestParameterGivenTwiceIsRefused(t *testing.T) {
 	if len(tree) != 1 {
 		t.Errorf("folders %v; a refused create made one", tree)
 	}
+
+	// An upload's caption in the URL and in the form.
+	var img widget
+	c.Upload(fmt.Sprintf("page/%d/image/create/", p.ID), map[string]string{"caption": "Kept"}, "a.png",
+		bytes.NewReader(pngBytes(t, 7))).Want(200).Decode(&img)
+	wantInvalid(t, c.Upload(widgetURL(p.ID, "image", "update", img.ID)+"?caption=URL", map[string]string{"caption": "Form"}, "", nil), "caption")
+	c.Upload(widgetURL(p.ID, "image", "update", img.ID)+"?caption=Same", map[string]string{"caption": "Same"}, "", nil).Want(200)
 
 	// PHP's list keys make one list, in order.
 	var tagged page
