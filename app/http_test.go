@@ -113,10 +113,14 @@ func TestFormsURLParametersAndSlashes(t *testing.T) {
 	if r.Status != 200 || r.Object()["title"] != "From the URL" {
 		t.Errorf("create from URL parameters: %d %s", r.Status, r.Body)
 	}
-	// A body overrides the URL.
+	// A parameter in both the URL and the body is given twice: which was meant cannot be told.
 	r = c.Do(http.MethodPost, c.URL("pages/create/")+"?title=URL", strings.NewReader(`{"title": "Body", "json": [[]]}`), "application/json")
-	if r.Status != 200 || r.Object()["title"] != "Body" {
-		t.Errorf("body and URL: %d %s, want the body's title", r.Status, r.Body)
+	if m := r.Error(400, "invalid_request"); m["field"] != "title" {
+		t.Errorf("body and URL: %d %s, want a 400 naming title", r.Status, r.Body)
+	}
+	r = c.Do(http.MethodPost, c.URL("pages/create/")+"?title=Both", strings.NewReader(`{"title": "Both", "json": [[]]}`), "application/json")
+	if r.Status != 200 || r.Object()["title"] != "Both" {
+		t.Errorf("the same title in the body and the URL: %d %s", r.Status, r.Body)
 	}
 	// A subsite address without a slash at all is redirected.
 	r = c.Do(http.MethodGet, site.URL+"/@home", nil, "")

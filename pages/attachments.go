@@ -85,7 +85,9 @@ func (s *Service) addFileWidget(r *request, up *upload, col int, pos *int, conte
 	s.answerWidgets(r, w)
 }
 
-// updateAttachment adds the uploaded file to the widget's files, as a new version.
+// updateAttachment adds the uploaded file to the widget's files, as a new version. A file the
+// widget lists already (the same bytes under the same name) adds nothing: the answer is the
+// current version, and neither a file nor a version is stored.
 func (s *Service) updateAttachment(c *gin.Context) {
 	r := s.beginUpload(c)
 	if r == nil {
@@ -107,6 +109,12 @@ func (s *Service) updateAttachment(c *gin.Context) {
 		cur, err := widgets.FindKind(r.ctx, tx, page.ID, widgetID, widgets.Attachment)
 		if err != nil {
 			return err
+		}
+		if listed, err := widgets.ListedFile(r.ctx, tx, cur.FirstID(), *cur.Files, up.blob.SHA256, up.filename); err != nil {
+			return err
+		} else if listed != nil {
+			w = cur
+			return errUnchanged
 		}
 		f, err := s.storeFile(r.ctx, tx, page, up, now, r.actor.User.ID)
 		if err != nil {
@@ -144,10 +152,12 @@ func (s *Service) readImage(r *request, fileRequired bool) (*upload, *string, er
 		return nil, nil, api.Invalid("file", "An image widget shows PNG, JPEG, GIF or WebP images; this file is %s. Attach it instead.", up.contentType)
 	}
 	caption, given := up.fields["caption"]
-	if !given {
-		if !r.p.Has("caption") {
-			return up, nil, nil
-		}
+	switch {
+	case given && r.p.Has("caption") && r.p.String("caption") != caption:
+		return nil, nil, api.Invalid("caption", "Parameter \"caption\" is given twice, in the URL and in the form; give it once.")
+	case !given && !r.p.Has("caption"):
+		return up, nil, nil
+	case !given:
 		caption = r.p.String("caption")
 	}
 	caption, err = api.Line("caption", caption, maxCaption)
@@ -176,7 +186,9 @@ func (s *Service) createImage(c *gin.Context) {
 	s.addFileWidget(r, up, col, pos, func(f widgets.File) widgets.Content { return imageContent(f, *caption) })
 }
 
-// updateImage stores a new version with a new image, a new caption, or both.
+// updateImage stores a new version with a new image, a new caption, or both. The image it shows
+// already (the same bytes under the same name) is no new image, and the caption it has no new
+// caption: with neither new, the answer is the current version and nothing is stored.
 func (s *Service) updateImage(c *gin.Context) {
 	r := s.beginUpload(c)
 	if r == nil {
@@ -201,13 +213,19 @@ func (s *Service) updateImage(c *gin.Context) {
 		}
 		file, text := (*cur.Files)[0], *cur.Caption
 		if up.blob != nil {
-			f, err := s.storeFile(r.ctx, tx, page, up, now, r.actor.User.ID)
+			listed, err := widgets.ListedFile(r.ctx, tx, cur.FirstID(), *cur.Files, up.blob.SHA256, up.filename)
 			if err != nil {
 				return err
 			}
-			file = f.Answer()
-			if err := widgets.AttachFiles(r.ctx, tx, cur.FirstID(), file); err != nil {
-				return err
+			if listed == nil {
+				f, err := s.storeFile(r.ctx, tx, page, up, now, r.actor.User.ID)
+				if err != nil {
+					return err
+				}
+				file = f.Answer()
+				if err := widgets.AttachFiles(r.ctx, tx, cur.FirstID(), file); err != nil {
+					return err
+				}
 			}
 		}
 		if caption != nil {

@@ -265,6 +265,9 @@ func TestPostRefused(t *testing.T) {
 		{"too long", pageID, map[string]any{"msg": strings.Repeat("é", widgets.MaxPostRunes+1)}, "msg"},
 		{"unknown parameter", pageID, map[string]any{"msg": "a", "title": "b"}, "title"},
 		{"object", pageID, map[string]any{"msg": map[string]any{"text": "a"}}, "msg"},
+		{"a NUL alone, which HTML drops", pageID, map[string]any{"msg": "\x00"}, "msg"},
+		{"a NUL in text", pageID, map[string]any{"msg": "a\x00b"}, "msg"},
+		{"a bidirectional override", pageID, map[string]any{"message": "see invoice\u202egpj.exe"}, "message"},
 		{"bad page id", "abc", map[string]any{"msg": "a"}, "page_id"},
 	}
 	for _, tc := range cases {

@@ -71,6 +71,32 @@ func TestContentThatCannotBeKeptIsRefused(t *testing.T) {
 		{"pages/create widget, nothing left once sanitized", "json[0][0].val", "Nothing visible", func() *apptest.Response {
 			return c.Post("pages/create/", map[string]any{"title": "Empty", "json": [][]any{{para(`<iframe src="https://example.com/"></iframe>`)}}})
 		}},
+		{"heading update, nothing left once sanitized", "val", "Nothing visible", func() *apptest.Response {
+			return c.Post(widgetURL(p.ID, "heading", "update", headID), map[string]any{"val": "<script>x</script>"})
+		}},
+		{"discussion intro, nothing left once sanitized", "val", "Nothing visible", func() *apptest.Response {
+			return c.Post(fmt.Sprintf("page/%d/discussion/create/", p.ID), map[string]any{"val": "<style>p{}</style>"})
+		}},
+		{"form intro, nothing left once sanitized", "val", "Nothing visible", func() *apptest.Response {
+			return c.Post(fmt.Sprintf("page/%d/form/create/", p.ID), map[string]any{"val": "<form><input name=x value=secret></form>",
+				"fields": []map[string]any{{"label": "A"}}})
+		}},
+		{"pages/create discussion intro, nothing left once sanitized", "json[0][0].val", "Nothing visible", func() *apptest.Response {
+			return c.Post("pages/create/", map[string]any{"title": "Empty", "json": [][]any{{map[string]any{"classname": "Discussion", "val": "<script>x</script>"}}}})
+		}},
+		{"markdown, a block and a heading that sanitizing empties", "val", "at line 3", func() *apptest.Response {
+			return c.Post(fmt.Sprintf("page/%d/markdown/create/", p.ID),
+				map[string]any{"val": "# A\n\n<form><input name=x value=secret></form>\n\n# <script>x</script>\n\ntext"})
+		}},
+		{"markdown, a heading that sanitizing empties", "val", "at line 3", func() *apptest.Response {
+			return c.Post(fmt.Sprintf("page/%d/markdown/create/", p.ID), map[string]any{"widget": map[string]any{"val": "# A\n\n## <script>x</script>\n\ntext"}})
+		}},
+		{"markdown, a div left empty", "val", "at line 1", func() *apptest.Response {
+			return c.Post(fmt.Sprintf("page/%d/markdown/create/", p.ID), map[string]any{"val": "<div><script>x</script></div>"})
+		}},
+		{"stream post of a NUL, which HTML drops", "msg", "U+0000", func() *apptest.Response {
+			return c.Post("feed/post/", map[string]any{"msg": "\x00"})
+		}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -88,6 +114,9 @@ func TestContentThatCannotBeKeptIsRefused(t *testing.T) {
 	c.Get("pages/all/").Want(200).Decode(&pages)
 	if len(pages) != 1 {
 		t.Errorf("%d pages; the refused creates made some", len(pages))
+	}
+	if posts := c.Get("feed/all/").Want(200).List(); len(posts) != 0 {
+		t.Errorf("the refused post was stored: %v", posts)
 	}
 }
 

@@ -95,17 +95,40 @@ func readFolderChoice(p *api.Params) folderChoice {
 // page without telling the subsite's members of it (no notification, no mail). Default true.
 func readNotify(p *api.Params) bool { return p.Bool("notifications", true) }
 
-// checkPermissions checks "permissions" of pages/create and pages/copy, Papyrs' page permissions.
-// Quire has no permissions per page: who may read and change a page is its subsite's roles. The
-// value is accepted so that Papyrs clients work, and not stored; it must be an object, a list or
-// a string, as Papyrs clients send it.
+// checkPermissions checks "permissions" of pages/create and pages/copy: Papyrs' page permissions,
+// an object keyed by user id that gives those people a level of access, and nobody else any.
+// Quire has no permissions per page: every member of a page's subsite reads it, and its editors
+// and admins change it. So only values that ask for nothing narrower are taken: none (absent or
+// null), an empty object, list or string, or "default". Anything else is a validation error on
+// "permissions" that says to use a subsite, never a page readable by more people than asked.
 func checkPermissions(p *api.Params) {
-	switch p.Object()["permissions"].(type) { // absent from the body: absent, or a URL parameter's text
-	case nil, map[string]any, []any, string:
-	default:
-		p.Fail(api.Invalid("permissions", "Parameter \"permissions\" must be an object, a list or a string "+
-			"(Quire has no permissions per page: a page's subsite roles decide who reads and edits it)."))
+	if !p.Has("permissions") {
+		return
 	}
+	v := p.Raw("permissions")
+	if s, isText := v.(string); isText {
+		if t := strings.TrimSpace(s); strings.HasPrefix(t, "{") || strings.HasPrefix(t, "[") {
+			v = p.JSON("permissions") // JSON text, as a form sends an object
+		}
+	}
+	switch v := v.(type) {
+	case map[string]any:
+		if len(v) == 0 {
+			return
+		}
+	case []any:
+		if len(v) == 0 {
+			return
+		}
+	case string:
+		if s := strings.TrimSpace(v); s == "" || strings.EqualFold(s, "default") {
+			return
+		}
+	}
+	p.Fail(api.Invalid("permissions", "Quire has no permissions per page: every member of the page's subsite reads it, "+
+		"and its editors and admins change it, so \"permissions\" may only be empty (or \"default\"). To keep a page from "+
+		"some people, create it in a subsite whose members are the people who may see it (subsites/create, "+
+		"people/add_to_subsite) and leave \"permissions\" out."))
 }
 
 // readFolderPair reads a folder given by the id parameter idName or the path parameter pathName,

@@ -23,7 +23,8 @@ func notificationsAbout(t *testing.T, site *apptest.Site, user int64, title stri
 }
 
 // TestCreatePageTakesPapyrsFields sends pages/create and pages/copy what Papyrs clients send:
-// category (the folder path), notifications and permissions, as JSON and as a form.
+// category (the folder path), notifications and permissions, as JSON and as a form; permissions
+// that ask for a page narrower than its subsite are refused.
 func TestCreatePageTakesPapyrsFields(t *testing.T) {
 	t.Parallel()
 	site := apptest.Start(t)
@@ -44,9 +45,11 @@ func TestCreatePageTakesPapyrsFields(t *testing.T) {
 		{"empty category is Main", map[string]any{"category": ""}, "", 1},
 		{"notifications false tells nobody", map[string]any{"notifications": false}, "", 0},
 		{"notifications true tells the members", map[string]any{"notifications": true}, "", 1},
-		{"permissions object is taken", map[string]any{"permissions": map[string]any{"view": "everyone", "edit": "editors"}}, "", 1},
-		{"permissions string is taken", map[string]any{"permissions": "default", "category": "Ops"}, "Ops", 1},
-		{"permissions list is taken", map[string]any{"permissions": []any{map[string]any{"group": "All", "access": "view"}}}, "", 1},
+		{"permissions null is taken", map[string]any{"permissions": nil}, "", 1},
+		{"permissions empty object is taken", map[string]any{"permissions": map[string]any{}}, "", 1},
+		{"permissions empty list is taken", map[string]any{"permissions": []any{}}, "", 1},
+		{"permissions empty string is taken", map[string]any{"permissions": ""}, "", 1},
+		{"permissions default is taken", map[string]any{"permissions": "Default", "category": "Ops"}, "Ops", 1},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			title := fmt.Sprintf("Papyrs page %q", tc.name)
@@ -72,7 +75,7 @@ func TestCreatePageTakesPapyrsFields(t *testing.T) {
 	t.Run("form-encoded", func(t *testing.T) {
 		var got page
 		ed.PostRaw("pages/create/", "application/x-www-form-urlencoded",
-			"title=Formed&json=%5B%5B%5D%5D&category=Forms%2FNew&notifications=false&permissions=default").Want(200).Decode(&got)
+			"title=Formed&json=%5B%5B%5D%5D&category=Forms%2FNew&notifications=false&permissions=%7B%7D").Want(200).Decode(&got)
 		if got.Category != "Forms/New" || notificationsAbout(t, site, reader.ID, "Formed") != 0 {
 			t.Errorf("form: category %q, %d notifications", got.Category, notificationsAbout(t, site, reader.ID, "Formed"))
 		}
@@ -97,6 +100,12 @@ func TestCreatePageTakesPapyrsFields(t *testing.T) {
 		{"category not text", "category", map[string]any{"category": []any{"A"}}},
 		{"notifications not a boolean", "notifications", map[string]any{"notifications": "sometimes"}},
 		{"permissions a number", "permissions", map[string]any{"permissions": 5}},
+		{"permissions keyed by user id", "permissions", map[string]any{"permissions": map[string]any{fmt.Sprint(reader.ID): "view"}}},
+		{"permissions giving edit to one person", "permissions", map[string]any{"permissions": map[string]any{"3": "edit"}}},
+		{"permissions naming groups", "permissions", map[string]any{"permissions": map[string]any{"view": "everyone", "edit": "editors"}}},
+		{"permissions a list", "permissions", map[string]any{"permissions": []any{map[string]any{"group": "All", "access": "view"}}}},
+		{"permissions a word", "permissions", map[string]any{"permissions": "private"}},
+		{"permissions false", "permissions", map[string]any{"permissions": false}},
 		{"a field no Papyrs client sends", "frobnicate", map[string]any{"frobnicate": true}},
 	} {
 		t.Run("refused: "+tc.name, func(t *testing.T) {
@@ -111,8 +120,30 @@ func TestCreatePageTakesPapyrsFields(t *testing.T) {
 			if tc.field == "category" && !strings.Contains(fmt.Sprint(e["error"]), "category") {
 				t.Errorf("the message does not name category: %v", e["error"])
 			}
+			if tc.field == "permissions" && !strings.Contains(fmt.Sprint(e["error"]), "subsite") {
+				t.Errorf("the message does not say to use a subsite: %v", e["error"])
+			}
 		})
 	}
+	// The same refusal wherever the permissions come from, and on pages/copy.
+	src := ed.Post("pages/create/", map[string]any{"title": "Copy me", "json": emptyJSON}).Want(200).ID()
+	const form = "application/x-www-form-urlencoded"
+	for _, tc := range []struct{ name, path, ctype, body string }{
+		{"form, PHP object keys", "pages/create/", form, fmt.Sprintf("title=Refused+form&json=[[]]&permissions[%d]=view", reader.ID)},
+		{"form, JSON text", "pages/create/", form, `title=Refused+form+JSON&json=[[]]&permissions={"3":"edit"}`},
+		{"URL", "pages/create/?permissions=private", "application/json", `{"title": "Refused URL", "json": [[]]}`},
+		{"copy", fmt.Sprintf("pages/copy/%d/", src), "application/json", `{"title": "Refused copy", "permissions": {"3": "view"}}`},
+		{"copy, form", fmt.Sprintf("pages/copy/%d/", src), form, "title=Refused+copy+form&permissions[3]=view"},
+	} {
+		t.Run("refused: permissions by "+tc.name, func(t *testing.T) {
+			e := ed.PostRaw(tc.path, tc.ctype, tc.body).Error(400, "invalid_request")
+			if e["field"] != "permissions" || !strings.Contains(fmt.Sprint(e["error"]), "subsite") {
+				t.Errorf("field %v: %v; want permissions, saying to use a subsite", e["field"], e["error"])
+			}
+		})
+	}
+	ed.PostRaw("pages/create/", form, "title=Default+by+form&json=[[]]&permissions=default").Want(200)
+	ed.PostRaw("pages/create/", form, "title=Empty+by+form&json=[[]]&permissions=").Want(200)
 	var titles []string
 	for _, p := range ed.Get("pages/all/").List() {
 		titles = append(titles, fmt.Sprint(p["title"]))

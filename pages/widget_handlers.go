@@ -17,8 +17,8 @@ import (
 // the widget holds already. The page is then not marked as changed.
 var errUnchanged = errors.New("widget unchanged")
 
-// unchanged returns errUnchanged when widgets.Update (or Restore) answered the widget cur as it
-// was, so stored nothing; else err.
+// unchanged returns errUnchanged when widgets.Update (or Restore, or Move) answered the widget
+// cur as it was, so stored nothing; else err.
 func unchanged(w, cur *widgets.Widget, err error) error {
 	if err == nil && w == cur {
 		return errUnchanged
@@ -307,7 +307,7 @@ func (s *Service) moveWidget(c *gin.Context) {
 			return err
 		}
 		w, err = widgets.Move(r.ctx, tx, cur, col, pos)
-		return err
+		return unchanged(w, cur, err)
 	})
 	if r.failed(err) {
 		return

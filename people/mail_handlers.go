@@ -76,38 +76,41 @@ type SubsiteChange struct {
 }
 
 // UpdateSubsite changes a subsite's title, description, default role or auto-join setting.
+// Values it holds already change nothing: a subsite given nothing new is not written (so the
+// people epoch that empties the permission caches does not move). Returns ErrSubsiteNotFound.
 func (s *Service) UpdateSubsite(ctx context.Context, id int64, ch SubsiteChange) (*Subsite, error) {
-	var sets []string
+	var sets, differs []string
 	var args []any
+	set := func(column string, value any) {
+		sets, differs, args = append(sets, column+" = ?"), append(differs, column+" <> ?"), append(args, value)
+	}
 	if ch.Title != nil {
 		title, err := validName("title", *ch.Title)
 		if err != nil {
 			return nil, err
 		}
-		sets, args = append(sets, "title = ?"), append(args, title)
+		set("title", title)
 	}
 	if ch.Description != nil {
 		description, err := api.Text("description", *ch.Description, maxDescription)
 		if err != nil {
 			return nil, err
 		}
-		sets, args = append(sets, "description = ?"), append(args, description)
+		set("description", description)
 	}
 	if ch.DefaultRole != nil {
-		sets, args = append(sets, "default_role = ?"), append(args, string(*ch.DefaultRole))
+		set("default_role", string(*ch.DefaultRole))
 	}
 	if ch.AutoJoin != nil {
-		sets, args = append(sets, "auto_join = ?"), append(args, *ch.AutoJoin)
+		set("auto_join", *ch.AutoJoin)
 	}
 	var sub *Subsite
 	err := s.DB.Write(ctx, func(tx *sql.Tx) error {
 		if len(sets) > 0 {
-			res, err := tx.ExecContext(ctx, `UPDATE subsites SET `+strings.Join(sets, ", ")+` WHERE id = ?`, append(args, id)...)
+			_, err := tx.ExecContext(ctx, `UPDATE subsites SET `+strings.Join(sets, ", ")+` WHERE id = ? AND (`+
+				strings.Join(differs, " OR ")+`)`, append(append(args, id), args...)...)
 			if err != nil {
 				return fmt.Errorf("update subsite: %w", err)
-			}
-			if n, _ := res.RowsAffected(); n == 0 {
-				return ErrSubsiteNotFound
 			}
 		}
 		var err error

@@ -40,12 +40,19 @@ var ErrNotMember = api.NotFound("This person is not a member of this subsite.")
 
 // join adds the user to the subsite with role; a member already there keeps their role.
 func (s *Service) join(ctx context.Context, tx DBTX, subsiteID, userID int64, role Role) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO memberships (subsite_id, user_id, role, joined_at) VALUES (?, ?, ?, ?)
+	_, err := s.joinNew(ctx, tx, subsiteID, userID, role)
+	return err
+}
+
+// joinNew is join that reports whether the user was not a member before.
+func (s *Service) joinNew(ctx context.Context, tx DBTX, subsiteID, userID int64, role Role) (bool, error) {
+	res, err := tx.ExecContext(ctx, `INSERT INTO memberships (subsite_id, user_id, role, joined_at) VALUES (?, ?, ?, ?)
 		ON CONFLICT (subsite_id, user_id) DO NOTHING`, subsiteID, userID, role, api.NewTime(s.DB.Now()))
 	if err != nil {
-		return fmt.Errorf("join user %d to subsite %d: %w", userID, subsiteID, err)
+		return false, fmt.Errorf("join user %d to subsite %d: %w", userID, subsiteID, err)
 	}
-	return nil
+	n, err := res.RowsAffected()
+	return n > 0, err
 }
 
 func (s *Service) joinAutoJoinSubsites(ctx context.Context, tx DBTX, userID int64) error {
@@ -59,8 +66,9 @@ func (s *Service) joinAutoJoinSubsites(ctx context.Context, tx DBTX, userID int6
 }
 
 // AddToSubsite makes the user a member of the subsite. With role RoleNone a newcomer gets the
-// subsite's default role and a member keeps theirs; with a role, the member gets that role.
-// Returns ErrUserNotFound for an unknown or deleted user.
+// subsite's default role and a member keeps theirs; with a role, the member gets that role. A
+// member who has that role already changes nothing (nothing is written). Returns
+// ErrUserNotFound for an unknown or deleted user.
 func (s *Service) AddToSubsite(ctx context.Context, sub *Subsite, userID int64, role Role) (*Membership, error) {
 	return s.AddToSubsiteWelcome(ctx, sub, userID, role, 0)
 }
@@ -90,15 +98,16 @@ func (s *Service) AddToSubsiteWelcome(ctx context.Context, sub *Subsite, userID 
 		if joinRole == RoleNone {
 			joinRole = sub.DefaultRole
 		}
-		if err := s.join(ctx, tx, sub.ID, userID, joinRole); err != nil {
+		changed, err := s.joinNew(ctx, tx, sub.ID, userID, joinRole)
+		if err != nil {
 			return err
 		}
-		if role != RoleNone {
-			if err := s.updateMembership(ctx, tx, sub.ID, userID, `role = ?`, role); err != nil {
+		if role != RoleNone && !changed {
+			if changed, err = s.updateMembership(ctx, tx, sub.ID, userID, "role", string(role)); err != nil {
 				return err
 			}
 		}
-		if m, err = s.findMembership(ctx, tx, sub.ID, userID); err != nil {
+		if m, err = s.findMembership(ctx, tx, sub.ID, userID); err != nil || !changed {
 			return err
 		}
 		return s.personChanged(ctx, tx, userID)
@@ -130,21 +139,22 @@ func (s *Service) RemoveFromSubsite(ctx context.Context, subsiteID, userID int64
 	})
 }
 
-// SetRole changes a member's role. Returns ErrNotMember if the user is not a member.
+// SetRole changes a member's role; the role they have already changes nothing (nothing is
+// written). Returns ErrNotMember if the user is not a member.
 func (s *Service) SetRole(ctx context.Context, subsiteID, userID int64, role Role) (*Membership, error) {
-	return s.changeMembership(ctx, subsiteID, userID, `role = ?`, role)
+	return s.changeMembership(ctx, subsiteID, userID, "role", string(role))
 }
 
-// SetNotifications changes how a member hears of news in the subsite (off, on or digest).
-// Returns ErrNotMember if the user is not a member.
+// SetNotifications changes how a member hears of news in the subsite (off, on or digest); the
+// level they have already changes nothing. Returns ErrNotMember if the user is not a member.
 func (s *Service) SetNotifications(ctx context.Context, subsiteID, userID int64, level string) (*Membership, error) {
-	return s.changeMembership(ctx, subsiteID, userID, `notifications = ?`, level)
+	return s.changeMembership(ctx, subsiteID, userID, "notifications", level)
 }
 
-func (s *Service) changeMembership(ctx context.Context, subsiteID, userID int64, set string, value any) (*Membership, error) {
+func (s *Service) changeMembership(ctx context.Context, subsiteID, userID int64, column, value string) (*Membership, error) {
 	var m *Membership
 	err := s.DB.Write(ctx, func(tx *sql.Tx) error {
-		if err := s.updateMembership(ctx, tx, subsiteID, userID, set, value); err != nil {
+		if _, err := s.updateMembership(ctx, tx, subsiteID, userID, column, value); err != nil {
 			return err
 		}
 		var err error
@@ -154,15 +164,21 @@ func (s *Service) changeMembership(ctx context.Context, subsiteID, userID int64,
 	return m, err
 }
 
-func (s *Service) updateMembership(ctx context.Context, tx DBTX, subsiteID, userID int64, set string, value any) error {
-	res, err := tx.ExecContext(ctx, `UPDATE memberships SET `+set+` WHERE subsite_id = ? AND user_id = ?`, value, subsiteID, userID)
+// updateMembership sets column ("role" or "notifications") of the membership to value unless it
+// holds value already (so that an unchanged membership is not written, and the people epoch that
+// empties the permission caches does not move), and reports whether it wrote. A membership that
+// does not exist is not written either: the caller finds it missing.
+func (s *Service) updateMembership(ctx context.Context, tx DBTX, subsiteID, userID int64, column, value string) (bool, error) {
+	if column != "role" && column != "notifications" {
+		return false, fmt.Errorf("update membership: no column %q", column)
+	}
+	res, err := tx.ExecContext(ctx, `UPDATE memberships SET `+column+` = ? WHERE subsite_id = ? AND user_id = ? AND `+column+` <> ?`,
+		value, subsiteID, userID, value)
 	if err != nil {
-		return fmt.Errorf("update membership of user %d in subsite %d: %w", userID, subsiteID, err)
+		return false, fmt.Errorf("update membership of user %d in subsite %d: %w", userID, subsiteID, err)
 	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return ErrNotMember
-	}
-	return nil
+	n, err := res.RowsAffected()
+	return n > 0, err
 }
 
 const membershipColumns = `m.subsite_id, s.slug, m.role, m.notifications, m.joined_at`

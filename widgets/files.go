@@ -175,6 +175,37 @@ func FilesOf(ctx context.Context, db DBTX, widgetID int64) ([]*StoredFile, error
 	return out, rows.Err()
 }
 
+// ListedFile returns the file of listed (the files a version of the widget whose first id is
+// widgetID shows) that holds the bytes whose SHA-256 is sum under the name filename, or nil when
+// none does: uploading those bytes under that name again would add nothing to the widget.
+func ListedFile(ctx context.Context, db DBTX, widgetID int64, listed []File, sum, filename string) (*File, error) {
+	named := map[int64]int{}
+	for i, f := range listed {
+		if f.Filename == filename {
+			named[f.ID] = i
+		}
+	}
+	if len(named) == 0 {
+		return nil, nil
+	}
+	rows, err := db.QueryContext(ctx, `SELECT id FROM files WHERE widget_id = ? AND sha256 = ? AND filename = ? LIMIT 10000`,
+		widgetID, sum, filename)
+	if err != nil {
+		return nil, fmt.Errorf("files of widget %d: %w", widgetID, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		if i, ok := named[id]; ok {
+			return &listed[i], nil
+		}
+	}
+	return nil, rows.Err()
+}
+
 // copyFiles gives page to copies of the files a widget lists, so that the copy's readers may
 // download them whatever subsite it is in; the bytes are shared.
 func copyFiles(ctx context.Context, tx DBTX, files []File, to int64, now api.Time, by int64) ([]File, error) {

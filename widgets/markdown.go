@@ -35,7 +35,9 @@ const MaxMarkdownBytes = 2 << 20
 //
 // Before parsing, the document is held to MaxMarkdownBytes (a too_large error) and to the limits
 // of checkMarkdown; before rendering, to maxWidgets widgets; after, each widget's HTML to
-// MaxHTMLBytes and MaxHTMLDepth. Each refusal is an error on field that names the limit.
+// MaxHTMLBytes and MaxHTMLDepth. Each refusal is an error on field that names the limit. A heading,
+// or a run of blocks between headings, that would show something and shows nothing once sanitized
+// is an error on field that names its lines (checkKept), never a widget left out.
 func FromMarkdown(field, source string, maxWidgets int) ([]Content, error) {
 	if len(source) > MaxMarkdownBytes {
 		return nil, errTooLong(field, MaxMarkdownBytes)
@@ -52,13 +54,20 @@ func FromMarkdown(field, source string, maxWidgets int) ([]Content, error) {
 	}
 	var out []Content
 	var pending bytes.Buffer
+	var run []ast.Node // the blocks whose HTML is pending
 	flush := func() error {
 		if pending.Len() > MaxHTMLBytes {
 			return errWidgetTooLarge(field, pending.Len())
 		}
-		h, err := SanitizeMarkdownHTML(field, pending.String())
+		rendered := pending.String()
 		pending.Reset()
+		blocks := run
+		run = nil
+		h, err := SanitizeMarkdownHTML(field, rendered)
 		if err != nil {
+			return err
+		}
+		if err := checkKept(field, rendered, h, src, blocks...); err != nil {
 			return err
 		}
 		if strings.TrimSpace(h) != "" {
@@ -77,6 +86,7 @@ func FromMarkdown(field, source string, maxWidgets int) ([]Content, error) {
 				return nil, errWidgetTooLarge(field, pending.Len()+buf.Len())
 			}
 			pending.Write(buf.Bytes())
+			run = append(run, n)
 			continue
 		}
 		if err := flush(); err != nil {
@@ -93,7 +103,10 @@ func FromMarkdown(field, source string, maxWidgets int) ([]Content, error) {
 		if err != nil {
 			return nil, err
 		}
-		if h = strings.TrimSpace(h); h == "" { // "#" alone, or a heading of nothing but removed HTML
+		if err := checkKept(field, inner, h, src, n); err != nil {
+			return nil, err
+		}
+		if h = strings.TrimSpace(h); !showsSomething(h) { // "#" alone, or "# <b></b>"
 			continue
 		}
 		out = append(out, Content{Classname: Heading, HTML: h, Format: FormatHTML,
@@ -106,6 +119,53 @@ func FromMarkdown(field, source string, maxWidgets int) ([]Content, error) {
 		out[i].Text = PlainText(out[i].HTML)
 	}
 	return out, nil
+}
+
+// checkKept applies to Markdown the rule of Input.Apply: rendered, the HTML that the blocks of
+// one widget made, showed something, and sanitized, what is left of it, would show nothing. That
+// is a validation error on field naming the blocks' lines, rather than a widget that vanishes or
+// stays empty. Blocks that keep something visible keep only that, as a text widget's HTML does.
+func checkKept(field, rendered, sanitized string, src []byte, blocks ...ast.Node) error {
+	if showsSomething(sanitized) || !showsSomething(rendered) {
+		return nil
+	}
+	where := "The Markdown"
+	if first, last := lineSpan(src, blocks); first == last && first > 0 {
+		where = fmt.Sprintf("The Markdown at line %d", first)
+	} else if first > 0 {
+		where = fmt.Sprintf("The Markdown at lines %d to %d", first, last)
+	}
+	return api.Invalid(field, "%s makes a widget of which nothing visible is left once unsafe HTML is removed "+
+		"(scripts, styles, frames, forms, event handlers, unsafe links). Remove that HTML, write it as code "+
+		"(between backticks) to show it as written, or add text that shows.", where)
+}
+
+// lineSpan returns the 1-based numbers of the first and last lines of src that the blocks span,
+// read from the text lines of the blocks and of the blocks inside them (a list or a quote has
+// none of its own); 0, 0 when none has any.
+func lineSpan(src []byte, blocks []ast.Node) (first, last int) {
+	start, stop := -1, -1
+	for _, b := range blocks {
+		_ = ast.Walk(b, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+			if !entering || n.Type() != ast.TypeBlock {
+				return ast.WalkContinue, nil
+			}
+			lines := n.Lines()
+			for i := 0; i < lines.Len(); i++ {
+				seg := lines.At(i)
+				if start < 0 || seg.Start < start {
+					start = seg.Start
+				}
+				stop = max(stop, seg.Stop)
+			}
+			return ast.WalkContinue, nil
+		})
+	}
+	if start < 0 {
+		return 0, 0
+	}
+	lineOf := func(offset int) int { return bytes.Count(src[:min(offset, len(src))], []byte("\n")) + 1 }
+	return lineOf(start), lineOf(max(stop-1, start))
 }
 
 // countWidgets refuses a document that would make more than max widgets: a widget per top-level

@@ -53,9 +53,14 @@ func TestFromMarkdownSplits(t *testing.T) {
 			{classname: Heading, heading: "h2", text: "Plain", html: []string{"Plain"}}}},
 		{name: "nested heading stays in its paragraph", source: "> # quoted\n\n- # listed", want: []part{
 			{classname: Paragraph, text: "quoted\nlisted", html: []string{"<blockquote>", "<h1>quoted</h1>"}}}},
-		{name: "empty headings make no widget", source: "#\n\ntext\n\n## <script>alert(1)</script>\n\nmore", want: []part{
+		{name: "empty headings make no widget", source: "#\n\ntext\n\n## <b> </b>\n\nmore", want: []part{
 			{classname: Paragraph, text: "text"},
 			{classname: Paragraph, text: "more"}}},
+		{name: "blocks that keep something visible keep only that", source: "text\n\n<script>alert(1)</script>\n\n# A <script>x</script>", want: []part{
+			{classname: Paragraph, text: "text", html: []string{"<p>text</p>"}},
+			{classname: Heading, heading: "h1", text: "A", html: []string{"A"}}}},
+		{name: "blocks that showed nothing make no widget", source: "<!-- note -->\n\n[ref]: /x\n\n# T", want: []part{
+			{classname: Heading, heading: "h1", text: "T"}}},
 		{name: "heading of an image only", source: "# ![logo](/files/logo.png)", want: []part{
 			{classname: Heading, heading: "h1", text: "", html: []string{`<img src="/files/logo.png" alt="logo"`}}}},
 		{name: "headings back to back", source: "# A\n# B", want: []part{
@@ -119,4 +124,30 @@ func describe(cs []Content) string {
 		b.WriteString("\n")
 	}
 	return b.String()
+}
+
+// TestFromMarkdownNeverEmpties: as for a text widget's HTML (TestApplyNeverEmpties), a heading or
+// a run of blocks between headings that shows something and would show nothing once sanitized is
+// refused, naming its lines, rather than left out or stored empty, so that the call makes all of
+// the document's widgets or none.
+func TestFromMarkdownNeverEmpties(t *testing.T) {
+	tests := []struct{ name, source, where string }{
+		{"a form between headings", "# A\n\n<form><input name=x value=secret></form>\n\n# B\n\ntext", "at line 3"},
+		{"a heading of a script", "# A\n\n# <script>x</script>\n\ntext", "at line 3"},
+		{"a setext heading of a script", "intro\n\n<span><script>x</script></span>\n===\n\ntext", "at line 3"},
+		{"a script in a div", "<div><script>x</script></div>", "at line 1"},
+		{"a style and an iframe", "<style>p{color:red}</style>\n\n<iframe src=\"https://example.com/\"></iframe>", "at lines 1 to 3"},
+		{"a list of scripts and a quoted frame", "# x\n\n- <script>a</script>\n- <style>b\n  </style>\n\n> <iframe src=x></iframe>\n\n# y", "at lines 3 to 7"},
+		{"windows line endings", "# A\r\n\r\n\r\n<script>x</script>\r\n", "at line 4"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := FromMarkdown("val", tc.source, anyWidgets)
+			var e *api.Error
+			if !errors.As(err, &e) || e.Code != api.CodeInvalid || e.Field != "val" ||
+				!strings.Contains(e.Message, "The Markdown "+tc.where+" ") || !strings.Contains(e.Message, "nothing visible is left") {
+				t.Fatalf("FromMarkdown(%q) = %s, %v; want a validation error on \"val\" naming %q", tc.source, describe(got), err, tc.where)
+			}
+		})
+	}
 }

@@ -79,7 +79,10 @@ func trimURL(u string) string {
 }
 
 // CheckMessage validates the message of a new post (field names the parameter in errors): not
-// blank, at most MaxPostRunes characters, valid UTF-8.
+// blank, at most MaxPostRunes characters, valid UTF-8, and text of several lines under the rule
+// of api.Text: a control character other than a line break or tab (NUL, which an HTML parser
+// drops, so that "\x00" alone would make an empty post), or a bidirectional control, is refused.
+// The message is stored as sent.
 func CheckMessage(field, msg string) error {
 	switch {
 	case strings.TrimSpace(msg) == "":
@@ -89,7 +92,8 @@ func CheckMessage(field, msg string) error {
 	case utf8.RuneCountInString(msg) > MaxPostRunes:
 		return api.Invalid(field, "The message is longer than %d characters.", MaxPostRunes)
 	}
-	return nil
+	_, err := api.Text(field, msg, 0)
+	return err
 }
 
 // HasDiscussion reports whether the page has a Discussion widget (one not removed from it).

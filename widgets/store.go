@@ -239,11 +239,15 @@ func Remove(ctx context.Context, tx DBTX, cur *Widget, now api.Time) error {
 	return shift(ctx, tx, cur.PageID, cur.Column, cur.Position+1, -1)
 }
 
-// Move puts the widget at position pos of column col (nil: the end of the column).
+// Move puts the widget at position pos of column col (nil: the end of the column). When the
+// widget is at that place already, it changes nothing and returns cur itself, as Update does.
 func Move(ctx context.Context, tx DBTX, cur *Widget, col int, pos *int) (*Widget, error) {
 	at, err := slot(ctx, tx, cur.PageID, col, pos, col == cur.Column)
 	if err != nil {
 		return nil, err
+	}
+	if col == cur.Column && at == cur.Position {
+		return cur, nil
 	}
 	first := cur.FirstID()
 	// Take the widget out of the order (a position no widget has), close its gap, open the new one.

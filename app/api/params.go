@@ -15,6 +15,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
+	"github.com/go-json-experiment/json/jsontext"
 )
 
 // maxParams is the most URL or form parameters a request may carry.
@@ -26,6 +27,13 @@ const MaxBodyBytes = 16 << 20
 // Params are the parameters of one request: the URL query, overlaid by a JSON object or a
 // form-encoded body (Papyrs clients send either, and URL parameters too). Getters record the first
 // problem, so a handler reads every parameter and then checks Err once.
+//
+// Each parameter is given once. A key repeated in the URL, in a form body or in a JSON object (at
+// any depth), a key given in both the URL and the body, or inside Papyrs' "widget" object and
+// beside it, is a validation error naming it, rather than one of the values kept and the others
+// dropped; the exceptions lose nothing: a URL parameter left empty (a flag such as ?json) or
+// given the same text as in the body, and PHP's list keys (tags[]=a&tags[]=b), which make one
+// list of every value in order.
 //
 // URL and form parameters are text by nature, and the getters read numbers and booleans from
 // that text. A value given in JSON has a type, and the getters hold it to the type the OpenAPI
@@ -47,11 +55,13 @@ func ParseParams(c *gin.Context) (*Params, error) {
 		return nil, Invalid("", "The URL has %d parameters; at most %d are read.", len(query), maxParams)
 	}
 	for k, vs := range query {
-		if len(vs) > 0 {
-			if !utf8.ValidString(k) || !utf8.ValidString(vs[len(vs)-1]) {
+		for _, v := range vs {
+			if !utf8.ValidString(k) || !utf8.ValidString(v) {
 				return nil, Invalid(truncate(strings.ToValidUTF8(k, "?"), 40), "URL parameter %q is not valid UTF-8 text.", truncate(strings.ToValidUTF8(k, "?"), 40))
 			}
-			setParam(p.values, k, vs[len(vs)-1])
+			if err := setParam(p.values, k, v, "the URL"); err != nil {
+				return nil, err
+			}
 		}
 	}
 	if c.Request.Body == nil || c.Request.Method == http.MethodGet || c.Request.Method == http.MethodHead {
@@ -81,39 +91,110 @@ func ParseParams(c *gin.Context) (*Params, error) {
 		if err != nil {
 			return nil, err
 		}
-		for k, v := range obj {
-			p.values[k] = v
-			p.fromBody[k] = true
-			p.fromJSON[k] = true
+		if err := p.overlay(obj, true); err != nil {
+			return nil, err
 		}
 	default:
 		form, err := parseForm(string(trimmed))
 		if err != nil {
 			return nil, err
 		}
-		for k, v := range form {
-			p.values[k] = v
-			p.fromBody[k] = true
+		if err := p.overlay(form, false); err != nil {
+			return nil, err
 		}
 	}
 	return p, nil
 }
 
-func decodeObject(body []byte) (map[string]any, error) {
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.UseNumber()
-	var v any
-	if err := dec.Decode(&v); err != nil {
-		return nil, Invalid("", "The request body is not valid JSON: %s.", jsonProblem(err))
+// overlay sets the parameters of the body over those of the URL. A key in both is an error,
+// unless the URL's value is empty or the same text.
+func (p *Params) overlay(body map[string]any, typed bool) error {
+	for k, v := range body {
+		if err := p.givenTwice(k, v, "in the URL and in the body"); err != nil {
+			return err
+		}
+		p.values[k] = v
+		p.fromBody[k] = true
+		p.fromJSON[k] = typed
 	}
-	if dec.More() {
-		return nil, Invalid("", "The request body is not valid JSON: unexpected data after the object.")
+	return nil
+}
+
+// givenTwice returns the error for parameter k, held already, given again as v (where says where
+// both were), or nil when keeping v loses nothing: nothing or empty URL text was held, or the same
+// text.
+func (p *Params) givenTwice(k string, v any, where string) error {
+	old, held := p.values[k]
+	if !held || old == nil {
+		return nil
+	}
+	if s, isText := old.(string); isText && (s == "" && !p.fromBody[k] || s == v) {
+		return nil
+	}
+	return errRepeated(k, where)
+}
+
+func errRepeated(key, where string) error {
+	return Invalid(key, "Parameter %q is given twice, %s; give it once (a list goes in one parameter: a JSON list, "+
+		"or %s[]=a&%s[]=b in a form).", key, where, key, key)
+}
+
+func decodeObject(body []byte) (map[string]any, error) {
+	v, err := decodeJSON(body)
+	if err != nil {
+		return nil, Invalid(err.Field, "The request body is not valid JSON: %s.", err.Message)
 	}
 	obj, ok := v.(map[string]any)
 	if !ok {
 		return nil, Invalid("", "The request body must be a JSON object.")
 	}
 	return obj, nil
+}
+
+// decodeJSON decodes one JSON value, numbers as json.Number. On failure it returns an error
+// whose Message says what is wrong (for the caller to put in a sentence) and whose Field names the
+// member at fault when there is one: a name given twice in one object (encoding/json would keep
+// the last value silently) or a string of invalid UTF-8 (which it would change to U+FFFD) are
+// refused, as RFC 8259 section 4 and RFC 7493 (I-JSON) advise, by go-json-experiment's jsontext,
+// the implementation that became encoding/json/v2.
+func decodeJSON(data []byte) (any, *Error) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return nil, &Error{Message: jsonProblem(err)}
+	}
+	if dec.More() {
+		return nil, &Error{Message: "unexpected data after the value"}
+	}
+	if _, err := jsontext.NewDecoder(bytes.NewReader(data)).ReadValue(); err != nil {
+		var syn *jsontext.SyntacticError
+		if !errors.As(err, &syn) {
+			return nil, &Error{Message: err.Error()}
+		}
+		field := memberName(syn.JSONPointer)
+		if errors.Is(syn.Err, jsontext.ErrDuplicateName) {
+			return nil, &Error{Field: field, Message: fmt.Sprintf("%q is given twice in one object; give it once", field)}
+		}
+		return nil, &Error{Field: field, Message: fmt.Sprintf("%v at %q", syn.Err, field)}
+	}
+	return v, nil
+}
+
+// memberName writes a JSON pointer (/json/0/1/val) as Quire's errors name fields (json[0][1].val).
+func memberName(ptr jsontext.Pointer) string {
+	var b strings.Builder
+	for tok := range ptr.Tokens() {
+		if _, err := strconv.Atoi(tok); err == nil && b.Len() > 0 {
+			b.WriteString("[" + tok + "]")
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteByte('.')
+		}
+		b.WriteString(tok)
+	}
+	return b.String()
 }
 
 func jsonProblem(err error) string {
@@ -147,24 +228,48 @@ func parseForm(body string) (map[string]any, error) {
 		if !utf8.ValidString(key) || !utf8.ValidString(val) {
 			return nil, Invalid("", "The form-encoded body is not valid UTF-8 text near %q; send text as UTF-8.", truncate(strings.ToValidUTF8(pair, "?"), 40))
 		}
-		setParam(out, key, val)
+		if err := setParam(out, key, val, "the form body"); err != nil {
+			return nil, err
+		}
 	}
 	return out, nil
 }
 
-// setParam sets a form or URL parameter; a key such as widget[val] sets "val" of the object
-// "widget", as PHP and Rails clients write them (Papyrs documents widget[val] in URLs too).
-func setParam(out map[string]any, key, val string) {
-	if outer, inner, ok := strings.Cut(key, "["); ok && strings.HasSuffix(inner, "]") {
-		nested, _ := out[outer].(map[string]any)
-		if nested == nil {
-			nested = map[string]any{}
-			out[outer] = nested
+// setParam sets a form or URL parameter read from source ("the URL", "the form body"), as PHP and
+// Rails clients write them: a key such as widget[val] sets "val" of the object "widget" (Papyrs
+// documents widget[val] in URLs too), and tags[] adds a value to the list "tags". A key given
+// again, or a name given both as a value and as an object or list, is an error naming it.
+func setParam(out map[string]any, key, val, source string) error {
+	outer, inner, bracket := strings.Cut(key, "[")
+	if !bracket || !strings.HasSuffix(inner, "]") {
+		if _, held := out[key]; held {
+			return errRepeated(key, "in "+source)
 		}
-		nested[strings.TrimSuffix(inner, "]")] = val
-		return
+		out[key] = val
+		return nil
 	}
-	out[key] = val
+	inner = strings.TrimSuffix(inner, "]")
+	if inner == "" {
+		list, isList := out[outer].([]any)
+		if _, held := out[outer]; held && !isList {
+			return errRepeated(outer, "in "+source+" as a value and as a list ("+key+")")
+		}
+		out[outer] = append(list, val)
+		return nil
+	}
+	nested, isObject := out[outer].(map[string]any)
+	if _, held := out[outer]; held && !isObject {
+		return errRepeated(outer, "in "+source+" as a value and as an object ("+key+")")
+	}
+	if nested == nil {
+		nested = map[string]any{}
+		out[outer] = nested
+	}
+	if _, held := nested[inner]; held {
+		return errRepeated(key, "in "+source)
+	}
+	nested[inner] = val
+	return nil
 }
 
 // Unwrap lifts the keys of the object named name (Papyrs' {"widget": {...}}) to the top level,
@@ -182,6 +287,12 @@ func (p *Params) Unwrap(name string) {
 			}
 		} else if p.values[name] != nil {
 			p.fail(Invalid(name, "Parameter %q must be an object.", name))
+			return
+		}
+	}
+	for k, v := range obj {
+		if err := p.givenTwice(k, v, fmt.Sprintf("inside %q and beside it", name)); err != nil {
+			p.fail(err)
 			return
 		}
 	}
@@ -368,15 +479,18 @@ func (p *Params) JSON(name string) any {
 	if !ok {
 		return v
 	}
-	dec := json.NewDecoder(strings.NewReader(s))
-	dec.UseNumber()
-	var out any
-	if err := dec.Decode(&out); err != nil {
-		p.fail(Invalid(name, "Parameter %q must be JSON: %s.", name, jsonProblem(err)))
+	out, err := decodeJSON([]byte(s))
+	if err != nil {
+		p.fail(Invalid(name, "Parameter %q must be JSON: %s.", name, err.Message))
 		return nil
 	}
 	return out
 }
+
+// Raw returns the named parameter as it was given, for a parameter that takes several shapes:
+// text (URL, form), an object or list of text (name[key]=..., name[]=...), or decoded JSON; nil
+// when absent.
+func (p *Params) Raw(name string) any { return p.values[name] }
 
 // Object returns every parameter given in the body, for actions whose keys are data (a form
 // record keyed by field name).
