@@ -24,7 +24,7 @@ type Config struct {
 	MailPoll      time.Duration // how often the mailer looks for mail to send
 	Rate          string        // default API rate per token, "N/DURATION"
 	MaxUploadMB   int64         // largest upload accepted
-	AnswerMemMB   int64         // memory that large answers under construction may hold at once
+	AnswerMemMB   int64         // memory that large answers, being built or waiting for their clients, may hold at once
 	OwnerEmail    string        // the owner account made on first start
 	PasswordCost  int           // bcrypt work factor of new password hashes
 	rate          people.Rate
@@ -49,7 +49,7 @@ var configVars = []configVar{
 	{"mail-poll", "QUIRE_MAIL_POLL", "5s", "send mail and notifications every `DURATION`"},
 	{"rate", "QUIRE_RATE", "6/60s", "let each API token make `N/DURATION` requests unless it has its own rate"},
 	{"max-upload-mb", "QUIRE_MAX_UPLOAD_MB", "100", "refuse uploads larger than `MB` megabytes"},
-	{"answer-memory-mb", "QUIRE_ANSWER_MEMORY_MB", "256", "let large answers under construction hold at most `MB` megabytes at once"},
+	{"answer-memory-mb", "QUIRE_ANSWER_MEMORY_MB", "256", "let large answers, being built or waiting for slow clients, hold at most `MB` megabytes at once"},
 	{"owner-email", "QUIRE_OWNER_EMAIL", "owner@example.com", "make the owner account with `EMAIL` on first start"},
 	{"password-cost", "QUIRE_PASSWORD_COST", "10", "hash new passwords with bcrypt work factor `N`, 4 to 15; each step doubles the time of a sign-in"},
 }

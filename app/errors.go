@@ -53,8 +53,9 @@ type coded interface {
 	ErrorCode() string
 }
 
-// busyRetryAfter is the Retry-After, in seconds, of a 503 for a database locked by another process.
-const busyRetryAfter = "5"
+// retryAfter is the Retry-After, in seconds, of every 503 (a database locked by another process,
+// no room in the memory budget for a large answer): answerError sets it, and nothing else does.
+const retryAfter = "5"
 
 // errBusy answers a write that found the database's write lock held by another process past the
 // busy timeout (sqldb.IsBusy): nothing was changed, and a retry may succeed.
@@ -120,7 +121,7 @@ func (s *Server) answerRecordedError(c *gin.Context) {
 func (s *Server) answerError(c *gin.Context, code, message, field string) {
 	st := statuses[code]
 	if code == api.CodeUnavailable {
-		c.Header("Retry-After", busyRetryAfter)
+		c.Header("Retry-After", retryAfter)
 	}
 	body := errorBody{Error: message, Status: st.status, Code: code, Type: st.kind, RequestID: requestID(c), Field: field}
 	if api.WantsSuccessField(c) {

@@ -59,7 +59,7 @@ func OpenSite(ctx context.Context, cfg Config) (*Site, error) {
 
 // wire builds the services over db and connects their hooks.
 func wire(cfg Config, db *sqldb.DB) *Site {
-	budget := api.NewBudget(cfg.AnswerMemMB << 20)
+	budget := api.NewBudget(cfg.AnswerMemMB<<20, filepath.Join(cfg.Data, "tmp"))
 	ppl := &people.Service{DB: db, BaseURL: cfg.BaseURL, Budget: budget, PasswordCost: cfg.PasswordCost}
 	pg := &pages.Service{DB: db, People: ppl, BaseURL: cfg.BaseURL, Budget: budget,
 		Blobs: &widgets.Blobs{Dir: filepath.Join(cfg.Data, "files")}, MaxUploadBytes: cfg.MaxUploadMB << 20}

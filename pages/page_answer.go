@@ -4,23 +4,23 @@ import (
 	"database/sql"
 	"encoding/json"
 	"io"
-	"net/http"
 
-	"quire/app/api"
 	"quire/people"
 	"quire/widgets"
 )
 
 // A page's answer (pages/get) is its fields and its columns of widgets. A page of ordinary size is
-// built in memory and kept in the page cache; a larger one is written to the client in parts, each
-// part's widgets read just before they are written, so that a request holds one part, never the
-// page: pages made before widgets.MaxPageBytes existed may hold gigabytes.
+// built in memory and kept in the page cache; a larger one is read in parts into a spool (each
+// part's widgets read just before they are encoded, so that a request holds one part, never the
+// page: pages made before widgets.MaxPageBytes existed may hold gigabytes) and sent from it once
+// read. Either way the answer goes out at the client's pace holding no read transaction and no
+// more memory than the budget's share of waiting answers allows (api.Spool).
 
 const (
 	// builtPageBytes is the most content (widgets.MaxPageBytes' measure) of a page whose answer is
 	// built whole in memory, and cached.
 	builtPageBytes = 1 << 20
-	// pagePartBytes is about how much content one part of a streamed page holds: its widgets are
+	// pagePartBytes is about how much content one part of a spooled page holds: its widgets are
 	// read in parts up to it (a larger widget is a part alone).
 	pagePartBytes = 1 << 20
 	// answerFactor is how many bytes of memory an answer holds per byte of content: the widgets as
@@ -28,114 +28,130 @@ const (
 	answerFactor = 3
 )
 
-// answerPage answers pages/get for the page: from the cache, built, or streamed.
+// answerPage answers pages/get for the page: from the cache, built, or spooled.
 func (s *Service) answerPage(r *request, id int64) {
 	// The generation is taken before reading, so that a write committed meanwhile keeps what
 	// was read out of the cache.
 	gen := s.DB.Generation()
 	if body := s.pageCache.get(gen, id, r.sub.ID); body != nil {
-		r.c.Data(http.StatusOK, jsonType, body)
+		s.Budget.SendBytes(r.c, jsonType, body)
 		return
 	}
+	body, large, err := s.buildPage(r, id)
+	if r.failed(err) {
+		return
+	}
+	if large {
+		s.spoolPage(r, id)
+		return
+	}
+	s.pageCache.put(gen, id, r.sub.ID, body)
+	s.Budget.SendBytes(r.c, jsonType, body)
+}
+
+// buildPage returns the page's answer built in memory, or large when its content is over
+// builtPageBytes: such a page is spooled instead. The memory of building counts against the
+// budget (a 503 when it has no room in time) until the answer is built.
+func (s *Service) buildPage(r *request, id int64) (body []byte, large bool, err error) {
 	tx, err := s.DB.R.BeginTx(r.ctx, &sql.TxOptions{ReadOnly: true})
-	if r.failed(err) {
-		return
+	if err != nil {
+		return nil, false, err
 	}
-	defer tx.Rollback()
+	defer tx.Rollback() // read only: nothing to commit
 	p, err := s.FindPage(r.ctx, tx, r.sub, id)
-	if r.failed(err) {
-		return
+	if err != nil {
+		return nil, false, err
 	}
 	placed, err := widgets.ListPlacedSizes(r.ctx, tx, id)
-	if r.failed(err) {
-		return
+	if err != nil {
+		return nil, false, err
 	}
 	var size int64
 	for _, w := range placed {
 		size += w.Bytes
 	}
 	if size > builtPageBytes {
-		_ = tx.Rollback()
-		s.streamPage(r, id)
-		return
+		return nil, true, nil
 	}
-	release, err := s.Budget.Reserve(r.c, size*answerFactor)
-	if r.failed(err) {
-		return
+	release, err := s.Budget.Reserve(r.ctx, size*answerFactor)
+	if err != nil {
+		return nil, false, err
 	}
 	defer release()
-	if r.failed(s.FillContent(r.ctx, tx, r.sub, p)) {
-		return
+	if err := s.FillContent(r.ctx, tx, r.sub, p); err != nil {
+		return nil, false, err
 	}
-	body, err := json.Marshal(p)
-	if r.failed(err) {
-		return
-	}
-	s.pageCache.put(gen, id, r.sub.ID, body)
-	r.c.Data(http.StatusOK, jsonType, body)
+	body, err = json.Marshal(p)
+	return body, false, err
 }
 
-// streamPage answers a large page in parts, all read in one snapshot. The budget holds the
-// largest part while the answer is written.
-func (s *Service) streamPage(r *request, id int64) {
-	tx, done, err := api.ReadSnapshot(r.c, s.DB)
-	if r.failed(err) {
+// spoolPage answers a large page: read in parts into a spool, all in one read transaction that
+// ends before the answer is sent. The budget holds the largest part while the page is read.
+func (s *Service) spoolPage(r *request, id int64) {
+	spool := s.Budget.NewSpool()
+	defer spool.Close()
+	if r.failed(s.writeLargePage(r, id, spool)) {
 		return
 	}
-	defer done()
+	r.c.Header("Content-Type", jsonType)
+	spool.Send(r.c)
+}
+
+// writeLargePage writes the page's answer to w, exactly as json.Marshal of the filled page would,
+// reading its widgets in parts of about pagePartBytes in one read transaction.
+func (s *Service) writeLargePage(r *request, id int64, w io.Writer) error {
+	tx, err := s.DB.R.BeginTx(r.ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback() // read only: nothing to commit
 	p, err := s.FindPage(r.ctx, tx, r.sub, id)
-	if r.failed(err) || r.failed(people.FillNames(r.ctx, tx, &p.CreatedBy)) {
-		return
+	if err != nil {
+		return err
+	}
+	if err := people.FillNames(r.ctx, tx, &p.CreatedBy); err != nil {
+		return err
 	}
 	placed, err := widgets.ListPlacedSizes(r.ctx, tx, id)
-	if r.failed(err) {
-		return
+	if err != nil {
+		return err
 	}
 	parts, largest := pageParts(placed)
-	release, err := s.Budget.Reserve(r.c, largest*answerFactor)
-	if r.failed(err) {
-		return
+	release, err := s.Budget.Reserve(r.ctx, largest*answerFactor)
+	if err != nil {
+		return err
 	}
 	defer release()
 	head, err := json.Marshal(p) // without "json", which comes last
-	if r.failed(err) {
-		return
+	if err != nil {
+		return err
 	}
-	// The first part is read before the answer starts, so that its failure is a clean error.
-	var part []*widgets.Widget
-	if len(parts) > 0 {
-		if part, err = s.readPart(r, tx, id, parts[0]); r.failed(err) {
-			return
+	if _, err := w.Write(head[:len(head)-1]); err != nil {
+		return err
+	}
+	if _, err := io.WriteString(w, `,"json":[`); err != nil {
+		return err
+	}
+	cols, err := newColumnWriter(w, p.Columns())
+	if err != nil {
+		return err
+	}
+	for _, ids := range parts {
+		part, err := s.readPart(r, tx, id, ids)
+		if err != nil {
+			return err
 		}
-	}
-	r.c.Header("Content-Type", jsonType)
-	r.c.Status(http.StatusOK)
-	w := api.NewAnswerWriter(r.c.Writer)
-	_, _ = w.Write(head[:len(head)-1])
-	_, _ = io.WriteString(w, `,"json":[`)
-	cols := newColumnWriter(w, p.Columns())
-	for i := 0; ; i++ {
 		for _, widget := range part {
 			if err := cols.write(widget); err != nil {
-				api.AbortAnswer(r.c, err)
+				return err
 			}
 		}
-		part = nil
-		if err := w.Flush(); err != nil {
-			api.AbortAnswer(r.c, err)
-		}
-		if i+1 >= len(parts) {
-			break
-		}
-		if part, err = s.readPart(r, tx, id, parts[i+1]); err != nil {
-			api.AbortAnswer(r.c, err)
-		}
 	}
-	cols.close()
-	_, _ = io.WriteString(w, `]}`)
-	if err := w.Flush(); err != nil {
-		api.AbortAnswer(r.c, err)
+	if err := cols.close(); err != nil {
+		return err
 	}
+	_, err = io.WriteString(w, `]}`)
+	return err
 }
 
 // pageParts groups a page's widgets, in order, into parts of about pagePartBytes, and returns
@@ -176,11 +192,13 @@ type columnWriter struct {
 	any     bool // whether it has a widget yet
 }
 
-func newColumnWriter(w io.Writer, columns int) *columnWriter {
+func newColumnWriter(w io.Writer, columns int) (*columnWriter, error) {
 	if columns > 0 {
-		_, _ = io.WriteString(w, "[")
+		if _, err := io.WriteString(w, "["); err != nil {
+			return nil, err
+		}
 	}
-	return &columnWriter{w: w, columns: columns}
+	return &columnWriter{w: w, columns: columns}, nil
 }
 
 func (c *columnWriter) write(widget *widgets.Widget) error {
@@ -208,12 +226,15 @@ func (c *columnWriter) write(widget *widgets.Widget) error {
 }
 
 // close ends the last column and writes the empty columns after it.
-func (c *columnWriter) close() {
+func (c *columnWriter) close() error {
 	if c.columns == 0 {
-		return
+		return nil
 	}
 	for ; c.col < c.columns-1; c.col++ {
-		_, _ = io.WriteString(c.w, "],[")
+		if _, err := io.WriteString(c.w, "],["); err != nil {
+			return err
+		}
 	}
-	_, _ = io.WriteString(c.w, "]")
+	_, err := io.WriteString(c.w, "]")
+	return err
 }

@@ -64,7 +64,7 @@ func ParseParams(c *gin.Context) (*Params, error) {
 			}
 		}
 	}
-	if c.Request.Body == nil || c.Request.Method == http.MethodGet || c.Request.Method == http.MethodHead {
+	if c.Request.Body == nil || c.Request.Method == http.MethodGet {
 		return p, nil
 	}
 	mediaType, _, _ := mime.ParseMediaType(c.GetHeader("Content-Type"))

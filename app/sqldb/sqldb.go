@@ -37,8 +37,6 @@ type DB struct {
 	OnLocked func(ctx context.Context, waited time.Duration) error
 	// writes counts the transactions Write committed (or tried to commit), for caches.
 	writes atomic.Uint64
-	// snapshots holds a token per long read under way (ReadSnapshot).
-	snapshots chan struct{}
 }
 
 // Generation changes whenever a Write transaction commits. A cache fills an entry with what
@@ -94,7 +92,7 @@ func Open(path string) (*DB, error) {
 	n := 4 * runtime.NumCPU()
 	r.SetMaxOpenConns(n)
 	r.SetMaxIdleConns(n)
-	return &DB{W: w, R: r, Now: time.Now, snapshots: make(chan struct{}, n/2)}, nil
+	return &DB{W: w, R: r, Now: time.Now}, nil
 }
 
 // Close closes both handles; the last one to close checkpoints the WAL into the main file.
