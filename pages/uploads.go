@@ -118,8 +118,14 @@ func (s *Service) fileURL(sub *people.Subsite, id int64, filename string) string
 	return s.BaseURL + "/@" + sub.Slug + "/files/" + strconv.FormatInt(id, 10) + "/" + url.PathEscape(filename)
 }
 
-// storeFile records an upload as a file of the page and indexes it for search.
+// storeFile records an upload as a file of the page and indexes it for search, in the caller's
+// transaction. It claims the upload's blob first (widgets.Blobs.Claim): when the blob was
+// cleared away while the rest of the request arrived, it returns widgets.ErrBlobGone, and the
+// caller's transaction must roll back.
 func (s *Service) storeFile(ctx context.Context, tx DBTX, page *Page, up *upload, now api.Time, by int64) (*widgets.StoredFile, error) {
+	if err := s.Blobs.Claim(up.blob.SHA256); err != nil {
+		return nil, err
+	}
 	f, err := widgets.CreateFile(ctx, tx, page.ID, up.blob, up.filename, up.contentType, now, by)
 	if err != nil {
 		return nil, err
