@@ -169,16 +169,38 @@ type keyedRequest struct {
 	committed   bool
 }
 
-// Prepare reads what the handler left of the body (a multipart epilogue), within the limit of
-// every body, so that the fingerprint covers all of it; it runs before the write lock is taken.
+// Prepare reads what the handler left of the body, so that the fingerprint covers all of it; it
+// runs before the write lock is taken. It reads through the request's outermost reader, which
+// carries the limit the handler set (api.LimitBody), and never past it: over it is a 413 and
+// nothing is changed. A handler that set no limit of its own read no body (only JSON and form
+// bodies, and uploads, are read), and what it left is held to the limit of JSON and form bodies.
 func (k *keyedRequest) Prepare(ctx context.Context) error {
 	if k.committed || k.body.ended {
 		return nil
 	}
-	if _, err := io.Copy(io.Discard, k.body); err != nil {
-		return api.ReadError(k.c, err, api.TooLarge("The request body is over the largest accepted, %d MB.", k.s.maxBody()>>20), "")
+	body := k.c.Request.Body
+	if body == io.ReadCloser(k.body) {
+		body = http.MaxBytesReader(k.c.Writer, body, api.MaxBodyBytes)
+	}
+	if _, err := io.Copy(io.Discard, body); err != nil {
+		limit := int64(api.MaxBodyBytes)
+		if over := (*http.MaxBytesError)(nil); errors.As(err, &over) {
+			limit = over.Limit
+		}
+		return api.ReadError(k.c, err, api.TooLarge("The request body is over this request's limit of %s.", sizeText(limit)), "")
 	}
 	return nil
+}
+
+// sizeText writes a limit in bytes as people read it: "2 MB", "64 KB", "100 bytes".
+func sizeText(n int64) string {
+	switch {
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return strconv.FormatInt(n>>20, 10) + " MB"
+	case n >= 1<<10 && n%(1<<10) == 0:
+		return strconv.FormatInt(n>>10, 10) + " KB"
+	}
+	return strconv.FormatInt(n, 10) + " bytes"
 }
 
 // Record adds the key's record to the change's transaction, once per request.

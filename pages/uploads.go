@@ -30,8 +30,9 @@ type upload struct {
 }
 
 // readUpload streams a multipart/form-data body: the part named "file" goes straight to the blob
-// store (never whole into memory), other parts named in allowed are read as short text. A body
-// over the upload limit is a 413 and leaves nothing behind.
+// store (never whole into memory), other parts named in allowed are read as short text, and the
+// body is read to its end. A body over the upload limit, the bytes after its closing boundary
+// included, is a 413 and changes nothing (a file stored by then is a leftover, for Collect).
 func (s *Service) readUpload(r *request, allowed ...string) (*upload, error) {
 	max := s.MaxUploadBytes
 	// The multipart envelope and the other fields add a little to the file's size.
@@ -46,6 +47,12 @@ func (s *Service) readUpload(r *request, allowed ...string) (*upload, error) {
 	for {
 		part, err := mr.NextPart()
 		if errors.Is(err, io.EOF) {
+			// What follows the closing boundary (an epilogue, which RFC 2046 says to ignore) is
+			// read to the end within the same limit, so that the body is read whole, as the
+			// Idempotency-Key's fingerprint needs, and never past the limit.
+			if _, err := io.Copy(io.Discard, r.c.Request.Body); err != nil {
+				return nil, uploadError(r, err, max)
+			}
 			break
 		}
 		if err != nil {
