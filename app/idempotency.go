@@ -25,9 +25,14 @@ import (
 // request was done is kept, and a retry is told so.
 const maxReplayBody = 4 << 20
 
+// answerPatience is how long keeping an answer waits for the database's write lock while
+// another process holds it (each try waits the busy timeout, 5 s).
+const answerPatience = 30 * time.Second
+
 // answerPending is how long after its change committed a request's answer counts as still being
-// written; after that, a record without an answer means the answer was lost.
-const answerPending = time.Minute
+// kept (waiting up to answerPatience); after that, a record without an answer means the answer
+// was lost.
+const answerPending = 2 * answerPatience
 
 var errAnswerNotKept = api.Conflict("A request with this Idempotency-Key was already done, but its answer was too large to keep; fetch the result with a GET, and use a new key for a new request.")
 
@@ -35,9 +40,11 @@ var errAnswerLost = api.Conflict("A request with this Idempotency-Key was alread
 
 var errKeyReused = api.Conflict("This Idempotency-Key was used with a different request in the last 24 hours; use a new key for a new request.")
 
-// crashHook, when set (by tests), is called at the points where a crash matters: "recorded"
-// (the key's record is in the change's transaction, not yet committed), "committed" (the change
-// and the record committed, the answer not yet kept) and "kept" (the answer kept).
+// crashHook, when set (by tests), is called at the points of a keyed request where a crash
+// matters: "recorded" (the key's record is in the change's transaction, not yet committed),
+// "committed" (the change and the record committed, the answer not yet kept) and "kept" (the
+// answer kept); and at "keep-refused", when another process's write lock refused a try to keep
+// the answer.
 var crashHook func(point string)
 
 func crashPoint(point string) {
@@ -53,7 +60,9 @@ func crashPoint(point string) {
 // committed, runs the request for the first time. A request that changes nothing keeps its answer
 // for replay when it read its whole body and answered below 500 (413 and 408 excepted); otherwise
 // nothing is kept and a retry runs again. The same key with another request (method, path or body)
-// is a 409. A retry's body is compared without reading past the first request's size.
+// is a 409. A retry's body is compared without reading past the first request's size. A claim
+// of an older version that is abandoned (people.IdempotentAnswer.Abandoned) frees its key: the
+// request runs.
 func (s *Server) idempotency(c *gin.Context) {
 	key := c.GetHeader("Idempotency-Key")
 	if key == "" || c.Request.Method != http.MethodPost {
@@ -73,6 +82,9 @@ func (s *Server) idempotency(c *gin.Context) {
 	}
 	head := c.Request.Method + " " + api.PathPrefix(ctx) + c.Request.URL.RequestURI() + "\n"
 	stored, err := s.People.FindIdempotentAnswer(ctx, s.DB.R, caller, key)
+	if err == nil && stored != nil && stored.Abandoned(s.DB.Now()) {
+		stored = nil
+	}
 	if err == nil && stored != nil {
 		err = s.answerRetry(c, head, stored)
 	}
@@ -108,11 +120,28 @@ func (s *Server) idempotency(c *gin.Context) {
 		status == http.StatusRequestTimeout || !kr.body.ended):
 		return // nothing changed and the request was not read whole: a retry runs anew
 	}
-	if err := s.People.StoreIdempotentAnswer(ctx, caller, key, answer, kr.committed); err != nil {
+	if err := s.keepAnswer(ctx, caller, key, answer, kr.committed); err != nil {
 		s.log.Error("keep idempotent answer", "request_id", requestID(c), "error", err.Error())
 		return
 	}
 	crashPoint("kept")
+}
+
+// keepAnswer stores the answer of caller's request with key (people.StoreIdempotentAnswer),
+// asking again while another process holds the database's write lock, for up to answerPatience.
+func (s *Server) keepAnswer(ctx context.Context, caller, key string, answer people.IdempotentAnswer, changed bool) error {
+	start := time.Now()
+	for {
+		try := time.Now()
+		err := s.People.StoreIdempotentAnswer(ctx, caller, key, answer, changed)
+		if err == nil || !sqldb.IsBusy(err) || time.Since(start) >= answerPatience {
+			return err
+		}
+		crashPoint("keep-refused")
+		if wait := time.Second - time.Since(try); wait > 0 {
+			time.Sleep(wait) // a lock refused at once (not after the busy timeout) is not asked for in a loop
+		}
+	}
 }
 
 // answerRetry answers a request whose key has a record: the first answer replayed, or the 409
@@ -124,7 +153,9 @@ func (s *Server) answerRetry(c *gin.Context, head string, stored *people.Idempot
 		return err
 	case !same:
 		return errKeyReused
-	case stored.Status == 0 && s.DB.Now().Sub(stored.CreatedAt) < answerPending:
+	case stored.OlderClaim(), stored.Status == 0 && s.DB.Now().Sub(stored.CreatedAt) < answerPending:
+		// An older version's claim that is not yet abandoned says only that its request may
+		// still run; today's record without an answer, that the answer is being kept.
 		return people.ErrKeyInProgress
 	case stored.Status == 0:
 		return errAnswerLost
