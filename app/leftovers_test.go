@@ -134,86 +134,84 @@ func TestUploadOutlastingTheGrace(t *testing.T) {
 			collected: widgets.Leftovers{Blobs: 1, Bytes: int64(len("reused bytes held back"))}, status: 408},
 		{name: "file half arrived", content: strings.Repeat("half a file ", 20000), status: 200},
 	} {
-		t.Run(tc.name, func(t *testing.T) {
-			if tc.storedBefore {
-				owner.Upload(fmt.Sprintf("page/%d/attachment/create/", page), map[string]string{"column": "9"}, "x.txt",
-					strings.NewReader(tc.content)).Error(400, "invalid_request")
-				age(t, blobPath(site, tc.content))
-			}
-			// The body up to the pause, and after it: either the whole file and the start of the
-			// next part, or half the file.
-			first, rest := head(tc.name+".txt")+tc.content+"\r\n--"+boundary+"\r\n", column
-			arrived := func() bool { // the blob is stored, or renewed by its reuse
-				info, err := os.Stat(blobPath(site, tc.content))
-				return err == nil && time.Since(info.ModTime()) < time.Hour
-			}
-			if tc.status == 200 {
-				half := len(tc.content) / 2
-				first, rest = head(tc.name+".txt")+tc.content[:half], tc.content[half:]+"\r\n--"+boundary+"--\r\n"
-				arrived = func() bool { // some of the file is in its temporary file
-					temps, _ := os.ReadDir(tmp)
-					for _, e := range temps {
-						if info, err := e.Info(); err == nil && info.Size() > 0 {
-							return true
-						}
+		if tc.storedBefore {
+			owner.Upload(fmt.Sprintf("page/%d/attachment/create/", page), map[string]string{"column": "9"}, "x.txt",
+				strings.NewReader(tc.content)).Error(400, "invalid_request")
+			age(t, blobPath(site, tc.content))
+		}
+		// The body up to the pause, and after it: either the whole file and the start of the
+		// next part, or half the file.
+		first, rest := head(tc.name+".txt")+tc.content+"\r\n--"+boundary+"\r\n", column
+		arrived := func() bool { // the blob is stored, or renewed by its reuse
+			info, err := os.Stat(blobPath(site, tc.content))
+			return err == nil && time.Since(info.ModTime()) < time.Hour
+		}
+		if tc.status == 200 {
+			half := len(tc.content) / 2
+			first, rest = head(tc.name+".txt")+tc.content[:half], tc.content[half:]+"\r\n--"+boundary+"--\r\n"
+			arrived = func() bool { // some of the file is in its temporary file
+				temps, _ := os.ReadDir(tmp)
+				for _, e := range temps {
+					if info, err := e.Info(); err == nil && info.Size() > 0 {
+						return true
 					}
-					return false
 				}
+				return false
 			}
-			filesBefore := countFiles(t, site)
-			body, send := io.Pipe()
-			answer := make(chan *apptest.Response, 1)
-			go func() { answer <- owner.Do(http.MethodPost, upload, body, "multipart/form-data; boundary="+boundary) }()
-			if _, err := send.Write([]byte(first)); err != nil {
-				t.Fatal(err)
+		}
+		filesBefore := countFiles(t, site)
+		body, send := io.Pipe()
+		answer := make(chan *apptest.Response, 1)
+		go func() { answer <- owner.Do(http.MethodPost, upload, body, "multipart/form-data; boundary="+boundary) }()
+		if _, err := send.Write([]byte(first)); err != nil {
+			t.Fatal(err)
+		}
+		for deadline := time.Now().Add(30 * time.Second); !arrived(); {
+			if time.Now().After(deadline) {
+				t.Fatalf("%s: the server did not store what was sent", tc.name)
 			}
-			for deadline := time.Now().Add(30 * time.Second); !arrived(); {
-				if time.Now().After(deadline) {
-					t.Fatal("the server did not store what was sent")
-				}
-				time.Sleep(10 * time.Millisecond)
+			time.Sleep(10 * time.Millisecond)
+		}
+		got, err := site.Inst.Pages.Blobs.Collect(context.Background(), site.Inst.DB.R, time.Now().Add(2*time.Hour))
+		if err != nil || got != tc.collected {
+			t.Errorf("%s: Collect two hours later removed %+v (%v), want %+v", tc.name, got, err, tc.collected)
+		}
+		send.Write([]byte(rest))
+		send.Close()
+		resp := <-answer
+		if resp.Status != tc.status {
+			t.Fatalf("%s: status %d, want %d; body %s", tc.name, resp.Status, tc.status, resp.Body)
+		}
+		wantFiles := filesBefore + 1
+		if tc.status == 200 {
+			var w struct {
+				Files []struct {
+					URL string `json:"url"`
+				} `json:"files"`
 			}
-			got, err := site.Inst.Pages.Blobs.Collect(context.Background(), site.Inst.DB.R, time.Now().Add(2*time.Hour))
-			if err != nil || got != tc.collected {
-				t.Errorf("Collect two hours later removed %+v (%v), want %+v", got, err, tc.collected)
+			resp.Decode(&w)
+			if len(w.Files) != 1 {
+				t.Fatalf("%s: answer %s, want the widget with its file", tc.name, resp.Body)
 			}
-			send.Write([]byte(rest))
-			send.Close()
-			resp := <-answer
-			if resp.Status != tc.status {
-				t.Fatalf("status %d, want %d; body %s", resp.Status, tc.status, resp.Body)
+			if got := owner.Do(http.MethodGet, w.Files[0].URL, nil, "").Want(200).Body; string(got) != tc.content {
+				t.Errorf("%s: the file downloads as %d bytes, want the %d uploaded", tc.name, len(got), len(tc.content))
 			}
-			wantFiles := filesBefore + 1
-			if tc.status == 200 {
-				var w struct {
-					Files []struct {
-						URL string `json:"url"`
-					} `json:"files"`
-				}
-				resp.Decode(&w)
-				if len(w.Files) != 1 {
-					t.Fatalf("answer %s, want the widget with its file", resp.Body)
-				}
-				if got := owner.Do(http.MethodGet, w.Files[0].URL, nil, "").Want(200).Body; string(got) != tc.content {
-					t.Errorf("the file downloads as %d bytes, want the %d uploaded", len(got), len(tc.content))
-				}
-			} else {
-				if msg := resp.Error(tc.status, "request_timeout")["error"].(string); !strings.Contains(msg, "send the upload again") {
-					t.Errorf("message %q does not say to send the upload again", msg)
-				}
-				if n := countFiles(t, site); n != filesBefore {
-					t.Errorf("%d rows of files after the failed upload, want %d", n, filesBefore)
-				}
-				// Sent again, the upload works.
-				owner.Upload(fmt.Sprintf("page/%d/attachment/create/", page), nil, "again.txt", strings.NewReader(tc.content)).Want(200)
+		} else {
+			if msg := resp.Error(tc.status, "request_timeout")["error"].(string); !strings.Contains(msg, "send the upload again") {
+				t.Errorf("%s: message %q does not say to send the upload again", tc.name, msg)
 			}
-			if n := countFiles(t, site); n != wantFiles {
-				t.Errorf("%d rows of files, want %d", n, wantFiles)
+			if n := countFiles(t, site); n != filesBefore {
+				t.Errorf("%s: %d rows of files after the failed upload, want %d", tc.name, n, filesBefore)
 			}
-			if missing := unstoredBlobs(t, site); len(missing) > 0 {
-				t.Errorf("rows of files refer to blobs that are not stored: %v", missing)
-			}
-		})
+			// Sent again, the upload works.
+			owner.Upload(fmt.Sprintf("page/%d/attachment/create/", page), nil, "again.txt", strings.NewReader(tc.content)).Want(200)
+		}
+		if n := countFiles(t, site); n != wantFiles {
+			t.Errorf("%s: %d rows of files, want %d", tc.name, n, wantFiles)
+		}
+		if missing := unstoredBlobs(t, site); len(missing) > 0 {
+			t.Errorf("%s: rows of files refer to blobs that are not stored: %v", tc.name, missing)
+		}
 	}
 }
 

@@ -460,16 +460,14 @@ func TestFolderCopyStepNeedsItsCopy(t *testing.T) {
 		{"the source folder itself", "new_folder_id", func(m map[string]any) { m["new_folder_id"] = num(tree["Src"]["id"]) }},
 		{"another source", "copy_folder_id", func(m map[string]any) { m["copy_folder_id"] = num(tree["Other"]["id"]) }},
 	} {
-		t.Run(tc.name, func(t *testing.T) {
-			body := map[string]any{}
-			for k, v := range more {
-				body[k] = v
-			}
-			tc.edit(body)
-			if e := c.Post("folder/copy/", body).Error(400, "invalid_request"); e["field"] != tc.field {
-				t.Errorf("error on %v, want %q: %v", e["field"], tc.field, e["error"])
-			}
-		})
+		body := map[string]any{}
+		for k, v := range more {
+			body[k] = v
+		}
+		tc.edit(body)
+		if e := c.Post("folder/copy/", body).Error(400, "invalid_request"); e["field"] != tc.field {
+			t.Errorf("%s: error on %v, want %q: %v", tc.name, e["field"], tc.field, e["error"])
+		}
 	}
 	last, _ := copyAll(t, c, more, nil)
 	if num(last["copied"]) != 120 || num(last["total"]) != 120 {
