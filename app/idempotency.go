@@ -26,12 +26,12 @@ import (
 const maxReplayBody = 4 << 20
 
 // answerPatience is how long keeping an answer waits for the database's write lock while
-// another process holds it (each try waits the busy timeout, 5 s).
+// another process holds it (each try waits the busy timeout, 5 s); the client waits with it.
 const answerPatience = 30 * time.Second
 
 // answerPending is how long after its change committed a request's answer counts as still being
-// kept (waiting up to answerPatience); after that, a record without an answer means the answer
-// was lost.
+// kept (the answer is built, then kept, waiting up to answerPatience); after that, a record
+// without an answer means the answer was lost.
 const answerPending = 2 * answerPatience
 
 var errAnswerNotKept = api.Conflict("A request with this Idempotency-Key was already done, but its answer was too large to keep; fetch the result with a GET, and use a new key for a new request.")
@@ -43,8 +43,8 @@ var errKeyReused = api.Conflict("This Idempotency-Key was used with a different 
 // crashHook, when set (by tests), is called at the points of a keyed request where a crash
 // matters: "recorded" (the key's record is in the change's transaction, not yet committed),
 // "committed" (the change and the record committed, the answer not yet kept) and "kept" (the
-// answer kept); and at "keep-refused", when another process's write lock refused a try to keep
-// the answer.
+// answer kept, not yet sent); and at "keep-refused", when another process's write lock refused a
+// try to keep the answer.
 var crashHook func(point string)
 
 func crashPoint(point string) {
@@ -57,12 +57,15 @@ func crashPoint(point string) {
 // hours. The key's record commits in the same transaction as the request's change (sqldb.Outcome),
 // so that a crash at any point leaves either both or neither: a retry then replays the answer
 // (status and body), or says the change is done but its answer was lost, or, when nothing
-// committed, runs the request for the first time. A request that changes nothing keeps its answer
-// for replay when it read its whole body and answered below 500 (413 and 408 excepted); otherwise
-// nothing is kept and a retry runs again. The same key with another request (method, path or body)
-// is a 409. A retry's body is compared without reading past the first request's size. A claim
-// of an older version that is abandoned (people.IdempotentAnswer.Abandoned) frees its key: the
-// request runs.
+// committed, runs the request for the first time. The answer is kept before any of it is sent,
+// so a client that has seen an answer gets it again on a retry; only a crash between the commit
+// and the keeping (the time to build the answer and write it down) loses it. An answer larger
+// than maxReplayBody is not kept: that it was too large is, as soon as it grows past the bound.
+// A request that changes nothing keeps its answer for replay when it read its whole body and
+// answered below 500 (413 and 408 excepted); otherwise nothing is kept and a retry runs again.
+// The same key with another request (method, path or body) is a 409. A retry's body is compared
+// without reading past the first request's size. A claim of an older version that is abandoned
+// (people.IdempotentAnswer.Abandoned) frees its key: the request runs.
 func (s *Server) idempotency(c *gin.Context) {
 	key := c.GetHeader("Idempotency-Key")
 	if key == "" || c.Request.Method != http.MethodPost {
@@ -99,13 +102,29 @@ func (s *Server) idempotency(c *gin.Context) {
 	kr := &keyedRequest{s: s, c: c, caller: caller, key: key, body: newHashedBody(c.Request.Body, head)}
 	c.Request.Body = kr.body
 	c.Request = c.Request.WithContext(sqldb.WithOutcome(ctx, kr))
-	rec := &recorder{ResponseWriter: c.Writer}
+	// The key is settled even when the client has gone away meanwhile; keeping it is a write of
+	// its own, outside the request's Outcome.
+	keepCtx := context.WithoutCancel(ctx)
+	kept := false
+	keep := func(answer people.IdempotentAnswer) {
+		kept = true
+		if err := s.keepAnswer(keepCtx, caller, key, answer, kr.committed); err != nil {
+			s.log.Error("keep idempotent answer", "request_id", requestID(c), "error", err.Error())
+			return
+		}
+		crashPoint("kept")
+	}
+	rec := &recorder{ResponseWriter: c.Writer, holding: true}
+	rec.onOverflow = func() {
+		if kr.committed {
+			keep(people.IdempotentAnswer{Fingerprint: kr.body.fingerprint(), Status: rec.Status(), ContentType: people.TooLargeToKeep})
+		}
+	}
 	c.Writer = rec
+	defer rec.release() // what is held is sent, whatever happens (a panic's 500 passes on after it)
 	c.Next()
 	s.answerRecordedError(c) // so that the recorder sees error answers too
 
-	// The key is settled even when the client has gone away meanwhile.
-	ctx = context.WithoutCancel(ctx)
 	status := rec.Status()
 	answer := people.IdempotentAnswer{Fingerprint: kr.body.fingerprint(), Status: status,
 		ContentType: rec.Header().Get("Content-Type"), Body: rec.body.Bytes()}
@@ -113,18 +132,15 @@ func (s *Server) idempotency(c *gin.Context) {
 		answer.ContentType, answer.Body = people.TooLargeToKeep, nil
 	}
 	switch {
+	case kept:
 	case kr.committed && status >= 500:
 		// The change is done but the answer is an error: a retry is told the answer was lost.
-		return
 	case !kr.committed && (status >= 500 || status == http.StatusRequestEntityTooLarge ||
 		status == http.StatusRequestTimeout || !kr.body.ended):
-		return // nothing changed and the request was not read whole: a retry runs anew
+		// Nothing changed and the request was not read whole: a retry runs anew.
+	default:
+		keep(answer)
 	}
-	if err := s.keepAnswer(ctx, caller, key, answer, kr.committed); err != nil {
-		s.log.Error("keep idempotent answer", "request_id", requestID(c), "error", err.Error())
-		return
-	}
-	crashPoint("kept")
 }
 
 // keepAnswer stores the answer of caller's request with key (people.StoreIdempotentAnswer),
@@ -287,27 +303,69 @@ func (b *hashedBody) fingerprint() string {
 	return hex.EncodeToString(b.h.Sum(nil)) + ":" + strconv.FormatInt(b.n, 10)
 }
 
-// recorder keeps a copy of the answer written, up to maxReplayBody.
+// recorder holds the answer that the handler writes, up to maxReplayBody, so that it can be
+// kept for replay before any of it is sent; release sends it. An answer that grows past the
+// bound is passed on as it comes (after onOverflow has run), and overflow is set.
 type recorder struct {
 	gin.ResponseWriter
-	body     bytes.Buffer
-	overflow bool
+	body       bytes.Buffer
+	holding    bool // nothing is sent yet: the answer is held in body
+	started    bool // an answer was written while held (perhaps with no body)
+	overflow   bool
+	onOverflow func()
 }
 
 func (r *recorder) Write(p []byte) (int, error) {
-	r.keep(p)
+	if r.holding {
+		r.started = true
+		if r.body.Len()+len(p) <= maxReplayBody {
+			return r.body.Write(p)
+		}
+		r.overflow = true
+		if r.onOverflow != nil {
+			r.onOverflow()
+		}
+		if err := r.release(); err != nil {
+			return 0, err
+		}
+	}
 	return r.ResponseWriter.Write(p)
 }
 
-func (r *recorder) WriteString(s string) (int, error) {
-	r.keep([]byte(s))
-	return r.ResponseWriter.WriteString(s)
-}
+func (r *recorder) WriteString(s string) (int, error) { return r.Write([]byte(s)) }
 
-func (r *recorder) keep(p []byte) {
-	if r.body.Len()+len(p) > maxReplayBody {
-		r.overflow = true
+// WriteHeaderNow sends the status and headers, unless the answer is held.
+func (r *recorder) WriteHeaderNow() {
+	if r.holding {
+		r.started = true
 		return
 	}
-	r.body.Write(p)
+	r.ResponseWriter.WriteHeaderNow()
+}
+
+// Flush sends what was written, unless the answer is held.
+func (r *recorder) Flush() {
+	if !r.holding {
+		r.ResponseWriter.Flush()
+	}
+}
+
+// Written reports whether an answer was written, held or sent.
+func (r *recorder) Written() bool { return r.started || r.ResponseWriter.Written() }
+
+// release sends the held answer and passes everything written afterwards straight on.
+func (r *recorder) release() error {
+	if !r.holding {
+		return nil
+	}
+	r.holding = false
+	if !r.started {
+		return nil
+	}
+	if r.body.Len() == 0 {
+		r.ResponseWriter.WriteHeaderNow()
+		return nil
+	}
+	_, err := r.ResponseWriter.Write(r.body.Bytes())
+	return err
 }

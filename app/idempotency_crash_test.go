@@ -2,8 +2,10 @@ package app_test
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
@@ -175,5 +177,59 @@ func TestIdempotentAnswerKeptPastAForeignWriteLock(t *testing.T) {
 	if retry.StatusCode != 200 || retry.Header.Get("Idempotent-Replayed") != "true" || string(retryBody) != string(firstBody) {
 		t.Errorf("retry %d (replayed %q) %s, want the first answer replayed: %s", retry.StatusCode,
 			retry.Header.Get("Idempotent-Replayed"), retryBody, firstBody)
+	}
+}
+
+// A keyed request's answer is kept before any of it is sent: when a client has the answer, a
+// retry replays it. An answer too large to keep is marked so as soon as it passes the bound,
+// before its first bytes go out, and a retry is told so.
+func TestIdempotentAnswerKeptBeforeItIsSent(t *testing.T) {
+	t.Parallel()
+	site := apptest.Start(t)
+	big := strings.Repeat("x", 900<<10)
+	for _, tc := range []struct {
+		key         string
+		body        map[string]any
+		contentType string // kept, as soon as the answer's headers arrive
+	}{
+		{"small", map[string]any{"title": "Small", "json": [][]any{{}}}, "application/json; charset=utf-8"},
+		{"large", map[string]any{"title": "Large", "json": [][]any{{
+			map[string]any{"classname": "Paragraph", "val": big}, map[string]any{"classname": "Paragraph", "val": big},
+			map[string]any{"classname": "Paragraph", "val": big}, map[string]any{"classname": "Paragraph", "val": big},
+		}}}, "quire/too-large-to-keep"},
+	} {
+		payload, _ := json.Marshal(tc.body)
+		req, _ := http.NewRequest(http.MethodPost, site.URL+"/api/v1/pages/create/", bytes.NewReader(payload))
+		req.Header.Set("X-Auth-Token", site.OwnerTk)
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Idempotency-Key", tc.key)
+		resp, err := http.DefaultClient.Do(req) // returns once the headers are in
+		if err != nil {
+			t.Fatal(err)
+		}
+		var status int
+		var contentType string
+		err = site.Inst.DB.R.QueryRow(`SELECT status, content_type FROM idempotency_keys WHERE idem_key = ?`, tc.key).Scan(&status, &contentType)
+		if err != nil || status != 200 || contentType != tc.contentType {
+			t.Errorf("%s: when the answer's headers arrived, the key held status %d, %q (%v); want 200, %q", tc.key, status, contentType, err, tc.contentType)
+		}
+		answer, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		c := site.Client(site.OwnerTk)
+		c.Headers = http.Header{"Idempotency-Key": {tc.key}}
+		retry := c.PostRaw("pages/create/", "application/json", string(payload))
+		switch tc.key {
+		case "small":
+			if retry.Want(200).Header.Get("Idempotent-Replayed") != "true" || string(retry.Body) != string(answer) {
+				t.Errorf("small: retry %s, want the answer replayed: %s", retry.Body, answer)
+			}
+		case "large":
+			if len(answer) < 4<<20 {
+				t.Fatalf("large: the answer has %d bytes; the test needs one over 4 MB", len(answer))
+			}
+			if msg := retry.Error(409, "conflict")["error"].(string); !strings.Contains(msg, "too large to keep") {
+				t.Errorf("large: retry says %q, want that the answer was too large to keep", msg)
+			}
+		}
 	}
 }
