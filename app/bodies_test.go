@@ -23,10 +23,11 @@ const sendCap = 96 << 20
 // that the server never read.
 const socketSlack = 24 << 20
 
-// rawPost sends a POST over its own connection, with an endless body (declared as length bytes,
-// or chunked when length is -1) that it sends until the server stops taking it or sendCap is
-// reached. It returns the answer's status and error code, and how many body bytes it sent.
-func rawPost(t *testing.T, site *apptest.Site, path string, header http.Header, prefix string, length int64) (int, string, int64) {
+// rawPost sends a POST over its own connection, with a body of prefix and then filler (declared
+// as length bytes, or chunked when length is -1) that it sends until the server stops taking it
+// or sendCap is reached; when size is above 0, a chunked body ends after size bytes of filler. It
+// returns the answer's status and error code, and how many body bytes it sent.
+func rawPost(t *testing.T, site *apptest.Site, path string, header http.Header, prefix string, length, size int64) (int, string, int64) {
 	t.Helper()
 	u, _ := url.Parse(site.URL)
 	conn, err := net.Dial("tcp", u.Host)
@@ -52,11 +53,16 @@ func rawPost(t *testing.T, site *apptest.Site, path string, header http.Header, 
 	go func() {
 		chunk := []byte(strings.Repeat("a", 64<<10))
 		first := []byte(prefix)
-		var n int64
-		for n < sendCap {
+		var n, filler int64
+		for n < sendCap && (size <= 0 || filler < size) {
 			data := chunk
 			if first != nil {
 				data, first = first, nil
+			} else {
+				if size > 0 {
+					data = data[:min(int64(len(data)), size-filler)]
+				}
+				filler += int64(len(data))
 			}
 			frame := data
 			if length < 0 {
@@ -67,6 +73,9 @@ func rawPost(t *testing.T, site *apptest.Site, path string, header http.Header, 
 				break
 			}
 			n += int64(len(data))
+		}
+		if size > 0 && n < sendCap {
+			conn.Write([]byte("0\r\n\r\n"))
 		}
 		sent <- n
 	}()
@@ -88,7 +97,9 @@ func rawPost(t *testing.T, site *apptest.Site, path string, header http.Header, 
 
 // No reader of a request body reads past its limit, with or without an Idempotency-Key: a
 // declared Content-Length over it is refused before reading, an endless chunked body is cut at
-// the limit, and the retry of a keyed request is read no further than the first one's size.
+// the limit, bytes after an upload's closing boundary count towards the upload's limit (not the
+// larger one of the server), and the retry of a keyed request is read no further than the first
+// one's size. A key changes no answer.
 func TestBodiesAreNotReadPastTheirLimit(t *testing.T) {
 	t.Parallel()
 	site := apptest.Start(t, apptest.WithEnv("QUIRE_MAX_UPLOAD_MB", "1"))
@@ -107,6 +118,8 @@ func TestBodiesAreNotReadPastTheirLimit(t *testing.T) {
 	}
 	multipart := http.Header{"X-Auth-Token": {site.OwnerTk}, "Content-Type": {"multipart/form-data; boundary=XyZ"}}
 	filePart := "--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"big.bin\"\r\n\r\n"
+	// A small file and the closing boundary, then bytes that go on past the upload's limit.
+	smallFile := "--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"small.txt\"\r\n\r\nsmall\r\n--XyZ--\r\n"
 	upload := fmt.Sprintf("/api/v1/page/%d/attachment/create/", pageID)
 	owner.SiteWide().Post("people/invite/", map[string]any{"email_address": "mae@example.com", "name": "Mae"}).Want(200)
 	var mails []struct {
@@ -121,27 +134,30 @@ func TestBodiesAreNotReadPastTheirLimit(t *testing.T) {
 		header     http.Header
 		prefix     string
 		length     int64
+		size       int64 // of a chunked body that ends, after prefix
 		status     int
 		code       string
 		limit      int64 // the most the server may read
 	}{
-		{"JSON declared 1 GB", "/api/v1/pages/create/", asJSON, `{"title": "`, gb, 413, "too_large", 0},
-		{"JSON declared 1 GB, keyed", "/api/v1/pages/create/", withKey(asJSON, "big-1"), `{"title": "`, gb, 413, "too_large", 0},
-		{"JSON declared 20 MB", "/api/v1/pages/create/", asJSON, `{"title": "`, 20 << 20, 413, "too_large", 0},
-		{"JSON chunked", "/api/v1/pages/create/", asJSON, `{"title": "`, -1, 413, "too_large", 16 << 20},
-		{"JSON chunked, keyed", "/api/v1/pages/create/", withKey(asJSON, "big-2"), `{"title": "`, -1, 413, "too_large", 16 << 20},
-		{"upload declared 1 GB", upload, multipart, filePart, gb, 413, "too_large", 0},
-		{"upload declared 1 GB, keyed", upload, withKey(multipart, "big-3"), filePart, gb, 413, "too_large", 0},
-		{"upload chunked", upload, multipart, filePart, -1, 413, "too_large", 2 << 20},
-		{"upload chunked, keyed", upload, withKey(multipart, "big-4"), filePart, -1, 413, "too_large", 2 << 20},
-		{"retry of a keyed request, declared 10 MB", "/api/v1/pages/create/", withKey(asJSON, "small-first"), `{"title": "`, 10 << 20, 409, "conflict", 0},
-		{"retry of a keyed request, chunked", "/api/v1/pages/create/", withKey(asJSON, "small-first"), `{"title": "`, -1, 409, "conflict", 1 << 10},
-		{"invitation form declared 1 GB", link, form, "name=", gb, 413, "too_large", 0},
-		{"invitation form declared 1 MB", link, form, "name=", 1 << 20, 413, "", 0},
-		{"invitation form chunked", link, form, "name=", -1, 413, "", 64 << 10},
+		{"JSON declared 1 GB", "/api/v1/pages/create/", asJSON, `{"title": "`, gb, 0, 413, "too_large", 0},
+		{"JSON declared 1 GB, keyed", "/api/v1/pages/create/", withKey(asJSON, "big-1"), `{"title": "`, gb, 0, 413, "too_large", 0},
+		{"JSON declared 20 MB", "/api/v1/pages/create/", asJSON, `{"title": "`, 20 << 20, 0, 413, "too_large", 0},
+		{"JSON chunked", "/api/v1/pages/create/", asJSON, `{"title": "`, -1, 0, 413, "too_large", 16 << 20},
+		{"JSON chunked, keyed", "/api/v1/pages/create/", withKey(asJSON, "big-2"), `{"title": "`, -1, 0, 413, "too_large", 16 << 20},
+		{"upload declared 1 GB", upload, multipart, filePart, gb, 0, 413, "too_large", 0},
+		{"upload declared 1 GB, keyed", upload, withKey(multipart, "big-3"), filePart, gb, 0, 413, "too_large", 0},
+		{"upload chunked", upload, multipart, filePart, -1, 0, 413, "too_large", 2 << 20},
+		{"upload chunked, keyed", upload, withKey(multipart, "big-4"), filePart, -1, 0, 413, "too_large", 2 << 20},
+		{"retry of a keyed request, declared 10 MB", "/api/v1/pages/create/", withKey(asJSON, "small-first"), `{"title": "`, 10 << 20, 0, 409, "conflict", 0},
+		{"retry of a keyed request, chunked", "/api/v1/pages/create/", withKey(asJSON, "small-first"), `{"title": "`, -1, 0, 409, "conflict", 1 << 10},
+		{"invitation form declared 1 GB", link, form, "name=", gb, 0, 413, "too_large", 0},
+		{"invitation form declared 1 MB", link, form, "name=", 1 << 20, 0, 413, "", 0},
+		{"invitation form chunked", link, form, "name=", -1, 0, 413, "", 64 << 10},
+		{"upload chunked, 12 MB after its closing boundary", upload, multipart, smallFile, -1, 12 << 20, 413, "too_large", 2 << 20},
+		{"upload chunked, 12 MB after its closing boundary, keyed", upload, withKey(multipart, "big-5"), smallFile, -1, 12 << 20, 413, "too_large", 2 << 20},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			status, code, sent := rawPost(t, site, tc.path, tc.header, tc.prefix, tc.length)
+			status, code, sent := rawPost(t, site, tc.path, tc.header, tc.prefix, tc.length, tc.size)
 			if status != tc.status || code != tc.code {
 				t.Errorf("status %d %q, want %d %q", status, code, tc.status, tc.code)
 			}
@@ -153,6 +169,9 @@ func TestBodiesAreNotReadPastTheirLimit(t *testing.T) {
 	// The refused requests changed nothing, and kept no answer: the keys are free.
 	if n := len(owner.Get("pages/all/").Want(200).List()); n != 2 {
 		t.Errorf("%d pages, want 2", n)
+	}
+	if n := countFiles(t, site); n != 0 {
+		t.Errorf("%d rows of files, want none", n)
 	}
 	keyed.Headers = http.Header{"Idempotency-Key": {"big-1"}}
 	keyed.Post("pages/create/", map[string]any{"title": "Fits", "json": [][]any{{}}}).Want(200)

@@ -61,7 +61,7 @@ var httpMethods = []string{"get", "put", "post", "delete", "options", "head", "p
 var (
 	gatedErrors = map[string]string{"400": "BadRequest", "401": "Unauthorized", "403": "Forbidden",
 		"404": "NotFound", "429": "RateLimited", "500": "InternalError", "503": "Unavailable"}
-	postErrors = map[string]string{"409": "Conflict", "413": "TooLarge"}
+	postErrors = map[string]string{"408": "RequestTimeout", "409": "Conflict", "413": "TooLarge"}
 )
 
 // completeOperations adds to every operation of doc what the frame's comment lists: an

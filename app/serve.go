@@ -125,7 +125,7 @@ func (inst *Instance) Stop() error {
 // then every collectEvery, until ctx ends.
 func (inst *Instance) collectLeftovers(ctx context.Context, log *slog.Logger) {
 	for {
-		got, err := inst.Pages.Blobs.Collect(ctx, inst.DB.R, widgets.BlobGrace)
+		got, err := inst.Pages.Blobs.Collect(ctx, inst.DB.R, time.Now().Add(-widgets.BlobGrace))
 		switch {
 		case err != nil && ctx.Err() == nil:
 			log.Error("collect leftover uploads", "error", err.Error())

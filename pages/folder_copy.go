@@ -2,6 +2,7 @@ package pages
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"strings"
@@ -21,15 +22,16 @@ const copyBatch = 100
 const maxCopyNames = 100
 
 // FolderCopy is one step of copying the folder Source of subsite From, with its subfolders and
-// live pages, into subsite To. The steps are stateless: all that a step needs is here, and the
-// answer of one step says what the next one is.
+// live pages, into subsite To. The answer of one step says what the next one is: the client
+// carries how far the copy got, and the server keeps what it copies.
 //
 // What a copy copies is fixed when it begins: the folders and pages that existed then, known by
 // their ids (ids only grow while the copy's folder exists), so that nothing made meanwhile (by
 // the copy itself, or by another copy writing into the source, as when X is copied into Y while
-// Y is copied into X) is copied, and a copy always ends. Each step checks again, in its own
-// transaction, that the copy is not inside its source and that no folder it makes is deeper
-// than maxFolderDepth.
+// Y is copied into X) is copied, and a copy always ends. The first step stores these marks with
+// the copy's folder (the folder_copies table); the steps after it read them there, whatever the
+// client sends. Each step checks again, in its own transaction, that the copy is not inside its
+// source and that no folder it makes is deeper than maxFolderDepth.
 type FolderCopy struct {
 	From   *people.Subsite
 	Source *Folder
@@ -45,7 +47,7 @@ type FolderCopy struct {
 	AfterPageID *int64
 	// MaxFolderID and MaxPageID are the largest folder and page ids when the copy began: it
 	// copies the folders of Source's subtree up to MaxFolderID and their live pages up to
-	// MaxPageID. The first step sets them.
+	// MaxPageID. The first step sets and stores them; resumeFolderCopy loads them.
 	MaxFolderID, MaxPageID int64
 }
 
@@ -63,8 +65,6 @@ type FolderCopyMore struct {
 	CopyFolderID    int64  `json:"copy_folder_id"`
 	TargetSubsiteID int64  `json:"target_subsite_id"`
 	NewFolderID     int64  `json:"new_folder_id"`
-	MaxFolderID     int64  `json:"max_folder_id"`
-	MaxPageID       int64  `json:"max_page_id"`
 	AfterPath       string `json:"after_path,omitempty"`
 	AfterPageID     *int64 `json:"after_page_id,omitempty"`
 }
@@ -83,8 +83,12 @@ func (s *Service) copyFolderStep(ctx context.Context, tx DBTX, fc FolderCopy, no
 		if fc.Copy, err = s.startFolderCopy(ctx, tx, fc); err != nil {
 			return nil, err
 		}
-	} else if err := checkFolderCopy(fc); err != nil {
-		return nil, err
+		if _, err := tx.ExecContext(ctx, `INSERT INTO folder_copies (folder_id, source_id, max_folder_id, max_page_id)
+			VALUES (?, ?, ?, ?)`, fc.Copy.ID, fc.Source.ID, fc.MaxFolderID, fc.MaxPageID); err != nil {
+			return nil, fmt.Errorf("copy folder %d: %w", fc.Source.ID, err)
+		}
+	} else if fc.From.ID == fc.To.ID && inSubtree(fc.Source.Path, fc.Copy.Path) {
+		return nil, api.Invalid("new_folder_id", "The copy cannot be inside the folder it copies.")
 	}
 	budget := copyBatch
 	if fc.AfterPageID == nil {
@@ -99,14 +103,31 @@ func (s *Service) copyFolderStep(ctx context.Context, tx DBTX, fc FolderCopy, no
 	return s.copyProgress(ctx, tx, fc, more, err)
 }
 
-// checkFolderCopy checks a step after the first: the copy is not inside its source, and its
-// marks were taken before its folder was made (a folder made later is not part of the copy).
-func checkFolderCopy(fc FolderCopy) error {
-	if fc.From.ID == fc.To.ID && inSubtree(fc.Source.Path, fc.Copy.Path) {
-		return api.Invalid("new_folder_id", "The copy cannot be inside the folder it copies.")
+// resumeFolderCopy readies fc, whose Source, From and To are set, for a step after the first of
+// the copy whose folder is copyID in fc.To: it sets Copy, and the marks the first step stored.
+// Returns an invalid_request error on new_folder_id when there is no such folder or it is no copy
+// under way (one begun by a version that kept no marks cannot go on: a copy of what the client
+// says would not be a copy of the source as it was), and on copy_folder_id when the copy is of
+// another folder.
+func resumeFolderCopy(ctx context.Context, tx DBTX, fc *FolderCopy, copyID int64) error {
+	var err error
+	if fc.Copy, err = FindFolder(ctx, tx, fc.To.ID, copyID); errors.Is(err, ErrFolderNotFound) {
+		return api.Invalid("new_folder_id", "The copy's folder %d is gone from the target subsite; start the copy again.", copyID)
+	} else if err != nil {
+		return err
 	}
-	if fc.MaxFolderID <= 0 || fc.MaxFolderID >= fc.Copy.ID || fc.MaxPageID < 0 {
-		return api.Invalid("max_folder_id", "\"max_folder_id\" and \"max_page_id\" must be those of the \"more\" object of the last answer; POST it as it is.")
+	var sourceID int64
+	err = tx.QueryRowContext(ctx, `SELECT source_id, max_folder_id, max_page_id FROM folder_copies WHERE folder_id = ?`, copyID).
+		Scan(&sourceID, &fc.MaxFolderID, &fc.MaxPageID)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return api.Invalid("new_folder_id", "Folder %d (%q) is not a copy under way, or was begun by an earlier version of Quire, "+
+			"which did not keep what it copies; delete it and start the copy again.", copyID, fc.Copy.Path)
+	case err != nil:
+		return fmt.Errorf("copy folder %d: %w", fc.Source.ID, err)
+	case sourceID != fc.Source.ID:
+		return api.Invalid("copy_folder_id", "Folder %d is a copy of folder %d, not of folder %d; POST the \"more\" object of the last answer as it is.",
+			copyID, sourceID, fc.Source.ID)
 	}
 	return nil
 }
@@ -335,7 +356,7 @@ func (s *Service) copyProgress(ctx context.Context, tx DBTX, fc FolderCopy, more
 	}
 	if more {
 		step.More = &FolderCopyMore{CopyFolderID: fc.Source.ID, TargetSubsiteID: fc.To.ID, NewFolderID: fc.Copy.ID,
-			MaxFolderID: fc.MaxFolderID, MaxPageID: fc.MaxPageID, AfterPath: fc.AfterPath, AfterPageID: fc.AfterPageID}
+			AfterPath: fc.AfterPath, AfterPageID: fc.AfterPageID}
 	} else {
 		step.Copied = step.Total
 	}

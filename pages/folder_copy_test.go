@@ -367,52 +367,115 @@ func TestFolderCopyManyFoldersAndRetry(t *testing.T) {
 
 // Copying X into Y while Y is copied into X, batch by batch in turn, ends: each copy takes what
 // its source held when it began (Y's copy of X holds X as it was; X's copy of Y holds Y with the
-// part of X's copy made by then), and no folder nests deeper than the limit.
+// part of X's copy made by then), and no folder nests deeper than the limit. What a copy takes is
+// kept by the server: a client that drops the marks that earlier versions put in "more", or
+// sends its own, changes nothing.
 func TestFolderCopiesIntoEachOther(t *testing.T) {
+	t.Parallel()
+	for _, client := range []struct {
+		name string
+		edit func(more map[string]any, copyID int64)
+	}{
+		{"posts more as it is", func(map[string]any, int64) {}},
+		{"drops the marks", func(more map[string]any, _ int64) { delete(more, "max_folder_id"); delete(more, "max_page_id") }},
+		{"raises the marks", func(more map[string]any, copyID int64) {
+			more["max_folder_id"], more["max_page_id"] = copyID-1, int64(1)<<40
+		}},
+		{"lowers the marks", func(more map[string]any, _ int64) { more["max_folder_id"], more["max_page_id"] = 1, 1 }},
+	} {
+		t.Run(client.name, func(t *testing.T) {
+			t.Parallel()
+			site := apptest.Start(t)
+			sub := site.Subsite("Wiki", "wiki")
+			ed, c := site.Member("Ed", sub, people.RoleEditor)
+			var seed []pages.SeedPage
+			for i := range 300 {
+				for _, top := range []string{"X", "Y"} {
+					seed = append(seed, pages.SeedPage{Path: fmt.Sprintf("%s/S%d", top, i%3), Title: fmt.Sprintf("%s%03d", top, i),
+						Texts: []string{fmt.Sprint("text ", i)}})
+				}
+			}
+			if _, err := site.Inst.Pages.SeedPages(context.Background(), sub, ed.ID, seed); err != nil {
+				t.Fatal(err)
+			}
+			xBefore := snapshot(t, site.Inst.DB, sub.ID, "X")
+			next := func(step map[string]any) map[string]any {
+				more := step["more"].(map[string]any)
+				client.edit(more, num(more["new_folder_id"]))
+				return c.Post("folder/copy/", more).Want(200).Object()
+			}
+
+			a := c.Post("folder/copy/", map[string]any{"copy_path": "X", "target_path": "Y"}).Want(200).Object()
+			yAtB := snapshot(t, site.Inst.DB, sub.ID, "Y") // Y, with the first batch of X's copy, as B begins
+			b := c.Post("folder/copy/", map[string]any{"copy_path": "Y", "target_path": "X"}).Want(200).Object()
+			for steps := 0; a["more"] != false || b["more"] != false; steps++ {
+				if steps > 20 {
+					t.Fatalf("the copies are still going after %d batches each: %v and %v", steps, a["more"], b["more"])
+				}
+				if a["more"] != false {
+					a = next(a)
+				}
+				if b["more"] != false {
+					b = next(b)
+				}
+			}
+			sameSnapshot(t, "Y's copy of X", snapshot(t, site.Inst.DB, sub.ID, "Y/X"), xBefore)
+			sameSnapshot(t, "X's copy of Y", snapshot(t, site.Inst.DB, sub.ID, "X/Y"), yAtB)
+			if num(a["total"]) != 300 || num(b["total"]) != int64(len(yAtB)) {
+				t.Errorf("totals %v and %v, want 300 and %d", a["total"], b["total"], len(yAtB))
+			}
+			tree, _ := folderTree(t, c)
+			for _, f := range tree {
+				if d := strings.Count(f["path"].(string), "/") + 1; d > 4 {
+					t.Errorf("folder %q nests %d deep; the copies made at most X/Y/X/S0", f["path"], d)
+				}
+			}
+		})
+	}
+}
+
+// A step goes on only with a copy under way, of the folder it names: a folder that is not a copy
+// (or one an earlier version began, which kept no marks), or a copy of another folder, is a 400
+// that changes nothing.
+func TestFolderCopyStepNeedsItsCopy(t *testing.T) {
 	t.Parallel()
 	site := apptest.Start(t)
 	sub := site.Subsite("Wiki", "wiki")
 	ed, c := site.Member("Ed", sub, people.RoleEditor)
 	var seed []pages.SeedPage
-	for i := range 300 {
-		for _, top := range []string{"X", "Y"} {
-			seed = append(seed, pages.SeedPage{Path: fmt.Sprintf("%s/S%d", top, i%3), Title: fmt.Sprintf("%s%03d", top, i),
-				Texts: []string{fmt.Sprint("text ", i)}})
-		}
+	for i := range 120 {
+		seed = append(seed, pages.SeedPage{Path: "Src", Title: fmt.Sprintf("P%03d", i), Texts: []string{"x"}})
 	}
+	seed = append(seed, pages.SeedPage{Path: "Other", Title: "Other page", Texts: []string{"y"}})
 	if _, err := site.Inst.Pages.SeedPages(context.Background(), sub, ed.ID, seed); err != nil {
 		t.Fatal(err)
 	}
-	xBefore := snapshot(t, site.Inst.DB, sub.ID, "X")
-
-	a := c.Post("folder/copy/", map[string]any{"copy_path": "X", "target_path": "Y"}).Want(200).Object()
-	yAtB := snapshot(t, site.Inst.DB, sub.ID, "Y") // Y, with the first batch of X's copy, as B begins
-	b := c.Post("folder/copy/", map[string]any{"copy_path": "Y", "target_path": "X"}).Want(200).Object()
-	for steps := 0; a["more"] != false || b["more"] != false; steps++ {
-		if steps > 20 {
-			t.Fatalf("the copies are still going after %d batches each: %v and %v", steps, a["more"], b["more"])
+	more := c.Post("folder/copy/", map[string]any{"copy_path": "Src", "target_path": "Dst"}).Want(200).Object()["more"].(map[string]any)
+	if _, ok := more["max_page_id"]; ok {
+		t.Errorf("more %v carries marks; the server keeps them", more)
+	}
+	_, tree := folderTree(t, c)
+	plain := c.Post("folder/create/", map[string]any{"path": "Plain"}).Want(200).ID()
+	for _, tc := range []struct {
+		name, field string
+		edit        func(m map[string]any)
+	}{
+		{"a folder that is not a copy", "new_folder_id", func(m map[string]any) { m["new_folder_id"] = plain }},
+		{"the source folder itself", "new_folder_id", func(m map[string]any) { m["new_folder_id"] = num(tree["Src"]["id"]) }},
+		{"another source", "copy_folder_id", func(m map[string]any) { m["copy_folder_id"] = num(tree["Other"]["id"]) }},
+	} {
+		body := map[string]any{}
+		for k, v := range more {
+			body[k] = v
 		}
-		if a["more"] != false {
-			a = c.Post("folder/copy/", a["more"]).Want(200).Object()
-		}
-		if b["more"] != false {
-			b = c.Post("folder/copy/", b["more"]).Want(200).Object()
+		tc.edit(body)
+		if e := c.Post("folder/copy/", body).Error(400, "invalid_request"); e["field"] != tc.field {
+			t.Errorf("%s: error on %v, want %q: %v", tc.name, e["field"], tc.field, e["error"])
 		}
 	}
-	sameSnapshot(t, "Y's copy of X", snapshot(t, site.Inst.DB, sub.ID, "Y/X"), xBefore)
-	sameSnapshot(t, "X's copy of Y", snapshot(t, site.Inst.DB, sub.ID, "X/Y"), yAtB)
-	if num(a["total"]) != 300 || num(b["total"]) != int64(len(yAtB)) {
-		t.Errorf("totals %v and %v, want 300 and %d", a["total"], b["total"], len(yAtB))
+	last, _ := copyAll(t, c, more, nil)
+	if num(last["copied"]) != 120 || num(last["total"]) != 120 {
+		t.Errorf("the copy ended with %v, want 120 of 120 pages", last)
 	}
-	tree, _ := folderTree(t, c)
-	for _, f := range tree {
-		if d := strings.Count(f["path"].(string), "/") + 1; d > 4 {
-			t.Errorf("folder %q nests %d deep; the copies made at most X/Y/X/S0", f["path"], d)
-		}
-	}
-
-	// A step's marks are checked: a folder made after the copy began is never part of it.
-	more := c.Post("folder/copy/", map[string]any{"copy_path": "Y", "target_path": "Elsewhere"}).Want(200).Object()["more"].(map[string]any)
-	more["max_folder_id"] = more["new_folder_id"]
-	c.Post("folder/copy/", more).Error(400, "invalid_request")
+	sameSnapshot(t, "copy of Src", snapshot(t, site.Inst.DB, sub.ID, "Dst/Src"), snapshot(t, site.Inst.DB, sub.ID, "Src"))
 }

@@ -3,8 +3,6 @@ package pages
 import (
 	"context"
 	"database/sql"
-	"errors"
-	"math"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
@@ -94,14 +92,14 @@ func (s *Service) deleteFolder(c *gin.Context) {
 }
 
 // copyRequest is what folder/copy was asked: a first step names the source and the target
-// folder; a following step (the "more" of the last answer) names the copy made and how far it got.
+// folder; a following step (the "more" of the last answer) names the copy made and how far it
+// got. What the copy takes is kept by the server (resumeFolderCopy), never read from the request.
 type copyRequest struct {
-	source, target         folderChoice
-	to                     *people.Subsite
-	newFolderID            *int64
-	maxFolderID, maxPageID *int64
-	afterPath              string
-	afterPageID            *int64
+	source, target folderChoice
+	to             *people.Subsite
+	newFolderID    *int64
+	afterPath      string
+	afterPageID    *int64
 }
 
 func (s *Service) copyFolder(c *gin.Context) {
@@ -122,10 +120,8 @@ func (s *Service) copyFolder(c *gin.Context) {
 		}
 		if req.newFolderID == nil {
 			fc.Into, err = s.resolve(r.ctx, tx, req.to.ID, req.target)
-		} else if fc.Copy, err = FindFolder(r.ctx, tx, req.to.ID, *req.newFolderID); errors.Is(err, ErrFolderNotFound) {
-			err = api.Invalid("new_folder_id", "The copy's folder %d is gone from the target subsite; start the copy again.", *req.newFolderID)
-		} else if err == nil {
-			fc.MaxFolderID, fc.MaxPageID = copyMarks(req, fc.Copy)
+		} else {
+			err = resumeFolderCopy(r.ctx, tx, &fc, *req.newFolderID)
 		}
 		if err != nil {
 			return err
@@ -139,24 +135,10 @@ func (s *Service) copyFolder(c *gin.Context) {
 	c.JSON(http.StatusOK, step)
 }
 
-// copyMarks returns the marks of a copy under way: those of its "more" object, or, for one that
-// an older version began, the folders made before the copy's own and every page in them.
-func copyMarks(req *copyRequest, copy *Folder) (int64, int64) {
-	if req.maxFolderID == nil && req.maxPageID == nil {
-		return copy.ID - 1, math.MaxInt64
-	}
-	var folders, pages int64
-	if req.maxFolderID != nil {
-		folders = *req.maxFolderID
-	}
-	if req.maxPageID != nil {
-		pages = *req.maxPageID
-	}
-	return folders, pages
-}
-
 // readCopyRequest reads folder/copy's parameters and checks that the caller is an editor in the
-// target subsite (a subsite they are not in is not found).
+// target subsite (a subsite they are not in is not found). max_folder_id and max_page_id, which
+// the "more" objects of earlier versions carried, are taken and ignored: a copy's marks are the
+// server's.
 func (s *Service) readCopyRequest(r *request) (*copyRequest, error) {
 	r.p.Allow("copy_folder_id", "copy_path", "target_folder_id", "target_path", "target_subsite_id",
 		"new_folder_id", "max_folder_id", "max_page_id", "after_path", "after_page_id")
@@ -166,8 +148,6 @@ func (s *Service) readCopyRequest(r *request) (*copyRequest, error) {
 		newFolderID: r.p.OptInt("new_folder_id"),
 		afterPath:   r.p.String("after_path"),
 		afterPageID: r.p.OptInt("after_page_id"),
-		maxFolderID: r.p.OptInt("max_folder_id"),
-		maxPageID:   r.p.OptInt("max_page_id"),
 		to:          r.sub,
 	}
 	switch {
@@ -175,8 +155,8 @@ func (s *Service) readCopyRequest(r *request) (*copyRequest, error) {
 		r.p.Fail(api.Invalid("copy_folder_id", "Give \"copy_folder_id\" or \"copy_path\": the folder to copy."))
 	case req.newFolderID != nil && req.target.given():
 		r.p.Fail(api.Invalid("new_folder_id", "A copy under way (\"new_folder_id\") takes no \"target_folder_id\" or \"target_path\"; POST the \"more\" object of the last answer as it is."))
-	case req.newFolderID == nil && (req.afterPageID != nil || req.afterPath != "" || req.maxFolderID != nil || req.maxPageID != nil):
-		r.p.Fail(api.Invalid("new_folder_id", "\"max_folder_id\", \"max_page_id\", \"after_path\" and \"after_page_id\" continue a copy under way and need its \"new_folder_id\"."))
+	case req.newFolderID == nil && (req.afterPageID != nil || req.afterPath != ""):
+		r.p.Fail(api.Invalid("new_folder_id", "\"after_path\" and \"after_page_id\" continue a copy under way and need its \"new_folder_id\"."))
 	}
 	targetID := r.p.OptInt("target_subsite_id")
 	if err := r.p.Err(); err != nil {

@@ -83,12 +83,8 @@ func TestIdempotencyKeyRecordWithoutAnswer(t *testing.T) {
 	}{
 		{"lost", now.Add(-11 * time.Minute), "its answer was lost"},
 		{"pending", now.Add(-10 * time.Second), "Retry in a moment"},
-		{"older-version", now.Add(-11 * time.Minute), "its answer was lost"},
 	} {
-		fp := "" // a claim of an older version, made before its request ran
-		if tc.key != "older-version" {
-			fp = fingerprintOf(t, "POST /api/v1/pages/create/\n", `{"json":[[]],"title":"A"}`)
-		}
+		fp := fingerprintOf(t, "POST /api/v1/pages/create/\n", `{"json":[[]],"title":"A"}`)
 		if _, err := site.Inst.DB.W.Exec(`INSERT INTO idempotency_keys (caller, idem_key, fingerprint, created_at) VALUES (?, ?, ?, ?)`,
 			caller, tc.key, fp, api.NewTime(tc.at)); err != nil {
 			t.Fatal(err)
@@ -98,16 +94,63 @@ func TestIdempotencyKeyRecordWithoutAnswer(t *testing.T) {
 		if !strings.Contains(msg["error"].(string), tc.want) {
 			t.Errorf("%s: %q, want it to say %q", tc.key, msg["error"], tc.want)
 		}
-		if tc.key != "older-version" {
-			other := c.Post("pages/create/", map[string]any{"title": "B", "json": [][]any{{}}}).Error(409, "conflict")
-			if !strings.Contains(other["error"].(string), "different request") {
-				t.Errorf("%s with another body: %q, want the key-reused conflict", tc.key, other["error"])
-			}
+		other := c.Post("pages/create/", map[string]any{"title": "B", "json": [][]any{{}}}).Error(409, "conflict")
+		if !strings.Contains(other["error"].(string), "different request") {
+			t.Errorf("%s with another body: %q, want the key-reused conflict", tc.key, other["error"])
 		}
 	}
 	c.Headers = nil
 	if n := len(c.Get("pages/all/").Want(200).List()); n != 0 {
 		t.Errorf("%d pages, want 0: a request whose change was recorded as done ran again", n)
+	}
+}
+
+// A claim that an earlier version recorded before running its request (no fingerprint, no
+// answer) says nothing of whether the change was made: for ten minutes a retry is told to retry
+// in a moment, as that version did; after them the claim is abandoned and the request runs (once:
+// its answer, a change's or an error's, is kept and replayed as any other).
+func TestIdempotencyKeyClaimOfAnOlderVersion(t *testing.T) {
+	t.Parallel()
+	site := apptest.Start(t)
+	c := site.Client(site.OwnerTk)
+	var debug struct {
+		Token struct {
+			ID int64 `json:"id"`
+		} `json:"token"`
+	}
+	c.Get("auth/debug/").Want(200).Decode(&debug)
+	caller := fmt.Sprintf("token:%d", debug.Token.ID)
+	now := time.Now().UTC()
+	for _, tc := range []struct {
+		key    string
+		age    time.Duration
+		body   map[string]any
+		status int
+	}{
+		{"young", 9 * time.Minute, map[string]any{"title": "Young", "json": [][]any{{}}}, 409},
+		{"abandoned", 11 * time.Minute, map[string]any{"title": "Abandoned", "json": [][]any{{}}}, 200},
+		{"abandoned, refused", 11 * time.Minute, map[string]any{"title": ""}, 400},
+	} {
+		if _, err := site.Inst.DB.W.Exec(`INSERT INTO idempotency_keys (caller, idem_key, created_at) VALUES (?, ?, ?)`,
+			caller, tc.key, api.NewTime(now.Add(-tc.age))); err != nil {
+			t.Fatal(err)
+		}
+		c.Headers = http.Header{"Idempotency-Key": {tc.key}}
+		first := c.Post("pages/create/", tc.body).Want(tc.status)
+		if tc.status == 409 {
+			if msg := first.Error(409, "conflict")["error"].(string); !strings.Contains(msg, "Retry in a moment") {
+				t.Errorf("%s: %q, want it to say to retry in a moment", tc.key, msg)
+			}
+			continue
+		}
+		again := c.Post("pages/create/", tc.body).Want(tc.status)
+		if again.Header.Get("Idempotent-Replayed") != "true" || string(again.Body) != string(first.Body) {
+			t.Errorf("%s: retry %s (replayed %q), want the first answer replayed: %s", tc.key, again.Body, again.Header.Get("Idempotent-Replayed"), first.Body)
+		}
+	}
+	c.Headers = nil
+	if list := c.Get("pages/all/").Want(200).List(); len(list) != 1 || list[0]["title"] != "Abandoned" {
+		t.Errorf("pages %v, want the abandoned claim's request done once", list)
 	}
 }
 

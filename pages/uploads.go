@@ -30,8 +30,9 @@ type upload struct {
 }
 
 // readUpload streams a multipart/form-data body: the part named "file" goes straight to the blob
-// store (never whole into memory), other parts named in allowed are read as short text. A body
-// over the upload limit is a 413 and leaves nothing behind.
+// store (never whole into memory), other parts named in allowed are read as short text, and the
+// body is read to its end. A body over the upload limit, the bytes after its closing boundary
+// included, is a 413 and changes nothing (a file stored by then is a leftover, for Collect).
 func (s *Service) readUpload(r *request, allowed ...string) (*upload, error) {
 	max := s.MaxUploadBytes
 	// The multipart envelope and the other fields add a little to the file's size.
@@ -46,6 +47,12 @@ func (s *Service) readUpload(r *request, allowed ...string) (*upload, error) {
 	for {
 		part, err := mr.NextPart()
 		if errors.Is(err, io.EOF) {
+			// What follows the closing boundary (an epilogue, which RFC 2046 says to ignore) is
+			// read to the end within the same limit, so that the body is read whole, as the
+			// Idempotency-Key's fingerprint needs, and never past the limit.
+			if _, err := io.Copy(io.Discard, r.c.Request.Body); err != nil {
+				return nil, uploadError(r, err, max)
+			}
 			break
 		}
 		if err != nil {
@@ -118,8 +125,14 @@ func (s *Service) fileURL(sub *people.Subsite, id int64, filename string) string
 	return s.BaseURL + "/@" + sub.Slug + "/files/" + strconv.FormatInt(id, 10) + "/" + url.PathEscape(filename)
 }
 
-// storeFile records an upload as a file of the page and indexes it for search.
+// storeFile records an upload as a file of the page and indexes it for search, in the caller's
+// transaction. It claims the upload's blob first (widgets.Blobs.Claim): when the blob was
+// cleared away while the rest of the request arrived, it returns widgets.ErrBlobGone, and the
+// caller's transaction must roll back.
 func (s *Service) storeFile(ctx context.Context, tx DBTX, page *Page, up *upload, now api.Time, by int64) (*widgets.StoredFile, error) {
+	if err := s.Blobs.Claim(up.blob.SHA256); err != nil {
+		return nil, err
+	}
 	f, err := widgets.CreateFile(ctx, tx, page.ID, up.blob, up.filename, up.contentType, now, by)
 	if err != nil {
 		return nil, err

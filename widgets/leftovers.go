@@ -12,10 +12,12 @@ import (
 	"quire/app/sqldb"
 )
 
-// BlobGrace is how long Collect leaves a blob or a temporary upload file after it was last
-// written or reused: the row of an upload commits within seconds of its blob being saved, and an
-// upload in progress writes its temporary file at least every few seconds (request bodies must
-// keep a pace; see app/bodies.go).
+// BlobGrace is how long Collect leaves an unreferenced blob, or a temporary upload file no one
+// is writing, after it was last stored, written, reused or claimed. Nothing depends on requests
+// being fast: a temporary file being written is locked, however slowly its bytes arrive, and a
+// blob is claimed inside the transaction of the row that refers to it (Blobs.Claim). The grace
+// only has to cover the time from a claim to its transaction's commit, and lets a failed upload's
+// bytes be reused by its retry.
 const BlobGrace = time.Hour
 
 // Leftovers counts what Collect removed.
@@ -29,19 +31,20 @@ type Leftovers struct {
 const collectBatch = 500
 
 // Collect removes what uploads left behind: blobs that no row of files refers to and that were
-// last written or reused more than grace ago (an upload whose transaction failed), and temporary
-// upload files last written more than grace ago (a crash during an upload). It never removes a
-// blob a committed row refers to, nor one an upload is about to refer to (Save renews a blob it
-// reuses, under the lock that removal takes). While a backup holds the blobs (Hold), it removes
-// nothing and returns at once. It stops when ctx ends, returning what it removed so far.
-func (b *Blobs) Collect(ctx context.Context, db sqldb.DBTX, grace time.Duration) (Leftovers, error) {
+// last stored, reused or claimed before cutoff (an upload whose transaction failed), and
+// temporary upload files last written before cutoff that no upload is writing (a crash during an
+// upload). The server passes BlobGrace ago as cutoff. It never removes a blob a committed row
+// refers to, nor one a transaction has claimed since cutoff (Claim and Collect take a lock on the
+// blob's file, in this process or another), nor a temporary file an upload is writing. While a
+// backup holds the blobs (Hold), it removes nothing and returns at once. It stops when ctx ends,
+// returning what it removed so far.
+func (b *Blobs) Collect(ctx context.Context, db sqldb.DBTX, cutoff time.Time) (Leftovers, error) {
 	var out Leftovers
 	release, ok, err := b.tryLock()
 	if err != nil || !ok {
 		return out, err
 	}
 	defer release()
-	cutoff := time.Now().Add(-grace)
 
 	temps, err := os.ReadDir(filepath.Join(b.Dir, "tmp"))
 	if err != nil && !os.IsNotExist(err) {
@@ -49,7 +52,11 @@ func (b *Blobs) Collect(ctx context.Context, db sqldb.DBTX, grace time.Duration)
 	}
 	for _, e := range temps {
 		if info, err := e.Info(); err == nil && info.Mode().IsRegular() && info.ModTime().Before(cutoff) {
-			if os.Remove(filepath.Join(b.Dir, "tmp", e.Name())) == nil {
+			removed, err := removeUnlocked(filepath.Join(b.Dir, "tmp", e.Name()), cutoff)
+			if err != nil {
+				return out, err
+			}
+			if removed {
 				out.Temps++
 				out.Bytes += info.Size()
 			}
@@ -105,20 +112,52 @@ func (b *Blobs) Collect(ctx context.Context, db sqldb.DBTX, grace time.Duration)
 	return out, nil
 }
 
-// removeLeftover removes the blob sum if, under the lock Save takes to reuse a blob, it is still
-// older than cutoff and no row refers to it.
+// removeUnlocked removes the temporary file at path if no upload holds its lock (Save locks the
+// file it writes) and it was still last written before cutoff.
+func removeUnlocked(path string, cutoff time.Time) (bool, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return false, nil // gone meanwhile
+	}
+	defer f.Close()
+	if free, err := lockOpen(f, true, false); err != nil || !free {
+		return false, err
+	}
+	if info, err := f.Stat(); err != nil || !info.ModTime().Before(cutoff) {
+		return false, nil
+	}
+	if err := os.Remove(path); err != nil && !os.IsNotExist(err) {
+		return false, fmt.Errorf("collect leftovers: %w", err)
+	}
+	return true, nil
+}
+
+// removeLeftover removes the blob sum if, under the locks that a renewal takes (Save reusing the
+// blob, Claim), it is still older than cutoff and no row refers to it.
 func (b *Blobs) removeLeftover(ctx context.Context, db sqldb.DBTX, sum string, cutoff time.Time) (int64, bool, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	info, err := os.Stat(b.path(sum))
+	path := b.path(sum)
+	f, err := os.Open(path)
+	if err != nil {
+		return 0, false, nil // gone meanwhile
+	}
+	defer f.Close()
+	if free, err := lockOpen(f, true, false); err != nil || !free {
+		return 0, false, err // a renewal is under way: the blob is in use
+	}
+	info, err := f.Stat()
 	if err != nil || !info.ModTime().Before(cutoff) {
 		return 0, false, nil
+	}
+	if now, err := os.Stat(path); err != nil || !os.SameFile(info, now) {
+		return 0, false, nil // replaced by a new copy of the same bytes
 	}
 	refs, err := referencedBlobs(ctx, db, []string{sum})
 	if err != nil || refs[sum] {
 		return 0, false, err
 	}
-	if err := os.Remove(b.path(sum)); err != nil && !os.IsNotExist(err) {
+	if err := os.Remove(path); err != nil && !os.IsNotExist(err) {
 		return 0, false, fmt.Errorf("collect leftovers: %w", err)
 	}
 	return info.Size(), true, nil
