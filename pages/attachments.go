@@ -151,14 +151,9 @@ func (s *Service) readImage(r *request, fileRequired bool) (*upload, *string, er
 	case up.blob != nil && !widgets.IsSafeImage(up.contentType):
 		return nil, nil, api.Invalid("file", "An image widget shows PNG, JPEG, GIF or WebP images; this file is %s. Attach it instead.", up.contentType)
 	}
-	caption, given := up.fields["caption"]
-	switch {
-	case given && r.p.Has("caption") && r.p.String("caption") != caption:
-		return nil, nil, api.Invalid("caption", "Parameter \"caption\" is given twice, in the URL and in the form; give it once.")
-	case !given && !r.p.Has("caption"):
-		return up, nil, nil
-	case !given:
-		caption = r.p.String("caption")
+	caption, given, err := up.value(r.p, "caption")
+	if err != nil || !given {
+		return up, nil, err
 	}
 	caption, err = api.Line("caption", caption, maxCaption)
 	if err != nil {

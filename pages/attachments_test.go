@@ -10,6 +10,7 @@ import (
 	"image/png"
 	"io"
 	"io/fs"
+	"mime/multipart"
 	"net/http"
 	"path/filepath"
 	"runtime"
@@ -299,4 +300,51 @@ type zeroes struct{}
 func (zeroes) Read(p []byte) (int, error) {
 	clear(p)
 	return len(p), nil
+}
+
+// TestUploadFieldGivenTwice checks that a multipart field given twice, or in the form and the URL
+// with two texts, is refused naming it and stores nothing: neither text may silently win.
+func TestUploadFieldGivenTwice(t *testing.T) {
+	t.Parallel()
+	site := apptest.Start(t)
+	c := site.Client(site.OwnerTk)
+	pageID := c.Post("pages/create/", map[string]any{"title": "Office", "json": [][]map[string]any{{}, {}}}).Want(200).ID()
+	post := func(query string, fields [][2]string) *apptest.Response {
+		var body bytes.Buffer
+		mw := multipart.NewWriter(&body)
+		for _, f := range fields {
+			mw.WriteField(f[0], f[1])
+		}
+		part, _ := mw.CreateFormFile("file", "office.png")
+		part.Write(pngBytes(t, 20))
+		mw.Close()
+		return c.Do(http.MethodPost, c.URL(fmt.Sprintf("page/%d/image/create/", pageID))+query, &body, mw.FormDataContentType())
+	}
+	for _, tc := range []struct {
+		name, query, field string
+		fields             [][2]string
+	}{
+		{"caption twice in the form", "", "caption", [][2]string{{"caption", "First"}, {"caption", "Second"}}},
+		{"column twice in the form", "", "column", [][2]string{{"column", "0"}, {"column", "1"}}},
+		{"caption in the URL and the form", "?caption=First", "caption", [][2]string{{"caption", "Second"}}},
+		{"column in the URL and the form", "?column=0", "column", [][2]string{{"column", "1"}}},
+		{"position in the URL and the form", "?position=0", "position", [][2]string{{"position", "1"}}},
+	} {
+		if got := post(tc.query, tc.fields).Error(400, "invalid_request"); got["field"] != tc.field {
+			t.Errorf("%s: field %v, want %q (%v)", tc.name, got["field"], tc.field, got["error"])
+		}
+	}
+	var page struct {
+		JSON [][]widgetAnswer `json:"json"`
+	}
+	c.Get(fmt.Sprintf("pages/get/%d/", pageID)).Want(200).Decode(&page)
+	if n := len(page.JSON[0]) + len(page.JSON[1]); n != 0 {
+		t.Errorf("refused uploads left %d widgets on the page", n)
+	}
+	// The same text in the URL and the form says one thing: it is taken.
+	var img widgetAnswer
+	post("?column=1&caption=Desks", [][2]string{{"column", "1"}, {"caption", "Desks"}}).Want(200).Decode(&img)
+	if img.Column != 1 || img.Caption == nil || *img.Caption != "Desks" {
+		t.Errorf("the same column and caption in both places: %+v", img)
+	}
 }

@@ -71,6 +71,9 @@ func (s *Service) readUpload(r *request, allowed ...string) (*upload, error) {
 			}
 			up.contentType = widgets.DetectType(up.filename, up.blob.Head)
 		case contains(allowed, name):
+			if _, twice := up.fields[name]; twice {
+				return nil, api.Invalid(name, "Field %q is given twice in the form; give it once.", name)
+			}
 			value, err := io.ReadAll(io.LimitReader(part, maxFormValue+1))
 			if err != nil {
 				return nil, uploadError(r, err, max)
@@ -100,22 +103,43 @@ func uploadError(r *request, err error, max int64) error {
 	return api.ReadError(r.c, err, uploadTooLarge(max), "file")
 }
 
-// place reads column and position from an upload's fields or the URL.
-func (up *upload) place(p *api.Params) (int, *int, error) {
-	col, pos := readPlace(p)
-	if v, ok := up.fields["column"]; ok {
-		n, err := strconv.Atoi(strings.TrimSpace(v))
-		if err != nil {
-			return 0, nil, api.Invalid("column", "Parameter \"column\" must be an integer.")
-		}
-		col = n
+// value returns the upload's field name, given in the multipart form or in the URL: once, or in
+// both with the same text (as api.Params holds every parameter); the same name with two texts is a
+// 400 naming it, never one silently winning.
+func (up *upload) value(p *api.Params, name string) (string, bool, error) {
+	v, inForm := up.fields[name]
+	switch {
+	case inForm && p.Has(name) && p.String(name) != v:
+		return "", false, api.Invalid(name, "Parameter %q is given twice, in the URL and in the form; give it once.", name)
+	case inForm:
+		return v, true, nil
+	case p.Has(name):
+		return p.String(name), true, p.Err()
 	}
-	if v, ok := up.fields["position"]; ok {
+	return "", false, nil
+}
+
+// place reads column (default 0) and position (default: the end) from an upload's fields or the
+// URL.
+func (up *upload) place(p *api.Params) (int, *int, error) {
+	col, pos := 0, (*int)(nil)
+	for _, name := range []string{"column", "position"} {
+		v, given, err := up.value(p, name)
+		if err != nil || !given {
+			if err != nil {
+				return 0, nil, err
+			}
+			continue
+		}
 		n, err := strconv.Atoi(strings.TrimSpace(v))
 		if err != nil {
-			return 0, nil, api.Invalid("position", "Parameter \"position\" must be an integer.")
+			return 0, nil, api.Invalid(name, "Parameter %q must be an integer.", name)
 		}
-		pos = &n
+		if name == "column" {
+			col = n
+		} else {
+			pos = &n
+		}
 	}
 	return col, pos, p.Err()
 }
