@@ -84,21 +84,23 @@ func nullable(s string) *string {
 	return &s
 }
 
-// insertVersion stores c as a widget row of the page; versionOf is the first id, or nil.
-func insertVersion(ctx context.Context, tx DBTX, pageID int64, versionOf *int64, c Content, now api.Time, by int64) (int64, error) {
+// insertVersion stores c as a widget row of the page (versionOf is the first id, or nil) and
+// returns its id and its data column as stored.
+func insertVersion(ctx context.Context, tx DBTX, pageID int64, versionOf *int64, c Content, now api.Time, by int64) (int64, []byte, error) {
 	c.Extra.PostCount = nil
 	data, err := json.Marshal(c.Extra)
 	if err != nil {
-		return 0, err
+		return 0, nil, err
 	}
 	res, err := tx.ExecContext(ctx, `INSERT INTO widgets (version_of_id, page_id, classname, html, text, format, styleclass,
 		heading, data, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		versionOf, pageID, c.Classname, c.HTML, c.Text, c.Format, nullable(c.Styleclass), nullable(c.Heading),
 		string(data), now, by)
 	if err != nil {
-		return 0, fmt.Errorf("insert widget: %w", err)
+		return 0, nil, fmt.Errorf("insert widget: %w", err)
 	}
-	return res.LastInsertId()
+	id, err := res.LastInsertId()
+	return id, data, err
 }
 
 // columnLength returns how many widgets sit in a column of the page.
@@ -160,7 +162,7 @@ func Create(ctx context.Context, tx DBTX, pageID int64, c Content, col int, pos 
 	if err := shift(ctx, tx, pageID, col, at, 1); err != nil {
 		return nil, err
 	}
-	id, err := insertVersion(ctx, tx, pageID, nil, c, now, by)
+	id, _, err := insertVersion(ctx, tx, pageID, nil, c, now, by)
 	if err != nil {
 		return nil, err
 	}
@@ -218,17 +220,28 @@ func Update(ctx context.Context, tx DBTX, cur *Widget, c Content, now api.Time, 
 		return cur, nil
 	}
 	first := cur.FirstID()
-	if err := checkPageSize(ctx, tx, cur.PageID, first, c); err != nil {
-		return nil, err
+	// A version no larger than the one it replaces cannot make the page grow: the page's sum is
+	// read only for one that is (contentBytes of cur is what its row stores, byte for byte).
+	if contentBytes(c) > contentBytes(ContentOf(cur)) {
+		if err := checkPageSize(ctx, tx, cur.PageID, first, c); err != nil {
+			return nil, err
+		}
 	}
-	id, err := insertVersion(ctx, tx, cur.PageID, &first, c, now, by)
+	id, data, err := insertVersion(ctx, tx, cur.PageID, &first, c, now, by)
 	if err != nil {
 		return nil, err
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE placements SET current_id = ? WHERE widget_id = ?`, id, first); err != nil {
 		return nil, fmt.Errorf("update widget %d: %w", first, err)
 	}
-	return Find(ctx, tx, cur.PageID, id)
+	// The new version as a read of its row would give it, without reading it back.
+	w := &Widget{ID: id, VersionOfID: &first, PageID: cur.PageID, Classname: c.Classname, HTML: c.HTML, Text: c.Text,
+		Format: c.Format, Styleclass: nullable(c.Styleclass), Heading: nullable(c.Heading), Column: cur.Column,
+		Position: cur.Position, CreatedAt: now, CreatedBy: api.UserRef{ID: by}}
+	if err := json.Unmarshal(data, &w.Extra); err != nil {
+		return nil, fmt.Errorf("widget %d data: %w", id, err)
+	}
+	return w, nil
 }
 
 // Remove takes the widget off its page; its versions stay in the history.
@@ -378,7 +391,7 @@ func CopyPage(ctx context.Context, tx DBTX, from, to int64, now api.Time, by int
 			}
 			content.Extra.Files = &files
 		}
-		id, err := insertVersion(ctx, tx, to, nil, content, now, by)
+		id, _, err := insertVersion(ctx, tx, to, nil, content, now, by)
 		if err != nil {
 			return nil, err
 		}
