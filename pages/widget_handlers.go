@@ -209,9 +209,6 @@ func (s *Service) deleteWidget(classname string) gin.HandlerFunc {
 			if w, err = widgets.FindKind(r.ctx, tx, page.ID, widgetID, classname); err != nil {
 				return err
 			}
-			if err := s.unindexFiles(r.ctx, tx, w); err != nil {
-				return err
-			}
 			return widgets.Remove(r.ctx, tx, w, now)
 		})
 		if r.failed(err) || r.failed(s.present(r.ctx, s.DB.R, r.sub, w)) {
