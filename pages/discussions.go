@@ -46,7 +46,7 @@ func (s *Service) postMessage(c *gin.Context) {
 	if r.failed(err) || r.failed(s.presentPosts(r.ctx, s.DB.R, post)) {
 		return
 	}
-	c.JSON(http.StatusOK, post)
+	api.JSON(c, http.StatusOK, post)
 }
 
 // postToStream stores a post in the subsite's activity stream, a feed of its own beside the
@@ -74,7 +74,7 @@ func (s *Service) postToStream(c *gin.Context) {
 	if r.failed(err) || r.failed(s.presentPosts(r.ctx, s.DB.R, post)) {
 		return
 	}
-	c.JSON(http.StatusOK, post)
+	api.JSON(c, http.StatusOK, post)
 }
 
 // streamTitle names the activity stream in notifications and search.

@@ -55,7 +55,7 @@ func (s *Service) createFolder(c *gin.Context) {
 	if r.failed(err) {
 		return
 	}
-	c.JSON(http.StatusOK, f)
+	api.JSON(c, http.StatusOK, f)
 }
 
 func (s *Service) deleteFolder(c *gin.Context) {
@@ -88,7 +88,7 @@ func (s *Service) deleteFolder(c *gin.Context) {
 	if r.failed(err) {
 		return
 	}
-	c.JSON(http.StatusOK, gin.H{"success": true, "folder": f, "folders_deleted": deleted})
+	api.JSON(c, http.StatusOK, gin.H{"success": true, "folder": f, "folders_deleted": deleted})
 }
 
 // copyRequest is what folder/copy was asked: a first step names the source and the target
@@ -132,7 +132,7 @@ func (s *Service) copyFolder(c *gin.Context) {
 	if r.failed(err) {
 		return
 	}
-	c.JSON(http.StatusOK, step)
+	api.JSON(c, http.StatusOK, step)
 }
 
 // readCopyRequest reads folder/copy's parameters and checks that the caller is an editor in the

@@ -213,7 +213,7 @@ func (s *Service) createPageHandler(c *gin.Context) {
 	if r.failed(err) {
 		return
 	}
-	c.JSON(http.StatusOK, p)
+	api.JSON(c, http.StatusOK, p)
 }
 
 func (s *Service) trashPage(c *gin.Context) {
@@ -233,7 +233,7 @@ func (s *Service) trashPage(c *gin.Context) {
 	if r.failed(err) {
 		return
 	}
-	c.JSON(http.StatusOK, gin.H{"success": true, "page": p})
+	api.JSON(c, http.StatusOK, gin.H{"success": true, "page": p})
 }
 
 func (s *Service) restorePage(c *gin.Context) {
@@ -253,7 +253,7 @@ func (s *Service) restorePage(c *gin.Context) {
 	if r.failed(err) {
 		return
 	}
-	c.JSON(http.StatusOK, gin.H{"success": true, "page": p})
+	api.JSON(c, http.StatusOK, gin.H{"success": true, "page": p})
 }
 
 func (s *Service) copyPageHandler(c *gin.Context) {
@@ -304,7 +304,7 @@ func (s *Service) copyPageHandler(c *gin.Context) {
 	if r.failed(err) {
 		return
 	}
-	c.JSON(http.StatusOK, p)
+	api.JSON(c, http.StatusOK, p)
 }
 
 // copyTarget returns the subsite a copy goes to: subsite_id, or a path written "@slug/Folder"

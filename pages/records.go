@@ -53,7 +53,7 @@ func (s *Service) submitRecord(c *gin.Context) {
 	if r.failed(err) || r.failed(people.FillNames(r.ctx, s.DB.R, &rec.CreatedBy)) {
 		return
 	}
-	c.JSON(http.StatusOK, rec)
+	api.JSON(c, http.StatusOK, rec)
 }
 
 // listRecords answers the records of the page's form as JSON, or as CSV with format=csv.

@@ -72,7 +72,9 @@ func (t term) phrase() string {
 
 // ParseSearch turns what a person typed into a SearchQuery whose FTS5 query cannot be malformed:
 // each term is cut into tokens as indexed text is (search_text.go) and quoted, so operators are
-// only text. "quoted words" are a phrase, word* a prefix, and all terms must match. Returns a
+// only text. Terms are separated by any Unicode space (U+3000 as Japanese input methods type it,
+// NBSP...); "quoted words" are a phrase, word* a prefix, and all terms must match. Full-width
+// forms are read as their ordinary forms first, so ＂ quotes and ＊ is a prefix. Returns a
 // validation error on field q when nothing searchable is left.
 func ParseSearch(q string) (SearchQuery, error) {
 	if len(q) > maxQueryLength {
@@ -83,7 +85,7 @@ func ParseSearch(q string) (SearchQuery, error) {
 		if unicode.IsControl(r) {
 			return ' '
 		}
-		return r
+		return foldWidth(r)
 	}, q)
 	var terms []term
 	rest := strings.TrimSpace(q)
@@ -98,7 +100,10 @@ func ParseSearch(q string) (SearchQuery, error) {
 				text, rest = rest[1:end+1], rest[end+2:]
 			}
 		} else {
-			text, rest, _ = strings.Cut(rest, " ")
+			text, rest = rest, ""
+			if end := strings.IndexFunc(text, unicode.IsSpace); end >= 0 {
+				text, rest = text[:end], text[end:]
+			}
 			if strings.HasSuffix(text, "*") {
 				text, prefix = strings.TrimRight(text, "*"), true
 			}
@@ -336,7 +341,11 @@ func (s *Service) titleMatches(ctx context.Context, q SearchQuery, where string,
 	defer rows.Close()
 	keys := 0
 	for _, t := range q.terms {
-		keys += len(t.keys)
+		for _, k := range t.keys {
+			if k != gapKey {
+				keys++
+			}
+		}
 	}
 	var hits []*hit
 	for rows.Next() {
@@ -358,11 +367,22 @@ func (s *Service) titleMatches(ctx context.Context, q SearchQuery, where string,
 }
 
 // isWholeTitle reports whether the title's tokens are the query's, in order, and no others (the
-// last term's last token may be a prefix of the title's last).
+// last term's last token may be a prefix of the title's last). Gaps do not count: the title
+// matched the query's phrases already.
 func isWholeTitle(title []token, terms []term) bool {
+	words := title[:0:0]
+	for _, t := range title {
+		if t.kind != gapToken {
+			words = append(words, t)
+		}
+	}
+	title = words
 	i := 0
 	for ti, t := range terms {
 		for ki, key := range t.keys {
+			if key == gapKey {
+				continue
+			}
 			if i >= len(title) {
 				return false
 			}

@@ -63,7 +63,7 @@ func (s *Service) search(c *gin.Context) {
 	if more {
 		api.SetNextLink(c, api.EncodeCursor(strconv.Itoa(q.Offset+q.Limit)))
 	}
-	c.JSON(http.StatusOK, gin.H{"results": results})
+	api.JSON(c, http.StatusOK, gin.H{"results": results})
 }
 
 func firstError(errs ...error) error {

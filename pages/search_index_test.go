@@ -286,8 +286,8 @@ func TestSearchRebuildsAnOlderIndex(t *testing.T) {
 	var oldTables int
 	opened.DB.R.QueryRow(`SELECT value FROM search_state WHERE name = 'format'`).Scan(&format)
 	opened.DB.R.QueryRow(`SELECT COUNT(*) FROM sqlite_master WHERE name LIKE '%_v1%'`).Scan(&oldTables)
-	if format != "2" || oldTables != 0 {
-		t.Errorf("format %q, %d tables of format 1 left; want 2 and none", format, oldTables)
+	if format != strconv.Itoa(pages.SearchFormat) || oldTables != 0 {
+		t.Errorf("format %q, %d tables of format 1 left; want %d and none", format, oldTables, pages.SearchFormat)
 	}
 	for _, check := range []string{`INSERT INTO search_fts (search_fts) VALUES ('integrity-check')`,
 		`INSERT INTO search_titles (search_titles) VALUES ('integrity-check')`} {

@@ -16,8 +16,10 @@ import (
 // searchFormat is the format of the search index this binary writes. Raise it whenever what the
 // index holds or how text is cut into tokens (search_text.go) changes: the rebuild at start then
 // indexes everything again. Format 1 was one entry per page, cut at 1 MiB; format 2 is in parts,
-// with glyph and symbol tokens.
-const searchFormat = 2
+// with glyph and symbol tokens; format 3 reads full-width and half-width forms as their ordinary
+// forms and holds gap tokens beside symbols that stand apart, and its rebuild hides what sits
+// on a page but no longer shows there (indexPage, showWhatSitsOn).
+const searchFormat = 3
 
 // rebuildBatch is how many things one rebuild transaction indexes, and rebuildBytes how much
 // text at most, whichever comes first: the writer is held for one batch at a time.

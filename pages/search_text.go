@@ -6,6 +6,7 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
+	"golang.org/x/text/width"
 )
 
 // Search text: how text is cut into the tokens the index holds. The index, the query and the
@@ -24,6 +25,16 @@ import (
 //   - a symbol: one symbol character (+ # @ % & $ € © → 🎉 ...), or a dot that starts a word
 //     (".NET"). Symbols are tokens of their own between the words around them, so "C++" is the
 //     phrase C, +, + (which "Vitamin C" does not hold) while "a+b" still holds the word "a".
+//
+// Where a symbol and the token next to it do not touch (a space or punctuation between them), a
+// gap token stands between them, so that a phrase with a symbol finds its characters only as they
+// stand: "c+" finds "C++" but not "Try C + C.", and "C + +" is not "C++". Between two words or
+// glyphs nothing marks a gap: "two words" finds "two, words", as a phrase search should.
+//
+// Full-width and half-width forms are read as their ordinary forms (Unicode's <wide> and <narrow>
+// compatibility mappings, golang.org/x/text/width), as CJK input methods type them: "Ｃ＋＋" is
+// "C++", "ｖｉｔａｍｉｎ" is "vitamin", half-width "ﾃｽﾄ" is "テスト", and U+3000 is a space. Other
+// compatibility forms (ligatures, superscripts, circled numbers) stay as written.
 
 // tokenKind says what a token is.
 type tokenKind uint8
@@ -32,6 +43,7 @@ const (
 	wordToken tokenKind = iota
 	glyphToken
 	symbolToken
+	gapToken // between a symbol and a token that does not touch it; its span is empty
 )
 
 // token is a token of a text: its byte span in the text, its kind, and its key, the form the
@@ -46,6 +58,9 @@ type token struct {
 // inside a token and which text never brings (private-use characters separate words here), so a
 // symbol's key can be no word's.
 const symbolMark = '\ue000'
+
+// gapKey is the key of a gap token: a private-use character, as symbolMark, of no symbol's key.
+const gapKey = "\ue001"
 
 // symbolKey is the key of a symbol token: the mark and the code point in six hex digits (one
 // length for all, so a prefix query cannot reach another symbol).
@@ -106,6 +121,18 @@ func isWordRune(r rune) bool {
 // space is a break between words, as written in Thai and Khmer.
 func isIgnorable(r rune) bool { return r >= utf8.RuneSelf && r != 0x200b && unicode.Is(unicode.Cf, r) }
 
+// foldWidth returns the ordinary form of a full-width or half-width character ("Ｃ" gives "C",
+// "ﾃ" gives "テ", U+3000 a space), and any other character itself.
+func foldWidth(r rune) rune {
+	if r < 0x20a9 || (r > 0x20a9 && r < 0x3000) || (r > 0x3000 && r < 0xff00) || r > 0xffef {
+		return r // the forms are U+20A9, U+3000 and U+FF00-U+FFEF
+	}
+	if f := width.LookupRune(r).Folded(); f != 0 {
+		return f
+	}
+	return r
+}
+
 // asciiWord tells the ASCII letters and digits, for the common case of scanTokens.
 var asciiWord = func() (w [utf8.RuneSelf]bool) {
 	for c := range w {
@@ -114,15 +141,25 @@ var asciiWord = func() (w [utf8.RuneSelf]bool) {
 	return w
 }()
 
-// scanTokens calls fn for each token of text, in order, until fn returns false. Keys are not set
-// (see keyer).
+// scanTokens calls fn for each token of text, in order, gap tokens included, until fn returns
+// false. Keys are not set (see keyer).
 func scanTokens(text string, fn func(t token) bool) {
+	var prev token
+	started := false
+	emit := func(t token) bool {
+		if started && t.start != prev.end && (t.kind == symbolToken || prev.kind == symbolToken) &&
+			!fn(token{start: t.start, end: t.start, kind: gapToken}) {
+			return false
+		}
+		prev, started = t, true
+		return fn(t)
+	}
 	open, stop := false, false
 	var cur token
 	flush := func(end int) {
 		if open {
 			cur.end = end
-			stop = stop || !fn(cur)
+			stop = stop || !emit(cur)
 			open = false
 		}
 	}
@@ -139,6 +176,7 @@ func scanTokens(text string, fn func(t token) bool) {
 			continue
 		}
 		r, size := utf8.DecodeRuneInString(text[i:])
+		r = foldWidth(r)
 		switch {
 		case r >= utf8.RuneSelf && unicode.Is(unicode.M, r):
 			// A mark belongs to the token before it; a mark with nothing before it that spells
@@ -164,10 +202,10 @@ func scanTokens(text string, fn func(t token) bool) {
 			continue
 		case r == '.' && !prevWord:
 			// A dot that starts a word (".NET", ".env") is a symbol; any other is punctuation.
-			next, _ := utf8.DecodeRuneInString(text[i+1:])
+			next, _ := utf8.DecodeRuneInString(text[i+size:])
 			flush(i)
-			if isWordRune(next) {
-				stop = stop || !fn(token{start: i, end: i + 1, kind: symbolToken})
+			if isWordRune(foldWidth(next)) {
+				stop = stop || !emit(token{start: i, end: i + size, kind: symbolToken})
 			}
 		case isSymbol(r):
 			flush(i)
@@ -192,9 +230,11 @@ type keyer map[string]string
 func (k keyer) key(text string, t token) string {
 	word := text[t.start:t.end]
 	switch {
+	case t.kind == gapToken:
+		return gapKey
 	case t.kind == symbolToken:
 		r, _ := utf8.DecodeRuneInString(word)
-		return symbolKey(r)
+		return symbolKey(foldWidth(r))
 	case isASCII(word):
 		return strings.ToLower(word)
 	}
@@ -208,10 +248,15 @@ func (k keyer) key(text string, t token) string {
 	return f
 }
 
-// countTokens returns how many tokens text has.
+// countTokens returns how many tokens text has, gaps left out.
 func countTokens(text string) int {
 	n := 0
-	scanTokens(text, func(token) bool { n++; return true })
+	scanTokens(text, func(t token) bool {
+		if t.kind != gapToken {
+			n++
+		}
+		return true
+	})
 	return n
 }
 
@@ -242,23 +287,27 @@ func indexText(text string) string {
 	return b.String()
 }
 
-// fold lower-cases a word and removes its diacritics and format characters.
+// fold lower-cases a word, reads its full-width and half-width forms as their ordinary forms, and
+// removes its diacritics and format characters.
 func fold(word string) string {
 	if isASCII(word) {
 		return strings.ToLower(word)
 	}
-	// Text that neither case, decomposition nor diacritics change (most glyphs of Chinese,
+	// Text that neither case, width, decomposition nor diacritics change (most glyphs of Chinese,
 	// Japanese, Thai...) is itself.
 	plain := true
 	for _, r := range word {
-		if unicode.IsUpper(r) || isIgnorable(r) || (unicode.Is(unicode.M, r) && isDiacritic(r)) {
+		if foldWidth(r) != r || unicode.IsUpper(r) || isIgnorable(r) || (unicode.Is(unicode.M, r) && isDiacritic(r)) {
 			plain = false
 			break
 		}
 	}
-	if plain && norm.NFD.QuickSpanString(word) == len(word) {
+	// Composed and decomposed alike (a kana and a voicing mark typed apart, as half-width ﾌﾟ
+	// reads, is its composed kana).
+	if plain && norm.NFD.QuickSpanString(word) == len(word) && norm.NFC.QuickSpanString(word) == len(word) {
 		return word
 	}
+	word = strings.Map(foldWidth, word) // the same string when no form is wide or narrow
 	lower := norm.NFD.String(strings.ToLower(word))
 	return norm.NFC.String(strings.Map(func(r rune) rune {
 		if isIgnorable(r) || (unicode.Is(unicode.M, r) && isDiacritic(r)) {

@@ -75,7 +75,7 @@ func makeSnippet(title, body string, terms []term) string {
 	for i := from; i < to; i++ {
 		b.WriteString(html.EscapeString(text[pos:tokens[i].start]))
 		word := html.EscapeString(text[tokens[i].start:tokens[i].end])
-		if hits[i] {
+		if hits[i] && tokens[i].kind != gapToken {
 			word = "<mark>" + word + "</mark>"
 		}
 		b.WriteString(word)

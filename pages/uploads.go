@@ -169,23 +169,6 @@ func (s *Service) indexFile(ctx context.Context, tx DBTX, page *Page, f *widgets
 	return s.indexFileText(ctx, tx, page, f)
 }
 
-// unindexFiles removes a widget's files from search, when the widget leaves its page.
-func (s *Service) unindexFiles(ctx context.Context, tx DBTX, w *widgets.Widget) error {
-	if w.Files == nil {
-		return nil
-	}
-	files, err := widgets.FilesOf(ctx, tx, w.FirstID())
-	if err != nil {
-		return err
-	}
-	for _, f := range files {
-		if err := unindexDocs(ctx, tx, CatFile, f.ID); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
 // contentDisposition says whether a browser shows the file or saves it, with its name.
 func contentDisposition(f *widgets.StoredFile) string {
 	kind := "attachment"

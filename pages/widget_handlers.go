@@ -60,10 +60,10 @@ func (s *Service) answerWidgets(r *request, list ...*widgets.Widget) {
 		return
 	}
 	if len(list) == 1 {
-		r.c.JSON(http.StatusOK, list[0])
+		api.JSON(r.c, http.StatusOK, list[0])
 		return
 	}
-	r.c.JSON(http.StatusOK, list)
+	api.JSON(r.c, http.StatusOK, list)
 }
 
 // readInput reads a text widget's val, format, styleclass and heading, bare or inside "widget".
@@ -209,15 +209,12 @@ func (s *Service) deleteWidget(classname string) gin.HandlerFunc {
 			if w, err = widgets.FindKind(r.ctx, tx, page.ID, widgetID, classname); err != nil {
 				return err
 			}
-			if err := s.unindexFiles(r.ctx, tx, w); err != nil {
-				return err
-			}
 			return widgets.Remove(r.ctx, tx, w, now)
 		})
 		if r.failed(err) || r.failed(s.present(r.ctx, s.DB.R, r.sub, w)) {
 			return
 		}
-		c.JSON(http.StatusOK, gin.H{"success": true, "widget": w})
+		api.JSON(c, http.StatusOK, gin.H{"success": true, "widget": w})
 	}
 }
 

@@ -107,7 +107,7 @@ func (s *Service) answerPersonWrite(c *gin.Context, userID int64, sub *Subsite, 
 	for k, v := range extra {
 		body[k] = v
 	}
-	c.JSON(http.StatusOK, body)
+	api.JSON(c, http.StatusOK, body)
 }
 
 func (s *Service) deletePerson(c *gin.Context) {
@@ -125,7 +125,7 @@ func (s *Service) deletePerson(c *gin.Context) {
 		c.Error(err)
 		return
 	}
-	c.JSON(http.StatusOK, gin.H{"success": true, "user": s.PersonOf(u, nil), "subsites": []Membership{}})
+	api.JSON(c, http.StatusOK, gin.H{"success": true, "user": s.PersonOf(u, nil), "subsites": []Membership{}})
 }
 
 func (s *Service) addToSubsite(c *gin.Context) {
@@ -318,7 +318,7 @@ func (s *Service) createSubsiteHandler(c *gin.Context) {
 		c.Error(err)
 		return
 	}
-	c.JSON(http.StatusOK, sub)
+	api.JSON(c, http.StatusOK, sub)
 }
 
 // authDebug answers who the caller is: user, token, scopes, rate and expiry.
@@ -337,5 +337,5 @@ func (s *Service) authDebug(c *gin.Context) {
 		body["token"] = actor.Token
 		body["scopes"] = actor.Token.Scopes
 	}
-	c.JSON(http.StatusOK, body)
+	api.JSON(c, http.StatusOK, body)
 }

@@ -40,10 +40,13 @@ func (s *Service) Invite(ctx context.Context, in NewInvite) (*User, error) {
 	if err != nil {
 		return nil, err
 	}
+	// A name not given is the address's local part, and a fault in it is the address's: the
+	// error names the field that was sent.
+	nameField := "name"
 	if strings.TrimSpace(in.Name) == "" {
-		in.Name = email[:strings.IndexByte(email, '@')]
+		in.Name, nameField = email[:strings.LastIndexByte(email, '@')], "email_address"
 	}
-	if _, err := validName("name", in.Name); err != nil {
+	if _, err := validName(nameField, in.Name); err != nil {
 		return nil, err
 	}
 	var u *User

@@ -169,5 +169,5 @@ func (s *Service) updateSubsiteHandler(c *gin.Context) {
 		c.Error(err)
 		return
 	}
-	c.JSON(http.StatusOK, sub)
+	api.JSON(c, http.StatusOK, sub)
 }

@@ -149,7 +149,13 @@ func (s *Service) createSubsite(ctx context.Context, tx DBTX, ns NewSubsite) (*S
 	if err != nil {
 		return nil, err
 	}
-	slug := strings.ToLower(strings.TrimSpace(ns.Slug))
+	// A slug is one line of text first (api.Line), so that a control or bidirectional character
+	// in it is named as everywhere else; then a-z, 0-9 and hyphens.
+	slug, err := api.Line("slug", ns.Slug, 0)
+	if err != nil {
+		return nil, err
+	}
+	slug = strings.ToLower(slug)
 	if slug == "" {
 		if slug = api.Slugify(title, maxSlug); slug == "" {
 			slug = "subsite"

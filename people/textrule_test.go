@@ -101,6 +101,16 @@ func TestPeopleSingleLineText(t *testing.T) {
 		})
 	}
 
+	t.Run("subsite slug on create", func(t *testing.T) { // a-z, 0-9 and hyphens: no NFC to check
+		for _, bad := range badText {
+			m := owner.Post("subsites/create/", map[string]any{"title": fmt.Sprintf("Slugged %d", next()), "slug": "a" + bad.value + "b"}).
+				Error(400, "invalid_request")
+			if m["field"] != "slug" || !strings.Contains(fmt.Sprint(m["error"]), "U+") {
+				t.Errorf("%s: %v; want a 400 on \"slug\" naming the character", bad.name, m)
+			}
+		}
+	})
+
 	t.Run("CLI user create and token create", func(t *testing.T) {
 		for _, bad := range badText {
 			for _, args := range [][]string{
@@ -205,5 +215,56 @@ func TestMailSubjectIsOneLine(t *testing.T) {
 	got := smtpd.received()
 	if len(got) != 1 || got[0].subject != "You were added to Team  Bcc: all@example.com    IT notice" || got[0].to != u.Email {
 		t.Fatalf("received %+v; want one mail to the newcomer, its subject one line", got)
+	}
+}
+
+// Characters an email address is tried with besides badText: invisible ones, and spaces.
+var invisibleInAddress = []struct{ name, value string }{
+	{"zero-width space", "\u200b"},
+	{"zero-width non-joiner", "\u200c"},
+	{"zero-width joiner", "\u200d"},
+	{"word joiner", "\u2060"},
+	{"byte order mark", "\ufeff"},
+	{"no-break space", "\u00a0"},
+	{"ideographic space", "\u3000"},
+}
+
+// TestEmailAddressText: an address, through people/invite (with and without a name) and
+// `quire user create`, is held to the text rule and refuses invisible characters, with an error
+// that names the field sent; an address in another script is stored composed and lower-case.
+func TestEmailAddressText(t *testing.T) {
+	t.Parallel()
+	site := apptest.Start(t)
+	owner := site.Client(site.OwnerTk).SiteWide()
+	values := map[string]string{}
+	for _, bad := range badText {
+		values[bad.name] = "y" + bad.value + "b@example.com"
+	}
+	for _, bad := range invisibleInAddress {
+		values[bad.name] = "y" + bad.value + "b@example.com"
+	}
+	for what, v := range values {
+		for _, body := range []map[string]any{{"email_address": v, "name": "Yb"}, {"email_address": v}} {
+			m := owner.Post("people/invite/", body).Error(400, "invalid_request")
+			if m["field"] != "email_address" || !strings.Contains(fmt.Sprint(m["error"]), "U+") {
+				t.Errorf("invite %s %v: %v; want a 400 on \"email_address\" naming the character", what, body, m)
+			}
+		}
+		if _, stderr, code := site.CLI("user", "create", "--email", v, "--name", "Yb"); code == 0 || !strings.Contains(stderr, "U+") {
+			t.Errorf("user create --email with %s: exit %d, %q; want a failure naming the character", what, code, stderr)
+		}
+	}
+	var list []person
+	owner.Get("people/all/").Want(200).Decode(&list)
+	for _, p := range list {
+		if strings.HasSuffix(p.Email, "b@example.com") {
+			t.Errorf("a refused address was stored: %+q", p.Email)
+		}
+	}
+	var w personWrite
+	owner.Post("people/invite/", map[string]any{"email_address": "Jose\u0301@Example.com"}).Want(200).Decode(&w)
+	if w.User.Email != "jos\u00e9@example.com" || w.User.DistinguishedName != "jos\u00e9" {
+		t.Errorf("invited %+q named %+q; want the address composed and lower-case, and its local part as the name",
+			w.User.Email, w.User.DistinguishedName)
 	}
 }

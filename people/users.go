@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"net/mail"
 	"strings"
 	"unicode/utf8"
 
@@ -52,12 +51,13 @@ func scanUser(row interface{ Scan(...any) error }) (*User, error) {
 	return u, err
 }
 
-// NormalizeEmail checks an address and returns it lower-case, or a validation error on field.
+// NormalizeEmail checks an address under the text rule for addresses (api.Email: one line, no
+// control, bidirectional or invisible characters, a bare address of at most 254 bytes) and
+// returns it lower-case, or a validation error on field.
 func NormalizeEmail(field, email string) (string, error) {
-	email = strings.TrimSpace(email)
-	addr, err := mail.ParseAddress(email)
-	if err != nil || addr.Address != email || !strings.Contains(email, "@") || len(email) > 254 {
-		return "", api.Invalid(field, "%q is not a valid email address.", email)
+	email, err := api.Email(field, email)
+	if err != nil {
+		return "", err
 	}
 	return strings.ToLower(email), nil
 }

@@ -2,6 +2,7 @@ package widgets
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -34,13 +35,18 @@ const MaxMarkdownBytes = 2 << 20
 // document gives no contents. Line endings CR LF and CR are read as LF, as CommonMark says.
 //
 // Before parsing, the document is held to MaxMarkdownBytes (a too_large error) and to the limits
-// of checkMarkdown; before rendering, to maxWidgets widgets; after, each widget's HTML to
-// MaxHTMLBytes and MaxHTMLDepth. Each refusal is an error on field that names the limit. A heading,
-// or a run of blocks between headings, that would show something and shows nothing once sanitized
-// is an error on field that names its lines (checkKept), never a widget left out.
+// of checkMarkdown, and refused when it holds NUL or invalid UTF-8 (api.Markup: CommonMark would
+// make them U+FFFD); before rendering, to maxWidgets widgets; after, each widget's HTML to
+// MaxHTMLBytes and MaxHTMLDepth, and each heading's text to the rule for a line (checkHeadingText).
+// Each refusal is an error on field that names the limit. A heading, or a run of blocks between
+// headings, that would show something and shows nothing once sanitized is an error on field that
+// names its lines (checkKept), never a widget left out.
 func FromMarkdown(field, source string, maxWidgets int) ([]Content, error) {
 	if len(source) > MaxMarkdownBytes {
 		return nil, errTooLong(field, MaxMarkdownBytes)
+	}
+	if err := api.Markup(field, source); err != nil {
+		return nil, err
 	}
 	source = strings.NewReplacer("\r\n", "\n", "\r", "\n").Replace(source)
 	if err := checkMarkdown(field, source); err != nil {
@@ -109,6 +115,9 @@ func FromMarkdown(field, source string, maxWidgets int) ([]Content, error) {
 		if h = strings.TrimSpace(h); !showsSomething(h) { // "#" alone, or "# <b></b>"
 			continue
 		}
+		if err := checkMarkdownHeading(field, h, src, n); err != nil {
+			return nil, err
+		}
 		out = append(out, Content{Classname: Heading, HTML: h, Format: FormatHTML,
 			Heading: fmt.Sprintf("h%d", min(heading.Level, 4))})
 	}
@@ -119,6 +128,20 @@ func FromMarkdown(field, source string, maxWidgets int) ([]Content, error) {
 		out[i].Text = PlainText(out[i].HTML)
 	}
 	return out, nil
+}
+
+// checkMarkdownHeading is checkHeadingText for the sanitized HTML h of a Markdown heading n: its
+// error names the heading's line.
+func checkMarkdownHeading(field, h string, src []byte, n ast.Node) error {
+	err := checkHeadingText(field, PlainText(h))
+	var e *api.Error
+	if err == nil || !errors.As(err, &e) {
+		return err
+	}
+	if first, _ := lineSpan(src, []ast.Node{n}); first > 0 {
+		return api.Invalid(field, "The heading at line %d: %s", first, e.Message)
+	}
+	return err
 }
 
 // checkKept applies to Markdown the rule of Input.Apply: rendered, the HTML that the blocks of

@@ -152,7 +152,9 @@ func NewContent(classname string, in Input) (Content, error) {
 // Apply returns base changed by what in gives, validated: val (read as format says, sanitized),
 // styleclass ("" clears it) and heading. HTML that nests deeper than MaxHTMLDepth, or that
 // showed something and would show nothing once sanitized, is a validation error on "val": a
-// non-empty widget never becomes an empty one.
+// non-empty widget never becomes an empty one. So is a val that holds NUL or invalid UTF-8
+// (api.Markup), which sanitizing would drop, and a heading whose text breaks the rule for one
+// line (checkHeadingText).
 func (in Input) Apply(base Content) (Content, error) {
 	c := base
 	if in.Format != nil {
@@ -171,6 +173,9 @@ func (in Input) Apply(base Content) (Content, error) {
 		if len(val) > MaxHTMLBytes {
 			return c, errTooLong("val", MaxHTMLBytes)
 		}
+		if err := api.Markup("val", val); err != nil {
+			return c, err
+		}
 		if c.Format == FormatText {
 			c.HTML = TextToHTML(val)
 		} else {
@@ -185,8 +190,13 @@ func (in Input) Apply(base Content) (Content, error) {
 			}
 		}
 		c.Text = PlainText(c.HTML)
-		if c.Classname == Heading && c.Text == "" {
-			return c, api.Invalid("val", "A heading needs some text.")
+		if c.Classname == Heading {
+			if err := checkHeadingText("val", c.Text); err != nil {
+				return c, err
+			}
+			if c.Text == "" {
+				return c, api.Invalid("val", "A heading needs some text.")
+			}
 		}
 	}
 	if in.Styleclass != nil {
@@ -211,6 +221,14 @@ func (in Input) Apply(base Content) (Content, error) {
 		c.Heading = h
 	}
 	return c, nil
+}
+
+// checkHeadingText holds a heading's text (PlainText of its HTML) to the rule for one line of
+// text (api.Line): a heading is a label, as a page title is, so a line break (<br>, two blocks),
+// a control or a bidirectional control in it is a validation error on field.
+func checkHeadingText(field, text string) error {
+	_, err := api.Line(field, text, 0)
+	return err
 }
 
 func contains(list []string, s string) bool {

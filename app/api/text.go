@@ -2,7 +2,9 @@ package api
 
 import (
 	"fmt"
+	"net/mail"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
@@ -27,21 +29,28 @@ import (
 //
 // Text of several lines (Text) follows the same rule but keeps line feeds and tabs; CR LF and a
 // lone CR become LF.
+//
+// An email address (Email) follows the rule for one line and refuses, besides, every character
+// that takes no room inside an address: format characters (Unicode Cf: the zero-width space
+// U+200B, the joiners U+200C and U+200D, the word joiner U+2060, the byte order mark U+FEFF, the
+// soft hyphen, direction marks) and spaces of any kind (NBSP, U+3000...). Two addresses that look
+// the same then are the same: "ada@example.com" cannot have an invisible twin.
 
 // Line returns s as one line of text for field: trimmed, NFC, at most max characters (0: no
 // limit, counted after normalising). It returns a validation error on field for a character the
 // rule above refuses, naming it and its place, or for text over max.
 func Line(field, s string, max int) (string, error) {
-	return clean(field, s, max, false)
+	return clean(field, s, max, false, nil)
 }
 
 // Text is Line for text of several lines: line feeds and tabs are kept, CR LF and CR become LF.
 func Text(field, s string, max int) (string, error) {
 	s = strings.NewReplacer("\r\n", "\n", "\r", "\n").Replace(s)
-	return clean(field, s, max, true)
+	return clean(field, s, max, true, nil)
 }
 
-func clean(field, s string, max int, multiline bool) (string, error) {
+// clean applies the rule; also, when set, names a further character to refuse as refusedRune does.
+func clean(field, s string, max int, multiline bool, also func(r rune) (what, why string)) (string, error) {
 	if !utf8.ValidString(s) {
 		return "", Invalid(field, "Parameter %q is not valid UTF-8 text.", field)
 	}
@@ -52,7 +61,11 @@ func clean(field, s string, max int, multiline bool) (string, error) {
 		if multiline && (r == '\n' || r == '\t' || r == 0x2028 || r == 0x2029) {
 			continue
 		}
-		if what, why := refusedRune(r); what != "" {
+		what, why := refusedRune(r)
+		if what == "" && also != nil {
+			what, why = also(r)
+		}
+		if what != "" {
 			return "", Invalid(field, "Parameter %q holds %s at character %d: %s", field, what, at, why)
 		}
 	}
@@ -61,6 +74,23 @@ func clean(field, s string, max int, multiline bool) (string, error) {
 		return "", Invalid(field, "Parameter %q is longer than %d characters.", field, max)
 	}
 	return s, nil
+}
+
+// Markup returns a validation error on field when HTML or Markdown source s holds what its parser
+// would not keep: invalid UTF-8 (which becomes U+FFFD) or NUL (which HTML parsers drop and
+// Markdown replaces by U+FFFD), naming the place; else nil. So "a<NUL>b" is refused rather than
+// stored as "ab". The other characters the rule refuses in a line are kept as sent in markup:
+// line breaks and tabs are its white space, and a paragraph may need a direction control. A
+// heading's text is held to the rule for a line besides (Line).
+func Markup(field, s string) error {
+	if !utf8.ValidString(s) {
+		return Invalid(field, "Parameter %q is not valid UTF-8 text.", field)
+	}
+	if i := strings.IndexByte(s, 0); i >= 0 {
+		what, why := refusedRune(0)
+		return Invalid(field, "Parameter %q holds %s at character %d: %s", field, what, utf8.RuneCountInString(s[:i])+1, why)
+	}
+	return nil
 }
 
 // bidiControls are the bidirectional formatting characters Line refuses, by name.
@@ -93,4 +123,46 @@ func Flatten(s string) string {
 		}
 		return r
 	}, strings.ToValidUTF8(s, "\uFFFD"))
+}
+
+// Limits of an email address, from RFC 5321 section 4.5.3.1: a path of at most 256 octets, so an
+// address of at most 254 (the path adds "<" and ">"), and a local part of at most 64.
+const (
+	maxEmail      = 254
+	maxEmailLocal = 64
+)
+
+// Email returns s as an email address, under the rule above: trimmed, NFC, and refused with a
+// validation error on field for a character Line refuses or an invisible one (see the rule), then
+// for anything but a bare address (RFC 5322 addr-spec as net/mail reads it, with one "@", letters
+// of any script as RFC 6532 allows, no display name and no quoted local part) of at most 254
+// bytes with a local part of at most 64. Its case is kept: the caller decides what case means.
+func Email(field, s string) (string, error) {
+	s, err := clean(field, s, 0, false, invisibleInAddress)
+	if err != nil {
+		return "", err
+	}
+	at := strings.LastIndexByte(s, '@')
+	addr, perr := mail.ParseAddress(s)
+	switch {
+	case len(s) > maxEmail:
+		return "", Invalid(field, "Parameter %q is longer than %d bytes, the most an email address may be.", field, maxEmail)
+	case at > maxEmailLocal:
+		return "", Invalid(field, "Parameter %q has %d bytes before the @; an email address may have at most %d.", field, at, maxEmailLocal)
+	case s == "" || perr != nil || at < 0 || addr.Name != "" || addr.Address != s:
+		return "", Invalid(field, "Parameter %q must be an email address such as ada@example.com, not %q.", field, s)
+	}
+	return s, nil
+}
+
+// invisibleInAddress names the characters Email refuses beyond Line's: format characters and
+// spaces, which an address never holds and a reader cannot see.
+func invisibleInAddress(r rune) (what, why string) {
+	switch {
+	case unicode.Is(unicode.Cf, r):
+		return fmt.Sprintf("the invisible character U+%04X", r), "an email address holds no invisible characters; remove it."
+	case unicode.IsSpace(r) || unicode.Is(unicode.Zs, r):
+		return fmt.Sprintf("a space (U+%04X)", r), "an email address holds no spaces; remove it."
+	}
+	return "", ""
 }

@@ -75,3 +75,67 @@ func TestFlatten(t *testing.T) {
 		t.Fatalf("Flatten = %q, want %q", got, want)
 	}
 }
+
+func TestEmail(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name, in, want string
+		refused        string // a part of the error message; "" when accepted
+	}{
+		{name: "plain, case kept", in: " Ada@Example.com ", want: "Ada@Example.com"},
+		{name: "letters of any script, composed", in: "jose\u0301@example.com", want: "jos\u00e9@example.com"},
+		{name: "right-to-left override", in: "y\u202eb@example.com", refused: "U+202E RIGHT-TO-LEFT OVERRIDE at character 2"},
+		{name: "left-to-right isolate", in: "y\u2066b@example.com", refused: "U+2066"},
+		{name: "line separator", in: "y\u2028b@example.com", refused: "a line break (U+2028)"},
+		{name: "C1 next line", in: "y\u0085b@example.com", refused: "U+0085"},
+		{name: "CR LF", in: "y\r\nb@example.com", refused: "a line break (U+000D)"},
+		{name: "NUL", in: "y\x00b@example.com", refused: "U+0000"},
+		{name: "zero-width space", in: "y\u200bb@example.com", refused: "the invisible character U+200B at character 2"},
+		{name: "zero-width non-joiner", in: "y\u200cb@example.com", refused: "U+200C"},
+		{name: "zero-width joiner", in: "y\u200db@example.com", refused: "U+200D"},
+		{name: "word joiner", in: "y\u2060b@example.com", refused: "U+2060"},
+		{name: "byte order mark", in: "\ufeffyb@example.com", refused: "U+FEFF"},
+		{name: "soft hyphen", in: "y\u00adb@example.com", refused: "U+00AD"},
+		{name: "right-to-left mark", in: "yb@example.com\u200f", refused: "U+200F"},
+		{name: "no-break space", in: "y\u00a0b@example.com", refused: "a space (U+00A0)"},
+		{name: "ideographic space", in: "y\u3000b@example.com", refused: "a space (U+3000)"},
+		{name: "space", in: "y b@example.com", refused: "a space (U+0020)"},
+		{name: "no @", in: "example.com", refused: "must be an email address"},
+		{name: "display name", in: "Ada <ada@example.com>", refused: "a space"},
+		{name: "angle brackets", in: "<ada@example.com>", refused: "must be an email address"},
+		{name: "empty", in: "", refused: "must be an email address"},
+		{name: "local part of 65 bytes", in: strings.Repeat("a", 65) + "@example.com", refused: "65 bytes before the @"},
+		{name: "255 bytes", in: "a@" + strings.Repeat("b", 249) + ".com", refused: "longer than 254 bytes"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := Email("email_address", tc.in)
+			if tc.refused == "" {
+				if err != nil || got != tc.want {
+					t.Fatalf("Email(%+q) = %q, %v; want %q", tc.in, got, err, tc.want)
+				}
+				return
+			}
+			var e *Error
+			if !errors.As(err, &e) || e.Code != CodeInvalid || e.Field != "email_address" || !strings.Contains(e.Message, tc.refused) {
+				t.Fatalf("Email(%+q) = %q, %v; want a validation error on \"email_address\" saying %q", tc.in, got, err, tc.refused)
+			}
+		})
+	}
+}
+
+func TestMarkup(t *testing.T) {
+	t.Parallel()
+	for _, ok := range []string{"<p>a\r\nb\tc</p>", "a\u202eb\u2066c", "a\x1bb\u0085"} {
+		if err := Markup("val", ok); err != nil {
+			t.Errorf("Markup(%+q) = %v; want it kept", ok, err)
+		}
+	}
+	var e *Error
+	if err := Markup("val", "<p>é\x00</p>"); !errors.As(err, &e) || e.Field != "val" || !strings.Contains(e.Message, "U+0000 at character 5") {
+		t.Errorf("Markup with NUL = %v; want a validation error on \"val\" naming NUL and its place", err)
+	}
+	if err := Markup("val", "a\xffb"); !errors.As(err, &e) || !strings.Contains(e.Message, "UTF-8") {
+		t.Errorf("Markup with invalid UTF-8 = %v", err)
+	}
+}
