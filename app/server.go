@@ -281,6 +281,9 @@ func (s *Server) noRoute(c *gin.Context) {
 		return
 	}
 	if strings.HasPrefix(c.Request.URL.Path, "/api/") {
+		// A 405 lists the methods its target allows (RFC 9110, 15.5.6): an action that does not
+		// exist allows none, which an empty Allow says. (gin's c.Header would drop an empty value.)
+		c.Writer.Header()["Allow"] = []string{""}
 		s.answerError(c, api.CodeMethodNotAllowed, "Unknown API action "+method(c.Request)+" "+
 			api.PathPrefix(c.Request.Context())+c.Request.URL.Path+". The actions are listed at /api/v1/openapi.json.", "")
 		return

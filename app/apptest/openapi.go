@@ -70,6 +70,10 @@ func checkContract(method, rawURL string, status int, header http.Header, body [
 	if err != nil {
 		return err.Error()
 	}
+	if _, allow := header["Allow"]; status == http.StatusMethodNotAllowed && !allow {
+		// RFC 9110, 15.5.6: a 405 lists the methods the target allows (an empty list for none).
+		return fmt.Sprintf("%s %s answered 405 without an Allow header", method, u.Path)
+	}
 	api := strings.Contains(u.Path, "/api/v1/")
 	if api && !strings.HasSuffix(u.Path, "/") && !strings.HasSuffix(u.Path, ".json") {
 		u.Path += "/" // the server serves a path without its trailing slash as if it were there

@@ -54,6 +54,10 @@ func TestCheckContractHeaders(t *testing.T) {
 		{"a file's range", "GET", "/@eng/files/3/a.pdf", 206, gated("Content-Type", "application/pdf"), "%PDF", ""},
 		{"a file without its rate headers", "GET", "/files/3/a.pdf", 200, http.Header{"X-Request-Id": {"r1"}}, "x", `"RateLimit-Limit" missing`},
 		{"a web page is not checked", "GET", "/invite/abc", 200, http.Header{}, "<html>", ""},
+		{"a 405 with Allow", "GET", "/api/v1/pages/create/", 405, gated("Allow", "POST"), strings.Replace(errBody, "400", "405", 1), ""},
+		{"a 405 of an unknown action, Allow empty", "GET", "/api/v1/pages/nosuch/", 405, http.Header{"Allow": {""}}, "", ""},
+		{"a 405 without Allow", "GET", "/api/v1/pages/nosuch/", 405, gated(), strings.Replace(errBody, "400", "405", 1), "without an Allow header"},
+		{"a web page's 405 without Allow", "PUT", "/invite/abc", 405, http.Header{}, "", "without an Allow header"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got := checkContract(tc.method, "http://127.0.0.1:1"+tc.url, tc.status, tc.header, []byte(tc.body))
