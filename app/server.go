@@ -109,7 +109,11 @@ func (s *Server) limitWeb(c *gin.Context) {
 // its body (giving a Content-Length when the body is small, as for the GET). So a HEAD costs
 // what a GET costs, counts against the rate limit as one, and a HEAD where only POST is allowed
 // is 405.
+//
+// Every request body is put on its pace first (paceBody), so that no route, and no answer
+// given before routing, waits on a slow body without bound.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	r = s.paceBody(w, r)
 	if r.Method == http.MethodHead {
 		r = r.WithContext(context.WithValue(r.Context(), headKey{}, true))
 		r.Method = http.MethodGet
