@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -235,5 +236,61 @@ func TestUnreadBodiesHoldNoAnswer(t *testing.T) {
 				t.Errorf("after the answer the connection gave %v, want it closed (EOF)", err)
 			}
 		})
+	}
+}
+
+// An invitation form that arrives too slowly answers the form again with a 408 saying so (an
+// HTML page, as the form is), not a 500: the request's context, which net/http cancels when the
+// body cannot be read, is not what the form's CSRF token is read with. The invitation still
+// works afterwards.
+func TestSlowInvitationFormAnswersTheForm(t *testing.T) {
+	t.Parallel()
+	ts, site, _, _ := pacedServer(t)
+	owner, err := people.FindUserByEmail(t.Context(), site.DB.R, "o@example.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := site.People.Invite(t.Context(), people.NewInvite{Email: "mae@example.com", Name: "Mae", By: owner.ID}); err != nil {
+		t.Fatal(err)
+	}
+	var mail string
+	if err := site.DB.R.QueryRow(`SELECT body FROM outbox ORDER BY id DESC LIMIT 1`).Scan(&mail); err != nil {
+		t.Fatal(err)
+	}
+	link := regexp.MustCompile(`/invite/[A-Za-z0-9_-]+`).FindString(mail)
+	if link == "" {
+		t.Fatalf("no invitation link in %q", mail)
+	}
+	conn, err := net.Dial("tcp", strings.TrimPrefix(ts.URL, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	// 200 bytes declared, 9 sent, then nothing: the form never arrives whole.
+	fmt.Fprintf(conn, "POST %s HTTP/1.1\r\nHost: quire\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 200\r\n\r\nname=Mae&", link)
+	conn.SetReadDeadline(time.Now().Add(20 * time.Second)) // a bound for a server that never answers
+	r := bufio.NewReader(conn)
+	resp, err := http.ReadResponse(r, nil)
+	if err != nil {
+		t.Fatalf("no answer: %v", err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	csrf := regexp.MustCompile(`name="csrf_token" value="[^"]+"`)
+	if resp.StatusCode != http.StatusRequestTimeout || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/html") ||
+		!strings.Contains(string(body), "too slowly") || !csrf.Match(body) {
+		t.Errorf("answer %d %q:\n%s\nwant 408, the form again (with its CSRF token) saying it arrived too slowly",
+			resp.StatusCode, resp.Header.Get("Content-Type"), body)
+	}
+	if _, err := r.ReadByte(); !errors.Is(err, io.EOF) {
+		t.Errorf("after the answer the connection gave %v, want it closed (EOF)", err)
+	}
+	page, err := http.Get(ts.URL + link)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page.Body.Close()
+	if page.StatusCode != http.StatusOK {
+		t.Errorf("the invitation page after the slow form: %d, want 200 (nothing changed)", page.StatusCode)
 	}
 }

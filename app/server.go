@@ -75,9 +75,14 @@ func (s *Server) Routes() gin.RoutesInfo { return s.engine.Routes() }
 // Routes lists the method and path of every route the instance answers.
 func (inst *Instance) Routes() gin.RoutesInfo { return inst.server.Handler.(*Server).Routes() }
 
+// keyWebPage marks a request for a web page: its errors are answered as an HTML page.
+const keyWebPage = "quire.web_page"
+
 // webHeaders sets the security headers of every web page: nothing but this site's own styles
-// and images, no script, no framing, and no Referer (invitation links carry their token).
+// and images, no script, no framing, and no Referer (invitation links carry their token). It
+// marks the request as a web page, so that its errors answer the HTML error page.
 func (s *Server) webHeaders(c *gin.Context) {
+	c.Set(keyWebPage, true)
 	h := c.Writer.Header()
 	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
 	h.Set("X-Content-Type-Options", "nosniff")
@@ -90,13 +95,12 @@ func (s *Server) webHeaders(c *gin.Context) {
 // guessing.
 var webRate = people.Rate{N: 60, Per: time.Minute}
 
-// limitWeb limits web pages per client address with a plain-text 429.
+// limitWeb limits web pages per client address, answering the HTML error page's 429.
 func (s *Server) limitWeb(c *gin.Context) {
 	v := s.limiter.take("web:"+c.ClientIP(), webRate)
 	if !v.allowed {
 		c.Header("Retry-After", ceilSeconds(v.retry))
-		c.String(http.StatusTooManyRequests, "Too many requests; try again in a minute.")
-		c.Abort()
+		s.answerErrorPage(c, http.StatusTooManyRequests, "Too many requests from your address; try again in a minute.")
 	}
 }
 
