@@ -45,6 +45,10 @@ func (s *Server) maxBody() int64 { return max(s.cfg.MaxUploadMB<<20+1<<20, api.M
 // and the deadline bounds that read. The answer says Connection: close until the body has been
 // read to its end, so that net/http sends it without first waiting for the rest, and closes the
 // connection after it instead of taking the unread body for the next request.
+//
+// A GET (and so a HEAD) is served as if it had no body: no GET route reads one (RFC 9110, 9.3.1:
+// content in a GET has no defined meaning), so a body declared on one is neither judged (no 413)
+// nor waited for, and the route answers as it would without it.
 func (s *Server) paceBody(w http.ResponseWriter, r *http.Request) *http.Request {
 	if r.Body == nil || r.Body == http.NoBody {
 		return r
@@ -54,6 +58,10 @@ func (s *Server) paceBody(w http.ResponseWriter, r *http.Request) *http.Request 
 	_ = rc.SetReadDeadline(start.Add(s.pace.allowed(0))) // not supported: the body is only bounded in size
 	w.Header().Set("Connection", "close")
 	r = r.WithContext(r.Context()) // a copy: net/http keeps the request it read
+	if r.Method == http.MethodGet || r.Method == http.MethodHead {
+		r.Body, r.ContentLength, r.TransferEncoding = http.NoBody, 0, nil
+		return r
+	}
 	r.Body = &pacedBody{body: r.Body, rc: rc, header: w.Header(), start: start, pace: s.pace}
 	return r
 }
@@ -64,7 +72,8 @@ func (p bodyPace) allowed(n int64) time.Duration {
 }
 
 // boundBodies refuses a body declared larger than any route accepts, before reading it; each
-// route then sets its own, smaller limit (api.LimitBody).
+// route then sets its own, smaller limit (api.LimitBody). It runs behind authentication and the
+// rate limit (NewServer), so that only a request that may be served has its body judged.
 func (s *Server) boundBodies(c *gin.Context) {
 	if err := api.LimitBody(c, s.maxBody(), api.TooLarge("The request body is over the largest accepted, %d MB (the upload limit and its form).",
 		s.maxBody()>>20)); err != nil {

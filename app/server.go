@@ -46,21 +46,23 @@ func NewServer(site *Site, log *slog.Logger) (*Server, error) {
 	e.RedirectFixedPath = false
 	e.ContextWithFallback = true
 	_ = e.SetTrustedProxies(nil) // ClientIP is the peer address unless a proxy is configured
-	e.Use(s.assignRequestID, s.logAccess, s.writeErrors, s.recoverPanics, s.boundBodies)
+	e.Use(s.assignRequestID, s.logAccess, s.writeErrors, s.recoverPanics)
 
 	e.GET("/healthz", s.health)
 	e.GET("/api/v1/openapi.json", serveOpenAPI(doc))
-	v1 := e.Group("/api/v1", s.authenticate, s.limitRate, s.requirePlace, s.idempotency)
+	// A body is judged (boundBodies) once its request is authenticated and counted: a request
+	// without a valid token is a 401 whatever it declares, and a 413 carries the RateLimit headers.
+	v1 := e.Group("/api/v1", s.authenticate, s.limitRate, s.requirePlace, s.boundBodies, s.idempotency)
 	s.People.Routes(v1)
 	s.Pages.Routes(v1)
 	// Outside the API but behind the same gate: things the API's answers link to.
-	gated := e.Group("", s.authenticate, s.limitRate, s.requirePlace)
+	gated := e.Group("", s.authenticate, s.limitRate, s.requirePlace, s.boundBodies)
 	s.People.AvatarRoutes(gated)
 	s.Pages.FileRoutes(gated)
 	// Web pages: server-rendered, no script, strict headers.
 	web := e.Group("", s.webHeaders)
 	web.StaticFS("/static", http.FS(static.FS))
-	web.Use(s.limitWeb)
+	web.Use(s.limitWeb, s.boundBodies)
 	s.People.InvitePageRoutes(web)
 
 	e.NoRoute(s.noRoute)
