@@ -3,7 +3,9 @@ package app_test
 import (
 	"bufio"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"net/url"
@@ -150,7 +152,7 @@ func TestBodiesAreNotReadPastTheirLimit(t *testing.T) {
 		{"upload chunked, keyed", upload, withKey(multipart, "big-4"), filePart, -1, 0, 413, "too_large", 2 << 20},
 		{"retry of a keyed request, declared 10 MB", "/api/v1/pages/create/", withKey(asJSON, "small-first"), `{"title": "`, 10 << 20, 0, 409, "conflict", 0},
 		{"retry of a keyed request, chunked", "/api/v1/pages/create/", withKey(asJSON, "small-first"), `{"title": "`, -1, 0, 409, "conflict", 1 << 10},
-		{"invitation form declared 1 GB", link, form, "name=", gb, 0, 413, "too_large", 0},
+		{"invitation form declared 1 GB", link, form, "name=", gb, 0, 413, "", 0},
 		{"invitation form declared 1 MB", link, form, "name=", 1 << 20, 0, 413, "", 0},
 		{"invitation form chunked", link, form, "name=", -1, 0, 413, "", 64 << 10},
 		{"upload chunked, 12 MB after its closing boundary", upload, multipart, smallFile, -1, 12 << 20, 413, "too_large", 2 << 20},
@@ -175,4 +177,90 @@ func TestBodiesAreNotReadPastTheirLimit(t *testing.T) {
 	}
 	keyed.Headers = http.Header{"Idempotency-Key": {"big-1"}}
 	keyed.Post("pages/create/", map[string]any{"title": "Fits", "json": [][]any{{}}}).Want(200)
+}
+
+// rawHead sends a request's head over its own connection, declaring a body of length bytes
+// (chunked when -1) and sending first of it and nothing more, and returns the answer, read
+// whole and checked against the OpenAPI document, and the connection, to see what follows.
+func rawHead(t *testing.T, site *apptest.Site, method, path string, header http.Header, length int64, first string) (*http.Response, []byte, net.Conn, *bufio.Reader) {
+	t.Helper()
+	u, _ := url.Parse(site.URL)
+	conn, err := net.Dial("tcp", u.Host)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.Close() })
+	var head strings.Builder
+	fmt.Fprintf(&head, "%s %s HTTP/1.1\r\nHost: %s\r\n", method, path, u.Host)
+	if length < 0 {
+		head.WriteString("Transfer-Encoding: chunked\r\n")
+		if first != "" {
+			first = fmt.Sprintf("%x\r\n%s\r\n", len(first), first)
+		}
+	} else {
+		fmt.Fprintf(&head, "Content-Length: %d\r\n", length)
+	}
+	for k, vs := range header {
+		fmt.Fprintf(&head, "%s: %s\r\n", k, vs[0])
+	}
+	head.WriteString("\r\n" + first)
+	if _, err := io.WriteString(conn, head.String()); err != nil {
+		t.Fatal(err)
+	}
+	// A bound for a server that never answers, not a measure: the answer needs no more of the body.
+	conn.SetReadDeadline(time.Now().Add(20 * time.Second))
+	r := bufio.NewReader(conn)
+	resp, err := http.ReadResponse(r, &http.Request{Method: method})
+	if err != nil {
+		t.Fatalf("%s %s: no answer while the body is unsent: %v", method, path, err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if msg := apptest.CheckContract(method, site.URL+path, resp.StatusCode, resp.Header, body); msg != "" {
+		t.Errorf("%s; body: %.300s", msg, body)
+	}
+	return resp, body, conn, r
+}
+
+// A route answers a request whose body it does not read without waiting for that body, whatever
+// the body declares, with the statuses and headers the OpenAPI document gives it: a GET (or
+// HEAD, or health) is answered as if it had no body, not 413; a POST is authenticated and
+// counted against the rate limit before its body is judged, so its 413 carries the RateLimit
+// headers, and a request without a token is a 401. The connection closes after each answer,
+// the body unread.
+func TestDeclaredBodiesAreJudgedByTheRouteThatReadsThem(t *testing.T) {
+	t.Parallel()
+	site := apptest.Start(t)
+	token := http.Header{"X-Auth-Token": {site.OwnerTk}, "Content-Type": {"application/json"}}
+	const gb = 1 << 30
+	for _, tc := range []struct {
+		method, path string
+		header       http.Header
+		length       int64
+		status       int
+	}{
+		{"GET", "/api/v1/pages/all/", token, gb, 200},
+		{"HEAD", "/api/v1/pages/all/", token, gb, 200},
+		{"GET", "/@home/api/v1/auth/debug/", token, 200, 200},
+		{"GET", "/healthz", nil, gb, 200},
+		{"GET", "/api/v1/openapi.json", nil, gb, 200},
+		{"POST", "/api/v1/pages/create/", token, gb, 413},
+		{"POST", "/api/v1/pages/create/", token, 20 << 20, 413},
+		{"POST", "/api/v1/pages/create/", nil, gb, 401},
+		{"POST", "/api/v1/folder/create/", http.Header{"X-Auth-Token": {"qt_unknown"}}, gb, 401},
+	} {
+		t.Run(fmt.Sprintf("%s %s %d", tc.method, tc.path, tc.length), func(t *testing.T) {
+			t.Parallel()
+			resp, _, _, r := rawHead(t, site, tc.method, tc.path, tc.header, tc.length, "")
+			if resp.StatusCode != tc.status {
+				t.Errorf("status %d, want %d", resp.StatusCode, tc.status)
+			}
+			if !resp.Close {
+				t.Errorf("the answer keeps the connection (%v), whose unread body would be taken for the next request", resp.Header)
+			}
+			if _, err := r.ReadByte(); !errors.Is(err, io.EOF) {
+				t.Errorf("after the answer the connection gave %v, want it closed (EOF)", err)
+			}
+		})
+	}
 }

@@ -3,7 +3,10 @@ package app_test
 import (
 	"context"
 	"database/sql"
+	"io"
+	"net/http"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -82,5 +85,46 @@ func TestWriteLockHeldByAnotherProcess(t *testing.T) {
 	owner.Post("pages/create/", page).Want(200)
 	if n := len(owner.Get("pages/all/").Want(200).List()); n != 1 {
 		t.Errorf("%d pages, want 1: the refused request changed something", n)
+	}
+}
+
+// A web page that meets a database held by another process answers a browser the HTML error
+// page, with its 503 and Retry-After, not the API's JSON. The invitation page is such a page the
+// first time a form is drawn: it makes the site's CSRF secret, a write.
+func TestWebPagesAnswerABusyDatabaseInHTML(t *testing.T) {
+	t.Parallel()
+	site := apptest.Start(t)
+	owner := site.Client(site.OwnerTk).SiteWide()
+	owner.Post("people/invite/", map[string]any{"email_address": "mae@example.com", "name": "Mae"}).Want(200)
+	var mails []struct {
+		Body string `json:"body"`
+	}
+	owner.Get("mail/outbox/").Want(200).Decode(&mails)
+	link := regexp.MustCompile(`/invite/[A-Za-z0-9_-]+`).FindString(mails[0].Body)
+
+	release := holdWriteLock(t, site)
+	resp, err := http.Get(site.URL + link)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusServiceUnavailable || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/html") ||
+		resp.Header.Get("Retry-After") != "5" || !strings.Contains(string(body), "busy") ||
+		!strings.Contains(string(body), resp.Header.Get("X-Request-Id")) {
+		t.Errorf("answer %d %q Retry-After %q:\n%s\nwant 503, an HTML page saying the wiki is busy with the request id, Retry-After 5",
+			resp.StatusCode, resp.Header.Get("Content-Type"), resp.Header.Get("Retry-After"), body)
+	}
+	if csp := resp.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "default-src 'none'") {
+		t.Errorf("the error page has Content-Security-Policy %q, want the web pages' own", csp)
+	}
+	release()
+	resp, err = http.Get(site.URL + link)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Errorf("the invitation page once the lock is released: %d, want 200", resp.StatusCode)
 	}
 }

@@ -134,16 +134,15 @@ func (cl *cli) main(ctx context.Context, args []string) int {
 }
 
 // helpCommand answers "quire help [WORDS...]": the overview, a command's help or a group's.
+// A help flag among the words asks for what help shows anyway, and is dropped; help is a
+// command too, whose help is the overview, whatever follows it ("quire help help").
 func (cl *cli) helpCommand(ctx context.Context, words []string) int {
-	if len(words) == 0 {
+	words = slices.DeleteFunc(slices.Clone(words), isHelpFlag)
+	if len(words) == 0 || words[0] == "help" {
 		cl.usage(cl.stdout)
 		return 0
 	}
 	if cmd, rest := findCommand(words); cmd != nil && len(rest) == 0 {
-		if cmd.run == nil {
-			cl.usage(cl.stdout)
-			return 0
-		}
 		cl.help, cl.cmd = true, cmd
 		if err := cmd.run(ctx, cl, []string{"--help"}); !errors.Is(err, flag.ErrHelp) {
 			fmt.Fprintf(cl.stderr, "quire help %s: the command did not show its help (%v)\n", cmd.words, err)

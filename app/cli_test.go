@@ -67,6 +67,13 @@ func TestCLIHelp(t *testing.T) {
 		{args: []string{"frobnicate"}, code: 2, stderr: []string{`unknown command "frobnicate"`, "token create"}},
 		{args: []string{"token", "frobnicate"}, code: 2, stderr: []string{`unknown command "token frobnicate"`, "token revoke"}},
 		{args: []string{"help", "frobnicate"}, code: 2, stderr: []string{`unknown command "frobnicate"`}},
+		// help is a command too, and asking for its help, in any of the ways, is no mistake.
+		{args: []string{"help", "help"}, stdout: overview},
+		{args: []string{"help", "--help"}, stdout: overview},
+		{args: []string{"help", "-h"}, stdout: overview},
+		{args: []string{"help", "help", "help"}, stdout: overview},
+		{args: []string{"help", "token", "create", "--help"}, stdout: tokenCreate},
+		{args: []string{"help", "token", "-h"}, stdout: tokenGroup},
 	} {
 		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
 			var out, errOut bytes.Buffer

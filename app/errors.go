@@ -9,6 +9,7 @@ import (
 
 	"quire/app/api"
 	"quire/app/sqldb"
+	"quire/templates"
 )
 
 // statuses maps each error code of API.md to its HTTP status and error type: the one table.
@@ -117,11 +118,19 @@ func (s *Server) answerRecordedError(c *gin.Context) {
 	c.Set(keyErrorAnswered, true)
 }
 
-// answerError writes the error body with the status of code.
+// answerError writes the error body with the status of code: the JSON of API.md, or on a web page
+// (webHeaders) the HTML error page.
 func (s *Server) answerError(c *gin.Context, code, message, field string) {
 	st := statuses[code]
 	if code == api.CodeUnavailable {
 		c.Header("Retry-After", retryAfter)
+	}
+	if c.GetBool(keyWebPage) {
+		if code == api.CodeUnavailable { // the API's message speaks of its Retry-After header
+			message = "The wiki is busy and cannot answer this now. Nothing was changed; try again in a few seconds."
+		}
+		s.answerErrorPage(c, st.status, message)
+		return
 	}
 	body := errorBody{Error: message, Status: st.status, Code: code, Type: st.kind, RequestID: requestID(c), Field: field}
 	if api.WantsSuccessField(c) {
@@ -129,6 +138,21 @@ func (s *Server) answerError(c *gin.Context, code, message, field string) {
 		body.Success = &f
 	}
 	c.AbortWithStatusJSON(st.status, body)
+}
+
+// errorPage is what the HTML error page shows.
+type errorPage struct {
+	Title, Message, RequestID string
+}
+
+// answerErrorPage answers a browser with the HTML error page: the status's name, the message and
+// the request id, in the web pages' layout.
+func (s *Server) answerErrorPage(c *gin.Context, status int, message string) {
+	if err := templates.Render(c.Writer, status, "error.html", errorPage{Title: http.StatusText(status), Message: message,
+		RequestID: requestID(c)}); err != nil {
+		s.log.Error("error page", "request_id", requestID(c), "error", err.Error())
+	}
+	c.Abort()
 }
 
 // recoverPanics answers a panic with a JSON 500 carrying the request id and logs the stack.

@@ -18,25 +18,34 @@ func TestWrongMethodOrUnknownAction(t *testing.T) {
 	t.Parallel()
 	site := apptest.Start(t)
 	c := site.Client(site.OwnerTk)
+	// Every 405 carries Allow (RFC 9110, 15.5.6): the methods of the route, or, for an action
+	// that does not exist, an empty list, which says that no method is allowed there.
 	cases := []struct {
 		method, path string
-		allow        string // the method the message must offer, if any
+		allow        string // the methods the answer's Allow lists, and its message offers
 	}{
 		{http.MethodGet, "pages/create/", "POST"},
-		{http.MethodPost, "pages/get/1/", "GET"},
-		{http.MethodPut, "pages/all/", "GET"},
+		{http.MethodPost, "pages/get/1/", "GET, HEAD"},
+		{http.MethodPut, "pages/all/", "GET, HEAD"},
 		{http.MethodDelete, "pages/delete/1/", "POST"},
 		{http.MethodGet, "pages/nosuch/", ""},
 		{http.MethodPost, "page/1/paragraph/frobnicate/2/", ""},
 		{http.MethodPost, "page/1/video/create/", ""},
 		{http.MethodGet, "nothing/here/at/all/", ""},
+		{http.MethodHead, "nothing/here/at/all/", ""},
 	}
 	for _, tc := range cases {
 		for _, cl := range []*apptest.Client{c, c.In("home")} {
-			r := cl.Do(tc.method, cl.URL(tc.path), nil, "")
+			r := cl.Do(tc.method, cl.URL(tc.path), nil, "").Want(405)
+			if allow, sent := r.Header["Allow"]; !sent || len(allow) != 1 || allow[0] != tc.allow {
+				t.Errorf("%s %s: Allow %q (sent: %v), want %q", tc.method, r.URL, allow, sent, tc.allow)
+			}
+			if tc.method == http.MethodHead {
+				continue // no body to read
+			}
 			m := r.Error(405, "method_not_allowed")
 			msg := m["error"].(string)
-			if m["type"] != "invalid_request_error" || (tc.allow != "" && !strings.Contains(msg, tc.allow)) ||
+			if m["type"] != "invalid_request_error" || (tc.allow != "" && !strings.Contains(msg, strings.ReplaceAll(tc.allow, ",", " or"))) ||
 				(tc.allow == "" && !strings.Contains(msg, "openapi.json")) {
 				t.Errorf("%s %s: %v, want a message offering %q or pointing at the document", tc.method, r.URL, m, tc.allow)
 			}

@@ -46,21 +46,23 @@ func NewServer(site *Site, log *slog.Logger) (*Server, error) {
 	e.RedirectFixedPath = false
 	e.ContextWithFallback = true
 	_ = e.SetTrustedProxies(nil) // ClientIP is the peer address unless a proxy is configured
-	e.Use(s.assignRequestID, s.logAccess, s.writeErrors, s.recoverPanics, s.boundBodies)
+	e.Use(s.assignRequestID, s.logAccess, s.writeErrors, s.recoverPanics)
 
 	e.GET("/healthz", s.health)
 	e.GET("/api/v1/openapi.json", serveOpenAPI(doc))
-	v1 := e.Group("/api/v1", s.authenticate, s.limitRate, s.requirePlace, s.idempotency)
+	// A body is judged (boundBodies) once its request is authenticated and counted: a request
+	// without a valid token is a 401 whatever it declares, and a 413 carries the RateLimit headers.
+	v1 := e.Group("/api/v1", s.authenticate, s.limitRate, s.requirePlace, s.boundBodies, s.idempotency)
 	s.People.Routes(v1)
 	s.Pages.Routes(v1)
 	// Outside the API but behind the same gate: things the API's answers link to.
-	gated := e.Group("", s.authenticate, s.limitRate, s.requirePlace)
+	gated := e.Group("", s.authenticate, s.limitRate, s.requirePlace, s.boundBodies)
 	s.People.AvatarRoutes(gated)
 	s.Pages.FileRoutes(gated)
 	// Web pages: server-rendered, no script, strict headers.
 	web := e.Group("", s.webHeaders)
 	web.StaticFS("/static", http.FS(static.FS))
-	web.Use(s.limitWeb)
+	web.Use(s.limitWeb, s.boundBodies)
 	s.People.InvitePageRoutes(web)
 
 	e.NoRoute(s.noRoute)
@@ -75,9 +77,14 @@ func (s *Server) Routes() gin.RoutesInfo { return s.engine.Routes() }
 // Routes lists the method and path of every route the instance answers.
 func (inst *Instance) Routes() gin.RoutesInfo { return inst.server.Handler.(*Server).Routes() }
 
+// keyWebPage marks a request for a web page: its errors are answered as an HTML page.
+const keyWebPage = "quire.web_page"
+
 // webHeaders sets the security headers of every web page: nothing but this site's own styles
-// and images, no script, no framing, and no Referer (invitation links carry their token).
+// and images, no script, no framing, and no Referer (invitation links carry their token). It
+// marks the request as a web page, so that its errors answer the HTML error page.
 func (s *Server) webHeaders(c *gin.Context) {
+	c.Set(keyWebPage, true)
 	h := c.Writer.Header()
 	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
 	h.Set("X-Content-Type-Options", "nosniff")
@@ -90,13 +97,12 @@ func (s *Server) webHeaders(c *gin.Context) {
 // guessing.
 var webRate = people.Rate{N: 60, Per: time.Minute}
 
-// limitWeb limits web pages per client address with a plain-text 429.
+// limitWeb limits web pages per client address, answering the HTML error page's 429.
 func (s *Server) limitWeb(c *gin.Context) {
 	v := s.limiter.take("web:"+c.ClientIP(), webRate)
 	if !v.allowed {
 		c.Header("Retry-After", ceilSeconds(v.retry))
-		c.String(http.StatusTooManyRequests, "Too many requests; try again in a minute.")
-		c.Abort()
+		s.answerErrorPage(c, http.StatusTooManyRequests, "Too many requests from your address; try again in a minute.")
 	}
 }
 
@@ -109,7 +115,11 @@ func (s *Server) limitWeb(c *gin.Context) {
 // its body (giving a Content-Length when the body is small, as for the GET). So a HEAD costs
 // what a GET costs, counts against the rate limit as one, and a HEAD where only POST is allowed
 // is 405.
+//
+// Every request body is put on its pace first (paceBody), so that no route, and no answer
+// given before routing, waits on a slow body without bound.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	r = s.paceBody(w, r)
 	if r.Method == http.MethodHead {
 		r = r.WithContext(context.WithValue(r.Context(), headKey{}, true))
 		r.Method = http.MethodGet
@@ -281,6 +291,9 @@ func (s *Server) noRoute(c *gin.Context) {
 		return
 	}
 	if strings.HasPrefix(c.Request.URL.Path, "/api/") {
+		// A 405 lists the methods its target allows (RFC 9110, 15.5.6): an action that does not
+		// exist allows none, which an empty Allow says. (gin's c.Header would drop an empty value.)
+		c.Writer.Header()["Allow"] = []string{""}
 		s.answerError(c, api.CodeMethodNotAllowed, "Unknown API action "+method(c.Request)+" "+
 			api.PathPrefix(c.Request.Context())+c.Request.URL.Path+". The actions are listed at /api/v1/openapi.json.", "")
 		return

@@ -99,6 +99,7 @@ func TestAttachmentUploadDownloadAndVersions(t *testing.T) {
 	cond := site.Client(site.OwnerTk)
 	cond.Headers = http.Header{"If-None-Match": {got.Header.Get("ETag")}}
 	cond.Do(http.MethodGet, f.URL, nil, "").Want(http.StatusNotModified)
+	cond.Do(http.MethodHead, f.URL, nil, "").Want(http.StatusNotModified)
 	cond.Headers = http.Header{"Range": {"bytes=9-14"}}
 	part := cond.Do(http.MethodGet, f.URL, nil, "").Want(http.StatusPartialContent)
 	if string(part.Body) != text[9:15] || part.Header.Get("Content-Range") != fmt.Sprintf("bytes 9-14/%d", len(text)) {

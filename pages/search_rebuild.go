@@ -292,7 +292,8 @@ func (s *Service) RunSearchIndexer(ctx context.Context, log *slog.Logger) error 
 			return
 		}
 		reported = time.Now()
-		log.Info("search index: rebuilding", "from_format", p.FromFormat, "to_format", searchFormat, "phase", p.Phase,
+		// Formats are recorded from format 2 on: an index with none recorded is of format 1.
+		log.Info("search index: rebuilding", "from_format", max(p.FromFormat, 1), "to_format", searchFormat, "phase", p.Phase,
 			"after_id", p.After, "done", p.Done, "of", p.Total, "elapsed", time.Since(start).Round(time.Millisecond).String())
 	}
 	tick := time.NewTicker(searchQueuePoll)

@@ -1,6 +1,7 @@
 package people
 
 import (
+	"context"
 	"errors"
 	"net/http"
 
@@ -34,9 +35,13 @@ func (s *Service) invitePage(c *gin.Context) {
 	s.renderInviteForm(c, http.StatusOK, inv, inv.User.Name, "")
 }
 
+// renderInviteForm answers the invitation form with status, name filled in and problem shown.
+// It also answers a form whose body could not be read, after which net/http has cancelled the
+// request's context: the form's CSRF token is read without that cancellation (one row, or one
+// bounded write the first time), so the answer is the form again, not a 500.
 func (s *Service) renderInviteForm(c *gin.Context, status int, inv *Invitation, name, problem string) {
 	token := c.Param("token")
-	csrf, err := s.CSRFToken(c.Request.Context(), "invite:"+token)
+	csrf, err := s.CSRFToken(context.WithoutCancel(c.Request.Context()), "invite:"+token)
 	if err != nil {
 		c.Error(err)
 		return

@@ -232,8 +232,12 @@ func (s *Service) Authenticate(ctx context.Context, plain string) (*Actor, error
 	}
 	if s.lastUsedDue(tok.ID, now) {
 		// Written at most once a minute per token, so that reads stay off the single writer. It
-		// is bookkeeping: a database locked by another process delays it, and fails no request.
-		_, err := s.DB.W.ExecContext(ctx, `UPDATE tokens SET last_used_at = ? WHERE id = ?`, api.NewTime(now), tok.ID)
+		// is bookkeeping: a database locked by another process delays it (a Write's patience),
+		// and fails no request.
+		err := s.DB.Write(ctx, func(tx *sql.Tx) error {
+			_, err := tx.ExecContext(ctx, `UPDATE tokens SET last_used_at = ? WHERE id = ?`, api.NewTime(now), tok.ID)
+			return err
+		})
 		if err != nil && !sqldb.IsBusy(err) {
 			return nil, fmt.Errorf("authenticate: %w", err)
 		}

@@ -5,8 +5,10 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 
@@ -60,6 +62,12 @@ var quireHeaders = []string{"X-Request-Id", "RateLimit-Limit", "RateLimit-Remain
 // OpenAPIRouter returns the router of the OpenAPI document, or the reason it cannot be built.
 func OpenAPIRouter() (routers.Router, error) { return spec() }
 
+// CheckContract returns a description of how an answer breaks the OpenAPI document, or "", for
+// tests that read answers without a Client (over a raw connection).
+func CheckContract(method, rawURL string, status int, header http.Header, body []byte) string {
+	return checkContract(method, rawURL, status, header, body)
+}
+
 // checkContract returns a description of how an answer breaks the OpenAPI document, or "".
 func checkContract(method, rawURL string, status int, header http.Header, body []byte) string {
 	router, err := spec()
@@ -69,6 +77,10 @@ func checkContract(method, rawURL string, status int, header http.Header, body [
 	u, err := url.Parse(rawURL)
 	if err != nil {
 		return err.Error()
+	}
+	if _, allow := header["Allow"]; status == http.StatusMethodNotAllowed && !allow {
+		// RFC 9110, 15.5.6: a 405 lists the methods the target allows (an empty list for none).
+		return fmt.Sprintf("%s %s answered 405 without an Allow header", method, u.Path)
 	}
 	api := strings.Contains(u.Path, "/api/v1/")
 	if api && !strings.HasSuffix(u.Path, "/") && !strings.HasSuffix(u.Path, ".json") {
@@ -87,11 +99,20 @@ func checkContract(method, rawURL string, status int, header http.Header, body [
 		}
 		return fmt.Sprintf("%s %s answered %d but the OpenAPI document has no such operation", method, u.Path, status)
 	}
-	if r := route.Operation.Responses.Status(status); r != nil && r.Value != nil {
-		for _, h := range quireHeaders {
-			if header.Get(h) != "" && r.Value.Headers[h] == nil {
-				return fmt.Sprintf("%s %s answered %d with header %s, which the OpenAPI document does not declare there", method, u.Path, status, h)
-			}
+	// kin-openapi lets some statuses pass unchecked (304, 301, 307, 308): the document must list
+	// every status and its required headers all the same.
+	r := route.Operation.Responses.Status(status)
+	if r == nil || r.Value == nil {
+		return fmt.Sprintf("%s %s answered %d, a status the OpenAPI document does not list for it", method, u.Path, status)
+	}
+	for _, h := range quireHeaders {
+		if header.Get(h) != "" && r.Value.Headers[h] == nil {
+			return fmt.Sprintf("%s %s answered %d with header %s, which the OpenAPI document does not declare there", method, u.Path, status, h)
+		}
+	}
+	for _, name := range slices.Sorted(maps.Keys(r.Value.Headers)) {
+		if h := r.Value.Headers[name]; h.Value != nil && h.Value.Required && header.Get(name) == "" {
+			return fmt.Sprintf("%s %s answered %d without a header the OpenAPI document requires there: %q missing", method, u.Path, status, name)
 		}
 	}
 	input := &openapi3filter.ResponseValidationInput{

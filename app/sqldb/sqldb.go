@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"strconv"
 	"sync/atomic"
 	"time"
 
@@ -30,11 +31,15 @@ type DB struct {
 	// Now is the clock; tests may replace it. Take it once per transaction.
 	Now func() time.Time
 	// OnLocked, when set, is called when a write could not begin because another connection
-	// held the database's write lock for the whole busy timeout (5 s); waited is the time since
-	// the write first asked. It returns nil to ask again, or the error to give up with. The CLI
-	// sets it to say what it waits for; the server leaves it nil, so that a request answers
-	// ErrBusy's 503 instead of waiting without bound.
+	// held the database's write lock for all of LockPatience; waited is the time since the write
+	// first asked. It returns nil to ask again (for LockPatience more), or the error to give up
+	// with. The CLI sets it to say what it waits for; the server leaves it nil, so that a request
+	// answers ErrBusy's 503 instead of waiting without bound.
 	OnLocked func(ctx context.Context, waited time.Duration) error
+	// LockPatience is how long one Write waits in all for the write lock while another process
+	// holds it: the time it queued for the writer connection behind other writes counts towards
+	// it. Open sets it to BusyTimeout; tests shorten it.
+	LockPatience time.Duration
 	// writes counts the transactions Write committed (or tried to commit), for caches.
 	writes atomic.Uint64
 }
@@ -43,6 +48,10 @@ type DB struct {
 // it read after taking the generation, and the entry holds while the generation is the same:
 // a write that committed meanwhile, even one whose snapshot the read missed, has moved it.
 func (db *DB) Generation() uint64 { return db.writes.Load() }
+
+// BusyTimeout is how long a statement waits for a lock another connection holds (SQLite's
+// busy_timeout, set on every connection), and the patience of a Write.
+const BusyTimeout = 5 * time.Second
 
 // driverName is go-sqlite3 with the pragmas the DSN cannot carry, run on every new connection.
 const driverName = "sqlite3_quire"
@@ -70,7 +79,7 @@ func Open(path string) (*DB, error) {
 	// loses at most the last commits on power loss; immediate transactions take the write lock
 	// at BEGIN, so two writers queue instead of failing with "database is locked" mid-way.
 	// Each connection keeps its prepared statements: the same few queries run on every request.
-	common := "file:" + path + "?_journal_mode=WAL&_synchronous=NORMAL&_foreign_keys=on&_busy_timeout=5000&_stmt_cache_size=256&_cache_size=-32768"
+	common := "file:" + path + "?_journal_mode=WAL&_synchronous=NORMAL&_foreign_keys=on&_busy_timeout=" + strconv.FormatInt(BusyTimeout.Milliseconds(), 10) + "&_stmt_cache_size=256&_cache_size=-32768"
 	w, err := sql.Open(driverName, common+"&_txlock=immediate")
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
@@ -92,7 +101,7 @@ func Open(path string) (*DB, error) {
 	n := 4 * runtime.NumCPU()
 	r.SetMaxOpenConns(n)
 	r.SetMaxIdleConns(n)
-	return &DB{W: w, R: r, Now: time.Now}, nil
+	return &DB{W: w, R: r, Now: time.Now, LockPatience: BusyTimeout}, nil
 }
 
 // Close closes both handles; the last one to close checkpoints the WAL into the main file.
@@ -101,8 +110,11 @@ func (db *DB) Close() error {
 }
 
 // Write runs fn in one transaction on the writer and commits it when fn returns nil. When another
-// process holds the write lock past the busy timeout, it returns an error for which IsBusy holds
-// (after asking OnLocked, when set, whether to wait longer).
+// process holds the write lock, Write waits for it at most LockPatience from its call, queueing
+// for the writer included, and then returns an error for which IsBusy holds (after asking
+// OnLocked, when set, whether to wait longer). A Write queued behind this process's own writes
+// waits as long as they take (bounded by ctx): the patience only runs out against a lock that
+// another connection holds.
 func (db *DB) Write(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	out, _ := ctx.Value(outcomeKey{}).(Outcome)
 	if out != nil {
@@ -110,10 +122,11 @@ func (db *DB) Write(ctx context.Context, fn func(tx *sql.Tx) error) error {
 			return err
 		}
 	}
-	tx, err := db.begin(ctx)
+	conn, tx, err := db.begin(ctx)
 	if err != nil {
 		return err
 	}
+	defer conn.Close()
 	defer tx.Rollback()
 	if err := fn(tx); err != nil {
 		return err
@@ -152,22 +165,52 @@ func WithOutcome(ctx context.Context, o Outcome) context.Context {
 	return context.WithValue(ctx, outcomeKey{}, o)
 }
 
-// begin starts the write transaction: BEGIN IMMEDIATE takes the write lock at once, waiting up to
-// the busy timeout for it. Only BEGIN is asked again after OnLocked: nothing is done before it.
-func (db *DB) begin(ctx context.Context) (*sql.Tx, error) {
+// begin takes the writer connection and starts the write transaction on it: BEGIN IMMEDIATE
+// takes the write lock at once, waiting for it, when another connection holds it, for what is
+// left of LockPatience since begin was called (none left: it takes a free lock, and fails at once
+// on a held one). So writes queued behind one that waits for another process's lock give up
+// with it, instead of each waiting a whole busy timeout in turn. Only BEGIN is asked again after
+// OnLocked, each time with a whole LockPatience: nothing is done before it. The caller closes the
+// connection after the transaction.
+func (db *DB) begin(ctx context.Context) (*sql.Conn, *sql.Tx, error) {
 	start := time.Now()
+	conn, err := db.W.Conn(ctx)
+	if err != nil {
+		return nil, nil, fmt.Errorf("begin: %w", err)
+	}
+	wait := db.LockPatience - time.Since(start)
 	for {
-		tx, err := db.W.BeginTx(ctx, nil)
+		tx, err := beginWaiting(ctx, conn, wait)
 		if err == nil {
-			return tx, nil
+			return conn, tx, nil
 		}
 		if !IsBusy(err) || db.OnLocked == nil {
-			return nil, fmt.Errorf("begin: %w", err)
+			conn.Close()
+			return nil, nil, fmt.Errorf("begin: %w", err)
 		}
 		if err := db.OnLocked(ctx, time.Since(start)); err != nil {
-			return nil, err
+			conn.Close()
+			return nil, nil, err
 		}
+		wait = db.LockPatience
 	}
+}
+
+// beginWaiting begins a transaction on conn that waits up to wait for a held write lock, and
+// sets the connection's busy timeout back to BusyTimeout for the statements inside it.
+func beginWaiting(ctx context.Context, conn *sql.Conn, wait time.Duration) (*sql.Tx, error) {
+	if _, err := conn.ExecContext(ctx, fmt.Sprintf("PRAGMA busy_timeout = %d", max(wait, 0).Milliseconds())); err != nil {
+		return nil, err
+	}
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA busy_timeout = %d", BusyTimeout.Milliseconds())); err != nil {
+		tx.Rollback()
+		return nil, err
+	}
+	return tx, nil
 }
 
 // IsBusy reports whether err is SQLite's SQLITE_BUSY or SQLITE_LOCKED (any extended code): the

@@ -1,0 +1,47 @@
+package pages_test
+
+import (
+	"context"
+	"regexp"
+	"testing"
+	"time"
+
+	"quire/app"
+	"quire/app/apptest"
+)
+
+// The log of a rebuild says the format it rebuilds from: a database of format 1, which recorded
+// no format (formats are recorded from format 2 on), is rebuilt from format 1, not from 0.
+func TestSearchRebuildLogNamesTheOldFormat(t *testing.T) {
+	t.Parallel()
+	site := apptest.Start(t)
+	site.Client(site.OwnerTk).Post("pages/create/", map[string]any{"title": "Handbook", "json": [][]any{{}}}).Want(200)
+	site.Stop()
+	cfg, err := app.ConfigFromEnv(map[string]string{"QUIRE_DATA": site.Data})
+	if err != nil {
+		t.Fatal(err)
+	}
+	old, err := app.OpenSite(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := old.DB.W.Exec(formatOneSQL); err != nil {
+		t.Fatal(err)
+	}
+	old.Close()
+
+	site.Restart()
+	done := regexp.MustCompile(`msg="search index: rebuilding" from_format=(\d+) to_format=(\d+) phase="?"? `)
+	for deadline := time.Now().Add(time.Minute); ; {
+		if m := done.FindStringSubmatch(site.LogText()); m != nil {
+			if m[1] != "1" || m[2] != "2" {
+				t.Errorf("the rebuild logged from_format=%s to_format=%s, want 1 and 2", m[1], m[2])
+			}
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no line of the finished rebuild in the log:\n%s", site.LogText())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
