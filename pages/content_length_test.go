@@ -2,6 +2,7 @@ package pages_test
 
 import (
 	"fmt"
+	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
@@ -12,7 +13,8 @@ import (
 
 // Answers built whole in memory (search results, a page, a widget, a folder, a post) are sent
 // with their Content-Length, never chunked, whatever their size: here each is over the 2 KB past
-// which net/http would otherwise chunk.
+// which net/http would otherwise chunk. So are the OpenAPI document and a keyed request's answer
+// replayed.
 func TestBufferedAnswersHaveContentLength(t *testing.T) {
 	t.Parallel()
 	site := apptest.Start(t)
@@ -31,9 +33,22 @@ func TestBufferedAnswersHaveContentLength(t *testing.T) {
 		{"widget update", "POST", fmt.Sprintf("page/%d/paragraph/update/%d/?val=%s", page, widget, url.QueryEscape(long+" more"))},
 		{"post", "POST", fmt.Sprintf("feed/post/%d/?msg=%s", page, url.QueryEscape(long))},
 		{"folder", "POST", "folder/create/?path=" + url.QueryEscape("Archive/Older")},
+		{"the OpenAPI document", "GET", "openapi.json"},
+		// The same keyed request twice: the second answer is the first one's, replayed.
+		{"keyed", "POST", fmt.Sprintf("page/%d/paragraph/create/?val=%s", page, url.QueryEscape(long))},
+		{"keyed replay", "POST", fmt.Sprintf("page/%d/paragraph/create/?val=%s", page, url.QueryEscape(long))},
 	}
+	keyed := site.Client(site.OwnerTk)
+	keyed.Headers = http.Header{"Idempotency-Key": {"length-1"}}
 	for _, tc := range cases {
+		c := c
+		if strings.HasPrefix(tc.name, "keyed") {
+			c = keyed
+		}
 		r := c.Do(tc.method, c.URL(tc.path), nil, "").Want(200)
+		if tc.name == "keyed replay" && r.Header.Get("Idempotent-Replayed") != "true" {
+			t.Errorf("%s: not a replay (%v)", tc.name, r.Header)
+		}
 		if len(r.Body) <= 2048 && tc.name != "folder" {
 			t.Errorf("%s: an answer of %d bytes proves nothing; make it larger than 2 KB", tc.name, len(r.Body))
 		}
