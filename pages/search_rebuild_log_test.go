@@ -3,11 +3,13 @@ package pages_test
 import (
 	"context"
 	"regexp"
+	"strconv"
 	"testing"
 	"time"
 
 	"quire/app"
 	"quire/app/apptest"
+	"quire/pages"
 )
 
 // The log of a rebuild says the format it rebuilds from: a database of format 1, which recorded
@@ -34,8 +36,8 @@ func TestSearchRebuildLogNamesTheOldFormat(t *testing.T) {
 	done := regexp.MustCompile(`msg="search index: rebuilding" from_format=(\d+) to_format=(\d+) phase="?"? `)
 	for deadline := time.Now().Add(time.Minute); ; {
 		if m := done.FindStringSubmatch(site.LogText()); m != nil {
-			if m[1] != "1" || m[2] != "2" {
-				t.Errorf("the rebuild logged from_format=%s to_format=%s, want 1 and 2", m[1], m[2])
+			if want := strconv.Itoa(pages.SearchFormat); m[1] != "1" || m[2] != want {
+				t.Errorf("the rebuild logged from_format=%s to_format=%s, want 1 and %s", m[1], m[2], want)
 			}
 			return
 		}
