@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"quire/app/sqldb"
 	"quire/widgets"
 )
 
@@ -146,7 +147,7 @@ func saveRebuildState(ctx context.Context, tx *sql.Tx, phase string, after int64
 // rebuildPages indexes the pages after page id after, up to a batch, from their page rows and
 // widgets, and returns how many and the last id.
 func (s *Service) rebuildPages(ctx context.Context, tx *sql.Tx, after int64, batch int) (int, int64, error) {
-	ids, err := queryIDs(ctx, tx, `SELECT id FROM pages WHERE id > ? ORDER BY id LIMIT ?`, after, batch)
+	ids, err := sqldb.Int64s(ctx, tx, `SELECT id FROM pages WHERE id > ? ORDER BY id LIMIT ?`, after, batch)
 	if err != nil {
 		return 0, after, err
 	}
@@ -259,23 +260,6 @@ func (s *Service) reindexDoc(ctx context.Context, tx *sql.Tx, docID int64, cat s
 		}
 	}
 	return size, nil
-}
-
-func queryIDs(ctx context.Context, db DBTX, query string, args ...any) ([]int64, error) {
-	rows, err := db.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
 }
 
 // searchQueuePoll is how often the search indexer looks for queued work when nothing wakes it.

@@ -146,20 +146,14 @@ func CreatePost(ctx context.Context, tx DBTX, np NewPost, now api.Time) (*Post, 
 
 // PostMentions returns the ids of the members the post mentions, in id order.
 func PostMentions(ctx context.Context, db DBTX, postID int64) ([]int64, error) {
-	rows, err := db.QueryContext(ctx, `SELECT user_id FROM post_mentions WHERE post_id = ? ORDER BY user_id LIMIT 10000`, postID)
+	ids, err := sqldb.Int64s(ctx, db, `SELECT user_id FROM post_mentions WHERE post_id = ? ORDER BY user_id LIMIT 10000`, postID)
 	if err != nil {
 		return nil, fmt.Errorf("mentions of post %d: %w", postID, err)
 	}
-	defer rows.Close()
-	ids := []int64{}
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
+	if ids == nil {
+		ids = []int64{} // answered as [], not null
 	}
-	return ids, rows.Err()
+	return ids, nil
 }
 
 // ListPosts returns posts of the page's discussion, newest first, or with q.Since those created

@@ -202,21 +202,12 @@ func RecordColumns(ctx context.Context, db DBTX, form *Widget) ([]Field, error) 
 
 // answeredVersions returns the form's earlier versions that records answered.
 func answeredVersions(ctx context.Context, db DBTX, form *Widget) ([]int64, error) {
-	rows, err := db.QueryContext(ctx, `SELECT DISTINCT version_id FROM records WHERE widget_id = ? AND version_id <> ?
+	ids, err := sqldb.Int64s(ctx, db, `SELECT DISTINCT version_id FROM records WHERE widget_id = ? AND version_id <> ?
 		LIMIT 10000`, form.FirstID(), form.ID)
 	if err != nil {
 		return nil, fmt.Errorf("answered versions: %w", err)
 	}
-	defer rows.Close()
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
+	return ids, nil
 }
 
 // Value returns the record's answer to the field named name, and whether it has one.

@@ -236,6 +236,25 @@ func IsForeignKey(err error) bool {
 	return errors.As(err, &se) && se.ExtendedCode == sqlite3.ErrConstraintForeignKey
 }
 
+// Int64s runs query, whose rows have one integer column (ids, mostly), and returns the column's
+// values in row order (nil when there are none). The query bounds how many rows it reads.
+func Int64s(ctx context.Context, db DBTX, query string, args ...any) ([]int64, error) {
+	rows, err := db.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []int64
+	for rows.Next() {
+		var v int64
+		if err := rows.Scan(&v); err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}
+
 // Placeholders returns "?, ?, ?" for n values, for IN lists.
 func Placeholders(n int) string {
 	if n <= 0 {
