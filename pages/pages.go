@@ -73,12 +73,13 @@ func (s *Service) pageURL(subsiteSlug, pageSlug string) string {
 }
 
 // pageChanged records that something on the page changed at now: every write that touches a page
-// or its widgets goes through here, inside its transaction, and the search index follows.
+// or its widgets goes through here, inside its transaction, and queues the page for the search
+// index (search_queue.go).
 func (s *Service) pageChanged(ctx context.Context, tx DBTX, pageID int64, now api.Time) error {
 	if _, err := tx.ExecContext(ctx, `UPDATE pages SET updated_at = ? WHERE id = ?`, now, pageID); err != nil {
 		return fmt.Errorf("page %d changed: %w", pageID, err)
 	}
-	return s.indexPage(ctx, tx, pageID, false)
+	return s.queueIndexPage(ctx, tx, pageID, false)
 }
 
 // OpenAPI holds this package's parts of the OpenAPI document (openapi/*.yaml): the paths and

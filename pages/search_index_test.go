@@ -19,6 +19,9 @@ import (
 // again; 0 is the part of a page without widgets.
 func pageParts(t *testing.T, site *apptest.Site, pageID int64) map[int64]string {
 	t.Helper()
+	if err := site.Inst.Pages.CatchUpSearch(t.Context(), 0); err != nil {
+		t.Fatal(err)
+	}
 	rows, err := site.Inst.DB.R.Query(`SELECT p.part, t.widgets, p.id FROM search_parts p JOIN search_texts t ON t.part_id = p.id
 		JOIN search_docs d ON d.id = p.doc_id WHERE d.cat = 'Page' AND d.ref_id = ?`, pageID)
 	if err != nil {

@@ -266,8 +266,9 @@ func (s *Service) reindexDoc(ctx context.Context, tx *sql.Tx, docID int64, cat s
 const searchQueuePoll = 2 * time.Second
 
 // RunSearchIndexer is the search index's background work, until ctx ends: first the rebuild of
-// an index of another format (RebuildSearch), then the parts of long text files that uploads
-// queued (indexQueuedPart), one transaction per part. An error is logged and the work tried
+// an index of another format (RebuildSearch), then the pages that writes queued (CatchUpSearch),
+// in batches, and the parts of long text files that uploads queued (indexQueuedPart), one
+// transaction per part. An error is logged and the work tried
 // again later. It returns ctx's error.
 func (s *Service) RunSearchIndexer(ctx context.Context, log *slog.Logger) error {
 	start, reported := time.Now(), time.Time{}
@@ -290,6 +291,9 @@ func (s *Service) RunSearchIndexer(ctx context.Context, log *slog.Logger) error 
 				log.Error("search index: the rebuild failed; trying again later", "err", err)
 			}
 			rebuilt = err == nil
+		}
+		if err := s.CatchUpSearch(ctx, 0); err != nil && ctx.Err() == nil {
+			log.Error("search index: queued pages failed; trying again later", "err", err)
 		}
 		for rebuilt && ctx.Err() == nil {
 			did, err := s.indexQueuedPart(ctx)
