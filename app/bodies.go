@@ -11,11 +11,12 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"quire/app/api"
+	"quire/app/httpapi"
 )
 
 // Request bodies are bounded in size and in time. In size: no request may carry more than the
 // largest upload and its envelope, refused from its Content-Length before a byte is read, and
-// each reader sets its own, smaller limit (api.LimitBody). In time: a body must arrive within
+// each reader sets its own, smaller limit (httpapi.LimitBody). In time: a body must arrive within
 // bodyGrace plus one second per minBodyRate bytes (an average of at least minBodyRate after the
 // grace), as Apache's mod_reqtimeout does; a slower body answers 408 and its connection closes.
 // A small JSON body has about ten seconds; a 100 MB upload, about an hour and three quarters.
@@ -35,7 +36,7 @@ type bodyPace struct {
 
 // maxBody is the most any request body may carry: the largest upload and room for its form, or
 // the largest JSON or form body, whichever is larger.
-func (s *Server) maxBody() int64 { return max(s.cfg.MaxUploadMB<<20+1<<20, api.MaxBodyBytes) }
+func (s *Server) maxBody() int64 { return max(s.cfg.MaxUploadMB<<20+1<<20, httpapi.MaxBodyBytes) }
 
 // paceBody puts every request body on its pace before any route sees it, whether or not the
 // route reads it: the connection's read deadline is set at once to what the body's first bytes
@@ -72,10 +73,10 @@ func (p bodyPace) allowed(n int64) time.Duration {
 }
 
 // boundBodies refuses a body declared larger than any route accepts, before reading it; each
-// route then sets its own, smaller limit (api.LimitBody). It runs behind authentication and the
+// route then sets its own, smaller limit (httpapi.LimitBody). It runs behind authentication and the
 // rate limit (NewServer), so that only a request that may be served has its body judged.
 func (s *Server) boundBodies(c *gin.Context) {
-	if err := api.LimitBody(c, s.maxBody(), api.TooLarge("The request body is over the largest accepted, %d MB (the upload limit and its form).",
+	if err := httpapi.LimitBody(c, s.maxBody(), api.TooLarge("The request body is over the largest accepted, %d MB (the upload limit and its form).",
 		s.maxBody()>>20)); err != nil {
 		c.Error(err)
 		c.Abort()

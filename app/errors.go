@@ -8,6 +8,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"quire/app/api"
+	"quire/app/httpapi"
 	"quire/app/sqldb"
 	"quire/templates"
 )
@@ -133,7 +134,7 @@ func (s *Server) answerError(c *gin.Context, code, message, field string) {
 		return
 	}
 	body := errorBody{Error: message, Status: st.status, Code: code, Type: st.kind, RequestID: requestID(c), Field: field}
-	if api.WantsSuccessField(c) {
+	if httpapi.WantsSuccessField(c) {
 		f := false
 		body.Success = &f
 	}

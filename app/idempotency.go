@@ -17,6 +17,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"quire/app/api"
+	"quire/app/httpapi"
 	"quire/app/sqldb"
 	"quire/people"
 )
@@ -83,7 +84,7 @@ func (s *Server) idempotency(c *gin.Context) {
 	if actor.Token != nil {
 		caller = "token:" + strconv.FormatInt(actor.Token.ID, 10)
 	}
-	head := c.Request.Method + " " + api.PathPrefix(ctx) + c.Request.URL.RequestURI() + "\n"
+	head := c.Request.Method + " " + httpapi.PathPrefix(ctx) + c.Request.URL.RequestURI() + "\n"
 	stored, err := s.People.FindIdempotentAnswer(ctx, s.DB.R, caller, key)
 	if err == nil && stored != nil && stored.Abandoned(s.DB.Now()) {
 		stored = nil
@@ -201,7 +202,7 @@ func (s *Server) sameRequest(c *gin.Context, head, fingerprint string) (bool, er
 	io.WriteString(h, head)
 	n, err := io.Copy(h, io.LimitReader(c.Request.Body, size+1))
 	if err != nil {
-		return false, api.ReadError(c, err, api.TooLarge("The request body is over the largest accepted."), "")
+		return false, httpapi.ReadError(c, err, api.TooLarge("The request body is over the largest accepted."), "")
 	}
 	return (!sized || n == size) && hex.EncodeToString(h.Sum(nil)) == sum, nil
 }
@@ -218,7 +219,7 @@ type keyedRequest struct {
 
 // Prepare reads what the handler left of the body, so that the fingerprint covers all of it; it
 // runs before the write lock is taken. It reads through the request's outermost reader, which
-// carries the limit the handler set (api.LimitBody), and never past it: over it is a 413 and
+// carries the limit the handler set (httpapi.LimitBody), and never past it: over it is a 413 and
 // nothing is changed. A handler that set no limit of its own read no body (only JSON and form
 // bodies, and uploads, are read), and what it left is held to the limit of JSON and form bodies.
 func (k *keyedRequest) Prepare(ctx context.Context) error {
@@ -227,14 +228,14 @@ func (k *keyedRequest) Prepare(ctx context.Context) error {
 	}
 	body := k.c.Request.Body
 	if body == io.ReadCloser(k.body) {
-		body = http.MaxBytesReader(k.c.Writer, body, api.MaxBodyBytes)
+		body = http.MaxBytesReader(k.c.Writer, body, httpapi.MaxBodyBytes)
 	}
 	if _, err := io.Copy(io.Discard, body); err != nil {
-		limit := int64(api.MaxBodyBytes)
+		limit := int64(httpapi.MaxBodyBytes)
 		if over := (*http.MaxBytesError)(nil); errors.As(err, &over) {
 			limit = over.Limit
 		}
-		return api.ReadError(k.c, err, api.TooLarge("The request body is over this request's limit of %s.", sizeText(limit)), "")
+		return httpapi.ReadError(k.c, err, api.TooLarge("The request body is over this request's limit of %s.", sizeText(limit)), "")
 	}
 	return nil
 }

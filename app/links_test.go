@@ -10,7 +10,7 @@ import (
 	"quire/people"
 )
 
-// Every list that pages answers a next link built by one function (api.SetNextLink), which
+// Every list that pages answers a next link built by one function (httpapi.SetNextLink), which
 // keeps the caller's auth_token out of it: a Link header is kept by proxies and logs. apptest
 // checks every answer of every test for a token in Link; this test makes every list page with
 // the token in the URL.

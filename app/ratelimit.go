@@ -11,6 +11,7 @@ import (
 	"golang.org/x/time/rate"
 
 	"quire/app/api"
+	"quire/app/httpapi"
 	"quire/people"
 )
 
@@ -135,7 +136,7 @@ func (s *Server) limitRate(c *gin.Context) {
 	} else if actor != nil {
 		key = "user:" + strconv.FormatInt(actor.User.ID, 10)
 	}
-	c.Set(api.KeyRate, r.String())
+	c.Set(httpapi.KeyRate, r.String())
 	v := s.limiter.take(key, r)
 	h := c.Writer.Header()
 	h.Set("RateLimit-Limit", strconv.Itoa(r.N))

@@ -14,6 +14,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"quire/app/api"
+	"quire/app/httpapi"
 	"quire/people"
 	"quire/static"
 )
@@ -134,7 +135,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			http.Redirect(w, r, target, http.StatusPermanentRedirect)
 			return
 		}
-		r = r.WithContext(api.WithPathPrefix(r.Context(), "/@"+slug))
+		r = r.WithContext(httpapi.WithPathPrefix(r.Context(), "/@"+slug))
 		u := *r.URL
 		u.Path, u.RawPath = "/"+rest, ""
 		r.URL = &u
@@ -192,7 +193,7 @@ func (s *Server) writeAccessLine(c *gin.Context, start time.Time) {
 	if a := people.ActorFrom(c.Request.Context()); a != nil {
 		userID = a.User.ID
 	}
-	s.log.Info("request", "id", requestID(c), "method", method(c.Request), "prefix", api.PathPrefix(c.Request.Context()),
+	s.log.Info("request", "id", requestID(c), "method", method(c.Request), "prefix", httpapi.PathPrefix(c.Request.Context()),
 		"path", route, "status", c.Writer.Status(), "bytes", max(c.Writer.Size(), 0),
 		"duration_ms", float64(time.Since(start).Microseconds())/1000, "user", userID)
 }
@@ -245,7 +246,7 @@ func (s *Server) requirePlace(c *gin.Context) {
 	}
 	ctx := c.Request.Context()
 	actor := people.ActorFrom(ctx)
-	prefix := api.PathPrefix(ctx)
+	prefix := httpapi.PathPrefix(ctx)
 	place := people.Place{SiteWide: prefix == ""}
 	var err error
 	if place.SiteWide {
@@ -295,7 +296,7 @@ func (s *Server) noRoute(c *gin.Context) {
 		// exist allows none, which an empty Allow says. (gin's c.Header would drop an empty value.)
 		c.Writer.Header()["Allow"] = []string{""}
 		s.answerError(c, api.CodeMethodNotAllowed, "Unknown API action "+method(c.Request)+" "+
-			api.PathPrefix(c.Request.Context())+c.Request.URL.Path+". The actions are listed at /api/v1/openapi.json.", "")
+			httpapi.PathPrefix(c.Request.Context())+c.Request.URL.Path+". The actions are listed at /api/v1/openapi.json.", "")
 		return
 	}
 	s.answerError(c, api.CodeNotFound, "Nothing here: "+c.Request.URL.Path, "")

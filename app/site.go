@@ -8,7 +8,7 @@ import (
 	"os"
 	"path/filepath"
 
-	"quire/app/api"
+	"quire/app/httpapi"
 	"quire/app/sqldb"
 	"quire/pages"
 	"quire/people"
@@ -59,7 +59,7 @@ func OpenSite(ctx context.Context, cfg Config) (*Site, error) {
 
 // wire builds the services over db and connects their hooks.
 func wire(cfg Config, db *sqldb.DB) *Site {
-	budget := api.NewBudget(cfg.AnswerMemMB<<20, filepath.Join(cfg.Data, "tmp"))
+	budget := httpapi.NewBudget(cfg.AnswerMemMB<<20, filepath.Join(cfg.Data, "tmp"))
 	ppl := &people.Service{DB: db, BaseURL: cfg.BaseURL, Budget: budget, PasswordCost: cfg.PasswordCost}
 	pg := &pages.Service{DB: db, People: ppl, BaseURL: cfg.BaseURL, Budget: budget,
 		Blobs: &widgets.Blobs{Dir: filepath.Join(cfg.Data, "files")}, MaxUploadBytes: cfg.MaxUploadMB << 20}

@@ -10,6 +10,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"quire/app/api"
+	"quire/app/httpapi"
 	"quire/people"
 	"quire/widgets"
 )
@@ -46,7 +47,7 @@ func (s *Service) postMessage(c *gin.Context) {
 	if r.failed(err) || r.failed(s.presentPosts(r.ctx, s.DB.R, post)) {
 		return
 	}
-	api.JSON(c, http.StatusOK, post)
+	httpapi.JSON(c, http.StatusOK, post)
 }
 
 // postToStream stores a post in the subsite's activity stream, a feed of its own beside the
@@ -74,7 +75,7 @@ func (s *Service) postToStream(c *gin.Context) {
 	if r.failed(err) || r.failed(s.presentPosts(r.ctx, s.DB.R, post)) {
 		return
 	}
-	api.JSON(c, http.StatusOK, post)
+	httpapi.JSON(c, http.StatusOK, post)
 }
 
 // streamTitle names the activity stream in notifications and search.
@@ -114,7 +115,7 @@ func (s *Service) listPosts(c *gin.Context) {
 	if r == nil {
 		return
 	}
-	q := api.ParseList(r.p)
+	q := httpapi.ParseList(r.p)
 	pageID, err := r.id("page_id")
 	if r.failed(err) || r.failed(r.p.Err()) {
 		return
@@ -123,7 +124,7 @@ func (s *Service) listPosts(c *gin.Context) {
 	if r.failed(err) {
 		return
 	}
-	api.AnswerList(c, api.List[*widgets.Post]{DB: s.DB, Budget: s.Budget, Query: q,
+	httpapi.AnswerList(c, httpapi.List[*widgets.Post]{DB: s.DB, Budget: s.Budget, Query: q,
 		Read: func(ctx context.Context, db api.DBTX, q api.ListQuery) ([]*widgets.Post, []string, error) {
 			list, next, err := widgets.ListPosts(ctx, db, page.ID, q)
 			if err != nil {
@@ -140,11 +141,11 @@ func (s *Service) listStream(c *gin.Context) {
 	if r == nil {
 		return
 	}
-	q := api.ParseList(r.p)
+	q := httpapi.ParseList(r.p)
 	if r.failed(r.p.Err()) {
 		return
 	}
-	api.AnswerList(c, api.List[*widgets.Post]{DB: s.DB, Budget: s.Budget, Query: q,
+	httpapi.AnswerList(c, httpapi.List[*widgets.Post]{DB: s.DB, Budget: s.Budget, Query: q,
 		Read: func(ctx context.Context, db api.DBTX, q api.ListQuery) ([]*widgets.Post, []string, error) {
 			list, next, err := widgets.ListStreamPosts(ctx, db, r.sub.ID, q)
 			if err != nil {
@@ -156,7 +157,7 @@ func (s *Service) listStream(c *gin.Context) {
 
 // readMessage returns the message of a new post and the parameter it came in: "msg", or
 // "message" as some clients send it, not both.
-func readMessage(p *api.Params) (msg, field string) {
+func readMessage(p *httpapi.Params) (msg, field string) {
 	p.Allow("msg", "message")
 	switch {
 	case p.Has("msg") && p.Has("message"):

@@ -8,6 +8,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"quire/app/api"
+	"quire/app/httpapi"
 	"quire/people"
 )
 
@@ -20,11 +21,11 @@ func (s *Service) folderTree(c *gin.Context) {
 	if r == nil {
 		return
 	}
-	list := api.ParseList(r.p)
+	list := httpapi.ParseList(r.p)
 	if r.failed(r.p.Err()) {
 		return
 	}
-	api.AnswerList(c, api.List[*Folder]{DB: s.DB, Budget: s.Budget, Query: list, ItemBytes: maxFolderItemBytes,
+	httpapi.AnswerList(c, httpapi.List[*Folder]{DB: s.DB, Budget: s.Budget, Query: list, ItemBytes: maxFolderItemBytes,
 		Read: func(ctx context.Context, db api.DBTX, q api.ListQuery) ([]*Folder, []string, error) {
 			return ListFolders(ctx, db, r.sub.ID, q)
 		}})
@@ -55,7 +56,7 @@ func (s *Service) createFolder(c *gin.Context) {
 	if r.failed(err) {
 		return
 	}
-	api.JSON(c, http.StatusOK, f)
+	httpapi.JSON(c, http.StatusOK, f)
 }
 
 func (s *Service) deleteFolder(c *gin.Context) {
@@ -88,7 +89,7 @@ func (s *Service) deleteFolder(c *gin.Context) {
 	if r.failed(err) {
 		return
 	}
-	api.JSON(c, http.StatusOK, gin.H{"success": true, "folder": f, "folders_deleted": deleted})
+	httpapi.JSON(c, http.StatusOK, gin.H{"success": true, "folder": f, "folders_deleted": deleted})
 }
 
 // copyRequest is what folder/copy was asked: a first step names the source and the target
@@ -132,7 +133,7 @@ func (s *Service) copyFolder(c *gin.Context) {
 	if r.failed(err) {
 		return
 	}
-	api.JSON(c, http.StatusOK, step)
+	httpapi.JSON(c, http.StatusOK, step)
 }
 
 // readCopyRequest reads folder/copy's parameters and checks that the caller is an editor in the

@@ -6,13 +6,14 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"quire/app/api"
+	"quire/app/httpapi"
 	"quire/people"
 	"quire/widgets"
 )
 
 // readFormInput reads a Form widget's intro text (val, format) and fields, bare or inside
 // "widget"; fields may come as JSON text from a form-encoded body.
-func readFormInput(p *api.Params) widgets.FormInput {
+func readFormInput(p *httpapi.Params) widgets.FormInput {
 	in := widgets.FormInput{Input: readInput(p)}
 	if p.Has("fields") {
 		in.Fields = p.JSON("fields")

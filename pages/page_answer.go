@@ -14,7 +14,7 @@ import (
 // part's widgets read just before they are encoded, so that a request holds one part, never the
 // page: pages made before widgets.MaxPageBytes existed may hold gigabytes) and sent from it once
 // read. Either way the answer goes out at the client's pace holding no read transaction and no
-// more memory than the budget's share of waiting answers allows (api.Spool).
+// more memory than the budget's share of waiting answers allows (httpapi.Spool).
 
 const (
 	// builtPageBytes is the most content (widgets.MaxPageBytes' measure) of a page whose answer is

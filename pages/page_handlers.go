@@ -10,6 +10,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"quire/app/api"
+	"quire/app/httpapi"
 	"quire/people"
 )
 
@@ -32,7 +33,7 @@ func (s *Service) listPages(c *gin.Context) {
 	if r == nil {
 		return
 	}
-	list := api.ParseList(r.p)
+	list := httpapi.ParseList(r.p)
 	f := PageFilter{Tag: strings.TrimSpace(r.p.String("tag")), FolderID: r.p.Int("folder_id", 0)}
 	if r.failed(r.p.Err()) {
 		return
@@ -51,7 +52,7 @@ func (s *Service) listTrash(c *gin.Context) {
 	if r == nil {
 		return
 	}
-	list := api.ParseList(r.p)
+	list := httpapi.ParseList(r.p)
 	if r.failed(r.p.Err()) {
 		return
 	}
@@ -64,7 +65,7 @@ const maxPageItemBytes = 16 << 10
 
 // answerPages answers the pages of the request's subsite that f selects, as list asks.
 func (s *Service) answerPages(r *request, f PageFilter, list api.ListQuery) {
-	api.AnswerList(r.c, api.List[*Page]{DB: s.DB, Budget: s.Budget, Query: list, ItemBytes: maxPageItemBytes,
+	httpapi.AnswerList(r.c, httpapi.List[*Page]{DB: s.DB, Budget: s.Budget, Query: list, ItemBytes: maxPageItemBytes,
 		Read: func(ctx context.Context, db api.DBTX, q api.ListQuery) ([]*Page, []string, error) {
 			return s.ListPages(ctx, db, r.sub, f, q)
 		}})
@@ -81,7 +82,7 @@ type folderChoice struct {
 // readFolderChoice reads the folder of pages/create and pages/copy: folder_id, or a folder path
 // in "path" or in "category", the name Papyrs clients send it under (and pages answer it under);
 // one of the three at most.
-func readFolderChoice(p *api.Params) folderChoice {
+func readFolderChoice(p *httpapi.Params) folderChoice {
 	if p.Has("category") {
 		if p.Has("path") {
 			p.Fail(api.Invalid("category", "Give \"path\" or \"category\" (both are the folder path), not both."))
@@ -93,7 +94,7 @@ func readFolderChoice(p *api.Params) folderChoice {
 
 // readNotify reads "notifications", which Papyrs clients send with a new page: false makes the
 // page without telling the subsite's members of it (no notification, no mail). Default true.
-func readNotify(p *api.Params) bool { return p.Bool("notifications", true) }
+func readNotify(p *httpapi.Params) bool { return p.Bool("notifications", true) }
 
 // checkPermissions checks "permissions" of pages/create and pages/copy: Papyrs' page permissions,
 // an object keyed by user id that gives those people a level of access, and nobody else any.
@@ -101,7 +102,7 @@ func readNotify(p *api.Params) bool { return p.Bool("notifications", true) }
 // and admins change it. So only values that ask for nothing narrower are taken: none (absent or
 // null), an empty object, list or string, or "default". Anything else is a validation error on
 // "permissions" that says to use a subsite, never a page readable by more people than asked.
-func checkPermissions(p *api.Params) {
+func checkPermissions(p *httpapi.Params) {
 	if !p.Has("permissions") {
 		return
 	}
@@ -133,7 +134,7 @@ func checkPermissions(p *api.Params) {
 
 // readFolderPair reads a folder given by the id parameter idName or the path parameter pathName,
 // not both.
-func readFolderPair(p *api.Params, idName, pathName string) folderChoice {
+func readFolderPair(p *httpapi.Params, idName, pathName string) folderChoice {
 	fc := folderChoice{idName: idName, pathName: pathName}
 	fc.id = p.OptInt(idName)
 	if p.Has(pathName) {
@@ -213,7 +214,7 @@ func (s *Service) createPageHandler(c *gin.Context) {
 	if r.failed(err) {
 		return
 	}
-	api.JSON(c, http.StatusOK, p)
+	httpapi.JSON(c, http.StatusOK, p)
 }
 
 func (s *Service) trashPage(c *gin.Context) {
@@ -233,7 +234,7 @@ func (s *Service) trashPage(c *gin.Context) {
 	if r.failed(err) {
 		return
 	}
-	api.JSON(c, http.StatusOK, gin.H{"success": true, "page": p})
+	httpapi.JSON(c, http.StatusOK, gin.H{"success": true, "page": p})
 }
 
 func (s *Service) restorePage(c *gin.Context) {
@@ -253,7 +254,7 @@ func (s *Service) restorePage(c *gin.Context) {
 	if r.failed(err) {
 		return
 	}
-	api.JSON(c, http.StatusOK, gin.H{"success": true, "page": p})
+	httpapi.JSON(c, http.StatusOK, gin.H{"success": true, "page": p})
 }
 
 func (s *Service) copyPageHandler(c *gin.Context) {
@@ -304,7 +305,7 @@ func (s *Service) copyPageHandler(c *gin.Context) {
 	if r.failed(err) {
 		return
 	}
-	api.JSON(c, http.StatusOK, p)
+	httpapi.JSON(c, http.StatusOK, p)
 }
 
 // copyTarget returns the subsite a copy goes to: subsite_id, or a path written "@slug/Folder"

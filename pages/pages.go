@@ -10,6 +10,7 @@ import (
 	"sync"
 
 	"quire/app/api"
+	"quire/app/httpapi"
 	"quire/app/sqldb"
 	"quire/people"
 	"quire/widgets"
@@ -32,7 +33,7 @@ type Service struct {
 	Blobs          *widgets.Blobs
 	MaxUploadBytes int64
 	// Budget bounds the memory of large answers built at once (nil: no bound).
-	Budget *api.Budget
+	Budget *httpapi.Budget
 
 	pageCache pageCache // answers of pages/get
 

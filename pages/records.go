@@ -10,6 +10,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"quire/app/api"
+	"quire/app/httpapi"
 	"quire/people"
 	"quire/widgets"
 )
@@ -53,7 +54,7 @@ func (s *Service) submitRecord(c *gin.Context) {
 	if r.failed(err) || r.failed(people.FillNames(r.ctx, s.DB.R, &rec.CreatedBy)) {
 		return
 	}
-	api.JSON(c, http.StatusOK, rec)
+	httpapi.JSON(c, http.StatusOK, rec)
 }
 
 // listRecords answers the records of the page's form as JSON, or as CSV with format=csv.
@@ -75,7 +76,7 @@ func (s *Service) listRecords(c *gin.Context) {
 	if r.failed(err) {
 		return
 	}
-	list := api.List[*widgets.Record]{DB: s.DB, Budget: s.Budget, Query: q,
+	list := httpapi.List[*widgets.Record]{DB: s.DB, Budget: s.Budget, Query: q,
 		Read: func(ctx context.Context, db api.DBTX, q api.ListQuery) ([]*widgets.Record, []string, error) {
 			list, next, err := widgets.ListRecords(ctx, db, form, widgets.RecordQuery{Limit: q.Limit, Offset: q.Offset,
 				Cursor: q.Cursor, Since: q.Since})
@@ -91,7 +92,7 @@ func (s *Service) listRecords(c *gin.Context) {
 	if !paged {
 		list.Query.Limit = defaultRecordsPerPage
 	}
-	api.AnswerList(c, list)
+	httpapi.AnswerList(c, list)
 }
 
 // recordForm returns the page that the URL names and its form that records go to: the one
@@ -155,8 +156,8 @@ func readSubmission(fields []widgets.Field, values map[string]any) ([]widgets.An
 // readRecordQuery reads the paging of a record list; paged reports whether the client asked for
 // one page rather than everything (Limit is then 0: only the CSV export answers everything, the
 // JSON list answers Papyrs' first page).
-func readRecordQuery(p *api.Params) (q api.ListQuery, paged bool) {
-	list := api.ParseList(p)
+func readRecordQuery(p *httpapi.Params) (q api.ListQuery, paged bool) {
+	list := httpapi.ParseList(p)
 	q.Cursor, q.Since = list.Cursor, list.Since
 	perPage := p.OptInt("items_per_page")
 	page := p.OptInt("page")

@@ -7,15 +7,15 @@ import (
 	"regexp"
 	"strconv"
 
-	"quire/app/api"
+	"quire/app/httpapi"
 	"quire/widgets"
 )
 
 // exportRecords answers the form's records as CSV (RFC 4180, UTF-8): a header row of labels
 // (after the record's id, time and author), then a row per record, read and written in batches
-// as every list is (api.StreamList). Without paging parameters it answers every record. The
+// as every list is (httpapi.StreamList). Without paging parameters it answers every record. The
 // columns are the form's current fields, then fields of earlier versions that records answered.
-func (s *Service) exportRecords(r *request, page *Page, form *widgets.Widget, list api.List[*widgets.Record], paged bool) {
+func (s *Service) exportRecords(r *request, page *Page, form *widgets.Widget, list httpapi.List[*widgets.Record], paged bool) {
 	cols, err := widgets.RecordColumns(r.ctx, s.DB.R, form)
 	if r.failed(err) {
 		return
@@ -23,7 +23,7 @@ func (s *Service) exportRecords(r *request, page *Page, form *widgets.Widget, li
 	if !paged {
 		list.Query.Limit = 0
 	}
-	api.StreamList(r.c, list, &recordsCSV{filename: page.Slug + "-records.csv", cols: cols})
+	httpapi.StreamList(r.c, list, &recordsCSV{filename: page.Slug + "-records.csv", cols: cols})
 }
 
 // recordsCSV writes records as CSV rows under a header row.

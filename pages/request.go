@@ -7,6 +7,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"quire/app/api"
+	"quire/app/httpapi"
 	"quire/people"
 )
 
@@ -17,7 +18,7 @@ type request struct {
 	ctx   context.Context
 	actor *people.Actor
 	sub   *people.Subsite
-	p     *api.Params
+	p     *httpapi.Params
 }
 
 // start checks that the caller may do act in the request's subsite (non-members get 404) and
@@ -28,7 +29,7 @@ func start(c *gin.Context, act people.Action) *request {
 		c.Error(err)
 		return nil
 	}
-	p, err := api.ParseParams(c)
+	p, err := httpapi.ParseParams(c)
 	if err != nil {
 		c.Error(err)
 		return nil

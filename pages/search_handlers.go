@@ -7,6 +7,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"quire/app/api"
+	"quire/app/httpapi"
 	"quire/people"
 )
 
@@ -23,7 +24,7 @@ func (s *Service) search(c *gin.Context) {
 	} else {
 		err = actor.Can(people.View, place.Subsite.ID)
 	}
-	p, perr := api.ParseParams(c)
+	p, perr := httpapi.ParseParams(c)
 	if err != nil || perr != nil {
 		c.Error(firstError(err, perr))
 		return
@@ -38,7 +39,7 @@ func (s *Service) search(c *gin.Context) {
 	if q.Cat != "" && !contains(searchCategories, q.Cat) {
 		p.Fail(api.Invalid("cat", "Parameter \"cat\" must be one of Page, File, Contact, Form, Comment."))
 	}
-	if cursor := api.ParseList(p).Cursor; len(cursor) == 1 {
+	if cursor := httpapi.ParseList(p).Cursor; len(cursor) == 1 {
 		offset, err := strconv.Atoi(cursor[0])
 		if err != nil || offset < 0 {
 			p.Fail(api.Invalid("cursor", "Parameter \"cursor\" is not a cursor this server gave out; start again without it."))
@@ -61,9 +62,9 @@ func (s *Service) search(c *gin.Context) {
 		return
 	}
 	if more {
-		api.SetNextLink(c, api.EncodeCursor(strconv.Itoa(q.Offset+q.Limit)))
+		httpapi.SetNextLink(c, api.EncodeCursor(strconv.Itoa(q.Offset+q.Limit)))
 	}
-	api.JSON(c, http.StatusOK, gin.H{"results": results})
+	httpapi.JSON(c, http.StatusOK, gin.H{"results": results})
 }
 
 func firstError(errs ...error) error {

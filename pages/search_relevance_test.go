@@ -166,7 +166,7 @@ func TestSearchSnippetsMarkTheTextAsWritten(t *testing.T) {
 }
 
 // Each answer of search with a next page links to it without the caller's auth_token, as every
-// list does (api.SetNextLink).
+// list does (httpapi.SetNextLink).
 func TestSearchNextLinkCarriesNoToken(t *testing.T) {
 	t.Parallel()
 	site, _ := relevanceSite(t)

@@ -14,6 +14,7 @@ import (
 	"golang.org/x/text/unicode/norm"
 
 	"quire/app/api"
+	"quire/app/httpapi"
 	"quire/people"
 	"quire/widgets"
 )
@@ -36,7 +37,7 @@ type upload struct {
 func (s *Service) readUpload(r *request, allowed ...string) (*upload, error) {
 	max := s.MaxUploadBytes
 	// The multipart envelope and the other fields add a little to the file's size.
-	if err := api.LimitBody(r.c, max+uploadEnvelope, uploadTooLarge(max)); err != nil {
+	if err := httpapi.LimitBody(r.c, max+uploadEnvelope, uploadTooLarge(max)); err != nil {
 		return nil, err
 	}
 	mr, err := r.c.Request.MultipartReader()
@@ -100,13 +101,13 @@ func uploadTooLarge(max int64) *api.Error {
 // uploadError is the answer to an error met reading an upload: a too_large past the limit, the
 // error itself when it has a code (a file over the limit, a body arriving too slowly), or a 400.
 func uploadError(r *request, err error, max int64) error {
-	return api.ReadError(r.c, err, uploadTooLarge(max), "file")
+	return httpapi.ReadError(r.c, err, uploadTooLarge(max), "file")
 }
 
 // value returns the upload's field name, given in the multipart form or in the URL: once, or in
-// both with the same text (as api.Params holds every parameter); the same name with two texts is a
+// both with the same text (as httpapi.Params holds every parameter); the same name with two texts is a
 // 400 naming it, never one silently winning.
-func (up *upload) value(p *api.Params, name string) (string, bool, error) {
+func (up *upload) value(p *httpapi.Params, name string) (string, bool, error) {
 	v, inForm := up.fields[name]
 	switch {
 	case inForm && p.Has(name) && p.String(name) != v:
@@ -121,7 +122,7 @@ func (up *upload) value(p *api.Params, name string) (string, bool, error) {
 
 // place reads column (default 0) and position (default: the end) from an upload's fields or the
 // URL.
-func (up *upload) place(p *api.Params) (int, *int, error) {
+func (up *upload) place(p *httpapi.Params) (int, *int, error) {
 	col, pos := 0, (*int)(nil)
 	for _, name := range []string{"column", "position"} {
 		v, given, err := up.value(p, name)

@@ -9,6 +9,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"quire/app/api"
+	"quire/app/httpapi"
 	"quire/people"
 	"quire/widgets"
 )
@@ -60,21 +61,21 @@ func (s *Service) answerWidgets(r *request, list ...*widgets.Widget) {
 		return
 	}
 	if len(list) == 1 {
-		api.JSON(r.c, http.StatusOK, list[0])
+		httpapi.JSON(r.c, http.StatusOK, list[0])
 		return
 	}
-	api.JSON(r.c, http.StatusOK, list)
+	httpapi.JSON(r.c, http.StatusOK, list)
 }
 
 // readInput reads a text widget's val, format, styleclass and heading, bare or inside "widget".
-func readInput(p *api.Params) widgets.Input {
+func readInput(p *httpapi.Params) widgets.Input {
 	p.Unwrap("widget")
 	return widgets.Input{Val: p.OptString("val"), Format: p.OptString("format"),
 		Styleclass: p.OptString("styleclass"), Heading: p.OptString("heading")}
 }
 
 // readPlace reads where a new widget goes: column (default 0) and position (default: the end).
-func readPlace(p *api.Params) (int, *int) {
+func readPlace(p *httpapi.Params) (int, *int) {
 	col := int(p.Int("column", 0))
 	var pos *int
 	if v := p.OptInt("position"); v != nil {
@@ -214,7 +215,7 @@ func (s *Service) deleteWidget(classname string) gin.HandlerFunc {
 		if r.failed(err) || r.failed(s.present(r.ctx, s.DB.R, r.sub, w)) {
 			return
 		}
-		api.JSON(c, http.StatusOK, gin.H{"success": true, "widget": w})
+		httpapi.JSON(c, http.StatusOK, gin.H{"success": true, "widget": w})
 	}
 }
 
@@ -232,14 +233,14 @@ func (s *Service) widgetVersions(classname string) gin.HandlerFunc {
 		if r.failed(err) {
 			return
 		}
-		list := api.ParseList(r.p)
+		list := httpapi.ParseList(r.p)
 		if r.failed(r.p.Err()) {
 			return
 		}
 		if _, err := s.FindPage(r.ctx, s.DB.R, r.sub, pageID); r.failed(err) {
 			return
 		}
-		api.AnswerList(c, api.List[*widgets.Widget]{DB: s.DB, Budget: s.Budget, Query: list,
+		httpapi.AnswerList(c, httpapi.List[*widgets.Widget]{DB: s.DB, Budget: s.Budget, Query: list,
 			Read: func(ctx context.Context, db api.DBTX, q api.ListQuery) ([]*widgets.Widget, []string, error) {
 				list, next, err := widgets.Versions(ctx, db, pageID, widgetID, q)
 				if err != nil {

@@ -8,12 +8,13 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"quire/app/api"
+	"quire/app/httpapi"
 )
 
 // Routes registers the people, subsite and auth endpoints on the API group, whose middleware
 // has already resolved the place and the actor.
 func (s *Service) Routes(r gin.IRoutes) {
-	w := api.WithSuccessField
+	w := httpapi.WithSuccessField
 	r.GET("/people/all/", s.listPeople)
 	r.POST("/people/delete/:user_id/", w, SiteWideOnly, s.deletePerson)
 	r.POST("/people/add_to_subsite/:user_id/", w, s.addToSubsite)
@@ -47,12 +48,12 @@ const (
 
 func (s *Service) listPeople(c *gin.Context) {
 	actor, place := RequestContext(c)
-	p, err := api.ParseParams(c)
+	p, err := httpapi.ParseParams(c)
 	if err != nil {
 		c.Error(err)
 		return
 	}
-	q := DirectoryQuery{Viewer: actor, List: api.ParseList(p)}
+	q := DirectoryQuery{Viewer: actor, List: httpapi.ParseList(p)}
 	if !place.SiteWide {
 		q.SubsiteID = place.Subsite.ID
 	}
@@ -69,7 +70,7 @@ func (s *Service) listPeople(c *gin.Context) {
 		c.Error(err)
 		return
 	}
-	api.AnswerList(c, api.List[*Person]{DB: s.DB, Budget: s.Budget, Query: q.List, ItemBytes: maxPersonItemBytes,
+	httpapi.AnswerList(c, httpapi.List[*Person]{DB: s.DB, Budget: s.Budget, Query: q.List, ItemBytes: maxPersonItemBytes,
 		Read: func(ctx context.Context, db api.DBTX, list api.ListQuery) ([]*Person, []string, error) {
 			q.List = list
 			return s.ListPeople(ctx, db, q)
@@ -107,7 +108,7 @@ func (s *Service) answerPersonWrite(c *gin.Context, userID int64, sub *Subsite, 
 	for k, v := range extra {
 		body[k] = v
 	}
-	api.JSON(c, http.StatusOK, body)
+	httpapi.JSON(c, http.StatusOK, body)
 }
 
 func (s *Service) deletePerson(c *gin.Context) {
@@ -125,7 +126,7 @@ func (s *Service) deletePerson(c *gin.Context) {
 		c.Error(err)
 		return
 	}
-	api.JSON(c, http.StatusOK, gin.H{"success": true, "user": s.PersonOf(u, nil), "subsites": []Membership{}})
+	httpapi.JSON(c, http.StatusOK, gin.H{"success": true, "user": s.PersonOf(u, nil), "subsites": []Membership{}})
 }
 
 func (s *Service) addToSubsite(c *gin.Context) {
@@ -136,7 +137,7 @@ func (s *Service) addToSubsite(c *gin.Context) {
 		c.Error(err)
 		return
 	}
-	p, err := api.ParseParams(c)
+	p, err := httpapi.ParseParams(c)
 	if err != nil {
 		c.Error(err)
 		return
@@ -200,7 +201,7 @@ func (s *Service) setPermission(c *gin.Context) {
 		c.Error(err)
 		return
 	}
-	p, err := api.ParseParams(c)
+	p, err := httpapi.ParseParams(c)
 	if err != nil {
 		c.Error(err)
 		return
@@ -233,7 +234,7 @@ func (s *Service) setNotifications(c *gin.Context) {
 		c.Error(err)
 		return
 	}
-	p, err := api.ParseParams(c)
+	p, err := httpapi.ParseParams(c)
 	if err != nil {
 		c.Error(err)
 		return
@@ -266,13 +267,13 @@ func (s *Service) setNotifications(c *gin.Context) {
 
 func (s *Service) listSubsites(c *gin.Context) {
 	actor := ActorFrom(c.Request.Context())
-	p, err := api.ParseParams(c)
+	p, err := httpapi.ParseParams(c)
 	if err != nil {
 		c.Error(err)
 		return
 	}
 	p.Allow("limit", "cursor")
-	list := api.ParseList(p)
+	list := httpapi.ParseList(p)
 	if err := list.CheckCursor(1); err != nil {
 		p.Fail(err)
 	}
@@ -284,13 +285,13 @@ func (s *Service) listSubsites(c *gin.Context) {
 		c.Error(err)
 		return
 	}
-	api.AnswerList(c, api.List[*Subsite]{DB: s.DB, Budget: s.Budget, Query: list, Read: s.ListSubsites,
+	httpapi.AnswerList(c, httpapi.List[*Subsite]{DB: s.DB, Budget: s.Budget, Query: list, Read: s.ListSubsites,
 		ItemBytes: maxSubsiteItemBytes})
 }
 
 func (s *Service) createSubsiteHandler(c *gin.Context) {
 	actor := ActorFrom(c.Request.Context())
-	p, err := api.ParseParams(c)
+	p, err := httpapi.ParseParams(c)
 	if err != nil {
 		c.Error(err)
 		return
@@ -318,7 +319,7 @@ func (s *Service) createSubsiteHandler(c *gin.Context) {
 		c.Error(err)
 		return
 	}
-	api.JSON(c, http.StatusOK, sub)
+	httpapi.JSON(c, http.StatusOK, sub)
 }
 
 // authDebug answers who the caller is: user, token, scopes, rate and expiry.
@@ -330,12 +331,12 @@ func (s *Service) authDebug(c *gin.Context) {
 		"role":     actor.Role(place.Subsite.ID),
 		"token":    nil,
 		"scopes":   AllScopes,
-		"rate":     c.GetString(api.KeyRate),
+		"rate":     c.GetString(httpapi.KeyRate),
 		"is_owner": actor.User.IsOwner,
 	}
 	if actor.Token != nil {
 		body["token"] = actor.Token
 		body["scopes"] = actor.Token.Scopes
 	}
-	api.JSON(c, http.StatusOK, body)
+	httpapi.JSON(c, http.StatusOK, body)
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"quire/app/api"
+	"quire/app/httpapi"
 	"quire/templates"
 )
 
@@ -72,10 +73,10 @@ func (s *Service) acceptInvitePage(c *gin.Context) {
 		return
 	}
 	tooLarge := api.TooLarge("The form is over %d KB; shorten what you typed.", maxInviteForm>>10)
-	err = api.LimitBody(c, maxInviteForm, tooLarge)
+	err = httpapi.LimitBody(c, maxInviteForm, tooLarge)
 	if err == nil {
 		if err = c.Request.ParseForm(); err != nil {
-			err = api.ReadError(c, err, tooLarge, "")
+			err = httpapi.ReadError(c, err, tooLarge, "")
 		}
 	}
 	if err != nil {

@@ -12,18 +12,19 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"quire/app/api"
+	"quire/app/httpapi"
 )
 
 // mailRoutes registers invitations, the outbox and subsite settings.
 func (s *Service) mailRoutes(r gin.IRoutes) {
-	r.POST("/people/invite/", api.WithSuccessField, SiteWideOnly, s.invite)
+	r.POST("/people/invite/", httpapi.WithSuccessField, SiteWideOnly, s.invite)
 	r.GET("/mail/outbox/", SiteWideOnly, s.listOutbox)
 	r.POST("/subsites/update/:subsite_id/", s.updateSubsiteHandler)
 }
 
 func (s *Service) invite(c *gin.Context) {
 	actor := ActorFrom(c.Request.Context())
-	p, err := api.ParseParams(c)
+	p, err := httpapi.ParseParams(c)
 	if err != nil {
 		c.Error(err)
 		return
@@ -50,13 +51,13 @@ func (s *Service) invite(c *gin.Context) {
 
 func (s *Service) listOutbox(c *gin.Context) {
 	actor := ActorFrom(c.Request.Context())
-	p, err := api.ParseParams(c)
+	p, err := httpapi.ParseParams(c)
 	if err != nil {
 		c.Error(err)
 		return
 	}
 	p.Allow("limit", "cursor")
-	list := api.ParseList(p)
+	list := httpapi.ParseList(p)
 	if err := p.Err(); err != nil {
 		c.Error(err)
 		return
@@ -65,7 +66,7 @@ func (s *Service) listOutbox(c *gin.Context) {
 		c.Error(err)
 		return
 	}
-	api.AnswerList(c, api.List[*Mail]{DB: s.DB, Budget: s.Budget, Query: list, Read: s.ListOutbox})
+	httpapi.AnswerList(c, httpapi.List[*Mail]{DB: s.DB, Budget: s.Budget, Query: list, Read: s.ListOutbox})
 }
 
 // SubsiteChange is what subsites/update changes; nil fields stay as they are.
@@ -130,7 +131,7 @@ func (s *Service) updateSubsiteHandler(c *gin.Context) {
 		c.Error(api.Invalid("subsite_id", "The subsite_id in the URL must be a positive integer, not %q.", c.Param("subsite_id")))
 		return
 	}
-	p, err := api.ParseParams(c)
+	p, err := httpapi.ParseParams(c)
 	if err != nil {
 		c.Error(err)
 		return
@@ -169,5 +170,5 @@ func (s *Service) updateSubsiteHandler(c *gin.Context) {
 		c.Error(err)
 		return
 	}
-	api.JSON(c, http.StatusOK, sub)
+	httpapi.JSON(c, http.StatusOK, sub)
 }

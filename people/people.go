@@ -8,7 +8,7 @@ import (
 	"embed"
 	"sync"
 
-	"quire/app/api"
+	"quire/app/httpapi"
 	"quire/app/sqldb"
 )
 
@@ -36,7 +36,7 @@ type Service struct {
 	// default, 10). Existing hashes keep the cost they were made with.
 	PasswordCost int
 	// Budget bounds the memory of large answers built at once (nil: no bound).
-	Budget *api.Budget
+	Budget *httpapi.Budget
 
 	cache     cache
 	dummyOnce sync.Once

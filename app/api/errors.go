@@ -1,6 +1,9 @@
-// Package api holds the conventions that every domain's HTTP handlers share: the error a client can
-// act on, request parameters, times, user references and list pagination. It imports no domain
-// package, so people, widgets and pages can all use it; app alone maps errors to statuses.
+// Package api is the vocabulary of Quire's API that the domain packages share: the errors a
+// client can act on (API.md's codes; app maps each to a status in one table), times as the API
+// writes and the database stores them, references to people, the one-line text rule, slugs, and
+// list queries and their cursors. It imports no domain package and no web framework, so that
+// widgets, people and pages use it without depending on HTTP; the HTTP side (request parameters,
+// bodies, answers, streamed lists) is package httpapi.
 package api
 
 import "fmt"
@@ -61,4 +64,10 @@ func Conflict(format string, args ...any) *Error {
 // TooLarge returns an error for a body or upload over its limit.
 func TooLarge(format string, args ...any) *Error {
 	return &Error{Code: CodeTooLarge, Message: fmt.Sprintf(format, args...)}
+}
+
+// Busy returns the error of a request that could not get the memory it needs in time: a 503,
+// which app answers with Retry-After.
+func Busy(format string, args ...any) *Error {
+	return &Error{Code: CodeUnavailable, Message: fmt.Sprintf(format, args...)}
 }

@@ -4,9 +4,8 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
-	"net/url"
 
-	"github.com/gin-gonic/gin"
+	"quire/app/sqldb"
 )
 
 // MaxLimit is the largest page a list answers when asked with limit, and the page of a cursor
@@ -28,38 +27,6 @@ type ListQuery struct {
 // Whole reports whether the client asked for the whole list rather than one page of it.
 func (q ListQuery) Whole() bool { return q.Limit == 0 }
 
-// ParseList reads limit, cursor and since from p, recording errors in p. A cursor without
-// limit asks for a page of MaxLimit items, as it always has.
-func ParseList(p *Params) ListQuery {
-	var q ListQuery
-	if p.Has("limit") {
-		q.Limit = int(p.Int("limit", 0))
-		if q.Limit < 1 || q.Limit > MaxLimit {
-			p.Fail(Invalid("limit", "Parameter \"limit\" must be between 1 and %d; leave it out for the whole list.", MaxLimit))
-		}
-	}
-	if c := p.String("cursor"); c != "" {
-		raw, err := base64.RawURLEncoding.DecodeString(c)
-		if err == nil {
-			err = json.Unmarshal(raw, &q.Cursor)
-		}
-		if err != nil || len(q.Cursor) == 0 {
-			p.Fail(Invalid("cursor", "Parameter \"cursor\" is not a cursor this server gave out; start again without it."))
-		}
-		if q.Limit == 0 {
-			q.Limit = MaxLimit
-		}
-	}
-	if s := p.String("since"); s != "" {
-		t, err := ParseTime(s)
-		if err != nil {
-			p.Fail(Invalid("since", "Parameter \"since\": %v.", err))
-		}
-		q.Since = &t
-	}
-	return q
-}
-
 // CheckCursor refuses a cursor that is not of the n keys the list gives out (one from another
 // list), rather than starting the list again.
 func (q ListQuery) CheckCursor(n int) error {
@@ -75,41 +42,12 @@ func EncodeCursor(key ...string) string {
 	return base64.RawURLEncoding.EncodeToString(raw)
 }
 
-// SetNextLink sets the Link header that points at the following page when next is a cursor.
-func SetNextLink(c *gin.Context, next string) {
-	if next != "" {
-		u := RequestURL(c)
-		q := u.Query()
-		q.Set("cursor", next)
-		q.Del("page")       // the cursor takes over from Papyrs' page number
-		q.Del("auth_token") // a token never travels in a header that proxies and logs keep
-		u.RawQuery = q.Encode()
-		c.Header("Link", "<"+u.String()+`>; rel="next"`)
-	}
-}
+// DBTX is what a list reader reads through: the list's read transaction.
+type DBTX = sqldb.DBTX
 
-type prefixKey struct{}
-
-// WithPathPrefix records the /@slug prefix that the front handler took off the path.
-func WithPathPrefix(ctx context.Context, prefix string) context.Context {
-	return context.WithValue(ctx, prefixKey{}, prefix)
-}
-
-// PathPrefix returns the /@slug prefix of the request as the client sent it, or "".
-func PathPrefix(ctx context.Context) string {
-	s, _ := ctx.Value(prefixKey{}).(string)
-	return s
-}
-
-// RequestURL returns the absolute URL the client asked for, subsite prefix included.
-func RequestURL(c *gin.Context) *url.URL {
-	scheme := "http"
-	if c.Request.TLS != nil || c.GetHeader("X-Forwarded-Proto") == "https" {
-		scheme = "https"
-	}
-	u := *c.Request.URL
-	u.Scheme, u.Host = scheme, c.Request.Host
-	u.Path = PathPrefix(c.Request.Context()) + c.Request.URL.Path
-	u.RawPath = ""
-	return &u
-}
+// ListReader reads one batch of a list through db, in the list's order: at most q.Limit items
+// after the position q.Cursor names (none: from the start, skipping q.Offset), with everything
+// the answer shows of them, and the sort key of the last one when more remain after it (nil
+// when none do), which is the cursor of the next batch. It reads at most q.Limit+1 rows, and
+// returns a validation error for a cursor that is not of this list.
+type ListReader[T any] func(ctx context.Context, db DBTX, q ListQuery) (items []T, next []string, err error)

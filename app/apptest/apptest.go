@@ -314,7 +314,7 @@ func (c *Client) Do(method, u string, body io.Reader, contentType string) *Respo
 	if msg := checkContract(method, u, resp.StatusCode, resp.Header, b); msg != "" {
 		t.Errorf("apptest: %s; body: %.500s", msg, b)
 	}
-	// A token never travels in a header that proxies and logs keep (api.SetNextLink).
+	// A token never travels in a header that proxies and logs keep (httpapi.SetNextLink).
 	if link := resp.Header.Get("Link"); link != "" {
 		for _, tok := range append(req.URL.Query()["auth_token"], c.token, "auth_token") {
 			if tok != "" && strings.Contains(link, tok) {

@@ -1,10 +1,11 @@
-package api
+package httpapi
 
 import (
 	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"quire/app/api"
 	"strings"
 	"testing"
 
@@ -77,8 +78,8 @@ func TestJSONTypes(t *testing.T) {
 				}
 				return
 			}
-			var e *Error
-			if !errors.As(err, &e) || e.Code != CodeInvalid || !strings.Contains(e.Message, tc.refused) {
+			var e *api.Error
+			if !errors.As(err, &e) || e.Code != api.CodeInvalid || !strings.Contains(e.Message, tc.refused) {
 				t.Fatalf("got %#v, %v; want a validation error saying %q", got, err, tc.refused)
 			}
 		})
@@ -153,11 +154,11 @@ func TestParameterGivenOnce(t *testing.T) {
 				got = tc.read(p)
 				err = p.Err()
 			}
-			var e *Error
+			var e *api.Error
 			switch {
 			case tc.field == "" && (err != nil || got != tc.want):
 				t.Fatalf("got %#v, %v; want %#v", got, err, tc.want)
-			case tc.field != "" && (!errors.As(err, &e) || e.Code != CodeInvalid || e.Field != tc.field):
+			case tc.field != "" && (!errors.As(err, &e) || e.Code != api.CodeInvalid || e.Field != tc.field):
 				t.Fatalf("got %#v, %v; want a validation error on %q", got, err, tc.field)
 			case tc.field != "" && e.Field != "" && !strings.Contains(e.Message, "twice") && !strings.Contains(e.Message, "JSON"):
 				t.Errorf("message %q should say the parameter is given twice", e.Message)

@@ -1,4 +1,4 @@
-package api
+package httpapi
 
 import (
 	"context"
@@ -16,6 +16,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"quire/app/api"
 	"quire/app/sqldb"
 )
 
@@ -32,7 +33,7 @@ type number struct {
 	Pad string `json:"pad,omitempty"`
 }
 
-func (l *numbers) read(_ context.Context, _ DBTX, q ListQuery) ([]number, []string, error) {
+func (l *numbers) read(_ context.Context, _ api.DBTX, q api.ListQuery) ([]number, []string, error) {
 	l.mu.Lock()
 	l.batches = append(l.batches, q.Limit)
 	batch := len(l.batches)
@@ -175,8 +176,8 @@ func TestWholeListIsStreamedInBatches(t *testing.T) {
 		t.Errorf("batches %v; want a first of %d and then several", l.batches, firstBatch)
 	}
 	for _, n := range l.batches {
-		if n > MaxLimit || n*100 > 2*batchBytes {
-			t.Errorf("a batch of %d items of 100 bytes; want at most %d and about %d bytes", n, MaxLimit, batchBytes)
+		if n > api.MaxLimit || n*100 > 2*batchBytes {
+			t.Errorf("a batch of %d items of 100 bytes; want at most %d and about %d bytes", n, api.MaxLimit, batchBytes)
 		}
 	}
 	if len(errs()) != 0 {

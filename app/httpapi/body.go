@@ -1,8 +1,9 @@
-package api
+package httpapi
 
 import (
 	"errors"
 	"net/http"
+	"quire/app/api"
 
 	"github.com/gin-gonic/gin"
 )
@@ -12,7 +13,7 @@ import (
 // the answer, so that the rest of the body is never read. Otherwise reading stops at the limit
 // with an error that ReadError turns into tooLarge. Every reader of a request body calls it
 // first, so nothing reads past a limit.
-func LimitBody(c *gin.Context, limit int64, tooLarge *Error) error {
+func LimitBody(c *gin.Context, limit int64, tooLarge *api.Error) error {
 	if c.Request.ContentLength > limit {
 		c.Header("Connection", "close")
 		return tooLarge
@@ -27,9 +28,9 @@ func LimitBody(c *gin.Context, limit int64, tooLarge *Error) error {
 // limit that LimitBody set (the connection then closes, unread), the body's own error when it
 // carries a code (one that arrives too slowly is a request_timeout), and otherwise an
 // invalid_request on field saying what went wrong.
-func ReadError(c *gin.Context, err error, tooLarge *Error, field string) error {
+func ReadError(c *gin.Context, err error, tooLarge *api.Error, field string) error {
 	var over *http.MaxBytesError
-	var coded *Error
+	var coded *api.Error
 	switch {
 	case errors.As(err, &over):
 		c.Header("Connection", "close")
@@ -37,5 +38,5 @@ func ReadError(c *gin.Context, err error, tooLarge *Error, field string) error {
 	case errors.As(err, &coded):
 		return coded
 	}
-	return Invalid(field, "The request body could not be read: %v.", err)
+	return api.Invalid(field, "The request body could not be read: %v.", err)
 }

@@ -1,4 +1,4 @@
-package api
+package httpapi
 
 import (
 	"context"
@@ -10,6 +10,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"quire/app/api"
 	"quire/app/sqldb"
 )
 
@@ -35,22 +36,12 @@ const (
 	MaxPagedBytes = 8 << 20
 )
 
-// DBTX is what a list reader reads through: the list's read transaction.
-type DBTX = sqldb.DBTX
-
-// ListReader reads one batch of a list through db, in the list's order: at most q.Limit items
-// after the position q.Cursor names (none: from the start, skipping q.Offset), with everything
-// the answer shows of them, and the sort key of the last one when more remain after it (nil
-// when none do), which is the cursor of the next batch. It reads at most q.Limit+1 rows, and
-// returns a validation error for a cursor that is not of this list.
-type ListReader[T any] func(ctx context.Context, db DBTX, q ListQuery) (items []T, next []string, err error)
-
 // List is how a list endpoint answers: what the client asked and how to read it.
 type List[T any] struct {
 	DB     *sqldb.DB
 	Budget *Budget // nil: no bound
-	Query  ListQuery
-	Read   ListReader[T]
+	Query  api.ListQuery
+	Read   api.ListReader[T]
 	// ItemBytes, for a list of small items, is the most one item may take (encoded), so that
 	// the first batch can be as large as such items allow; 0 for items that may be megabytes
 	// (widget versions, records), whose first batch is a few.
@@ -62,7 +53,7 @@ func (l List[T]) first() int {
 	if l.ItemBytes <= 0 {
 		return firstBatch
 	}
-	return int(min(max(firstBatchBytes/l.ItemBytes, 1), MaxLimit))
+	return int(min(max(firstBatchBytes/l.ItemBytes, 1), api.MaxLimit))
 }
 
 // ListEncoder writes a list's items in one format.
@@ -98,7 +89,7 @@ func StreamList[T any](c *gin.Context, l List[T], enc ListEncoder[T]) {
 		return
 	}
 	if next != nil {
-		SetNextLink(c, EncodeCursor(next...))
+		SetNextLink(c, api.EncodeCursor(next...))
 	}
 	enc.Header(c.Writer.Header())
 	spool.Send(c)
@@ -144,7 +135,7 @@ func readList[T any](ctx context.Context, l List[T], enc ListEncoder[T], w *Spoo
 		if next == nil || !whole && (remaining <= 0 || w.Len() >= MaxPagedBytes) {
 			break
 		}
-		most := MaxLimit
+		most := api.MaxLimit
 		if !whole {
 			most = remaining
 		}
@@ -179,7 +170,7 @@ func (s *batchSizes) record(items int, bytes int64) {
 // next returns the size of the next batch, at most most.
 func (s *batchSizes) next(most int) int {
 	if s.avg > 0 {
-		s.n = int(min(max(batchBytes/s.avg, 1), int64(s.n)*batchGrowth, int64(MaxLimit)))
+		s.n = int(min(max(batchBytes/s.avg, 1), int64(s.n)*batchGrowth, int64(api.MaxLimit)))
 	}
 	s.n = max(min(s.n, most), 1)
 	return s.n

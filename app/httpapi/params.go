@@ -1,4 +1,8 @@
-package api
+// Package httpapi is the HTTP side of Quire's API, shared by the domains' handlers: request
+// parameters (from the URL, a form or a JSON body, with their limits), body limits, JSON answers
+// with their length, lists answered in batches through a spool, and the memory budget of large
+// answers. The vocabulary these speak (errors, times, list queries) is package api.
+package httpapi
 
 import (
 	"bytes"
@@ -9,6 +13,7 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"quire/app/api"
 	"sort"
 	"strconv"
 	"strings"
@@ -52,12 +57,12 @@ func ParseParams(c *gin.Context) (*Params, error) {
 	p := &Params{values: map[string]any{}, fromBody: map[string]bool{}, fromJSON: map[string]bool{}}
 	query := c.Request.URL.Query()
 	if len(query) > maxParams {
-		return nil, Invalid("", "The URL has %d parameters; at most %d are read.", len(query), maxParams)
+		return nil, api.Invalid("", "The URL has %d parameters; at most %d are read.", len(query), maxParams)
 	}
 	for k, vs := range query {
 		for _, v := range vs {
 			if !utf8.ValidString(k) || !utf8.ValidString(v) {
-				return nil, Invalid(truncate(strings.ToValidUTF8(k, "?"), 40), "URL parameter %q is not valid UTF-8 text.", truncate(strings.ToValidUTF8(k, "?"), 40))
+				return nil, api.Invalid(truncate(strings.ToValidUTF8(k, "?"), 40), "URL parameter %q is not valid UTF-8 text.", truncate(strings.ToValidUTF8(k, "?"), 40))
 			}
 			if err := setParam(p.values, k, v, "the URL"); err != nil {
 				return nil, err
@@ -71,7 +76,7 @@ func ParseParams(c *gin.Context) (*Params, error) {
 	if strings.HasPrefix(mediaType, "multipart/") {
 		return p, nil
 	}
-	tooLarge := TooLarge("The request body is over the limit of %d MB.", MaxBodyBytes>>20)
+	tooLarge := api.TooLarge("The request body is over the limit of %d MB.", MaxBodyBytes>>20)
 	if err := LimitBody(c, MaxBodyBytes, tooLarge); err != nil {
 		return nil, err
 	}
@@ -135,18 +140,18 @@ func (p *Params) givenTwice(k string, v any, where string) error {
 }
 
 func errRepeated(key, where string) error {
-	return Invalid(key, "Parameter %q is given twice, %s; give it once (a list goes in one parameter: a JSON list, "+
+	return api.Invalid(key, "Parameter %q is given twice, %s; give it once (a list goes in one parameter: a JSON list, "+
 		"or %s[]=a&%s[]=b in a form).", key, where, key, key)
 }
 
 func decodeObject(body []byte) (map[string]any, error) {
 	v, err := decodeJSON(body)
 	if err != nil {
-		return nil, Invalid(err.Field, "The request body is not valid JSON: %s.", err.Message)
+		return nil, api.Invalid(err.Field, "The request body is not valid JSON: %s.", err.Message)
 	}
 	obj, ok := v.(map[string]any)
 	if !ok {
-		return nil, Invalid("", "The request body must be a JSON object.")
+		return nil, api.Invalid("", "The request body must be a JSON object.")
 	}
 	return obj, nil
 }
@@ -157,26 +162,26 @@ func decodeObject(body []byte) (map[string]any, error) {
 // the last value silently) or a string of invalid UTF-8 (which it would change to U+FFFD) are
 // refused, as RFC 8259 section 4 and RFC 7493 (I-JSON) advise, by go-json-experiment's jsontext,
 // the implementation that became encoding/json/v2.
-func decodeJSON(data []byte) (any, *Error) {
+func decodeJSON(data []byte) (any, *api.Error) {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
 	var v any
 	if err := dec.Decode(&v); err != nil {
-		return nil, &Error{Message: jsonProblem(err)}
+		return nil, &api.Error{Message: jsonProblem(err)}
 	}
 	if dec.More() {
-		return nil, &Error{Message: "unexpected data after the value"}
+		return nil, &api.Error{Message: "unexpected data after the value"}
 	}
 	if _, err := jsontext.NewDecoder(bytes.NewReader(data)).ReadValue(); err != nil {
 		var syn *jsontext.SyntacticError
 		if !errors.As(err, &syn) {
-			return nil, &Error{Message: err.Error()}
+			return nil, &api.Error{Message: err.Error()}
 		}
 		field := memberName(syn.JSONPointer)
 		if errors.Is(syn.Err, jsontext.ErrDuplicateName) {
-			return nil, &Error{Field: field, Message: fmt.Sprintf("%q is given twice in one object; give it once", field)}
+			return nil, &api.Error{Field: field, Message: fmt.Sprintf("%q is given twice in one object; give it once", field)}
 		}
-		return nil, &Error{Field: field, Message: fmt.Sprintf("%v at %q", syn.Err, field)}
+		return nil, &api.Error{Field: field, Message: fmt.Sprintf("%v at %q", syn.Err, field)}
 	}
 	return v, nil
 }
@@ -213,7 +218,7 @@ func jsonProblem(err error) string {
 func parseForm(body string) (map[string]any, error) {
 	out := map[string]any{}
 	if n := strings.Count(body, "&") + 1; n > maxParams {
-		return nil, Invalid("", "The form-encoded body has %d parameters; at most %d are read.", n, maxParams)
+		return nil, api.Invalid("", "The form-encoded body has %d parameters; at most %d are read.", n, maxParams)
 	}
 	for _, pair := range strings.Split(body, "&") {
 		if pair == "" {
@@ -223,10 +228,10 @@ func parseForm(body string) (map[string]any, error) {
 		key, err1 := url.QueryUnescape(k)
 		val, err2 := url.QueryUnescape(v)
 		if err1 != nil || err2 != nil {
-			return nil, Invalid("", "The form-encoded body is malformed near %q.", truncate(pair, 40))
+			return nil, api.Invalid("", "The form-encoded body is malformed near %q.", truncate(pair, 40))
 		}
 		if !utf8.ValidString(key) || !utf8.ValidString(val) {
-			return nil, Invalid("", "The form-encoded body is not valid UTF-8 text near %q; send text as UTF-8.", truncate(strings.ToValidUTF8(pair, "?"), 40))
+			return nil, api.Invalid("", "The form-encoded body is not valid UTF-8 text near %q; send text as UTF-8.", truncate(strings.ToValidUTF8(pair, "?"), 40))
 		}
 		if err := setParam(out, key, val, "the form body"); err != nil {
 			return nil, err
@@ -282,11 +287,11 @@ func (p *Params) Unwrap(name string) {
 		if s, isString := p.values[name].(string); isString && strings.HasPrefix(strings.TrimSpace(s), "{") {
 			var err error
 			if obj, err = decodeObject([]byte(s)); err != nil {
-				p.fail(Invalid(name, "Parameter %q must be an object: %s", name, err.Error()))
+				p.fail(api.Invalid(name, "Parameter %q must be an object: %s", name, err.Error()))
 				return
 			}
 		} else if p.values[name] != nil {
-			p.fail(Invalid(name, "Parameter %q must be an object.", name))
+			p.fail(api.Invalid(name, "Parameter %q must be an object.", name))
 			return
 		}
 	}
@@ -326,10 +331,10 @@ func (p *Params) Allow(names ...string) {
 	sort.Strings(unknown)
 	sort.Strings(names)
 	if len(names) == 0 {
-		p.fail(Invalid(unknown[0], "Unknown parameter %q. This action takes no parameters.", unknown[0]))
+		p.fail(api.Invalid(unknown[0], "Unknown parameter %q. This action takes no parameters.", unknown[0]))
 		return
 	}
-	p.fail(Invalid(unknown[0], "Unknown parameter %q. This action takes: %s.", unknown[0], strings.Join(names, ", ")))
+	p.fail(api.Invalid(unknown[0], "Unknown parameter %q. This action takes: %s.", unknown[0], strings.Join(names, ", ")))
 }
 
 // Has reports whether the parameter was given with a non-null value.
@@ -340,7 +345,7 @@ func (p *Params) Require(names ...string) {
 	for _, n := range names {
 		v := p.values[n]
 		if s, ok := v.(string); v == nil || (ok && strings.TrimSpace(s) == "") {
-			p.fail(Invalid(n, "Parameter %q is required.", n))
+			p.fail(api.Invalid(n, "Parameter %q is required.", n))
 			return
 		}
 	}
@@ -355,7 +360,7 @@ func (p *Params) String(name string) string {
 	case string:
 		return v
 	default:
-		p.fail(Invalid(name, "Parameter %q must be a string, not %s.", name, jsonKind(v)))
+		p.fail(api.Invalid(name, "Parameter %q must be a string, not %s.", name, jsonKind(v)))
 		return ""
 	}
 }
@@ -396,7 +401,7 @@ func (p *Params) OptInt(name string) *int64 {
 		text = v.String()
 	case string:
 		if p.fromJSON[name] {
-			p.fail(Invalid(name, "Parameter %q must be an integer, not %s.", name, jsonKind(v)))
+			p.fail(api.Invalid(name, "Parameter %q must be an integer, not %s.", name, jsonKind(v)))
 			return nil
 		}
 		text = strings.TrimSpace(v)
@@ -404,12 +409,12 @@ func (p *Params) OptInt(name string) *int64 {
 			return nil
 		}
 	default:
-		p.fail(Invalid(name, "Parameter %q must be an integer, not %s.", name, jsonKind(v)))
+		p.fail(api.Invalid(name, "Parameter %q must be an integer, not %s.", name, jsonKind(v)))
 		return nil
 	}
 	n, err := strconv.ParseInt(text, 10, 64)
 	if err != nil {
-		p.fail(Invalid(name, "Parameter %q must be an integer, not %q.", name, truncate(text, 40)))
+		p.fail(api.Invalid(name, "Parameter %q must be an integer, not %q.", name, truncate(text, 40)))
 		return nil
 	}
 	return &n
@@ -436,7 +441,7 @@ func (p *Params) Bool(name string, def bool) bool {
 			return false
 		}
 	}
-	p.fail(Invalid(name, "Parameter %q must be true or false, not %s.", name, jsonKind(p.values[name])))
+	p.fail(api.Invalid(name, "Parameter %q must be true or false, not %s.", name, jsonKind(p.values[name])))
 	return def
 }
 
@@ -453,13 +458,13 @@ func (p *Params) Strings(name string) []string {
 		for _, item := range v {
 			s, ok := item.(string)
 			if !ok {
-				p.fail(Invalid(name, "Parameter %q must be a list of strings or a comma-separated string; it lists %s.", name, jsonKind(item)))
+				p.fail(api.Invalid(name, "Parameter %q must be a list of strings or a comma-separated string; it lists %s.", name, jsonKind(item)))
 				return nil
 			}
 			parts = append(parts, s)
 		}
 	default:
-		p.fail(Invalid(name, "Parameter %q must be a list of strings or a comma-separated string.", name))
+		p.fail(api.Invalid(name, "Parameter %q must be a list of strings or a comma-separated string.", name))
 		return nil
 	}
 	out := make([]string, 0, len(parts))
@@ -481,7 +486,7 @@ func (p *Params) JSON(name string) any {
 	}
 	out, err := decodeJSON([]byte(s))
 	if err != nil {
-		p.fail(Invalid(name, "Parameter %q must be JSON: %s.", name, err.Message))
+		p.fail(api.Invalid(name, "Parameter %q must be JSON: %s.", name, err.Message))
 		return nil
 	}
 	return out

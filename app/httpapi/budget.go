@@ -1,9 +1,9 @@
-package api
+package httpapi
 
 import (
 	"context"
-	"fmt"
 	"os"
+	"quire/app/api"
 	"time"
 
 	"golang.org/x/sync/semaphore"
@@ -12,13 +12,7 @@ import (
 // BudgetWait is how long a request waits for room in the budget before it is answered 503.
 const BudgetWait = 5 * time.Second
 
-// Busy returns the error of a request that could not get the memory it needs in time: a 503,
-// which app answers with Retry-After.
-func Busy(format string, args ...any) *Error {
-	return &Error{Code: CodeUnavailable, Message: fmt.Sprintf(format, args...)}
-}
-
-var errNoMemory = Busy("The server is busy building other large answers; try again in a few seconds (see Retry-After).")
+var errNoMemory = api.Busy("The server is busy building other large answers; try again in a few seconds (see Retry-After).")
 
 // Budget bounds the memory that large answers hold at once, in bytes, in two shares:
 //
