@@ -66,7 +66,7 @@ func (s *Service) createAttachment(c *gin.Context) {
 // shows it, in one transaction, and answers the widget.
 func (s *Service) addFileWidget(r *request, up *upload, col int, pos *int, content func(widgets.File) widgets.Content) {
 	var w *widgets.Widget
-	err := s.widgetWrite(r, func(tx *sql.Tx, page *Page, now api.Time) error {
+	err := s.widgetWrite(r, indexNow, func(tx *sql.Tx, page *Page, now api.Time) error {
 		if err := checkColumn(page, col); err != nil {
 			return err
 		}
@@ -105,7 +105,7 @@ func (s *Service) updateAttachment(c *gin.Context) {
 		return
 	}
 	var w *widgets.Widget
-	err = s.widgetWrite(r, func(tx *sql.Tx, page *Page, now api.Time) error {
+	err = s.widgetWrite(r, indexNow, func(tx *sql.Tx, page *Page, now api.Time) error {
 		cur, err := widgets.FindKind(r.ctx, tx, page.ID, widgetID, widgets.Attachment)
 		if err != nil {
 			return err
@@ -201,7 +201,7 @@ func (s *Service) updateImage(c *gin.Context) {
 		return
 	}
 	var w *widgets.Widget
-	err = s.widgetWrite(r, func(tx *sql.Tx, page *Page, now api.Time) error {
+	err = s.widgetWrite(r, indexNow, func(tx *sql.Tx, page *Page, now api.Time) error {
 		cur, err := widgets.FindKind(r.ctx, tx, page.ID, widgetID, widgets.Image)
 		if err != nil {
 			return err

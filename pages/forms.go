@@ -53,7 +53,7 @@ func (s *Service) updateForm(c *gin.Context) {
 		return
 	}
 	var w *widgets.Widget
-	err = s.widgetWrite(r, func(tx *sql.Tx, page *Page, now api.Time) error {
+	err = s.widgetWrite(r, indexLater, func(tx *sql.Tx, page *Page, now api.Time) error {
 		cur, err := widgets.FindKind(r.ctx, tx, page.ID, widgetID, widgets.Form)
 		if err != nil {
 			return err

@@ -7,6 +7,7 @@ import (
 	"context"
 	"embed"
 	"fmt"
+	"log/slog"
 	"sync"
 
 	"quire/app/api"
@@ -34,6 +35,8 @@ type Service struct {
 	MaxUploadBytes int64
 	// Budget bounds the memory of large answers built at once (nil: no bound).
 	Budget *httpapi.Budget
+	// Log takes what the service does not answer to anyone (nil: slog's default logger).
+	Log *slog.Logger
 
 	pageCache pageCache // answers of pages/get
 
@@ -73,14 +76,30 @@ func (s *Service) pageURL(subsiteSlug, pageSlug string) string {
 	return s.BaseURL + "/@" + subsiteSlug + "/" + pageSlug + "/"
 }
 
-// pageChanged records that something on the page changed at now: every write that touches a page
-// or its widgets goes through here, inside its transaction, and queues the page for the search
-// index (search_queue.go).
+// pageChanged records that something on the page changed at now, and indexes the page for
+// search: every write that touches a page or its widgets goes through here or pageTextChanged,
+// inside its transaction.
 func (s *Service) pageChanged(ctx context.Context, tx DBTX, pageID int64, now api.Time) error {
+	if err := touchPage(ctx, tx, pageID, now); err != nil {
+		return err
+	}
+	return s.indexPage(ctx, tx, pageID, false)
+}
+
+// pageTextChanged is pageChanged for a write that changes only the page's own text or order, not
+// what else is found with it (see indexing): the page is queued for the search index instead.
+func (s *Service) pageTextChanged(ctx context.Context, tx DBTX, pageID int64, now api.Time) error {
+	if err := touchPage(ctx, tx, pageID, now); err != nil {
+		return err
+	}
+	return s.queueIndexPage(ctx, tx, pageID, false)
+}
+
+func touchPage(ctx context.Context, tx DBTX, pageID int64, now api.Time) error {
 	if _, err := tx.ExecContext(ctx, `UPDATE pages SET updated_at = ? WHERE id = ?`, now, pageID); err != nil {
 		return fmt.Errorf("page %d changed: %w", pageID, err)
 	}
-	return s.queueIndexPage(ctx, tx, pageID, false)
+	return nil
 }
 
 // OpenAPI holds this package's parts of the OpenAPI document (openapi/*.yaml): the paths and
@@ -88,3 +107,11 @@ func (s *Service) pageChanged(ctx context.Context, tx DBTX, pageID int64, now ap
 //
 //go:embed openapi/*.yaml
 var OpenAPI embed.FS
+
+// log returns the service's logger.
+func (s *Service) log() *slog.Logger {
+	if s.Log == nil {
+		return slog.Default()
+	}
+	return s.Log
+}

@@ -196,13 +196,11 @@ func (a *hit) weight() float64 {
 
 // Search finds what the reader may see, best first (the rule is hit.better). Visibility is
 // decided in SQL before anything is ranked: entries of the reader's subsites (one subsite on a
-// subsite URL), contacts once each, nothing of a page in the trash. It first indexes the pages
-// that writes queued (up to searchCatchUp), so it finds what was written before it. It reports
+// subsite URL), contacts once each, nothing of a page in the trash. It first indexes a batch of
+// the pages that writes queued, so it finds what was written before it. It reports
 // whether more results follow the ones answered.
 func (s *Service) Search(ctx context.Context, q SearchQuery) ([]*Result, bool, error) {
-	if err := s.CatchUpSearch(ctx, searchCatchUp); err != nil {
-		return nil, false, err
-	}
+	s.catchUpBeforeSearch(ctx)
 	where, args := s.visibility(q)
 	// Titles and text are read at once, on two connections: a person waits for the longer of
 	// the two, not for both.

@@ -6,28 +6,28 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"quire/app/sqldb"
 )
 
-// Search indexing of pages runs after the write, not inside it. A write to a page queues the page
-// (queueIndexPage: one statement in the write's transaction, so a crash loses nothing); the
-// search indexer (RunSearchIndexer) indexes queued pages in batches, many to a transaction; and
-// every search first indexes what is queued (CatchUpSearch), so that it finds all that was
-// written before it, as when the index was written with the page. Indexing a page inside each
-// write made the index's tables (parts, texts, full-text segments) the larger part of every
-// write transaction, held on the one writer; in batches the full-text index writes one segment
-// for many pages.
+// A write that changes only a page's own text or order (indexLater: text widgets, Markdown,
+// forms' fields, moves, a new page) does not index the page inside its transaction: it queues the
+// page (queueIndexPage: one statement, so a crash loses nothing). The search indexer
+// (RunSearchIndexer) indexes queued pages in batches, many to a transaction, and a search first
+// indexes one batch of the queue (CatchUpSearch), so that it finds what was written before it
+// unless a bulk change queued more than a batch. Writes that change what else is found (a page
+// trashed, a widget deleted: indexNow) index at once, so that nothing hidden is ever found,
+// whatever is queued. Indexing a page inside each write made the index's tables (parts, texts,
+// full-text segments) the larger part of every write transaction on the one writer; in batches
+// the full-text index writes one segment for many pages.
 
-// Bounds of one batch of queued pages, one transaction: at most pageBatch pages, and no more
-// pages once batchTime has passed (a page's indexing is bounded by MaxPageBytes), so that the
-// writer is never held long.
+// Bounds of one batch of queued pages, one transaction: at most pageBatch pages, and no page
+// more once batchTime has passed (one page's indexing is bounded by MaxPageBytes: a second or so
+// for a page of 8 MB of text, whose parts are all new), so that the writer is held briefly.
 const (
 	pageBatch = 200
 	batchTime = 100 * time.Millisecond
 )
-
-// searchCatchUp is how many queued pages one search indexes at most before it runs; past that
-// (after a bulk import, say), it finds what is indexed, and the indexer does the rest.
-const searchCatchUp = 2000
 
 // queueIndexPage asks, in the caller's transaction, for the page's search entries to be brought
 // up to date with it (indexPage); force asks for every part to be indexed again.
@@ -39,19 +39,27 @@ func (s *Service) queueIndexPage(ctx context.Context, tx DBTX, pageID int64, for
 	return nil
 }
 
-// CatchUpSearch indexes the pages that writes queued, most of them at the most (0: all), in
-// batches of one transaction each. It returns the database's error (a busy one when another
-// process holds the writer), or ctx's.
-func (s *Service) CatchUpSearch(ctx context.Context, most int) error {
-	done := 0
-	for most == 0 || done < most {
+// CatchUpSearch indexes the pages that writes queued, in batches of one transaction each: one
+// batch when batches is 1, all of them when it is 0. It returns the database's error (a busy one
+// when another process holds the writer), or ctx's.
+func (s *Service) CatchUpSearch(ctx context.Context, batches int) error {
+	for done := 0; batches == 0 || done < batches; done++ {
 		n, err := s.indexQueuedPages(ctx)
 		if err != nil || n == 0 {
 			return err
 		}
-		done += n
 	}
 	return nil
+}
+
+// catchUpBeforeSearch indexes one batch of queued pages before a search, so that it finds what
+// was written before it. It never makes the search wait for another process's write lock, nor
+// fail: a search then finds what is indexed (writes that hide things index at once).
+func (s *Service) catchUpBeforeSearch(ctx context.Context) {
+	ctx = sqldb.WithOutcome(sqldb.WithPatience(ctx, 0), nil) // the request's own outcome is not this write's
+	if err := s.CatchUpSearch(ctx, 1); err != nil && !sqldb.IsBusy(err) && ctx.Err() == nil {
+		s.log().Warn("search: could not index the queued pages first; searching what is indexed", "err", err)
+	}
 }
 
 // indexQueuedPages indexes one batch of queued pages, in one transaction, and returns how many.

@@ -2,6 +2,11 @@ package pages_test
 
 import (
 	"context"
+	"database/sql"
+	"fmt"
+	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -62,5 +67,58 @@ func TestSearchIndexesQueuedPages(t *testing.T) {
 	c = site.Client(site.OwnerTk)
 	if got := titles(searchResults(t, c, "marsupial")); len(got) != 1 || got[0] != "Page:Quokka" {
 		t.Errorf("search after the restart: %v, want the page", got)
+	}
+}
+
+// Writes that hide things from search index at once, whatever the queue holds: with more pages
+// queued than a search indexes first, a page trashed and an attachment deleted are found no more.
+// And a search never waits for, nor fails on, another process's write lock: it answers with
+// what is indexed.
+func TestSearchHidesAtOnceWhateverIsQueued(t *testing.T) {
+	t.Parallel()
+	site := apptest.Start(t)
+	c := site.Client(site.OwnerTk)
+	trashed := c.Post("pages/create/", map[string]any{"title": "Okapi", "json": body1("okapi sightings")}).Want(200).ID()
+	kept := c.Post("pages/create/", map[string]any{"title": "Files", "json": body1("nothing here")}).Want(200).ID()
+	file := c.Upload(fmt.Sprintf("page/%d/attachment/create/", kept), nil, "tapir.txt", strings.NewReader("tapir census")).Want(200).ID()
+	for q, want := range map[string]string{"okapi": "Page:Okapi", "tapir": "File:tapir.txt"} {
+		if got := searchUntil(t, c, q, func(r []map[string]any) bool { return slices.Contains(titles(r), want) }); !slices.Contains(titles(got), want) {
+			t.Fatalf("search %q before: %v, want %s", q, titles(got), want)
+		}
+	}
+	// A backlog of pages (ids no page has, so they come first in the queue and index to nothing).
+	if _, err := site.Inst.DB.W.Exec(`WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 500)
+		INSERT INTO search_page_queue (page_id) SELECT -i FROM n`); err != nil {
+		t.Fatal(err)
+	}
+	c.Post(fmt.Sprintf("pages/delete/%d/", trashed), nil).Want(200)
+	c.Post(fmt.Sprintf("page/%d/attachment/delete/%d/", kept, file), nil).Want(200)
+	if n := queuedPages(t, site); n < 300 {
+		t.Fatalf("%d pages queued before the searches, want the backlog of 500 still there", n)
+	}
+	for _, q := range []string{"okapi", "tapir"} {
+		if got := searchResults(t, c, q); len(got) != 0 {
+			t.Errorf("search %q with pages queued: %v, want nothing", q, titles(got))
+		}
+	}
+
+	// Another process holds the write lock, with a page queued: the search answers.
+	c.Post(fmt.Sprintf("page/%d/paragraph/create/", kept), map[string]any{"val": "giraffe"}).Want(200)
+	other, err := sql.Open("sqlite3", "file:"+filepath.Join(site.Data, app.DatabaseFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	lock, err := other.Conn(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lock.Close()
+	if _, err := lock.ExecContext(t.Context(), `BEGIN IMMEDIATE`); err != nil {
+		t.Fatal(err)
+	}
+	defer lock.ExecContext(context.Background(), `ROLLBACK`)
+	if got := titles(searchResults(t, c, "nothing")); !slices.Equal(got, []string{"Page:Files"}) {
+		t.Errorf("search while another process holds the write lock: %v, want the page found", got)
 	}
 }

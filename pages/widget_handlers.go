@@ -27,10 +27,23 @@ func unchanged(w, cur *widgets.Widget, err error) error {
 	return err
 }
 
+// indexing says when a write's page is indexed for search (search_queue.go).
+type indexing bool
+
+const (
+	// indexNow: in the write's transaction. For writes that change what else is found: a widget
+	// deleted or restored (its files, form entries, comments), a discussion added (the page's
+	// comments), an image or attachment stored (its files), a page trashed or restored.
+	indexNow indexing = false
+	// indexLater: queued, for writes that change only the page's own text or its order (text
+	// widgets, Markdown, forms' fields, moves). A search indexes the queue first.
+	indexLater indexing = true
+)
+
 // widgetWrite runs change in one transaction on the page named by :page_id, after checking the
-// caller may edit, and records the page as changed at the same instant, unless change returns
-// errUnchanged. It answers nothing.
-func (s *Service) widgetWrite(r *request, change func(tx *sql.Tx, page *Page, now api.Time) error) error {
+// caller may edit, and records the page as changed at the same instant (indexed for search when
+// index says), unless change returns errUnchanged. It answers nothing.
+func (s *Service) widgetWrite(r *request, index indexing, change func(tx *sql.Tx, page *Page, now api.Time) error) error {
 	pageID, err := r.id("page_id")
 	if err != nil {
 		return err
@@ -45,6 +58,9 @@ func (s *Service) widgetWrite(r *request, change func(tx *sql.Tx, page *Page, no
 			return nil
 		} else if err != nil {
 			return err
+		}
+		if index == indexLater {
+			return s.pageTextChanged(r.ctx, tx, page.ID, now)
 		}
 		return s.pageChanged(r.ctx, tx, page.ID, now)
 	})
@@ -138,8 +154,12 @@ func (s *Service) createTextWidget(classname string) gin.HandlerFunc {
 // addWidget places a new widget of content on the request's page at col and pos (the end when
 // nil), in one transaction after check (when given) accepts the page, and answers it.
 func (s *Service) addWidget(r *request, content widgets.Content, col int, pos *int, check func(tx *sql.Tx, page *Page) error) {
+	index := indexLater
+	if content.Classname == widgets.Discussion { // it brings the page's comments back to search
+		index = indexNow
+	}
 	var w *widgets.Widget
-	err := s.widgetWrite(r, func(tx *sql.Tx, page *Page, now api.Time) error {
+	err := s.widgetWrite(r, index, func(tx *sql.Tx, page *Page, now api.Time) error {
 		if err := checkColumn(page, col); err != nil {
 			return err
 		}
@@ -172,7 +192,7 @@ func (s *Service) updateTextWidget(classname string) gin.HandlerFunc {
 			return
 		}
 		var w *widgets.Widget
-		err = s.widgetWrite(r, func(tx *sql.Tx, page *Page, now api.Time) error {
+		err = s.widgetWrite(r, indexLater, func(tx *sql.Tx, page *Page, now api.Time) error {
 			cur, err := widgets.FindKind(r.ctx, tx, page.ID, widgetID, classname)
 			if err != nil {
 				return err
@@ -206,7 +226,7 @@ func (s *Service) deleteWidget(classname string) gin.HandlerFunc {
 			return
 		}
 		var w *widgets.Widget
-		err = s.widgetWrite(r, func(tx *sql.Tx, page *Page, now api.Time) error {
+		err = s.widgetWrite(r, indexNow, func(tx *sql.Tx, page *Page, now api.Time) error {
 			if w, err = widgets.FindKind(r.ctx, tx, page.ID, widgetID, classname); err != nil {
 				return err
 			}
@@ -268,7 +288,7 @@ func (s *Service) restoreWidget(classname string) gin.HandlerFunc {
 			return
 		}
 		var w *widgets.Widget
-		err = s.widgetWrite(r, func(tx *sql.Tx, page *Page, now api.Time) error {
+		err = s.widgetWrite(r, indexNow, func(tx *sql.Tx, page *Page, now api.Time) error {
 			cur, err := widgets.FindKind(r.ctx, tx, page.ID, widgetID, classname)
 			if err != nil {
 				return err
@@ -296,7 +316,7 @@ func (s *Service) moveWidget(c *gin.Context) {
 		return
 	}
 	var w *widgets.Widget
-	err := s.widgetWrite(r, func(tx *sql.Tx, page *Page, now api.Time) error {
+	err := s.widgetWrite(r, indexLater, func(tx *sql.Tx, page *Page, now api.Time) error {
 		if err := checkColumn(page, col); err != nil {
 			return err
 		}
@@ -334,7 +354,7 @@ func (s *Service) createMarkdown(c *gin.Context) {
 		return
 	}
 	var created []*widgets.Widget
-	err = s.widgetWrite(r, func(tx *sql.Tx, page *Page, now api.Time) error {
+	err = s.widgetWrite(r, indexLater, func(tx *sql.Tx, page *Page, now api.Time) error {
 		if err := checkColumn(page, col); err != nil {
 			return err
 		}

@@ -165,6 +165,15 @@ func WithOutcome(ctx context.Context, o Outcome) context.Context {
 	return context.WithValue(ctx, outcomeKey{}, o)
 }
 
+type patienceKey struct{}
+
+// WithPatience returns ctx with which a Write waits at most d (instead of LockPatience) for a
+// write lock another process holds; 0: it fails at once on a held lock. For writes that are
+// better skipped than waited for, such as a search's catching up with the index.
+func WithPatience(ctx context.Context, d time.Duration) context.Context {
+	return context.WithValue(ctx, patienceKey{}, d)
+}
+
 // begin takes the writer connection and starts the write transaction on it: BEGIN IMMEDIATE
 // takes the write lock at once, waiting for it, when another connection holds it, for what is
 // left of LockPatience since begin was called (none left: it takes a free lock, and fails at once
@@ -178,7 +187,11 @@ func (db *DB) begin(ctx context.Context) (*sql.Conn, *sql.Tx, error) {
 	if err != nil {
 		return nil, nil, fmt.Errorf("begin: %w", err)
 	}
-	wait := db.LockPatience - time.Since(start)
+	patience := db.LockPatience
+	if d, ok := ctx.Value(patienceKey{}).(time.Duration); ok {
+		patience = d
+	}
+	wait := patience - time.Since(start)
 	for {
 		tx, err := beginWaiting(ctx, conn, wait)
 		if err == nil {
@@ -192,7 +205,7 @@ func (db *DB) begin(ctx context.Context) (*sql.Conn, *sql.Tx, error) {
 			conn.Close()
 			return nil, nil, err
 		}
-		wait = db.LockPatience
+		wait = patience
 	}
 }
 
