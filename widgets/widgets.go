@@ -30,17 +30,13 @@ const (
 	Discussion = "Discussion"
 )
 
-// Classnames are every kind, in the order the documentation lists them.
-var Classnames = []string{Paragraph, Heading, Attachment, Image, Form, Discussion}
+// Classnames are every kind's classname, in the order the documentation lists them (Kinds).
+var Classnames []string
 
 // ClassnameOf returns the kind for a URL segment ("paragraph") or a classname in any case.
 func ClassnameOf(s string) (string, bool) {
-	for _, c := range Classnames {
-		if strings.EqualFold(s, c) {
-			return c, true
-		}
-	}
-	return "", false
+	k, ok := KindOf(s)
+	return k.Classname, ok
 }
 
 // Formats of a text widget's value.
@@ -48,12 +44,6 @@ const (
 	FormatHTML = "html"
 	FormatText = "text"
 )
-
-// Style classes each text kind accepts, as Papyrs names them.
-var styleclasses = map[string][]string{
-	Paragraph: {"block", "quote", "note", "emphasis", "thin"},
-	Heading:   {"line", "emphasis", "bars", "quote", "boxquote"},
-}
 
 // headingLevels are h0 (largest) to h4.
 var headingLevels = []string{"h0", "h1", "h2", "h3", "h4"}
@@ -201,7 +191,8 @@ func (in Input) Apply(base Content) (Content, error) {
 	}
 	if in.Styleclass != nil {
 		s := strings.ToLower(strings.TrimSpace(*in.Styleclass))
-		allowed := styleclasses[c.Classname]
+		kind, _ := KindOf(c.Classname)
+		allowed := kind.Styleclasses
 		if s != "" && !contains(allowed, s) {
 			if len(allowed) == 0 {
 				return c, api.Invalid("styleclass", "A %s widget takes no styleclass.", c.Classname)
