@@ -1,7 +1,6 @@
 package app_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -12,12 +11,12 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"quire/app"
 	"quire/app/apptest"
+	"quire/app/apptest/syncbuf"
 	"quire/people"
 )
 
@@ -201,7 +200,7 @@ func TestServeCommand(t *testing.T) {
 	env := map[string]string{"QUIRE_OWNER_EMAIL": "boss@example.com", "QUIRE_ADDR": "127.0.0.1:0"}
 	serve := func() (stdout string, stop func() (int, string)) {
 		ctx, cancel := context.WithCancel(context.Background())
-		out, errOut := &lockedBuffer{}, &lockedBuffer{}
+		out, errOut := &syncbuf.Buffer{}, &syncbuf.Buffer{}
 		code := make(chan int, 1)
 		go func() { code <- app.Run(ctx, []string{"serve", "--data", dir}, env, out, errOut) }()
 		eventually(t, "serve greets", func() bool {
@@ -270,21 +269,4 @@ func TestServeCommand(t *testing.T) {
 	if strings.Contains(out, "API token:") || strings.Contains(out, "Password:") || !strings.Contains(out, "token create") {
 		t.Errorf("the second start printed:\n%s", out)
 	}
-}
-
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }
