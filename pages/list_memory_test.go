@@ -116,6 +116,7 @@ func TestWholeListMemoryIsFlat(t *testing.T) {
 // any it would build in memory (one made before widgets.MaxPageBytes): with 16 widgets of a
 // megabyte (each stored as 1 MB of HTML and 1 MB of text) it holds what one widget takes to read
 // and encode, a few of its sizes, instead of growing with the page.
+// It measures the whole process's heap, so it does not run in parallel with other tests.
 func TestLargePageMemoryIsFlat(t *testing.T) {
 	site := apptest.Start(t)
 	seed := func(n int) int64 {
