@@ -10,7 +10,7 @@ import (
 	"fmt"
 	"runtime"
 	"strconv"
-	"sync/atomic"
+	"strings"
 	"time"
 
 	"github.com/mattn/go-sqlite3"
@@ -40,14 +40,33 @@ type DB struct {
 	// holds it: the time it queued for the writer connection behind other writes counts towards
 	// it. Open sets it to BusyTimeout; tests shorten it.
 	LockPatience time.Duration
-	// writes counts the transactions Write committed (or tried to commit), for caches.
-	writes atomic.Uint64
 }
 
-// Generation changes whenever a Write transaction commits. A cache fills an entry with what
-// it read after taking the generation, and the entry holds while the generation is the same:
-// a write that committed meanwhile, even one whose snapshot the read missed, has moved it.
-func (db *DB) Generation() uint64 { return db.writes.Load() }
+// Epoch returns the sum of the named epochs, read through q (the read pool, or a transaction to
+// read it in that transaction's snapshot). An epoch is a counter in the epochs table that
+// triggers move on, in the same transaction, with every change to the tables it watches,
+// whichever process makes the change: this server, the CLI, or a second server on the same file.
+// Each package that keeps one declares its row and its triggers in a migration (the first:
+// people/migrations/002_auth_epoch.sql). Epochs only grow, so their sum moves on whenever one of
+// them does: a cache keeps what it read with the sum read before it or in the same snapshot, and
+// uses it while the sum is unchanged. Returns an error when a name has no row, so that a
+// misspelt epoch cannot make a cache that never empties.
+func Epoch(ctx context.Context, q DBTX, names ...string) (int64, error) {
+	args := make([]any, len(names))
+	for i, n := range names {
+		args[i] = n
+	}
+	var sum, found int64
+	err := q.QueryRowContext(ctx, `SELECT COALESCE(SUM(n), 0), COUNT(*) FROM epochs WHERE name IN (`+Placeholders(len(names))+`)`, args...).
+		Scan(&sum, &found)
+	if err != nil {
+		return 0, fmt.Errorf("read epochs %s: %w", strings.Join(names, ", "), err)
+	}
+	if found != int64(len(names)) {
+		return 0, fmt.Errorf("read epochs %s: %d of them in the database", strings.Join(names, ", "), found)
+	}
+	return sum, nil
+}
 
 // BusyTimeout is how long a statement waits for a lock another connection holds (SQLite's
 // busy_timeout, set on every connection), and the patience of a Write.
@@ -136,9 +155,7 @@ func (db *DB) Write(ctx context.Context, fn func(tx *sql.Tx) error) error {
 			return err
 		}
 	}
-	err = tx.Commit()
-	db.writes.Add(1) // after the commit, failed or not, so that no cache keeps what it replaced
-	if err != nil {
+	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
 	if out != nil {
