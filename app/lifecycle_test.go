@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -42,11 +43,12 @@ func TestGracefulShutdown(t *testing.T) {
 
 	// Hold the only writer connection, so that the next write request waits inside its handler.
 	ctx := context.Background()
-	tx, err := site.Inst.DB.W.BeginTx(ctx, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	waits := site.Inst.DB.W.Stats().WaitCount
+	held, release, released := make(chan struct{}), make(chan struct{}), make(chan error, 1)
+	go func() {
+		released <- site.Inst.DB.Write(ctx, func(*sql.Tx) error { close(held); <-release; return nil })
+	}()
+	<-held
+	waits := site.Inst.DB.WriterWaits()
 	type answer struct {
 		status int
 		body   string
@@ -67,7 +69,7 @@ func TestGracefulShutdown(t *testing.T) {
 		b, err := io.ReadAll(resp.Body)
 		answered <- answer{resp.StatusCode, string(b), err}
 	}()
-	eventually(t, "the request waits for the writer", func() bool { return site.Inst.DB.W.Stats().WaitCount > waits })
+	eventually(t, "the request waits for the writer", func() bool { return site.Inst.DB.WriterWaits() > waits })
 
 	stopped := make(chan struct{})
 	go func() {
@@ -89,7 +91,8 @@ func TestGracefulShutdown(t *testing.T) {
 		t.Fatalf("the request was answered while the writer was held: %+v", a)
 	default:
 	}
-	if err := tx.Rollback(); err != nil {
+	close(release)
+	if err := <-released; err != nil {
 		t.Fatal(err)
 	}
 	select {

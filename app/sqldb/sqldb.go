@@ -25,8 +25,10 @@ type DBTX interface {
 
 // DB is the database: one writer connection, which serialises every write, and a pool of
 // read-only connections that read the last committed state while a write is under way (WAL).
+// The writer is reached only through Write (and Exec, which calls it), so that every write is
+// one transaction that waits for the lock as Write says.
 type DB struct {
-	W *sql.DB
+	w *sql.DB
 	R *sql.DB
 	// Now is the clock; tests may replace it. Take it once per transaction.
 	Now func() time.Time
@@ -120,12 +122,12 @@ func Open(path string) (*DB, error) {
 	n := 4 * runtime.NumCPU()
 	r.SetMaxOpenConns(n)
 	r.SetMaxIdleConns(n)
-	return &DB{W: w, R: r, Now: time.Now, LockPatience: BusyTimeout}, nil
+	return &DB{w: w, R: r, Now: time.Now, LockPatience: BusyTimeout}, nil
 }
 
 // Close closes both handles; the last one to close checkpoints the WAL into the main file.
 func (db *DB) Close() error {
-	return errors.Join(db.R.Close(), db.W.Close())
+	return errors.Join(db.R.Close(), db.w.Close())
 }
 
 // Write runs fn in one transaction on the writer and commits it when fn returns nil. When another
@@ -164,6 +166,33 @@ func (db *DB) Write(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	return nil
 }
 
+// Exec runs query, a statement that stands alone (or several, separated by semicolons, without
+// args), in a Write transaction of its own: a test's setup, a repair. Returns Write's errors.
+func (db *DB) Exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	var res sql.Result
+	err := db.Write(ctx, func(tx *sql.Tx) error {
+		var err error
+		res, err = tx.ExecContext(ctx, query, args...)
+		return err
+	})
+	return res, err
+}
+
+// WriterWaits is how many times, since Open, a Write waited for the writer connection while
+// another Write of this process held it (sql.DBStats.WaitCount of the writer).
+func (db *DB) WriterWaits() int64 { return db.w.Stats().WaitCount }
+
+// Checkpoint copies what it can of the WAL into the database file without waiting for anyone
+// (SQLite's passive checkpoint), and reports whether that was all of it: it is not while a read
+// transaction that began before the last write is open.
+func (db *DB) Checkpoint(ctx context.Context) (whole bool, err error) {
+	var busy, log, done int
+	if err := db.w.QueryRowContext(ctx, `PRAGMA wal_checkpoint(PASSIVE)`).Scan(&busy, &log, &done); err != nil {
+		return false, fmt.Errorf("checkpoint: %w", err)
+	}
+	return log == done, nil
+}
+
 // Outcome is what a request records in the same transaction as its change, so that both commit
 // or neither does: an Idempotency-Key's "this request is done". Write calls Prepare before it
 // begins the transaction (outside the write lock), Record inside it after the change and before
@@ -200,7 +229,7 @@ func WithPatience(ctx context.Context, d time.Duration) context.Context {
 // connection after the transaction.
 func (db *DB) begin(ctx context.Context) (*sql.Conn, *sql.Tx, error) {
 	start := time.Now()
-	conn, err := db.W.Conn(ctx)
+	conn, err := db.w.Conn(ctx)
 	if err != nil {
 		return nil, nil, fmt.Errorf("begin: %w", err)
 	}
