@@ -10,11 +10,11 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"quire/app"
+	"quire/app/apptest/syncbuf"
 )
 
 // asCLI makes the test binary act as bin/quire when the README test runs it so: the README's
@@ -47,24 +47,6 @@ func shellBlocks(markdown string) (blocks []string, lines []int) {
 		}
 	}
 	return blocks, lines
-}
-
-// syncBuffer collects a process's output while the test reads it.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
 
 // curlChecked replaces curl in the README's shell: it runs the real curl and fails, naming the
@@ -116,7 +98,7 @@ func TestREADMEExamplesRun(t *testing.T) {
 	serve := exec.CommandContext(ctx, "./bin/quire", "serve")
 	serve.Dir = dir
 	serve.Env = append(os.Environ(), "QUIRE_ADDR=127.0.0.1:0", "QUIRE_DATA=", "QUIRE_RATE=")
-	var out, logs syncBuffer
+	var out, logs syncbuf.Buffer
 	serve.Stdout, serve.Stderr = &out, &logs
 	if err := serve.Start(); err != nil {
 		t.Fatal(err)

@@ -160,7 +160,7 @@ func TestBackupWhileWriting(t *testing.T) {
 	// 48 MB of incompressible ballast, so that the copy takes many steps of the backup API.
 	for _, q := range append([]string{`CREATE TABLE ballast (data BLOB)`, `CREATE TABLE ticks (writer INTEGER, n INTEGER)`},
 		slices.Repeat([]string{`INSERT INTO ballast (data) VALUES (randomblob(1048576))`}, 48)...) {
-		if _, err := site.Inst.DB.W.Exec(q); err != nil {
+		if _, err := site.Inst.DB.Exec(t.Context(), q); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -237,7 +237,7 @@ func TestBackupIsOneSnapshot(t *testing.T) {
 	site := apptest.Start(t)
 	for _, q := range append([]string{`CREATE TABLE ballast (data BLOB)`, `CREATE TABLE ticks (n INTEGER)`},
 		slices.Repeat([]string{`INSERT INTO ballast (data) VALUES (randomblob(1048576))`}, 48)...) {
-		if _, err := site.Inst.DB.W.Exec(q); err != nil {
+		if _, err := site.Inst.DB.Exec(t.Context(), q); err != nil {
 			t.Fatal(err)
 		}
 	}

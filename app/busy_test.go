@@ -14,6 +14,7 @@ import (
 
 	"quire/app"
 	"quire/app/apptest"
+	"quire/app/apptest/syncbuf"
 )
 
 // holdWriteLock takes the write lock of the site's database from a connection of its own, as
@@ -62,7 +63,7 @@ func TestWriteLockHeldByAnotherProcess(t *testing.T) {
 	}
 	owner.Get("pages/all/").Want(200)
 
-	var stdout, stderr lockedBuffer
+	var stdout, stderr syncbuf.Buffer
 	done := make(chan int, 1)
 	go func() {
 		done <- app.Run(context.Background(), []string{"token", "create", "--email", "owner@example.com", "--name", "waits"},

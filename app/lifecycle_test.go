@@ -1,8 +1,8 @@
 package app_test
 
 import (
-	"bytes"
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -12,12 +12,12 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"quire/app"
 	"quire/app/apptest"
+	"quire/app/apptest/syncbuf"
 	"quire/people"
 )
 
@@ -43,11 +43,12 @@ func TestGracefulShutdown(t *testing.T) {
 
 	// Hold the only writer connection, so that the next write request waits inside its handler.
 	ctx := context.Background()
-	tx, err := site.Inst.DB.W.BeginTx(ctx, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	waits := site.Inst.DB.W.Stats().WaitCount
+	held, release, released := make(chan struct{}), make(chan struct{}), make(chan error, 1)
+	go func() {
+		released <- site.Inst.DB.Write(ctx, func(*sql.Tx) error { close(held); <-release; return nil })
+	}()
+	<-held
+	waits := site.Inst.DB.WriterWaits()
 	type answer struct {
 		status int
 		body   string
@@ -68,7 +69,7 @@ func TestGracefulShutdown(t *testing.T) {
 		b, err := io.ReadAll(resp.Body)
 		answered <- answer{resp.StatusCode, string(b), err}
 	}()
-	eventually(t, "the request waits for the writer", func() bool { return site.Inst.DB.W.Stats().WaitCount > waits })
+	eventually(t, "the request waits for the writer", func() bool { return site.Inst.DB.WriterWaits() > waits })
 
 	stopped := make(chan struct{})
 	go func() {
@@ -90,7 +91,8 @@ func TestGracefulShutdown(t *testing.T) {
 		t.Fatalf("the request was answered while the writer was held: %+v", a)
 	default:
 	}
-	if err := tx.Rollback(); err != nil {
+	close(release)
+	if err := <-released; err != nil {
 		t.Fatal(err)
 	}
 	select {
@@ -201,7 +203,7 @@ func TestServeCommand(t *testing.T) {
 	env := map[string]string{"QUIRE_OWNER_EMAIL": "boss@example.com", "QUIRE_ADDR": "127.0.0.1:0"}
 	serve := func() (stdout string, stop func() (int, string)) {
 		ctx, cancel := context.WithCancel(context.Background())
-		out, errOut := &lockedBuffer{}, &lockedBuffer{}
+		out, errOut := &syncbuf.Buffer{}, &syncbuf.Buffer{}
 		code := make(chan int, 1)
 		go func() { code <- app.Run(ctx, []string{"serve", "--data", dir}, env, out, errOut) }()
 		eventually(t, "serve greets", func() bool {
@@ -270,21 +272,4 @@ func TestServeCommand(t *testing.T) {
 	if strings.Contains(out, "API token:") || strings.Contains(out, "Password:") || !strings.Contains(out, "token create") {
 		t.Errorf("the second start printed:\n%s", out)
 	}
-}
-
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }

@@ -10,32 +10,15 @@ import (
 	"net/http/httptest"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/gin-gonic/gin"
+
+	"quire/app/apptest/syncbuf"
 )
 
-// syncBuffer is a log destination the server writes while the test reads.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 // newTestServer builds the server of a new site with extra routes, served by httptest.
-func newTestServer(t *testing.T, routes func(e *gin.Engine)) (*Server, *httptest.Server, *syncBuffer) {
+func newTestServer(t *testing.T, routes func(e *gin.Engine)) (*Server, *httptest.Server, *syncbuf.Buffer) {
 	t.Helper()
 	cfg, err := ConfigFromEnv(map[string]string{"QUIRE_DATA": t.TempDir()})
 	if err != nil {
@@ -46,7 +29,7 @@ func newTestServer(t *testing.T, routes func(e *gin.Engine)) (*Server, *httptest
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { site.Close() })
-	logs := &syncBuffer{}
+	logs := &syncbuf.Buffer{}
 	s, err := NewServer(site, slog.New(slog.NewTextHandler(logs, nil)))
 	if err != nil {
 		t.Fatal(err)

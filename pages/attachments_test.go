@@ -254,6 +254,7 @@ func TestFilesAreSearchable(t *testing.T) {
 }
 
 // An upload streams: the server's memory does not grow with the file.
+// It measures the whole process's heap, so it does not run in parallel with other tests.
 func TestUploadStreams(t *testing.T) {
 	if testing.Short() {
 		t.Skip("uploads 48 MB")

@@ -85,7 +85,7 @@ func TestIdempotencyKeyRecordWithoutAnswer(t *testing.T) {
 		{"pending", now.Add(-10 * time.Second), "Retry in a moment"},
 	} {
 		fp := fingerprintOf(t, "POST /api/v1/pages/create/\n", `{"json":[[]],"title":"A"}`)
-		if _, err := site.Inst.DB.W.Exec(`INSERT INTO idempotency_keys (caller, idem_key, fingerprint, created_at) VALUES (?, ?, ?, ?)`,
+		if _, err := site.Inst.DB.Exec(t.Context(), `INSERT INTO idempotency_keys (caller, idem_key, fingerprint, created_at) VALUES (?, ?, ?, ?)`,
 			caller, tc.key, fp, api.NewTime(tc.at)); err != nil {
 			t.Fatal(err)
 		}
@@ -131,7 +131,7 @@ func TestIdempotencyKeyClaimOfAnOlderVersion(t *testing.T) {
 		{"abandoned", 11 * time.Minute, map[string]any{"title": "Abandoned", "json": [][]any{{}}}, 200},
 		{"abandoned, refused", 11 * time.Minute, map[string]any{"title": ""}, 400},
 	} {
-		if _, err := site.Inst.DB.W.Exec(`INSERT INTO idempotency_keys (caller, idem_key, created_at) VALUES (?, ?, ?)`,
+		if _, err := site.Inst.DB.Exec(t.Context(), `INSERT INTO idempotency_keys (caller, idem_key, created_at) VALUES (?, ?, ?)`,
 			caller, tc.key, api.NewTime(now.Add(-tc.age))); err != nil {
 			t.Fatal(err)
 		}

@@ -26,7 +26,7 @@ func seedBarePages(t *testing.T, site *apptest.Site, subsiteID int64, n int) {
 		t.Fatal(err)
 	}
 	now := api.NewTime(site.Inst.DB.Now())
-	_, err = site.Inst.DB.W.ExecContext(ctx, `WITH RECURSIVE seq(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM seq WHERE i < ?)
+	_, err = site.Inst.DB.Exec(ctx, `WITH RECURSIVE seq(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM seq WHERE i < ?)
 		INSERT INTO pages (subsite_id, folder_id, title, slug, layout, created_at, updated_at, created_by)
 		SELECT ?, ?, 'Page number ' || i, 'page-number-' || i, '[[100]]', ?, ?, ? FROM seq`,
 		n, subsiteID, main.ID, now, now, site.Owner.ID)
@@ -116,6 +116,7 @@ func TestWholeListMemoryIsFlat(t *testing.T) {
 // any it would build in memory (one made before widgets.MaxPageBytes): with 16 widgets of a
 // megabyte (each stored as 1 MB of HTML and 1 MB of text) it holds what one widget takes to read
 // and encode, a few of its sizes, instead of growing with the page.
+// It measures the whole process's heap, so it does not run in parallel with other tests.
 func TestLargePageMemoryIsFlat(t *testing.T) {
 	site := apptest.Start(t)
 	seed := func(n int) int64 {

@@ -30,10 +30,13 @@ const (
 
 // answerPage answers pages/get for the page: from the cache, built, or spooled.
 func (s *Service) answerPage(r *request, id int64) {
-	// The generation is taken before reading, so that a write committed meanwhile keeps what
-	// was read out of the cache.
-	gen := s.DB.Generation()
-	if body := s.pageCache.get(gen, id, r.sub.ID); body != nil {
+	// The epoch is read before the page is: an answer that shows a change committed in between
+	// is kept under the older epoch, which no later request reads, never under the newer one.
+	epoch, err := s.pageEpoch(r.ctx)
+	if r.failed(err) {
+		return
+	}
+	if body := s.pageCache.get(epoch, id, r.sub.ID); body != nil {
 		s.Budget.SendBytes(r.c, jsonType, body)
 		return
 	}
@@ -45,7 +48,7 @@ func (s *Service) answerPage(r *request, id int64) {
 		s.spoolPage(r, id)
 		return
 	}
-	s.pageCache.put(gen, id, r.sub.ID, body)
+	s.pageCache.put(epoch, id, r.sub.ID, body)
 	s.Budget.SendBytes(r.c, jsonType, body)
 }
 

@@ -253,7 +253,7 @@ func TestSearchRebuildsAnOlderIndex(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := old.DB.W.Exec(formatOneSQL); err != nil {
+	if _, err := old.DB.Exec(t.Context(), formatOneSQL); err != nil {
 		t.Fatal(err)
 	}
 	old.Close()
@@ -294,7 +294,7 @@ func TestSearchRebuildsAnOlderIndex(t *testing.T) {
 	}
 	for _, check := range []string{`INSERT INTO search_fts (search_fts) VALUES ('integrity-check')`,
 		`INSERT INTO search_titles (search_titles) VALUES ('integrity-check')`} {
-		if _, err := opened.DB.W.Exec(check); err != nil {
+		if _, err := opened.DB.Exec(t.Context(), check); err != nil {
 			t.Errorf("%s: %v", check, err)
 		}
 	}

@@ -48,7 +48,7 @@ func TestSearchIndexesQueuedPages(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := old.DB.W.Exec(`DELETE FROM search_fts; DELETE FROM search_titles; DELETE FROM search_docs WHERE cat = 'Page';
+	if _, err := old.DB.Exec(t.Context(), `DELETE FROM search_fts; DELETE FROM search_titles; DELETE FROM search_docs WHERE cat = 'Page';
 		INSERT INTO search_page_queue (page_id, force) VALUES (?, FALSE), (987654321, TRUE)`, id); err != nil {
 		t.Fatal(err)
 	}
@@ -87,7 +87,7 @@ func TestSearchHidesAtOnceWhateverIsQueued(t *testing.T) {
 		}
 	}
 	// A backlog of pages (ids no page has, so they come first in the queue and index to nothing).
-	if _, err := site.Inst.DB.W.Exec(`WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 500)
+	if _, err := site.Inst.DB.Exec(t.Context(), `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 500)
 		INSERT INTO search_page_queue (page_id) SELECT -i FROM n`); err != nil {
 		t.Fatal(err)
 	}

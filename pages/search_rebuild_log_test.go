@@ -27,7 +27,7 @@ func TestSearchRebuildLogNamesTheOldFormat(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := old.DB.W.Exec(formatOneSQL); err != nil {
+	if _, err := old.DB.Exec(t.Context(), formatOneSQL); err != nil {
 		t.Fatal(err)
 	}
 	old.Close()

@@ -92,7 +92,7 @@ func TestSearchRebuildsTheLastFormatAtStart(t *testing.T) {
 		t.Fatal(err)
 	}
 	// The index of the format before: none of its words are this format's.
-	if _, err := old.DB.W.Exec(`DELETE FROM search_fts; DELETE FROM search_titles;
+	if _, err := old.DB.Exec(t.Context(), `DELETE FROM search_fts; DELETE FROM search_titles;
 		UPDATE search_state SET value = ? WHERE name = 'format'`, strconv.Itoa(pages.SearchFormat-1)); err != nil {
 		t.Fatal(err)
 	}

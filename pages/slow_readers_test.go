@@ -61,11 +61,11 @@ func slowReader(t *testing.T, site *apptest.Site, path string) int {
 // began before the last write is open.
 func checkpointWhole(t *testing.T, db *sqldb.DB) bool {
 	t.Helper()
-	var busy, log, done int
-	if err := db.W.QueryRow(`PRAGMA wal_checkpoint(PASSIVE)`).Scan(&busy, &log, &done); err != nil {
+	whole, err := db.Checkpoint(t.Context())
+	if err != nil {
 		t.Fatal(err)
 	}
-	return log == done
+	return whole
 }
 
 // TestSlowReadersHoldNothingShared: clients that ask for whole lists, a large page and a CSV
@@ -90,7 +90,7 @@ func TestSlowReadersHoldNothingShared(t *testing.T) {
 	}
 	formPageID, _ := formPage(t, c, "Survey", []map[string]any{{"label": "Essay", "type": "textarea"}})
 	c.Post("pages/records/"+formPageID+"/", map[string]any{"essay": strings.Repeat("z", 20_000)}).Want(http.StatusOK)
-	if _, err := site.Inst.DB.W.ExecContext(ctx, `WITH RECURSIVE seq(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM seq WHERE i < 400)
+	if _, err := site.Inst.DB.Exec(ctx, `WITH RECURSIVE seq(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM seq WHERE i < 400)
 		INSERT INTO records (page_id, widget_id, version_id, answers, created_at, created_by)
 		SELECT page_id, widget_id, version_id, answers, created_at, created_by FROM records, seq`); err != nil {
 		t.Fatal(err) // 400 records more: a CSV of 8 MB

@@ -2,16 +2,17 @@ package people
 
 import (
 	"context"
-	"fmt"
 	"sync"
 	"time"
+
+	"quire/app/sqldb"
 )
 
 // maxCachedActors bounds the actor cache; past it, arbitrary entries are dropped.
 const maxCachedActors = 10_000
 
 // cache keeps actors by token hash and subsites by slug, each valid for one value of the people
-// epoch (see migrations/002_auth_epoch.sql). A request reads the epoch, one small row, and uses
+// epoch (sqldb.Epoch; its triggers are in migrations/002_auth_epoch.sql). A request reads the epoch, one small row, and uses
 // what it cached if nothing changed since; any change to tokens, users, memberships or
 // subsites, by this process or another, moves the epoch and empties the cache on next use.
 type cache struct {
@@ -24,9 +25,9 @@ type cache struct {
 
 // currentEpoch returns the epoch in the database, emptying the cache when it moved on.
 func (s *Service) currentEpoch(ctx context.Context) (int64, error) {
-	var n int64
-	if err := s.DB.R.QueryRowContext(ctx, `SELECT n FROM epochs WHERE name = 'people'`).Scan(&n); err != nil {
-		return 0, fmt.Errorf("read people epoch: %w", err)
+	n, err := sqldb.Epoch(ctx, s.DB.R, "people")
+	if err != nil {
+		return 0, err
 	}
 	c := &s.cache
 	c.mu.Lock()

@@ -206,7 +206,7 @@ func TestMailSubjectIsOneLine(t *testing.T) {
 	smtpd := startMailServer(t)
 	site := apptest.Start(t, apptest.WithEnv("QUIRE_SMTP_URL", "smtp://"+smtpd.addr), apptest.WithEnv("QUIRE_MAIL_POLL", "1h"))
 	sub := site.Subsite("Team", "team")
-	if _, err := site.Inst.DB.W.Exec(`UPDATE subsites SET title = ? WHERE id = ?`, "Team\r\nBcc: all@example.com\r\n\r\nIT notice", sub.ID); err != nil {
+	if _, err := site.Inst.DB.Exec(t.Context(), `UPDATE subsites SET title = ? WHERE id = ?`, "Team\r\nBcc: all@example.com\r\n\r\nIT notice", sub.ID); err != nil {
 		t.Fatal(err)
 	}
 	u := site.User("Newcomer")

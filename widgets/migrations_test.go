@@ -38,7 +38,7 @@ func TestStreamMigrationKeepsPosts(t *testing.T) {
 			(1, 7, 1, 2, 'a', 'a', '2026-01-01T00:00:00Z'), (2, 7, 1, NULL, 'b', 'b', '2026-01-02T00:00:00Z')`,
 		`INSERT INTO post_mentions (post_id, user_id) VALUES (1, 3), (1, 4), (2, 3)`,
 	} {
-		if _, err := db.W.ExecContext(ctx, stmt); err != nil {
+		if _, err := db.Exec(ctx, stmt); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -57,10 +57,10 @@ func TestStreamMigrationKeepsPosts(t *testing.T) {
 		t.Errorf("after the migration: posts %q, mentions %q", posts, mentions)
 	}
 	// The foreign key still cascades, and a post may now have no page.
-	if _, err := db.W.ExecContext(ctx, `DELETE FROM posts WHERE id = 1`); err != nil {
+	if _, err := db.Exec(ctx, `DELETE FROM posts WHERE id = 1`); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.W.ExecContext(ctx, `INSERT INTO posts (subsite_id, body_html, body_text, created_at) VALUES (1, 'c', 'c', '2026-01-03T00:00:00Z')`); err != nil {
+	if _, err := db.Exec(ctx, `INSERT INTO posts (subsite_id, body_html, body_text, created_at) VALUES (1, 'c', 'c', '2026-01-03T00:00:00Z')`); err != nil {
 		t.Errorf("a post without a page: %v", err)
 	}
 	var left string

@@ -14,12 +14,12 @@ import (
 	"net/url"
 	"os"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"quire/app"
+	"quire/app/apptest/syncbuf"
 	"quire/people"
 )
 
@@ -31,8 +31,8 @@ type Site struct {
 	Inst    *app.Instance
 	URL     string
 	Owner   *people.User
-	OwnerTk string // an API token of the owner with a generous rate
-	log     *logBuffer
+	OwnerTk string          // an API token of the owner with a generous rate
+	log     *syncbuf.Buffer // the server's log, read while the server writes it
 	stopped bool
 }
 
@@ -84,7 +84,7 @@ func (s *Site) start() {
 		s.t.Fatalf("apptest: config: %v", err)
 	}
 	if s.log == nil {
-		s.log = &logBuffer{}
+		s.log = &syncbuf.Buffer{}
 	}
 	var logOut io.Writer = s.log
 	if os.Getenv("QUIRE_TEST_LOG") != "" {
@@ -380,21 +380,5 @@ func (r *Response) Error(status int, code string) map[string]any {
 	return m
 }
 
-// logBuffer keeps the server's log for a test to read while the server writes it.
-type logBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (l *logBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.Write(p)
-}
-
 // LogText returns what the server has logged so far.
-func (s *Site) LogText() string {
-	s.log.mu.Lock()
-	defer s.log.mu.Unlock()
-	return s.log.buf.String()
-}
+func (s *Site) LogText() string { return s.log.String() }

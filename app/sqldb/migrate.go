@@ -20,14 +20,14 @@ type Migrations struct {
 // sets and then of file names, and records it in schema_migrations as "package/file". It refuses a
 // database that records a migration none of sets has: a newer binary wrote it.
 func Migrate(ctx context.Context, db *DB, sets ...Migrations) (applied []string, err error) {
-	if _, err := db.W.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+	if _, err := db.Exec(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
 		name TEXT PRIMARY KEY,
 		applied_at TEXT NOT NULL
 	)`); err != nil {
 		return nil, fmt.Errorf("create schema_migrations: %w", err)
 	}
 	done := map[string]bool{}
-	rows, err := db.W.QueryContext(ctx, `SELECT name FROM schema_migrations`)
+	rows, err := db.R.QueryContext(ctx, `SELECT name FROM schema_migrations`)
 	if err != nil {
 		return nil, fmt.Errorf("read schema_migrations: %w", err)
 	}

@@ -10,7 +10,7 @@ import (
 	"fmt"
 	"runtime"
 	"strconv"
-	"sync/atomic"
+	"strings"
 	"time"
 
 	"github.com/mattn/go-sqlite3"
@@ -25,8 +25,10 @@ type DBTX interface {
 
 // DB is the database: one writer connection, which serialises every write, and a pool of
 // read-only connections that read the last committed state while a write is under way (WAL).
+// The writer is reached only through Write (and Exec, which calls it), so that every write is
+// one transaction that waits for the lock as Write says.
 type DB struct {
-	W *sql.DB
+	w *sql.DB
 	R *sql.DB
 	// Now is the clock; tests may replace it. Take it once per transaction.
 	Now func() time.Time
@@ -40,14 +42,33 @@ type DB struct {
 	// holds it: the time it queued for the writer connection behind other writes counts towards
 	// it. Open sets it to BusyTimeout; tests shorten it.
 	LockPatience time.Duration
-	// writes counts the transactions Write committed (or tried to commit), for caches.
-	writes atomic.Uint64
 }
 
-// Generation changes whenever a Write transaction commits. A cache fills an entry with what
-// it read after taking the generation, and the entry holds while the generation is the same:
-// a write that committed meanwhile, even one whose snapshot the read missed, has moved it.
-func (db *DB) Generation() uint64 { return db.writes.Load() }
+// Epoch returns the sum of the named epochs, read through q (the read pool, or a transaction to
+// read it in that transaction's snapshot). An epoch is a counter in the epochs table that
+// triggers move on, in the same transaction, with every change to the tables it watches,
+// whichever process makes the change: this server, the CLI, or a second server on the same file.
+// Each package that keeps one declares its row and its triggers in a migration (the first:
+// people/migrations/002_auth_epoch.sql). Epochs only grow, so their sum moves on whenever one of
+// them does: a cache keeps what it read with the sum read before it or in the same snapshot, and
+// uses it while the sum is unchanged. Returns an error when a name has no row, so that a
+// misspelt epoch cannot make a cache that never empties.
+func Epoch(ctx context.Context, q DBTX, names ...string) (int64, error) {
+	args := make([]any, len(names))
+	for i, n := range names {
+		args[i] = n
+	}
+	var sum, found int64
+	err := q.QueryRowContext(ctx, `SELECT COALESCE(SUM(n), 0), COUNT(*) FROM epochs WHERE name IN (`+Placeholders(len(names))+`)`, args...).
+		Scan(&sum, &found)
+	if err != nil {
+		return 0, fmt.Errorf("read epochs %s: %w", strings.Join(names, ", "), err)
+	}
+	if found != int64(len(names)) {
+		return 0, fmt.Errorf("read epochs %s: %d of them in the database", strings.Join(names, ", "), found)
+	}
+	return sum, nil
+}
 
 // BusyTimeout is how long a statement waits for a lock another connection holds (SQLite's
 // busy_timeout, set on every connection), and the patience of a Write.
@@ -101,12 +122,12 @@ func Open(path string) (*DB, error) {
 	n := 4 * runtime.NumCPU()
 	r.SetMaxOpenConns(n)
 	r.SetMaxIdleConns(n)
-	return &DB{W: w, R: r, Now: time.Now, LockPatience: BusyTimeout}, nil
+	return &DB{w: w, R: r, Now: time.Now, LockPatience: BusyTimeout}, nil
 }
 
 // Close closes both handles; the last one to close checkpoints the WAL into the main file.
 func (db *DB) Close() error {
-	return errors.Join(db.R.Close(), db.W.Close())
+	return errors.Join(db.R.Close(), db.w.Close())
 }
 
 // Write runs fn in one transaction on the writer and commits it when fn returns nil. When another
@@ -136,15 +157,40 @@ func (db *DB) Write(ctx context.Context, fn func(tx *sql.Tx) error) error {
 			return err
 		}
 	}
-	err = tx.Commit()
-	db.writes.Add(1) // after the commit, failed or not, so that no cache keeps what it replaced
-	if err != nil {
+	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
 	if out != nil {
 		out.Committed()
 	}
 	return nil
+}
+
+// Exec runs query, a statement that stands alone (or several, separated by semicolons, without
+// args), in a Write transaction of its own: a test's setup, a repair. Returns Write's errors.
+func (db *DB) Exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	var res sql.Result
+	err := db.Write(ctx, func(tx *sql.Tx) error {
+		var err error
+		res, err = tx.ExecContext(ctx, query, args...)
+		return err
+	})
+	return res, err
+}
+
+// WriterWaits is how many times, since Open, a Write waited for the writer connection while
+// another Write of this process held it (sql.DBStats.WaitCount of the writer).
+func (db *DB) WriterWaits() int64 { return db.w.Stats().WaitCount }
+
+// Checkpoint copies what it can of the WAL into the database file without waiting for anyone
+// (SQLite's passive checkpoint), and reports whether that was all of it: it is not while a read
+// transaction that began before the last write is open.
+func (db *DB) Checkpoint(ctx context.Context) (whole bool, err error) {
+	var busy, log, done int
+	if err := db.w.QueryRowContext(ctx, `PRAGMA wal_checkpoint(PASSIVE)`).Scan(&busy, &log, &done); err != nil {
+		return false, fmt.Errorf("checkpoint: %w", err)
+	}
+	return log == done, nil
 }
 
 // Outcome is what a request records in the same transaction as its change, so that both commit
@@ -183,7 +229,7 @@ func WithPatience(ctx context.Context, d time.Duration) context.Context {
 // connection after the transaction.
 func (db *DB) begin(ctx context.Context) (*sql.Conn, *sql.Tx, error) {
 	start := time.Now()
-	conn, err := db.W.Conn(ctx)
+	conn, err := db.w.Conn(ctx)
 	if err != nil {
 		return nil, nil, fmt.Errorf("begin: %w", err)
 	}

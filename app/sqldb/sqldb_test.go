@@ -22,7 +22,7 @@ func openCounted(t *testing.T, patience time.Duration) (*sqldb.DB, string) {
 	}
 	t.Cleanup(func() { db.Close() })
 	db.LockPatience = patience
-	if _, err := db.W.Exec(`CREATE TABLE writes (n INTEGER NOT NULL)`); err != nil {
+	if _, err := db.Exec(t.Context(), `CREATE TABLE writes (n INTEGER NOT NULL)`); err != nil {
 		t.Fatal(err)
 	}
 	return db, path
@@ -114,9 +114,9 @@ func TestWritesBehindOwnWritesOutwaitThePatience(t *testing.T) {
 	for range queued {
 		wg.Go(func() { errs <- insert(db) })
 	}
-	for deadline := time.Now().Add(time.Minute); db.W.Stats().WaitCount < queued; {
+	for deadline := time.Now().Add(time.Minute); db.WriterWaits() < queued; {
 		if time.Now().After(deadline) {
-			t.Fatalf("%d writes queued for the writer, want %d", db.W.Stats().WaitCount, queued)
+			t.Fatalf("%d writes queued for the writer, want %d", db.WriterWaits(), queued)
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
