@@ -82,8 +82,16 @@ func (s *Service) ListPeople(ctx context.Context, db DBTX, q DirectoryQuery) ([]
 		return nil, nil, err
 	}
 	if len(q.List.Cursor) == 2 {
+		at, err := api.CursorTime(q.List.Cursor[0])
+		if err != nil {
+			return nil, nil, err
+		}
+		id, err := api.CursorID(q.List.Cursor[1])
+		if err != nil {
+			return nil, nil, err
+		}
 		query += ` AND (` + joined + ` ` + after + ` ? OR (` + joined + ` = ? AND u.id ` + after + ` ?))`
-		args = append(args, q.List.Cursor[0], q.List.Cursor[0], q.List.Cursor[1])
+		args = append(args, at, at, id)
 	}
 	query += ` ORDER BY ` + joined + ` ` + order + `, u.id ` + order + ` LIMIT ?`
 	args = append(args, q.List.Limit+1)

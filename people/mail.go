@@ -63,9 +63,9 @@ func (s *Service) ListOutbox(ctx context.Context, db DBTX, list api.ListQuery) (
 	q := `SELECT ` + mailColumns + ` FROM outbox`
 	var args []any
 	if len(list.Cursor) == 1 {
-		before, err := strconv.ParseInt(list.Cursor[0], 10, 64)
+		before, err := api.CursorID(list.Cursor[0])
 		if err != nil {
-			return nil, nil, api.Invalid("cursor", "Parameter \"cursor\" is not a cursor of this list; start again without it.")
+			return nil, nil, err
 		}
 		q += ` WHERE id < ?`
 		args = append(args, before)

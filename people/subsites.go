@@ -92,13 +92,17 @@ func (s *Service) findSubsite(ctx context.Context, db DBTX, where string, args .
 	return sub, nil
 }
 
-// ListSubsites reads a batch of the site's subsites (an api.ListReader), oldest first.
+// ListSubsites reads a batch of the site's subsites (an api.ListReader), oldest first. Returns a
+// validation error for a cursor that is not one of this list's.
 func (s *Service) ListSubsites(ctx context.Context, db DBTX, q api.ListQuery) ([]*Subsite, []string, error) {
+	if err := q.CheckCursor(1); err != nil {
+		return nil, nil, err
+	}
 	var after int64
 	if len(q.Cursor) == 1 {
 		var err error
-		if after, err = strconv.ParseInt(q.Cursor[0], 10, 64); err != nil {
-			return nil, nil, api.Invalid("cursor", "Parameter \"cursor\" is not a cursor of this list; start again without it.")
+		if after, err = api.CursorID(q.Cursor[0]); err != nil {
+			return nil, nil, err
 		}
 	}
 	rows, err := db.QueryContext(ctx, `SELECT `+subsiteColumns+memberCountColumn+` FROM subsites s WHERE s.id > ? ORDER BY s.id LIMIT ?`,
@@ -160,7 +164,9 @@ func (s *Service) createSubsite(ctx context.Context, tx DBTX, ns NewSubsite) (*S
 		if slug = api.Slugify(title, maxSlug); slug == "" {
 			slug = "subsite"
 		}
-		slug = s.freeSlug(ctx, tx, slug)
+		if slug, err = freeSlug(ctx, tx, slug); err != nil {
+			return nil, err
+		}
 	} else if !api.ValidSlug(slug, maxSlug) {
 		return nil, api.Invalid("slug", "The slug may use a-z, 0-9 and single hyphens, at most %d characters.", maxSlug)
 	}
@@ -192,13 +198,16 @@ func (s *Service) createSubsite(ctx context.Context, tx DBTX, ns NewSubsite) (*S
 }
 
 // freeSlug returns slug, or slug-2, slug-3... when it is taken or reserved.
-func (s *Service) freeSlug(ctx context.Context, db DBTX, slug string) string {
+func freeSlug(ctx context.Context, db DBTX, slug string) (string, error) {
 	candidate := slug
 	for n := 2; ; n++ {
 		var taken bool
 		err := db.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM subsites WHERE slug = ?)`, candidate).Scan(&taken)
-		if err != nil || (!taken && !reservedSlugs[candidate]) {
-			return candidate
+		if err != nil {
+			return "", fmt.Errorf("free slug: %w", err)
+		}
+		if !taken && !reservedSlugs[candidate] {
+			return candidate, nil
 		}
 		candidate = fmt.Sprintf("%s-%d", slug, n)
 	}
