@@ -8,7 +8,7 @@ import (
 	"mime/quotedprintable"
 	"net"
 	"net/http"
-	"net/mail"
+	netmail "net/mail"
 	"net/url"
 	"regexp"
 	"strings"
@@ -20,6 +20,7 @@ import (
 
 	"quire/app/apptest"
 	"quire/people"
+	"quire/people/mail"
 )
 
 // mailServer is a real SMTP server in the test process that keeps what it receives. While
@@ -84,7 +85,7 @@ func (s *mailSession) Rcpt(to string, _ *smtp.RcptOptions) error {
 	return nil
 }
 func (s *mailSession) Data(r io.Reader) error {
-	msg, err := mail.ReadMessage(r)
+	msg, err := netmail.ReadMessage(r)
 	if err != nil {
 		return err
 	}
@@ -104,9 +105,9 @@ func (s *mailSession) Data(r io.Reader) error {
 }
 
 // outbox is what the site's outbox holds, newest first.
-func outbox(t *testing.T, site *apptest.Site) []people.Mail {
+func outbox(t *testing.T, site *apptest.Site) []mail.Mail {
 	t.Helper()
-	var list []people.Mail
+	var list []mail.Mail
 	site.Client(site.OwnerTk).SiteWide().Get("mail/outbox/").Want(200).Decode(&list)
 	return list
 }
@@ -316,8 +317,8 @@ func TestNotifications(t *testing.T) {
 	site.Client(site.OwnerTk).In("team").Post(fmt.Sprintf("people/remove_from_subsite/%d/", gone.ID), nil).Want(200)
 	now := time.Now()
 	tick(t, site, now)
-	mailsTo := func(addr string) []people.Mail {
-		var out []people.Mail
+	mailsTo := func(addr string) []mail.Mail {
+		var out []mail.Mail
 		for _, m := range outbox(t, site) {
 			if m.To == addr {
 				out = append(out, m)

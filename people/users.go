@@ -260,6 +260,15 @@ func (s *Service) DeleteUser(ctx context.Context, id int64) (*User, error) {
 	return u, err
 }
 
+// DeletePerson removes a person from the site on actor's behalf (site owners only), as DeleteUser
+// does. Returns actor.Can's errors, ErrUserNotFound and ErrLastOwner.
+func (s *Service) DeletePerson(ctx context.Context, actor *Actor, id int64) (*User, error) {
+	if err := actor.Can(ManageSite, 0); err != nil {
+		return nil, err
+	}
+	return s.DeleteUser(ctx, id)
+}
+
 // FillNames sets the Name of each reference that has none from the users table, in one query.
 func FillNames(ctx context.Context, db DBTX, refs ...*api.UserRef) error {
 	ids := make([]any, 0, len(refs))
