@@ -163,7 +163,9 @@ func (s *Service) RemoveFromSubsite(ctx context.Context, subsiteID, userID int64
 		if err != nil {
 			return fmt.Errorf("remove user %d from subsite %d: %w", userID, subsiteID, err)
 		}
-		if n, _ := res.RowsAffected(); n == 0 {
+		if n, err := res.RowsAffected(); err != nil {
+			return fmt.Errorf("remove user %d from subsite %d: %w", userID, subsiteID, err)
+		} else if n == 0 {
 			return ErrNotMember
 		}
 		return s.personChanged(ctx, tx, userID)

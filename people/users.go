@@ -139,7 +139,11 @@ func (s *Service) createUser(ctx context.Context, tx DBTX, nu NewUser) (*User, e
 	if err != nil {
 		return nil, fmt.Errorf("create user: %w", err)
 	}
-	if n, _ := res.RowsAffected(); n == 0 {
+	restored, err := res.RowsAffected()
+	if err != nil {
+		return nil, fmt.Errorf("create user: %w", err)
+	}
+	if restored == 0 {
 		_, err = tx.ExecContext(ctx, `INSERT INTO users (email, name, password_hash, is_owner, waiting_invite, created_at)
 			VALUES (?, ?, ?, ?, ?, ?)`, email, name, hash, nu.Owner, nu.WaitingInvite, now)
 		if sqldb.IsUnique(err) {

@@ -190,7 +190,9 @@ func mailNotifications(ctx context.Context, db *sqldb.DB, level string, list []p
 			if err != nil {
 				return fmt.Errorf("mark notifications: %w", err)
 			}
-			if n, _ := res.RowsAffected(); n == 0 {
+			if n, err := res.RowsAffected(); err != nil {
+				return fmt.Errorf("mark notifications: %w", err)
+			} else if n == 0 {
 				return errAlreadyMailed // another tick took it: this mail is not written
 			}
 		}
