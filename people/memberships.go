@@ -271,25 +271,6 @@ func MembershipsOf(ctx context.Context, db DBTX, userID int64) ([]Membership, er
 	return out, rows.Err()
 }
 
-// RolesOf returns the user's role in each subsite they belong to.
-func RolesOf(ctx context.Context, db DBTX, userID int64) (map[int64]Role, error) {
-	rows, err := db.QueryContext(ctx, `SELECT subsite_id, role FROM memberships WHERE user_id = ? LIMIT 10000`, userID)
-	if err != nil {
-		return nil, fmt.Errorf("roles of user %d: %w", userID, err)
-	}
-	defer rows.Close()
-	roles := map[int64]Role{}
-	for rows.Next() {
-		var id int64
-		var r Role
-		if err := rows.Scan(&id, &r); err != nil {
-			return nil, err
-		}
-		roles[id] = r
-	}
-	return roles, rows.Err()
-}
-
 // Member is a member of a subsite as other packages need them: to find whom a post mentions.
 type Member struct {
 	UserID int64

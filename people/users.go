@@ -30,9 +30,6 @@ type User struct {
 	passwordHash  string
 }
 
-// HasPassword reports whether the person can sign in with a password.
-func (u *User) HasPassword() bool { return u.passwordHash != "" }
-
 // NewUser is what creating a user takes.
 type NewUser struct {
 	Email         string
