@@ -18,6 +18,7 @@ import (
 
 	"quire/app/api"
 	"quire/app/httpapi"
+	"quire/app/idempotency"
 	"quire/app/sqldb"
 	"quire/people"
 )
@@ -40,6 +41,9 @@ var errAnswerNotKept = api.Conflict("A request with this Idempotency-Key was alr
 var errAnswerLost = api.Conflict("A request with this Idempotency-Key was already done: its change is saved, but its answer was lost (the server stopped before keeping it). Do not send it again with a new key; fetch the result with a GET.")
 
 var errKeyReused = api.Conflict("This Idempotency-Key was used with a different request in the last 24 hours; use a new key for a new request.")
+
+// keys is the store of the keys' records and answers.
+func (s *Server) keys() *idempotency.Store { return &idempotency.Store{DB: s.DB} }
 
 // crashHook, when set (by tests), is called at the points of a keyed request where a crash
 // matters: "recorded" (the key's record is in the change's transaction, not yet committed),
@@ -66,7 +70,7 @@ func crashPoint(point string) {
 // answered below 500 (413 and 408 excepted); otherwise nothing is kept and a retry runs again.
 // The same key with another request (method, path or body) is a 409. A retry's body is compared
 // without reading past the first request's size. A claim of an older version that is abandoned
-// (people.IdempotentAnswer.Abandoned) frees its key: the request runs.
+// (idempotency.Answer.Abandoned) frees its key: the request runs.
 func (s *Server) idempotency(c *gin.Context) {
 	key := c.GetHeader("Idempotency-Key")
 	if key == "" || c.Request.Method != http.MethodPost {
@@ -85,7 +89,7 @@ func (s *Server) idempotency(c *gin.Context) {
 		caller = "token:" + strconv.FormatInt(actor.Token.ID, 10)
 	}
 	head := c.Request.Method + " " + httpapi.PathPrefix(ctx) + c.Request.URL.RequestURI() + "\n"
-	stored, err := s.People.FindIdempotentAnswer(ctx, s.DB.R, caller, key)
+	stored, err := s.keys().Find(ctx, s.DB.R, caller, key)
 	if err == nil && stored != nil && stored.Abandoned(s.DB.Now()) {
 		stored = nil
 	}
@@ -107,7 +111,7 @@ func (s *Server) idempotency(c *gin.Context) {
 	// its own, outside the request's Outcome.
 	keepCtx := context.WithoutCancel(ctx)
 	kept := false
-	keep := func(answer people.IdempotentAnswer) {
+	keep := func(answer idempotency.Answer) {
 		kept = true
 		if err := s.keepAnswer(keepCtx, caller, key, answer, kr.committed); err != nil {
 			s.log.Error("keep idempotent answer", "request_id", requestID(c), "error", err.Error())
@@ -118,7 +122,7 @@ func (s *Server) idempotency(c *gin.Context) {
 	rec := &recorder{ResponseWriter: c.Writer, holding: true}
 	rec.onOverflow = func() {
 		if kr.committed {
-			keep(people.IdempotentAnswer{Fingerprint: kr.body.fingerprint(), Status: rec.Status(), ContentType: people.TooLargeToKeep})
+			keep(idempotency.Answer{Fingerprint: kr.body.fingerprint(), Status: rec.Status(), ContentType: idempotency.TooLargeToKeep})
 		}
 	}
 	c.Writer = rec
@@ -127,10 +131,10 @@ func (s *Server) idempotency(c *gin.Context) {
 	s.answerRecordedError(c) // so that the recorder sees error answers too
 
 	status := rec.Status()
-	answer := people.IdempotentAnswer{Fingerprint: kr.body.fingerprint(), Status: status,
+	answer := idempotency.Answer{Fingerprint: kr.body.fingerprint(), Status: status,
 		ContentType: rec.Header().Get("Content-Type"), Body: rec.body.Bytes()}
 	if rec.overflow {
-		answer.ContentType, answer.Body = people.TooLargeToKeep, nil
+		answer.ContentType, answer.Body = idempotency.TooLargeToKeep, nil
 	}
 	switch {
 	case kept:
@@ -144,13 +148,13 @@ func (s *Server) idempotency(c *gin.Context) {
 	}
 }
 
-// keepAnswer stores the answer of caller's request with key (people.StoreIdempotentAnswer),
+// keepAnswer stores the answer of caller's request with key (idempotency.Store.StoreAnswer),
 // asking again while another process holds the database's write lock, for up to answerPatience.
-func (s *Server) keepAnswer(ctx context.Context, caller, key string, answer people.IdempotentAnswer, changed bool) error {
+func (s *Server) keepAnswer(ctx context.Context, caller, key string, answer idempotency.Answer, changed bool) error {
 	start := time.Now()
 	for {
 		try := time.Now()
-		err := s.People.StoreIdempotentAnswer(ctx, caller, key, answer, changed)
+		err := s.keys().StoreAnswer(ctx, caller, key, answer, changed)
 		if err == nil || !sqldb.IsBusy(err) || time.Since(start) >= answerPatience {
 			return err
 		}
@@ -163,7 +167,7 @@ func (s *Server) keepAnswer(ctx context.Context, caller, key string, answer peop
 
 // answerRetry answers a request whose key has a record: the first answer replayed, or the 409
 // that says why it cannot be.
-func (s *Server) answerRetry(c *gin.Context, head string, stored *people.IdempotentAnswer) error {
+func (s *Server) answerRetry(c *gin.Context, head string, stored *idempotency.Answer) error {
 	same, err := s.sameRequest(c, head, stored.Fingerprint)
 	switch {
 	case err != nil:
@@ -173,10 +177,10 @@ func (s *Server) answerRetry(c *gin.Context, head string, stored *people.Idempot
 	case stored.OlderClaim(), stored.Status == 0 && s.DB.Now().Sub(stored.CreatedAt) < answerPending:
 		// An older version's claim that is not yet abandoned says only that its request may
 		// still run; today's record without an answer, that the answer is being kept.
-		return people.ErrKeyInProgress
+		return idempotency.ErrKeyInProgress
 	case stored.Status == 0:
 		return errAnswerLost
-	case stored.ContentType == people.TooLargeToKeep:
+	case stored.ContentType == idempotency.TooLargeToKeep:
 		return errAnswerNotKept
 	}
 	c.Header("Idempotent-Replayed", "true")
@@ -260,7 +264,7 @@ func (k *keyedRequest) Record(ctx context.Context, tx *sql.Tx) error {
 			"path", k.c.FullPath())
 		return nil
 	}
-	if err := k.s.People.RecordIdempotentChange(ctx, tx, k.caller, k.key, k.body.fingerprint()); err != nil {
+	if err := k.s.keys().RecordChange(ctx, tx, k.caller, k.key, k.body.fingerprint()); err != nil {
 		return err
 	}
 	crashPoint("recorded")

@@ -129,9 +129,17 @@ func (s *Server) limitRate(c *gin.Context) {
 	if actor := people.ActorFrom(c.Request.Context()); actor != nil && actor.Token != nil {
 		key = "token:" + strconv.FormatInt(actor.Token.ID, 10)
 		if actor.Token.Rate != "" {
-			if own, err := people.ParseRate(actor.Token.Rate); err == nil {
-				r = own
+			// CreateToken stores rates as ParseRate reads them, so one it cannot read was written
+			// around Quire. Neither the site's default nor no limit is what the token was given:
+			// the request is refused as the internal error it is, and the log says which token.
+			own, err := people.ParseRate(actor.Token.Rate)
+			if err != nil {
+				c.Error(fmt.Errorf("API token %d has a stored rate that is not a rate (revoke it and make a new one): %w",
+					actor.Token.ID, err))
+				c.Abort()
+				return
 			}
+			r = own
 		}
 	} else if actor != nil {
 		key = "user:" + strconv.FormatInt(actor.User.ID, 10)

@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"database/sql"
 	"strconv"
 	"strings"
 	"testing"
@@ -108,4 +109,32 @@ func TestRateLimit(t *testing.T) {
 		}
 	}
 	wantLimited(t, site.Client("qt_unknown").Get("pages/all/"), "4 requests per 60 seconds", 15)
+}
+
+// A token whose stored rate cannot be read (written around Quire) is refused with a 500 whose
+// log line names the token: neither the site's rate nor no limit is what it was given.
+func TestUnreadableStoredRate(t *testing.T) {
+	t.Parallel()
+	site := apptest.Start(t)
+	u := site.User("Rhoda Rate")
+	plain, tok, err := site.Inst.People.CreateToken(t.Context(), people.NewToken{UserID: u.ID, Name: "broken", Rate: "5/60s"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = site.Inst.DB.Write(t.Context(), func(tx *sql.Tx) error {
+		_, err := tx.Exec(`UPDATE tokens SET rate = 'lots' WHERE id = ?`, tok.ID)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := site.Client(plain).Get("auth/debug/")
+	body := r.Error(500, "internal_error")
+	if msg := body["error"].(string); strings.Contains(msg, "lots") {
+		t.Errorf("the answer shows the stored rate: %q", msg)
+	}
+	want := "API token " + strconv.FormatInt(tok.ID, 10) + " has a stored rate that is not a rate"
+	if log := site.LogText(); !strings.Contains(log, want) || !strings.Contains(log, body["request_id"].(string)) {
+		t.Errorf("the log does not say %q with the request id %v:\n%s", want, body["request_id"], log)
+	}
 }

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"quire/people"
+	"quire/people/mail"
 	"quire/widgets"
 )
 
@@ -24,7 +25,7 @@ type Instance struct {
 	*Site
 	URL string
 	// Mailer sends the outbox and notifications in the background; tests may call its Tick.
-	Mailer     *people.Mailer
+	Mailer     *mail.Mailer
 	server     *http.Server
 	done       chan error
 	stopMailer context.CancelFunc
@@ -73,7 +74,7 @@ func Start(ctx context.Context, cfg Config, out io.Writer, log *slog.Logger) (*I
 	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute,
 		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
 	inst := &Instance{Site: site, URL: url, server: srv, done: make(chan error, 1), mailerDone: make(chan struct{}),
-		Mailer: &people.Mailer{People: site.People, SMTPURL: cfg.SMTPURL, From: cfg.MailFrom, Poll: cfg.MailPoll,
+		Mailer: &mail.Mailer{DB: site.DB, SMTPURL: cfg.SMTPURL, From: cfg.MailFrom, Poll: cfg.MailPoll,
 			Log: func(msg string, args ...any) { log.Warn(msg, args...) }}}
 	mailCtx, stopMailer := context.WithCancel(context.WithoutCancel(ctx))
 	inst.stopMailer = stopMailer

@@ -13,6 +13,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"quire/app/api"
+	"quire/app/httpapi"
 )
 
 // CanSee reports whether viewer may see person userID in the directory: themselves, anyone who
@@ -53,39 +54,46 @@ func initials(name string) string {
 	return string(out)
 }
 
-// serveAvatar answers GET /avatar/ID.svg: the person's initials on a colour of their own, to
-// those who may see the person; others get 404.
-func (s *Service) serveAvatar(c *gin.Context) {
-	actor := ActorFrom(c.Request.Context())
-	idText, ok := strings.CutSuffix(c.Param("file"), ".svg")
-	id, err := strconv.ParseInt(idText, 10, 64)
-	if !ok || err != nil {
-		c.Error(api.NotFound("No such avatar; avatars are at /avatar/ID.svg."))
-		return
-	}
-	visible, err := s.CanSee(c.Request.Context(), actor, id)
+// AvatarSVG returns the picture of person userID as viewer may see it: their initials on a
+// colour of their own, as an SVG document. Returns ErrUserNotFound for a person viewer may not
+// see (CanSee) or who does not exist.
+func (s *Service) AvatarSVG(ctx context.Context, viewer *Actor, userID int64) ([]byte, error) {
+	visible, err := s.CanSee(ctx, viewer, userID)
 	if err != nil {
-		c.Error(err)
-		return
+		return nil, err
 	}
-	u, err := FindUserByID(c.Request.Context(), s.DB.R, id)
+	u, err := FindUserByID(ctx, s.DB.R, userID)
 	if err != nil || !visible {
-		c.Error(ErrUserNotFound)
-		return
+		return nil, ErrUserNotFound
 	}
 	h := fnv.New32a()
 	h.Write([]byte(u.Email))
-	svg := fmt.Sprintf(`<svg xmlns="http://www.w3.org/2000/svg" width="128" height="128" viewBox="0 0 128 128">`+
+	return fmt.Appendf(nil, `<svg xmlns="http://www.w3.org/2000/svg" width="128" height="128" viewBox="0 0 128 128">`+
 		`<rect width="128" height="128" rx="64" fill="%s"/>`+
 		`<text x="64" y="64" dy=".35em" text-anchor="middle" font-family="sans-serif" font-size="52" fill="#fff">%s</text></svg>`,
-		avatarColors[h.Sum32()%uint32(len(avatarColors))], html.EscapeString(initials(u.Name)))
-	c.Header("Cache-Control", "private, max-age=3600")
-	c.Header("Content-Security-Policy", "default-src 'none'")
-	c.Header("X-Content-Type-Options", "nosniff")
-	c.Data(http.StatusOK, "image/svg+xml", []byte(svg))
+		avatarColors[h.Sum32()%uint32(len(avatarColors))], html.EscapeString(initials(u.Name))), nil
 }
 
 // AvatarRoutes registers the avatar route on a group that authenticates like the API.
 func (s *Service) AvatarRoutes(r gin.IRoutes) {
-	r.GET("/avatar/:file", s.serveAvatar)
+	r.GET("/avatar/:file", httpapi.Handle(s.serveAvatar))
+}
+
+// serveAvatar answers GET /avatar/ID.svg: the person's picture (AvatarSVG) to those who may see
+// the person; others get 404.
+func (s *Service) serveAvatar(c *gin.Context) error {
+	idText, ok := strings.CutSuffix(c.Param("file"), ".svg")
+	id, err := strconv.ParseInt(idText, 10, 64)
+	if !ok || err != nil {
+		return api.NotFound("No such avatar; avatars are at /avatar/ID.svg.")
+	}
+	svg, err := s.AvatarSVG(c.Request.Context(), ActorFrom(c.Request.Context()), id)
+	if err != nil {
+		return err
+	}
+	c.Header("Cache-Control", "private, max-age=3600")
+	c.Header("Content-Security-Policy", "default-src 'none'")
+	c.Header("X-Content-Type-Options", "nosniff")
+	c.Data(http.StatusOK, "image/svg+xml", svg)
+	return nil
 }

@@ -41,17 +41,68 @@ func (s *Service) PersonOf(u *User, m *Membership) *Person {
 	return p
 }
 
-// DirectoryQuery says whose people to list: a subsite's members, or (SubsiteID 0) everyone the
+// DirectoryReader returns the reader of the People Directory for actor at place: on a subsite's
+// URL, the subsite's members, for anyone who may view it; on the site-wide URL, everyone actor
+// shares a subsite with (everyone, for owners), for a credential that may read. Returns
+// actor.Can's errors (ErrNotFound for a non-member) and the missing-scope error.
+func (s *Service) DirectoryReader(actor *Actor, place Place) (api.ListReader[*Person], error) {
+	q := directoryQuery{Viewer: actor}
+	if place.SiteWide {
+		if !actor.HasScope(ScopeRead) {
+			return nil, errMissingScope(ScopeRead)
+		}
+	} else {
+		if err := actor.Can(View, place.Subsite.ID); err != nil {
+			return nil, err
+		}
+		q.SubsiteID = place.Subsite.ID
+	}
+	return func(ctx context.Context, db DBTX, list api.ListQuery) ([]*Person, []string, error) {
+		q := q
+		q.List = list
+		return s.readDirectory(ctx, db, q)
+	}, nil
+}
+
+// PersonView returns userID as a people write answers them to viewer: as a member of subsite
+// subsiteID (0: site-wide, without a role), and, when viewer is an owner, with every membership
+// (an empty list for none; nil for other viewers). Returns ErrUserNotFound.
+func (s *Service) PersonView(ctx context.Context, viewer *Actor, userID, subsiteID int64) (*Person, []Membership, error) {
+	u, err := FindUserByID(ctx, s.DB.R, userID)
+	if err != nil {
+		return nil, nil, err
+	}
+	memberships, err := MembershipsOf(ctx, s.DB.R, userID)
+	if err != nil {
+		return nil, nil, err
+	}
+	var here *Membership
+	for i := range memberships {
+		if subsiteID != 0 && memberships[i].SubsiteID == subsiteID {
+			here = &memberships[i]
+		}
+	}
+	p := s.PersonOf(u, here)
+	if !viewer.User.IsOwner {
+		return p, nil, nil
+	}
+	if memberships == nil {
+		memberships = []Membership{}
+	}
+	return p, memberships, nil
+}
+
+// directoryQuery says whose people to list: a subsite's members, or (SubsiteID 0) everyone the
 // viewer shares a subsite with, or everyone for owners.
-type DirectoryQuery struct {
+type directoryQuery struct {
 	SubsiteID int64
 	Viewer    *Actor
 	List      api.ListQuery
 }
 
-// ListPeople reads a batch of the People Directory (an api.ListReader), newest joined first (with
-// a since time, oldest first).
-func (s *Service) ListPeople(ctx context.Context, db DBTX, q DirectoryQuery) ([]*Person, []string, error) {
+// readDirectory reads a batch of the People Directory (an api.ListReader), newest joined first (with
+// a since time, oldest first). Returns a validation error for a cursor not of this list.
+func (s *Service) readDirectory(ctx context.Context, db DBTX, q directoryQuery) ([]*Person, []string, error) {
 	var query string
 	var args []any
 	switch {
@@ -82,8 +133,16 @@ func (s *Service) ListPeople(ctx context.Context, db DBTX, q DirectoryQuery) ([]
 		return nil, nil, err
 	}
 	if len(q.List.Cursor) == 2 {
+		at, err := api.CursorTime(q.List.Cursor[0])
+		if err != nil {
+			return nil, nil, err
+		}
+		id, err := api.CursorID(q.List.Cursor[1])
+		if err != nil {
+			return nil, nil, err
+		}
 		query += ` AND (` + joined + ` ` + after + ` ? OR (` + joined + ` = ? AND u.id ` + after + ` ?))`
-		args = append(args, q.List.Cursor[0], q.List.Cursor[0], q.List.Cursor[1])
+		args = append(args, at, at, id)
 	}
 	query += ` ORDER BY ` + joined + ` ` + order + `, u.id ` + order + ` LIMIT ?`
 	args = append(args, q.List.Limit+1)

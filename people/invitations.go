@@ -14,6 +14,7 @@ import (
 
 	"quire/app/api"
 	"quire/app/sqldb"
+	"quire/people/mail"
 )
 
 // InvitationLifetime is how long an invitation link works.
@@ -78,6 +79,17 @@ func (s *Service) Invite(ctx context.Context, in NewInvite) (*User, error) {
 	return u, nil
 }
 
+// InvitePerson invites a person on actor's behalf (site owners only), as Invite does, with actor
+// as the inviter the mail names. Returns actor.Can's errors, a validation error for a bad address
+// or name, and ErrEmailTaken.
+func (s *Service) InvitePerson(ctx context.Context, actor *Actor, in NewInvite) (*User, error) {
+	if err := actor.Can(ManageSite, 0); err != nil {
+		return nil, err
+	}
+	in.By = actor.User.ID
+	return s.Invite(ctx, in)
+}
+
 // sendInvitation makes a one-time link for u and queues the welcome mail that carries it.
 func (s *Service) sendInvitation(ctx context.Context, tx DBTX, u *User, by int64) error {
 	raw := make([]byte, 32)
@@ -104,13 +116,8 @@ func (s *Service) sendInvitation(ctx context.Context, tx DBTX, u *User, by int64
 	if err != nil {
 		return fmt.Errorf("create invitation: %w", err)
 	}
-	if inviter == "" {
-		inviter = "The site's owner"
-	}
-	body := fmt.Sprintf("Hello %s,\n\n%s invited you to the Quire wiki at %s.\n\n"+
-		"Choose your password here to join (the link works once, for 7 days):\n\n  %s/invite/%s\n\n"+
-		"Your sign-in is this address, %s.\n", u.Name, inviter, s.BaseURL, s.BaseURL, token, u.Email)
-	return queueMail(ctx, tx, u.Email, "You are invited to Quire", body, api.NewTime(now))
+	subject, body := mail.Invitation(u.Name, u.Email, inviter, s.BaseURL, token)
+	return mail.Queue(ctx, tx, u.Email, subject, body, api.NewTime(now))
 }
 
 // Invitation is a valid invitation link and the person it is for.

@@ -15,8 +15,8 @@ import (
 // InvitePageRoutes registers the page where an invited person sets their password. The token
 // in the URL is the credential; the form also carries a CSRF token bound to it.
 func (s *Service) InvitePageRoutes(r gin.IRoutes) {
-	r.GET("/invite/:token", s.invitePage)
-	r.POST("/invite/:token", s.acceptInvitePage)
+	r.GET("/invite/:token", httpapi.Handle(s.invitePage))
+	r.POST("/invite/:token", httpapi.Handle(s.acceptInvitePage))
 }
 
 // maxInviteForm bounds the invitation form's body: a name, two passwords and a CSRF token.
@@ -27,93 +27,88 @@ type invitePageData struct {
 	MinPassword                     int
 }
 
-func (s *Service) invitePage(c *gin.Context) {
+func (s *Service) invitePage(c *gin.Context) error {
 	inv, err := s.FindInvitation(c.Request.Context(), s.DB.R, c.Param("token"))
 	if err != nil {
-		s.inviteInvalid(c, err)
-		return
+		return s.inviteInvalid(c, err)
 	}
-	s.renderInviteForm(c, http.StatusOK, inv, inv.User.Name, "")
+	return s.renderInviteForm(c, http.StatusOK, inv, inv.User.Name, "")
 }
 
 // renderInviteForm answers the invitation form with status, name filled in and problem shown.
 // It also answers a form whose body could not be read, after which net/http has cancelled the
 // request's context: the form's CSRF token is read without that cancellation (one row, or one
 // bounded write the first time), so the answer is the form again, not a 500.
-func (s *Service) renderInviteForm(c *gin.Context, status int, inv *Invitation, name, problem string) {
+func (s *Service) renderInviteForm(c *gin.Context, status int, inv *Invitation, name, problem string) error {
 	token := c.Param("token")
 	csrf, err := s.CSRFToken(context.WithoutCancel(c.Request.Context()), "invite:"+token)
 	if err != nil {
-		c.Error(err)
-		return
+		return err
 	}
 	data := invitePageData{Token: token, CSRF: csrf, Name: name, Email: inv.User.Email, Error: problem, MinPassword: MinPasswordLength}
-	if err := templates.Render(c.Writer, status, "invite.html", data); err != nil {
-		c.Error(err)
-	}
+	return templates.Render(c.Writer, status, "invite.html", data)
 }
 
-// inviteInvalid answers a link that is unknown, used or expired with one page for all three.
-func (s *Service) inviteInvalid(c *gin.Context, err error) {
+// inviteInvalid answers a link that is unknown, used or expired with one page for all three, and
+// returns any other error.
+func (s *Service) inviteInvalid(c *gin.Context, err error) error {
 	if !errors.Is(err, ErrInvitationInvalid) {
-		c.Error(err)
-		return
+		return err
 	}
-	if err := templates.Render(c.Writer, http.StatusNotFound, "invite_invalid.html", nil); err != nil {
-		c.Error(err)
-	}
+	return templates.Render(c.Writer, http.StatusNotFound, "invite_invalid.html", nil)
 }
 
-func (s *Service) acceptInvitePage(c *gin.Context) {
-	ctx := c.Request.Context()
-	token := c.Param("token")
-	inv, err := s.FindInvitation(ctx, s.DB.R, token)
-	if err != nil {
-		s.inviteInvalid(c, err)
-		return
-	}
+// readInviteForm reads the invitation form's body. When it cannot be read whole, it returns the
+// status and the message that the form, shown again, gives.
+func readInviteForm(c *gin.Context) (status int, problem string) {
 	tooLarge := api.TooLarge("The form is over %d KB; shorten what you typed.", maxInviteForm>>10)
-	err = httpapi.LimitBody(c, maxInviteForm, tooLarge)
+	err := httpapi.LimitBody(c, maxInviteForm, tooLarge)
 	if err == nil {
 		if err = c.Request.ParseForm(); err != nil {
 			err = httpapi.ReadError(c, err, tooLarge, "")
 		}
 	}
+	var coded *api.Error
+	switch {
+	case err == nil:
+		return 0, ""
+	case errors.Is(err, tooLarge):
+		return http.StatusRequestEntityTooLarge, tooLarge.Message
+	case errors.As(err, &coded) && coded.Code == api.CodeRequestTimeout:
+		return http.StatusRequestTimeout, "The form arrived too slowly; please send it again."
+	}
+	return http.StatusBadRequest, "The form could not be read; please try again."
+}
+
+// acceptInvitePage takes the invitation form: the person's name and password, twice. A problem
+// the person can fix shows the form again with it; a link no longer valid shows that page.
+func (s *Service) acceptInvitePage(c *gin.Context) error {
+	ctx := c.Request.Context()
+	token := c.Param("token")
+	inv, err := s.FindInvitation(ctx, s.DB.R, token)
 	if err != nil {
-		status, msg := http.StatusBadRequest, "The form could not be read; please try again."
-		var coded *api.Error
-		switch {
-		case errors.Is(err, tooLarge):
-			status, msg = http.StatusRequestEntityTooLarge, tooLarge.Message
-		case errors.As(err, &coded) && coded.Code == api.CodeRequestTimeout:
-			status, msg = http.StatusRequestTimeout, "The form arrived too slowly; please send it again."
-		}
-		s.renderInviteForm(c, status, inv, inv.User.Name, msg)
-		return
+		return s.inviteInvalid(c, err)
 	}
-	name, password := c.Request.PostForm.Get("name"), c.Request.PostForm.Get("password")
-	if !s.CheckCSRF(ctx, "invite:"+token, c.Request.PostForm.Get("csrf_token")) {
-		s.renderInviteForm(c, http.StatusForbidden, inv, name, "This form has expired; please fill it in again.")
-		return
+	if status, problem := readInviteForm(c); problem != "" {
+		return s.renderInviteForm(c, status, inv, inv.User.Name, problem)
 	}
-	if password != c.Request.PostForm.Get("confirm") {
-		s.renderInviteForm(c, http.StatusBadRequest, inv, name, "The two passwords differ; type the same password twice.")
-		return
+	form := c.Request.PostForm
+	name, password := form.Get("name"), form.Get("password")
+	if !s.CheckCSRF(ctx, "invite:"+token, form.Get("csrf_token")) {
+		return s.renderInviteForm(c, http.StatusForbidden, inv, name, "This form has expired; please fill it in again.")
+	}
+	if password != form.Get("confirm") {
+		return s.renderInviteForm(c, http.StatusBadRequest, inv, name, "The two passwords differ; type the same password twice.")
 	}
 	u, err := s.AcceptInvitation(ctx, token, name, password)
 	var apiErr *api.Error
 	switch {
 	case errors.Is(err, ErrInvitationInvalid):
-		s.inviteInvalid(c, err)
-		return
+		return s.inviteInvalid(c, err)
 	case errors.As(err, &apiErr):
-		s.renderInviteForm(c, http.StatusBadRequest, inv, name, apiErr.Message)
-		return
+		return s.renderInviteForm(c, http.StatusBadRequest, inv, name, apiErr.Message)
 	case err != nil:
-		c.Error(err)
-		return
+		return err
 	}
-	if err := templates.Render(c.Writer, http.StatusOK, "invite_done.html", u); err != nil {
-		c.Error(err)
-	}
+	return templates.Render(c.Writer, http.StatusOK, "invite_done.html", u)
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"quire/app/api"
+	"quire/people/mail"
 )
 
 // Notification levels of a member in a subsite.
@@ -70,12 +71,42 @@ func (s *Service) joinAutoJoinSubsites(ctx context.Context, tx DBTX, userID int6
 // member who has that role already changes nothing (nothing is written). Returns
 // ErrUserNotFound for an unknown or deleted user.
 func (s *Service) AddToSubsite(ctx context.Context, sub *Subsite, userID int64, role Role) (*Membership, error) {
-	return s.AddToSubsiteWelcome(ctx, sub, userID, role, 0)
+	return s.addMember(ctx, sub, userID, role, 0)
 }
 
-// AddToSubsiteWelcome is AddToSubsite that also mails a newcomer a welcome to the subsite, in
-// the same transaction, when by (who added them) is not 0.
-func (s *Service) AddToSubsiteWelcome(ctx context.Context, sub *Subsite, userID int64, role Role, by int64) (*Membership, error) {
+// MemberAdd is how AddMember adds a person: with Role (RoleNone: the subsite's default for a
+// newcomer, unchanged for a member), and a welcome mail to a newcomer unless SkipWelcome.
+type MemberAdd struct {
+	Role        Role
+	SkipWelcome bool
+}
+
+// AddMember makes userID a member of subsite subsiteID on actor's behalf (admins of the subsite
+// and owners), as AddToSubsite does, and mails a newcomer a welcome from actor unless
+// in.SkipWelcome, in the same transaction. It returns the subsite. Returns ErrSubsiteNotFound,
+// actor.Can's errors (ErrNotFound for a non-member) and ErrUserNotFound for an unknown or deleted
+// user.
+func (s *Service) AddMember(ctx context.Context, actor *Actor, subsiteID, userID int64, in MemberAdd) (*Subsite, error) {
+	sub, err := s.FindSubsiteByID(ctx, s.DB.R, subsiteID)
+	if err != nil {
+		return nil, err
+	}
+	if err := actor.Can(ManageMembers, sub.ID); err != nil {
+		return nil, err
+	}
+	welcomeBy := actor.User.ID
+	if in.SkipWelcome {
+		welcomeBy = 0
+	}
+	if _, err := s.addMember(ctx, sub, userID, in.Role, welcomeBy); err != nil {
+		return nil, err
+	}
+	return sub, nil
+}
+
+// addMember is AddToSubsite that also mails a newcomer a welcome to the subsite, in the same
+// transaction, when by (who added them) is not 0.
+func (s *Service) addMember(ctx context.Context, sub *Subsite, userID int64, role Role, by int64) (*Membership, error) {
 	var m *Membership
 	err := s.DB.Write(ctx, func(tx *sql.Tx) error {
 		u, err := FindActiveUser(ctx, tx, userID)
@@ -121,8 +152,8 @@ func (s *Service) welcomeToSubsite(ctx context.Context, tx DBTX, u *User, sub *S
 	if err := tx.QueryRowContext(ctx, `SELECT name FROM users WHERE id = ?`, by).Scan(&adder); err != nil {
 		return fmt.Errorf("welcome mail: %w", err)
 	}
-	body := fmt.Sprintf("Hello %s,\n\n%s added you to %s on Quire:\n\n  %s/@%s/\n", u.Name, adder, sub.Title, s.BaseURL, sub.Slug)
-	return queueMail(ctx, tx, u.Email, "You were added to "+sub.Title, body, api.NewTime(s.DB.Now()))
+	subject, body := mail.Welcome(u.Name, adder, sub.Title, s.BaseURL+"/@"+sub.Slug+"/")
+	return mail.Queue(ctx, tx, u.Email, subject, body, api.NewTime(s.DB.Now()))
 }
 
 // RemoveFromSubsite ends the user's membership. Returns ErrNotMember if there is none.
@@ -132,22 +163,46 @@ func (s *Service) RemoveFromSubsite(ctx context.Context, subsiteID, userID int64
 		if err != nil {
 			return fmt.Errorf("remove user %d from subsite %d: %w", userID, subsiteID, err)
 		}
-		if n, _ := res.RowsAffected(); n == 0 {
+		if n, err := res.RowsAffected(); err != nil {
+			return fmt.Errorf("remove user %d from subsite %d: %w", userID, subsiteID, err)
+		} else if n == 0 {
 			return ErrNotMember
 		}
 		return s.personChanged(ctx, tx, userID)
 	})
 }
 
-// SetRole changes a member's role; the role they have already changes nothing (nothing is
-// written). Returns ErrNotMember if the user is not a member.
-func (s *Service) SetRole(ctx context.Context, subsiteID, userID int64, role Role) (*Membership, error) {
+// RemoveMember ends userID's membership of the subsite on actor's behalf (admins of the subsite
+// and owners). Returns actor.Can's errors (ErrNotFound for a non-member) and ErrNotMember.
+func (s *Service) RemoveMember(ctx context.Context, actor *Actor, subsiteID, userID int64) error {
+	if err := actor.Can(ManageMembers, subsiteID); err != nil {
+		return err
+	}
+	return s.RemoveFromSubsite(ctx, subsiteID, userID)
+}
+
+// SetRole changes a member's role on actor's behalf (admins of the subsite and owners); the role
+// they have already changes nothing (nothing is written). Returns actor.Can's errors (ErrNotFound
+// for a non-member) and ErrNotMember if the user is not a member.
+func (s *Service) SetRole(ctx context.Context, actor *Actor, subsiteID, userID int64, role Role) (*Membership, error) {
+	if err := actor.Can(ManageMembers, subsiteID); err != nil {
+		return nil, err
+	}
 	return s.changeMembership(ctx, subsiteID, userID, "role", string(role))
 }
 
-// SetNotifications changes how a member hears of news in the subsite (off, on or digest); the
-// level they have already changes nothing. Returns ErrNotMember if the user is not a member.
-func (s *Service) SetNotifications(ctx context.Context, subsiteID, userID int64, level string) (*Membership, error) {
+// SetNotifications changes how a member hears of news in the subsite (off, on or digest) on
+// actor's behalf: members set their own level, admins of the subsite and owners anyone's. The
+// level they have already changes nothing. Returns actor.Can's errors (ErrNotFound for a
+// non-member) and ErrNotMember if the user is not a member.
+func (s *Service) SetNotifications(ctx context.Context, actor *Actor, subsiteID, userID int64, level string) (*Membership, error) {
+	action := ManageMembers
+	if actor != nil && userID == actor.User.ID {
+		action = ChangeOwnSettings
+	}
+	if err := actor.Can(action, subsiteID); err != nil {
+		return nil, err
+	}
 	return s.changeMembership(ctx, subsiteID, userID, "notifications", level)
 }
 
@@ -214,25 +269,6 @@ func MembershipsOf(ctx context.Context, db DBTX, userID int64) ([]Membership, er
 		out = append(out, m)
 	}
 	return out, rows.Err()
-}
-
-// RolesOf returns the user's role in each subsite they belong to.
-func RolesOf(ctx context.Context, db DBTX, userID int64) (map[int64]Role, error) {
-	rows, err := db.QueryContext(ctx, `SELECT subsite_id, role FROM memberships WHERE user_id = ? LIMIT 10000`, userID)
-	if err != nil {
-		return nil, fmt.Errorf("roles of user %d: %w", userID, err)
-	}
-	defer rows.Close()
-	roles := map[int64]Role{}
-	for rows.Next() {
-		var id int64
-		var r Role
-		if err := rows.Scan(&id, &r); err != nil {
-			return nil, err
-		}
-		roles[id] = r
-	}
-	return roles, rows.Err()
 }
 
 // Member is a member of a subsite as other packages need them: to find whom a post mentions.

@@ -92,13 +92,17 @@ func (s *Service) findSubsite(ctx context.Context, db DBTX, where string, args .
 	return sub, nil
 }
 
-// ListSubsites reads a batch of the site's subsites (an api.ListReader), oldest first.
+// ListSubsites reads a batch of the site's subsites (an api.ListReader), oldest first. Returns a
+// validation error for a cursor that is not one of this list's.
 func (s *Service) ListSubsites(ctx context.Context, db DBTX, q api.ListQuery) ([]*Subsite, []string, error) {
+	if err := q.CheckCursor(1); err != nil {
+		return nil, nil, err
+	}
 	var after int64
 	if len(q.Cursor) == 1 {
 		var err error
-		if after, err = strconv.ParseInt(q.Cursor[0], 10, 64); err != nil {
-			return nil, nil, api.Invalid("cursor", "Parameter \"cursor\" is not a cursor of this list; start again without it.")
+		if after, err = api.CursorID(q.Cursor[0]); err != nil {
+			return nil, nil, err
 		}
 	}
 	rows, err := db.QueryContext(ctx, `SELECT `+subsiteColumns+memberCountColumn+` FROM subsites s WHERE s.id > ? ORDER BY s.id LIMIT ?`,
@@ -121,13 +125,32 @@ func (s *Service) ListSubsites(ctx context.Context, db DBTX, q api.ListQuery) ([
 	return out, nil, rows.Err()
 }
 
+// AddSubsite adds a subsite on actor's behalf (site owners only); actor becomes its admin.
+// Returns actor.Can's errors, a validation error for a bad title, description or slug, and
+// ErrSlugTaken for a slug in use.
+func (s *Service) AddSubsite(ctx context.Context, actor *Actor, ns NewSubsite) (*Subsite, error) {
+	if err := actor.Can(ManageSite, 0); err != nil {
+		return nil, err
+	}
+	return s.CreateSubsite(ctx, ns, actor.User.ID)
+}
+
+// SubsitesReader returns the reader of the site's subsites (ListSubsites) for actor: site
+// owners only. Returns actor.Can's errors.
+func (s *Service) SubsitesReader(actor *Actor) (api.ListReader[*Subsite], error) {
+	if err := actor.Can(ManageSite, 0); err != nil {
+		return nil, err
+	}
+	return s.ListSubsites, nil
+}
+
 // CreateSubsite adds a subsite; creatorID (0 for none) becomes its admin. Returns a validation
 // error for a bad title or slug and ErrSlugTaken for a slug in use.
 func (s *Service) CreateSubsite(ctx context.Context, ns NewSubsite, creatorID int64) (*Subsite, error) {
 	var sub *Subsite
 	err := s.DB.Write(ctx, func(tx *sql.Tx) error {
 		var err error
-		sub, err = s.createSubsite(ctx, tx, ns)
+		sub, err = s.insertSubsite(ctx, tx, ns)
 		if err != nil || creatorID == 0 {
 			return err
 		}
@@ -140,7 +163,7 @@ func (s *Service) CreateSubsite(ctx context.Context, ns NewSubsite, creatorID in
 	return sub, err
 }
 
-func (s *Service) createSubsite(ctx context.Context, tx DBTX, ns NewSubsite) (*Subsite, error) {
+func (s *Service) insertSubsite(ctx context.Context, tx DBTX, ns NewSubsite) (*Subsite, error) {
 	title, err := validName("title", ns.Title)
 	if err != nil {
 		return nil, err
@@ -160,7 +183,9 @@ func (s *Service) createSubsite(ctx context.Context, tx DBTX, ns NewSubsite) (*S
 		if slug = api.Slugify(title, maxSlug); slug == "" {
 			slug = "subsite"
 		}
-		slug = s.freeSlug(ctx, tx, slug)
+		if slug, err = freeSlug(ctx, tx, slug); err != nil {
+			return nil, err
+		}
 	} else if !api.ValidSlug(slug, maxSlug) {
 		return nil, api.Invalid("slug", "The slug may use a-z, 0-9 and single hyphens, at most %d characters.", maxSlug)
 	}
@@ -192,16 +217,84 @@ func (s *Service) createSubsite(ctx context.Context, tx DBTX, ns NewSubsite) (*S
 }
 
 // freeSlug returns slug, or slug-2, slug-3... when it is taken or reserved.
-func (s *Service) freeSlug(ctx context.Context, db DBTX, slug string) string {
+func freeSlug(ctx context.Context, db DBTX, slug string) (string, error) {
 	candidate := slug
 	for n := 2; ; n++ {
 		var taken bool
 		err := db.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM subsites WHERE slug = ?)`, candidate).Scan(&taken)
-		if err != nil || (!taken && !reservedSlugs[candidate]) {
-			return candidate
+		if err != nil {
+			return "", fmt.Errorf("free slug: %w", err)
+		}
+		if !taken && !reservedSlugs[candidate] {
+			return candidate, nil
 		}
 		candidate = fmt.Sprintf("%s-%d", slug, n)
 	}
+}
+
+// SubsiteChange is what subsites/update changes; nil fields stay as they are.
+type SubsiteChange struct {
+	Title, Description *string
+	DefaultRole        *Role
+	AutoJoin           *bool
+}
+
+// UpdateSubsite changes a subsite's title, description, default role or auto-join setting on
+// actor's behalf: admins of the subsite and owners, and only owners change auto-join, which puts
+// everyone invited from now on in the subsite. Values it holds already change nothing: a subsite
+// given nothing new is not written (so the people epoch that empties the permission caches does
+// not move). Returns actor.Can's errors (ErrNotFound for a non-member), a forbidden error for
+// auto-join asked by an admin who is no owner, a validation error for a bad title or
+// description, and ErrSubsiteNotFound.
+func (s *Service) UpdateSubsite(ctx context.Context, actor *Actor, id int64, ch SubsiteChange) (*Subsite, error) {
+	if err := actor.Can(ManageMembers, id); err != nil {
+		return nil, err
+	}
+	if ch.AutoJoin != nil && actor.Can(ManageSite, 0) != nil {
+		return nil, api.Forbidden("Only site owners may change auto_join: it puts everyone invited from now on in this subsite.")
+	}
+	var sets, differs []string
+	var args []any
+	set := func(column string, value any) {
+		sets, differs, args = append(sets, column+" = ?"), append(differs, column+" <> ?"), append(args, value)
+	}
+	if ch.Title != nil {
+		title, err := validName("title", *ch.Title)
+		if err != nil {
+			return nil, err
+		}
+		set("title", title)
+	}
+	if ch.Description != nil {
+		description, err := api.Text("description", *ch.Description, maxDescription)
+		if err != nil {
+			return nil, err
+		}
+		set("description", description)
+	}
+	if ch.DefaultRole != nil {
+		set("default_role", string(*ch.DefaultRole))
+	}
+	if ch.AutoJoin != nil {
+		set("auto_join", *ch.AutoJoin)
+	}
+	var sub *Subsite
+	err := s.DB.Write(ctx, func(tx *sql.Tx) error {
+		if len(sets) > 0 {
+			_, err := tx.ExecContext(ctx, `UPDATE subsites SET `+strings.Join(sets, ", ")+` WHERE id = ? AND (`+
+				strings.Join(differs, " OR ")+`)`, append(append(args, id), args...)...)
+			if err != nil {
+				return fmt.Errorf("update subsite: %w", err)
+			}
+		}
+		var err error
+		sub, err = s.scanSubsite(tx.QueryRowContext(ctx, `SELECT `+subsiteColumns+memberCountColumn+` FROM subsites s WHERE s.id = ?`, id), true)
+		if errors.Is(err, sql.ErrNoRows) {
+			return ErrSubsiteNotFound
+		}
+		return err
+	})
+	return sub, err
 }
 
 // EnsureDefaultSubsite makes the default subsite when the site has none, and returns it.
@@ -217,7 +310,7 @@ func (s *Service) EnsureDefaultSubsite(ctx context.Context) (*Subsite, error) {
 		if !errors.Is(err, ErrSubsiteNotFound) {
 			return err
 		}
-		sub, err = s.createSubsite(ctx, tx, NewSubsite{Title: "Home", Slug: DefaultSlug, AutoJoin: true,
+		sub, err = s.insertSubsite(ctx, tx, NewSubsite{Title: "Home", Slug: DefaultSlug, AutoJoin: true,
 			Description: "The whole company's space."})
 		return err
 	})

@@ -8,7 +8,6 @@ import (
 	"regexp"
 	"strings"
 	"testing"
-	"time"
 
 	"quire/app/apptest"
 )
@@ -197,25 +196,6 @@ func TestPeopleJSONTypes(t *testing.T) {
 		}
 	}
 	owner.PostRaw("subsites/create/", "application/x-www-form-urlencoded", "title=Form+made&auto_join=true").Want(200)
-}
-
-// TestMailSubjectIsOneLine: a title stored before titles were held to one line cannot put a line
-// break in a mail's subject.
-func TestMailSubjectIsOneLine(t *testing.T) {
-	t.Parallel()
-	smtpd := startMailServer(t)
-	site := apptest.Start(t, apptest.WithEnv("QUIRE_SMTP_URL", "smtp://"+smtpd.addr), apptest.WithEnv("QUIRE_MAIL_POLL", "1h"))
-	sub := site.Subsite("Team", "team")
-	if _, err := site.Inst.DB.Exec(t.Context(), `UPDATE subsites SET title = ? WHERE id = ?`, "Team\r\nBcc: all@example.com\r\n\r\nIT notice", sub.ID); err != nil {
-		t.Fatal(err)
-	}
-	u := site.User("Newcomer")
-	site.Client(site.OwnerTk).In("team").Post(fmt.Sprintf("people/add_to_subsite/%d/", u.ID), nil).Want(200)
-	tick(t, site, time.Now())
-	got := smtpd.received()
-	if len(got) != 1 || got[0].subject != "You were added to Team  Bcc: all@example.com    IT notice" || got[0].to != u.Email {
-		t.Fatalf("received %+v; want one mail to the newcomer, its subject one line", got)
-	}
 }
 
 // Characters an email address is tried with besides badText: invisible ones, and spaces.

@@ -145,7 +145,10 @@ func (s *Service) CreateToken(ctx context.Context, nt NewToken) (string, *Token,
 		if err != nil {
 			return fmt.Errorf("create token: %w", err)
 		}
-		id, _ := res.LastInsertId()
+		id, err := res.LastInsertId()
+		if err != nil {
+			return fmt.Errorf("create token: %w", err)
+		}
 		tok, err = scanToken(tx.QueryRowContext(ctx, `SELECT `+tokenColumns+` FROM tokens WHERE id = ?`, id))
 		return err
 	})
@@ -284,7 +287,10 @@ func (s *Service) loadActor(ctx context.Context, hash string) (*Actor, error) {
 	actor := NewActor(user, tok, map[int64]Role{})
 	for _, pair := range strings.Split(roles.String, ",") {
 		if id, role, ok := strings.Cut(pair, ":"); ok {
-			n, _ := strconv.ParseInt(id, 10, 64)
+			n, err := strconv.ParseInt(id, 10, 64)
+			if err != nil {
+				return nil, fmt.Errorf("authenticate: membership of subsite %q: %w", id, err)
+			}
 			actor.roles[n] = Role(role)
 		}
 	}

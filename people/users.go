@@ -30,9 +30,6 @@ type User struct {
 	passwordHash  string
 }
 
-// HasPassword reports whether the person can sign in with a password.
-func (u *User) HasPassword() bool { return u.passwordHash != "" }
-
 // NewUser is what creating a user takes.
 type NewUser struct {
 	Email         string
@@ -139,7 +136,11 @@ func (s *Service) createUser(ctx context.Context, tx DBTX, nu NewUser) (*User, e
 	if err != nil {
 		return nil, fmt.Errorf("create user: %w", err)
 	}
-	if n, _ := res.RowsAffected(); n == 0 {
+	restored, err := res.RowsAffected()
+	if err != nil {
+		return nil, fmt.Errorf("create user: %w", err)
+	}
+	if restored == 0 {
 		_, err = tx.ExecContext(ctx, `INSERT INTO users (email, name, password_hash, is_owner, waiting_invite, created_at)
 			VALUES (?, ?, ?, ?, ?, ?)`, email, name, hash, nu.Owner, nu.WaitingInvite, now)
 		if sqldb.IsUnique(err) {
@@ -258,6 +259,15 @@ func (s *Service) DeleteUser(ctx context.Context, id int64) (*User, error) {
 		return s.personChanged(ctx, tx, id)
 	})
 	return u, err
+}
+
+// DeletePerson removes a person from the site on actor's behalf (site owners only), as DeleteUser
+// does. Returns actor.Can's errors, ErrUserNotFound and ErrLastOwner.
+func (s *Service) DeletePerson(ctx context.Context, actor *Actor, id int64) (*User, error) {
+	if err := actor.Can(ManageSite, 0); err != nil {
+		return nil, err
+	}
+	return s.DeleteUser(ctx, id)
 }
 
 // FillNames sets the Name of each reference that has none from the users table, in one query.

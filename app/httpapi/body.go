@@ -27,7 +27,9 @@ func LimitBody(c *gin.Context, limit int64, tooLarge *api.Error) error {
 // ReadError returns the answer to err, an error met reading a request body: tooLarge past the
 // limit that LimitBody set (the connection then closes, unread), the body's own error when it
 // carries a code (one that arrives too slowly is a request_timeout), and otherwise an
-// invalid_request on field saying what went wrong.
+// invalid_request on field that says the body broke off. The reader's own text (net/http's
+// "invalid byte in chunk length", a socket's address) is not shown: it speaks of Quire's
+// insides, not of what the client can change.
 func ReadError(c *gin.Context, err error, tooLarge *api.Error, field string) error {
 	var over *http.MaxBytesError
 	var coded *api.Error
@@ -38,5 +40,6 @@ func ReadError(c *gin.Context, err error, tooLarge *api.Error, field string) err
 	case errors.As(err, &coded):
 		return coded
 	}
-	return api.Invalid(field, "The request body could not be read: %v.", err)
+	return api.Invalid(field, "The request body could not be read to its end: the connection broke off, or its "+
+		"transfer encoding is broken. Send the request again.")
 }

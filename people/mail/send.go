@@ -1,4 +1,4 @@
-package people
+package mail
 
 import (
 	"context"
@@ -13,88 +13,17 @@ import (
 	"net"
 	"net/smtp"
 	"net/url"
-	"regexp"
-	"strconv"
 	"strings"
 	"time"
 
 	"quire/app/api"
+	"quire/app/sqldb"
 )
-
-// Mail is a message in the outbox.
-type Mail struct {
-	ID        int64     `json:"id"`
-	To        string    `json:"to"`
-	Subject   string    `json:"subject"`
-	Body      string    `json:"body"`
-	CreatedAt api.Time  `json:"created_at"`
-	Attempts  int       `json:"attempts"`
-	SentAt    *api.Time `json:"sent_at"`
-	LastError string    `json:"last_error"`
-}
-
-// queueMail writes a mail to the outbox in the caller's transaction; the sender delivers it
-// after commit. The subject is made one line (api.Flatten): names and titles are checked as one
-// line when given, but older ones were not, and a line break there would start a header or a
-// body of its own.
-func queueMail(ctx context.Context, tx DBTX, to, subject, body string, now api.Time) error {
-	subject = api.Flatten(subject)
-	_, err := tx.ExecContext(ctx, `INSERT INTO outbox (to_addr, subject, body, created_at, next_attempt_at)
-		VALUES (?, ?, ?, ?, ?)`, to, subject, body, now, now)
-	if err != nil {
-		return fmt.Errorf("queue mail: %w", err)
-	}
-	return nil
-}
-
-const mailColumns = `id, to_addr, subject, body, created_at, attempts, sent_at, last_error`
-
-func scanMail(row interface{ Scan(...any) error }) (*Mail, error) {
-	m := &Mail{}
-	err := row.Scan(&m.ID, &m.To, &m.Subject, &m.Body, &m.CreatedAt, &m.Attempts, &m.SentAt, &m.LastError)
-	return m, err
-}
-
-// ListOutbox reads a batch of the outbox (an api.ListReader), newest first.
-func (s *Service) ListOutbox(ctx context.Context, db DBTX, list api.ListQuery) ([]*Mail, []string, error) {
-	if err := list.CheckCursor(1); err != nil {
-		return nil, nil, err
-	}
-	q := `SELECT ` + mailColumns + ` FROM outbox`
-	var args []any
-	if len(list.Cursor) == 1 {
-		before, err := strconv.ParseInt(list.Cursor[0], 10, 64)
-		if err != nil {
-			return nil, nil, api.Invalid("cursor", "Parameter \"cursor\" is not a cursor of this list; start again without it.")
-		}
-		q += ` WHERE id < ?`
-		args = append(args, before)
-	}
-	q += ` ORDER BY id DESC LIMIT ?`
-	args = append(args, list.Limit+1)
-	rows, err := db.QueryContext(ctx, q, args...)
-	if err != nil {
-		return nil, nil, fmt.Errorf("list outbox: %w", err)
-	}
-	defer rows.Close()
-	out := []*Mail{}
-	for rows.Next() {
-		m, err := scanMail(rows)
-		if err != nil {
-			return nil, nil, fmt.Errorf("list outbox: %w", err)
-		}
-		if len(out) == list.Limit {
-			return out, []string{strconv.FormatInt(out[len(out)-1].ID, 10)}, nil
-		}
-		out = append(out, m)
-	}
-	return out, nil, rows.Err()
-}
 
 // Mailer delivers the outbox over SMTP and turns pending notifications into mail. Run calls
 // Tick every Poll; tests call Tick with the time they want.
 type Mailer struct {
-	People  *Service
+	DB      *sqldb.DB
 	SMTPURL string // smtp://user:password@host:port; empty keeps mail in the outbox
 	From    string
 	Poll    time.Duration
@@ -111,7 +40,7 @@ func (m *Mailer) Run(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case <-t.C:
-			if err := m.Tick(ctx, m.People.DB.Now()); err != nil && ctx.Err() == nil {
+			if err := m.Tick(ctx, m.DB.Now()); err != nil && ctx.Err() == nil {
 				m.Log("mailer", "error", err.Error())
 			}
 		}
@@ -121,7 +50,7 @@ func (m *Mailer) Run(ctx context.Context) {
 // Tick does what is due at now: notification mails and digests are written to the outbox, and
 // the outbox is sent when an SMTP server is configured.
 func (m *Mailer) Tick(ctx context.Context, now time.Time) error {
-	err := m.People.composeNotifications(ctx, now)
+	err := composeNotifications(ctx, m.DB, now)
 	if m.SMTPURL != "" {
 		err = errors.Join(err, m.send(ctx, now))
 	}
@@ -139,7 +68,7 @@ func retryAfter(attempts int) time.Duration {
 
 // send delivers the mail that is due, one at a time; each outcome is recorded at once.
 func (m *Mailer) send(ctx context.Context, now time.Time) error {
-	db := m.People.DB
+	db := m.DB
 	rows, err := db.R.QueryContext(ctx, `SELECT `+mailColumns+` FROM outbox
 		WHERE sent_at IS NULL AND next_attempt_at <= ? ORDER BY id LIMIT ?`, api.NewTime(now), maxSendBatch)
 	if err != nil {
@@ -189,14 +118,6 @@ func (m *Mailer) send(ctx context.Context, now time.Time) error {
 		}
 	}
 	return failures
-}
-
-// inviteToken is the token part of an invitation link in a mail.
-var inviteToken = regexp.MustCompile(`/invite/[A-Za-z0-9_-]{20,}`)
-
-// redactLinks removes the tokens of invitation links from a mail that was sent.
-func redactLinks(body string) string {
-	return inviteToken.ReplaceAllString(body, "/invite/(link sent, not kept)")
 }
 
 // deliver sends one mail over SMTP: STARTTLS when the server offers it, and the URL's user and

@@ -1,4 +1,4 @@
-package people
+package mail
 
 import (
 	"context"
@@ -6,11 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"sort"
-	"strings"
 	"time"
-	"unicode/utf8"
 
 	"quire/app/api"
+	"quire/app/sqldb"
 )
 
 // The kinds of events members are told of.
@@ -32,6 +31,10 @@ type Event struct {
 	MentionedUserIDs []int64
 }
 
+// maxRecipients bounds the members one event is told to, as people bounds a subsite's member
+// list.
+const maxRecipients = 100000
+
 // Notification rules, by each member's level in the subsite: "on" mails new pages, comments
 // and mentions within a minute (one mail a minute at most, listing everything since the last);
 // "digest" sends one summary a day; "off" sends nothing, mentions included.
@@ -42,7 +45,7 @@ const (
 
 // QueueEvent records, in the caller's transaction, one notification for every member of the
 // event's subsite who is to be told of it, at their level at this moment.
-func QueueEvent(ctx context.Context, tx DBTX, ev Event, now api.Time) error {
+func QueueEvent(ctx context.Context, tx sqldb.DBTX, ev Event, now api.Time) error {
 	mentioned := map[int64]bool{}
 	for _, id := range ev.MentionedUserIDs {
 		mentioned[id] = true
@@ -50,7 +53,7 @@ func QueueEvent(ctx context.Context, tx DBTX, ev Event, now api.Time) error {
 	rows, err := tx.QueryContext(ctx, `SELECT m.user_id, m.notifications, u.name FROM memberships m
 		JOIN users u ON u.id = m.user_id
 		WHERE m.subsite_id = ? AND m.notifications <> 'off' AND u.deleted_at IS NULL AND m.user_id <> ?
-		LIMIT ?`, ev.SubsiteID, ev.ActorID, maxMembersListed)
+		LIMIT ?`, ev.SubsiteID, ev.ActorID, maxRecipients)
 	if err != nil {
 		return fmt.Errorf("queue notifications: %w", err)
 	}
@@ -93,26 +96,6 @@ func QueueEvent(ctx context.Context, tx DBTX, ev Event, now api.Time) error {
 	return nil
 }
 
-// summarize is the line a notification shows.
-func summarize(kind, actor string, ev Event) string {
-	var line string
-	switch kind {
-	case EventPage:
-		line = fmt.Sprintf("%s made a new page: %s", actor, ev.Title)
-	case EventMention:
-		line = fmt.Sprintf("%s mentioned you on %s", actor, ev.Title)
-	default:
-		line = fmt.Sprintf("%s commented on %s", actor, ev.Title)
-	}
-	if ex := strings.Join(strings.Fields(ev.Excerpt), " "); ex != "" {
-		if utf8.RuneCountInString(ex) > 140 {
-			ex = string([]rune(ex)[:140]) + "..."
-		}
-		line += ": \"" + ex + "\""
-	}
-	return api.Flatten(line) // one line, whatever names and titles stored before they were checked hold
-}
-
 // pending is a notification waiting to be mailed.
 type pending struct {
 	id        int64
@@ -128,9 +111,9 @@ type pending struct {
 // with notifications at level "on", one mail listing them when their last such mail is a
 // minute old; for "digest", one summary when their last digest (or their oldest waiting
 // notification) is a day old. Each person's mail is one transaction with marking what it lists.
-func (s *Service) composeNotifications(ctx context.Context, now time.Time) error {
+func composeNotifications(ctx context.Context, db *sqldb.DB, now time.Time) error {
 	for _, level := range []string{"on", "digest"} {
-		due, err := s.dueNotifications(ctx, level, now)
+		due, err := dueNotifications(ctx, db, level, now)
 		if err != nil {
 			return err
 		}
@@ -140,7 +123,7 @@ func (s *Service) composeNotifications(ctx context.Context, now time.Time) error
 		}
 		sort.Slice(users, func(i, j int) bool { return users[i] < users[j] })
 		for _, id := range users {
-			if err := s.mailNotifications(ctx, level, due[id], now); err != nil {
+			if err := mailNotifications(ctx, db, level, due[id], now); err != nil {
 				return err
 			}
 		}
@@ -153,7 +136,7 @@ const maxNotificationsRead = 5000
 
 // dueNotifications returns the waiting notifications of the level, by person, of the people
 // whose mail is due.
-func (s *Service) dueNotifications(ctx context.Context, level string, now time.Time) (map[int64][]pending, error) {
+func dueNotifications(ctx context.Context, db *sqldb.DB, level string, now time.Time) (map[int64][]pending, error) {
 	every, column := batchEvery, "last_mail_at"
 	if level == "digest" {
 		every, column = digestEvery, "last_digest_at"
@@ -163,7 +146,7 @@ func (s *Service) dueNotifications(ctx context.Context, level string, now time.T
 	// that a quiet subsite still gets one summary a day, not one mail per event. "On" mail goes
 	// at once unless the last one is under a minute old. Only members who still are, at a
 	// level other than off, are told.
-	rows, err := s.DB.R.QueryContext(ctx, `SELECT n.id, n.user_id, u.email, s.title, n.summary, n.url, n.created_at
+	rows, err := db.R.QueryContext(ctx, `SELECT n.id, n.user_id, u.email, s.title, n.summary, n.url, n.created_at
 		FROM notifications n JOIN users u ON u.id = n.user_id JOIN subsites s ON s.id = n.subsite_id
 		JOIN memberships m ON m.user_id = n.user_id AND m.subsite_id = n.subsite_id AND m.notifications <> 'off'
 		LEFT JOIN mail_state st ON st.user_id = n.user_id
@@ -191,31 +174,15 @@ func (s *Service) dueNotifications(ctx context.Context, level string, now time.T
 var errAlreadyMailed = errors.New("notifications already mailed")
 
 // mailNotifications writes one mail listing list to its person and marks them mailed.
-func (s *Service) mailNotifications(ctx context.Context, level string, list []pending, now time.Time) error {
-	subject := fmt.Sprintf("%d new in Quire", len(list))
-	if len(list) == 1 {
-		subject = list[0].summary
-		if i := strings.Index(subject, ": \""); i > 0 {
-			subject = subject[:i]
-		}
-	}
-	var b strings.Builder
-	if level == "digest" {
-		subject = fmt.Sprintf("Your daily Quire digest: %d new", len(list))
-		b.WriteString("What happened in your subsites since the last digest:\n\n")
-	}
-	for _, p := range list {
-		fmt.Fprintf(&b, "[%s] %s\n  %s\n\n", p.subsite, p.summary, p.url)
-	}
-	b.WriteString("You get these mails because of your notification settings in each subsite;\n" +
-		"change them with people/set_notifications (on, digest or off).\n")
+func mailNotifications(ctx context.Context, db *sqldb.DB, level string, list []pending, now time.Time) error {
+	subject, body := notificationMail(level, list)
 	column := "last_mail_at"
 	if level == "digest" {
 		column = "last_digest_at"
 	}
 	t := api.NewTime(now)
-	err := s.DB.Write(ctx, func(tx *sql.Tx) error {
-		if err := queueMail(ctx, tx, list[0].email, subject, b.String(), t); err != nil {
+	err := db.Write(ctx, func(tx *sql.Tx) error {
+		if err := Queue(ctx, tx, list[0].email, subject, body, t); err != nil {
 			return err
 		}
 		for _, p := range list {
@@ -223,7 +190,9 @@ func (s *Service) mailNotifications(ctx context.Context, level string, list []pe
 			if err != nil {
 				return fmt.Errorf("mark notifications: %w", err)
 			}
-			if n, _ := res.RowsAffected(); n == 0 {
+			if n, err := res.RowsAffected(); err != nil {
+				return fmt.Errorf("mark notifications: %w", err)
+			} else if n == 0 {
 				return errAlreadyMailed // another tick took it: this mail is not written
 			}
 		}

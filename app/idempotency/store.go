@@ -1,4 +1,9 @@
-package people
+// Package idempotency stores what the API's Idempotency-Key needs (app's idempotency middleware
+// uses it): per caller and key, the fingerprint of the request, the record that its change
+// committed (written in the change's own transaction) and the answer kept for replay, for 24
+// hours. Its table, idempotency_keys, is created by people's migration 003_idempotency.sql, where
+// it was first written: applied migrations keep their package's name, and are never moved.
+package idempotency
 
 import (
 	"context"
@@ -11,11 +16,11 @@ import (
 	"quire/app/sqldb"
 )
 
-// IdempotencyWindow is how long an Idempotency-Key's answer is kept and replayed.
-const IdempotencyWindow = 24 * time.Hour
+// Window is how long an Idempotency-Key's answer is kept and replayed.
+const Window = 24 * time.Hour
 
-// IdempotentAnswer is what is kept of a request made with an Idempotency-Key.
-type IdempotentAnswer struct {
+// Answer is what is kept of a request made with an Idempotency-Key.
+type Answer struct {
 	// Fingerprint identifies the request: "SHA256:SIZE", the hash of its method, path and body,
 	// and its body's size in bytes. Rows of older versions hold the hash alone, or nothing in a
 	// claim (OlderClaim).
@@ -43,22 +48,27 @@ const claimAbandonedAfter = 10 * time.Minute
 // OlderClaim reports whether a is a claim that an earlier version of Quire recorded before it
 // ran the request (no fingerprint, no answer). Unlike a record of today's, which commits with
 // the change, it says nothing of whether the change was made.
-func (a *IdempotentAnswer) OlderClaim() bool { return a.Fingerprint == "" && a.Status == 0 }
+func (a *Answer) OlderClaim() bool { return a.Fingerprint == "" && a.Status == 0 }
 
 // Abandoned reports whether a is an older version's claim made more than 10 minutes before now:
 // the server that made it stopped before answering. The key is then free again (as that version
-// had it): RecordIdempotentChange and StoreIdempotentAnswer replace the claim.
-func (a *IdempotentAnswer) Abandoned(now time.Time) bool {
+// had it): RecordChange and StoreAnswer replace the claim.
+func (a *Answer) Abandoned(now time.Time) bool {
 	return a.OlderClaim() && now.Sub(a.CreatedAt) >= claimAbandonedAfter
 }
 
-// FindIdempotentAnswer returns what is kept of caller's request with key in the last 24 hours,
-// or nil when there is none.
-func (s *Service) FindIdempotentAnswer(ctx context.Context, db DBTX, caller, key string) (*IdempotentAnswer, error) {
-	a := &IdempotentAnswer{}
+// Store is the idempotency records of one database.
+type Store struct {
+	DB *sqldb.DB
+}
+
+// Find returns what is kept of caller's request with key in the last 24 hours, or nil when
+// there is none.
+func (s *Store) Find(ctx context.Context, db sqldb.DBTX, caller, key string) (*Answer, error) {
+	a := &Answer{}
 	var created api.Time
 	err := db.QueryRowContext(ctx, `SELECT fingerprint, status, content_type, body, created_at FROM idempotency_keys
-		WHERE caller = ? AND idem_key = ? AND created_at >= ?`, caller, key, api.NewTime(s.DB.Now().Add(-IdempotencyWindow))).
+		WHERE caller = ? AND idem_key = ? AND created_at >= ?`, caller, key, api.NewTime(s.DB.Now().Add(-Window))).
 		Scan(&a.Fingerprint, &a.Status, &a.ContentType, &a.Body, &created)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
@@ -70,11 +80,11 @@ func (s *Service) FindIdempotentAnswer(ctx context.Context, db DBTX, caller, key
 	return a, nil
 }
 
-// RecordIdempotentChange records, inside the transaction tx of a keyed request's change, that
-// the request is done (status 0 until StoreIdempotentAnswer): the record commits with the
+// RecordChange records, inside the transaction tx of a keyed request's change, that
+// the request is done (status 0 until StoreAnswer): the record commits with the
 // change or not at all. Returns ErrKeyInProgress when another request with the key recorded
 // first; the caller must then roll its change back.
-func (s *Service) RecordIdempotentChange(ctx context.Context, tx DBTX, caller, key, fingerprint string) error {
+func (s *Store) RecordChange(ctx context.Context, tx sqldb.DBTX, caller, key, fingerprint string) error {
 	now := s.DB.Now()
 	if err := purgeKeys(ctx, tx, now, caller, key); err != nil {
 		return fmt.Errorf("record idempotent change: %w", err)
@@ -90,13 +100,13 @@ func (s *Service) RecordIdempotentChange(ctx context.Context, tx DBTX, caller, k
 	return nil
 }
 
-// StoreIdempotentAnswer keeps the answer of caller's request with key for replay, in a
+// StoreAnswer keeps the answer of caller's request with key for replay, in a
 // transaction of its own (sqldb.DB.Write; ctx must not carry the request's sqldb.Outcome). For a
-// request whose change committed (changed), it completes the record RecordIdempotentChange made;
+// request whose change committed (changed), it completes the record RecordChange made;
 // for one that changed nothing, it adds a record, unless another request with the key has one.
 // When another process holds the database's write lock past the busy timeout, it returns an
 // error for which sqldb.IsBusy holds, having changed nothing: the caller may ask again.
-func (s *Service) StoreIdempotentAnswer(ctx context.Context, caller, key string, a IdempotentAnswer, changed bool) error {
+func (s *Store) StoreAnswer(ctx context.Context, caller, key string, a Answer, changed bool) error {
 	err := s.DB.Write(ctx, func(tx *sql.Tx) error {
 		if changed {
 			_, err := tx.ExecContext(ctx, `UPDATE idempotency_keys SET status = ?, content_type = ?, body = ?
@@ -119,11 +129,11 @@ func (s *Service) StoreIdempotentAnswer(ctx context.Context, caller, key string,
 }
 
 // purgeKeys deletes, in tx, every record older than the window, and caller's record of key when
-// it is an abandoned older claim (IdempotentAnswer.Abandoned), so that the key may be recorded
+// it is an abandoned older claim (Answer.Abandoned), so that the key may be recorded
 // again. Both writes that add a record call it first.
-func purgeKeys(ctx context.Context, tx DBTX, now time.Time, caller, key string) error {
+func purgeKeys(ctx context.Context, tx sqldb.DBTX, now time.Time, caller, key string) error {
 	if _, err := tx.ExecContext(ctx, `DELETE FROM idempotency_keys WHERE created_at < ?`,
-		api.NewTime(now.Add(-IdempotencyWindow))); err != nil {
+		api.NewTime(now.Add(-Window))); err != nil {
 		return err
 	}
 	_, err := tx.ExecContext(ctx, `DELETE FROM idempotency_keys WHERE caller = ? AND idem_key = ? AND fingerprint = '' AND status = 0
