@@ -1,4 +1,4 @@
-package pages_test
+package search_test
 
 import (
 	"context"
@@ -9,7 +9,7 @@ import (
 
 	"quire/app"
 	"quire/app/apptest"
-	"quire/pages"
+	"quire/pages/search"
 )
 
 // The log of a rebuild says the format it rebuilds from: a database of format 1, which recorded
@@ -36,7 +36,7 @@ func TestSearchRebuildLogNamesTheOldFormat(t *testing.T) {
 	done := regexp.MustCompile(`msg="search index: rebuilding" from_format=(\d+) to_format=(\d+) phase="?"? `)
 	for deadline := time.Now().Add(time.Minute); ; {
 		if m := done.FindStringSubmatch(site.LogText()); m != nil {
-			if want := strconv.Itoa(pages.SearchFormat); m[1] != "1" || m[2] != want {
+			if want := strconv.Itoa(search.Format); m[1] != "1" || m[2] != want {
 				t.Errorf("the rebuild logged from_format=%s to_format=%s, want 1 and %s", m[1], m[2], want)
 			}
 			return

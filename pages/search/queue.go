@@ -1,4 +1,4 @@
-package pages
+package search
 
 import (
 	"context"
@@ -12,9 +12,9 @@ import (
 
 // A write that changes only a page's own text or order (indexLater: text widgets, Markdown,
 // forms' fields, moves, a new page) does not index the page inside its transaction: it queues the
-// page (queueIndexPage: one statement, so a crash loses nothing). The search indexer
-// (RunSearchIndexer) indexes queued pages in batches, many to a transaction, and a search first
-// indexes one batch of the queue (CatchUpSearch), so that it finds what was written before it
+// page (QueuePage: one statement, so a crash loses nothing). The search indexer
+// (RunIndexer) indexes queued pages in batches, many to a transaction, and a search first
+// indexes one batch of the queue (CatchUp), so that it finds what was written before it
 // unless a bulk change queued more than a batch. Writes that change what else is found (a page
 // trashed, a widget deleted: indexNow) index at once, so that nothing hidden is ever found,
 // whatever is queued. Indexing a page inside each write made the index's tables (parts, texts,
@@ -29,9 +29,9 @@ const (
 	batchTime = 100 * time.Millisecond
 )
 
-// queueIndexPage asks, in the caller's transaction, for the page's search entries to be brought
-// up to date with it (indexPage); force asks for every part to be indexed again.
-func (s *Service) queueIndexPage(ctx context.Context, tx DBTX, pageID int64, force bool) error {
+// QueuePage asks, in the caller's transaction, for the page's search entries to be brought
+// up to date with it (IndexPage); force asks for every part to be indexed again.
+func (s *Service) QueuePage(ctx context.Context, tx DBTX, pageID int64, force bool) error {
 	if _, err := tx.ExecContext(ctx, `INSERT INTO search_page_queue (page_id, force) VALUES (?, ?)
 		ON CONFLICT (page_id) DO UPDATE SET force = force OR excluded.force`, pageID, force); err != nil {
 		return fmt.Errorf("queue page %d for search: %w", pageID, err)
@@ -39,10 +39,10 @@ func (s *Service) queueIndexPage(ctx context.Context, tx DBTX, pageID int64, for
 	return nil
 }
 
-// CatchUpSearch indexes the pages that writes queued, in batches of one transaction each: one
+// CatchUp indexes the pages that writes queued, in batches of one transaction each: one
 // batch when batches is 1, all of them when it is 0. It returns the database's error (a busy one
 // when another process holds the writer), or ctx's.
-func (s *Service) CatchUpSearch(ctx context.Context, batches int) error {
+func (s *Service) CatchUp(ctx context.Context, batches int) error {
 	for done := 0; batches == 0 || done < batches; done++ {
 		n, err := s.indexQueuedPages(ctx)
 		if err != nil || n == 0 {
@@ -57,7 +57,7 @@ func (s *Service) CatchUpSearch(ctx context.Context, batches int) error {
 // fail: a search then finds what is indexed (writes that hide things index at once).
 func (s *Service) catchUpBeforeSearch(ctx context.Context) {
 	ctx = sqldb.WithOutcome(sqldb.WithPatience(ctx, 0), nil) // the request's own outcome is not this write's
-	if err := s.CatchUpSearch(ctx, 1); err != nil && !sqldb.IsBusy(err) && ctx.Err() == nil {
+	if err := s.CatchUp(ctx, 1); err != nil && !sqldb.IsBusy(err) && ctx.Err() == nil {
 		s.log().Warn("search: could not index the queued pages first; searching what is indexed", "err", err)
 	}
 }
@@ -98,7 +98,7 @@ func (s *Service) indexQueuedPages(ctx context.Context) (int, error) {
 			if n > 0 && time.Since(start) > batchTime {
 				break
 			}
-			err := s.indexPage(ctx, tx, q.id, q.force)
+			err := s.IndexPage(ctx, tx, q.id, q.force)
 			if errors.Is(err, sql.ErrNoRows) { // the page is gone: so are its entries
 				err = unindexDocs(ctx, tx, CatPage, q.id)
 			}
