@@ -190,13 +190,16 @@ func unindexDocs(ctx context.Context, tx DBTX, cat string, refID int64) error {
 // IndexFile makes a file of the page (in its subsite) findable by its name and, for a text
 // file, all its text: its first part (maxPartText) now, in the caller's transaction, and the
 // parts after it in the background, one per transaction (indexQueuedPart), so that a large upload
-// never holds the writer long.
+// never holds the writer long. When the file's bytes cannot be read, it is found by its name
+// only, and that is logged with its id (unreadable): the write that indexes it does not fail
+// for it. It returns the database's errors.
 func (s *Service) IndexFile(ctx context.Context, tx DBTX, subsiteID, pageID int64, f *widgets.StoredFile) error {
 	body, next := "", int64(-1)
 	if widgets.IsTextLike(f.ContentType) {
 		var err error
 		if body, next, err = s.readFilePart(f, 0); err != nil {
-			body, next = "", -1 // the bytes are gone: the file is still found by its name
+			s.unreadable(f, 0, err)
+			body, next = "", -1
 		}
 	}
 	docID, err := indexDocID(ctx, tx, Doc{Cat: CatFile, RefID: f.ID, SubsiteID: subsiteID, PageID: pageID,
@@ -211,6 +214,14 @@ func (s *Service) IndexFile(ctx context.Context, tx DBTX, subsiteID, pageID int6
 	}
 	s.wakeIndexer()
 	return nil
+}
+
+// unreadable logs that the text of file f from byte offset on cannot be read for the index (its
+// bytes are gone from the files folder, or the disk fails): the file is found by its name, and
+// by the text indexed before offset, until it is indexed again.
+func (s *Service) unreadable(f *widgets.StoredFile, offset int64, err error) {
+	s.log().Warn("search: a file's text cannot be read for the index; it is found by its name and its text before offset", "file_id", f.ID,
+		"sha256", f.SHA256, "offset", offset, "err", err)
 }
 
 // readFilePart reads the part of the file's text that starts at byte offset: at most maxPartText

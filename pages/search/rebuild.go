@@ -201,14 +201,19 @@ func (s *Service) rebuildOther(ctx context.Context, tx *sql.Tx, after int64, bat
 }
 
 // reindexDoc indexes one thing again and returns how much text it read: a file from its bytes
-// (when they are still there), anything else from the text its parts keep.
+// (when they can be read; else from the text its parts keep, and that is logged), anything else
+// from the text its parts keep.
 func (s *Service) reindexDoc(ctx context.Context, tx *sql.Tx, docID int64, cat string, ref, subsiteID, pageID int64) (int, error) {
 	if cat == CatFile {
 		f, err := widgets.FindFile(ctx, tx, ref)
 		if err == nil {
-			if blob, err := s.Blobs.Open(f.SHA256); err == nil {
+			blob, err := s.Blobs.Open(f.SHA256)
+			if err == nil {
 				blob.Close()
 				return int(min(f.Size, maxPartText)), s.IndexFile(ctx, tx, subsiteID, pageID, f)
+			}
+			if widgets.IsTextLike(f.ContentType) {
+				s.unreadable(f, 0, err)
 			}
 		} else if !errors.Is(err, widgets.ErrFileNotFound) {
 			return 0, err
@@ -354,7 +359,8 @@ func (s *Service) indexQueuedPart(ctx context.Context) (bool, error) {
 			if text, next, err = s.readFilePart(f, offset); err == nil {
 				err = putPart(ctx, tx, doc, part, "", f.Filename, text)
 			} else {
-				next, err = -1, nil // the bytes are gone: nothing more to index
+				s.unreadable(f, offset, err)
+				next, err = -1, nil
 			}
 		} else if errors.Is(err, widgets.ErrFileNotFound) {
 			err = nil
