@@ -243,20 +243,12 @@ func TestSearchRebuildsAnOlderIndex(t *testing.T) {
 	for _, q := range queries {
 		want[q] = fmt.Sprint(apptest.Titles(apptest.SearchResults(t, c, q)))
 	}
-	site.Stop()
+	execStopped(t, site, formatOneSQL)
 	ctx := context.Background()
 	cfg, err := app.ConfigFromEnv(map[string]string{"QUIRE_DATA": site.Data})
 	if err != nil {
 		t.Fatal(err)
 	}
-	old, err := app.OpenSite(ctx, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := old.DB.W.Exec(formatOneSQL); err != nil {
-		t.Fatal(err)
-	}
-	old.Close()
 
 	// The start migrates the tables; the rebuild stops after two batches of three.
 	opened, err := app.OpenSite(ctx, cfg)

@@ -36,23 +36,10 @@ func TestSearchIndexesQueuedPages(t *testing.T) {
 	if got := apptest.Titles(apptest.SearchResults(t, c, "census")); len(got) != 1 || got[0] != "Page:Quokka" {
 		t.Errorf("search right after the write: %v, want the page", got)
 	}
-	site.Stop()
-
 	// As after a crash between a write and its indexing: the page is queued, its entries gone;
 	// and a queued page that was never made.
-	cfg, err := app.ConfigFromEnv(map[string]string{"QUIRE_DATA": site.Data})
-	if err != nil {
-		t.Fatal(err)
-	}
-	old, err := app.OpenSite(context.Background(), cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := old.DB.W.Exec(`DELETE FROM search_fts; DELETE FROM search_titles; DELETE FROM search_docs WHERE cat = 'Page';
-		INSERT INTO search_page_queue (page_id, force) VALUES (?, FALSE), (987654321, TRUE)`, id); err != nil {
-		t.Fatal(err)
-	}
-	old.Close()
+	execStopped(t, site, `DELETE FROM search_fts; DELETE FROM search_titles; DELETE FROM search_docs WHERE cat = 'Page';
+		INSERT INTO search_page_queue (page_id, force) VALUES (?, FALSE), (987654321, TRUE)`, id)
 	site.Restart()
 	for deadline := time.Now().Add(time.Minute); queuedPages(t, site) > 0; time.Sleep(20 * time.Millisecond) {
 		if time.Now().After(deadline) {

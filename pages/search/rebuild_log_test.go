@@ -1,13 +1,11 @@
 package search_test
 
 import (
-	"context"
 	"regexp"
 	"strconv"
 	"testing"
 	"time"
 
-	"quire/app"
 	"quire/app/apptest"
 	"quire/pages/search"
 )
@@ -18,20 +16,7 @@ func TestSearchRebuildLogNamesTheOldFormat(t *testing.T) {
 	t.Parallel()
 	site := apptest.Start(t)
 	site.Client(site.OwnerTk).Post("pages/create/", map[string]any{"title": "Handbook", "json": [][]any{{}}}).Want(200)
-	site.Stop()
-	cfg, err := app.ConfigFromEnv(map[string]string{"QUIRE_DATA": site.Data})
-	if err != nil {
-		t.Fatal(err)
-	}
-	old, err := app.OpenSite(context.Background(), cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := old.DB.W.Exec(formatOneSQL); err != nil {
-		t.Fatal(err)
-	}
-	old.Close()
-
+	execStopped(t, site, formatOneSQL)
 	site.Restart()
 	done := regexp.MustCompile(`msg="search index: rebuilding" from_format=(\d+) to_format=(\d+) phase="?"? `)
 	for deadline := time.Now().Add(time.Minute); ; {

@@ -1,14 +1,35 @@
 package search_test
 
 import (
+	"context"
 	"fmt"
 	"net/url"
 	"strings"
 	"testing"
 
+	"quire/app"
 	"quire/app/apptest"
 	"quire/people"
 )
+
+// execStopped stops the site and runs query on its database, as another program (an older
+// version, a crash) may have left it; the caller restarts the site.
+func execStopped(t *testing.T, site *apptest.Site, query string, args ...any) {
+	t.Helper()
+	site.Stop()
+	cfg, err := app.ConfigFromEnv(map[string]string{"QUIRE_DATA": site.Data})
+	if err != nil {
+		t.Fatal(err)
+	}
+	old, err := app.OpenSite(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer old.Close()
+	if _, err := old.DB.W.Exec(query, args...); err != nil {
+		t.Fatal(err)
+	}
+}
 
 // body1 is a one-column page body with a paragraph.
 func body1(html string) [][]map[string]any {

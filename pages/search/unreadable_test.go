@@ -1,7 +1,6 @@
 package search_test
 
 import (
-	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -11,7 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"quire/app"
 	"quire/app/apptest"
 	"quire/pages/search"
 )
@@ -74,21 +72,9 @@ func TestSearchFindsAFileItCannotReadByItsName(t *testing.T) {
 	}
 
 	// A rebuild, and a part of the original's text queued as if the file were longer.
-	site.Stop()
-	cfg, err := app.ConfigFromEnv(map[string]string{"QUIRE_DATA": site.Data})
-	if err != nil {
-		t.Fatal(err)
-	}
-	old, err := app.OpenSite(context.Background(), cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := old.DB.W.Exec(`UPDATE search_state SET value = ? WHERE name = 'format';
+	execStopped(t, site, `UPDATE search_state SET value = ? WHERE name = 'format';
 		INSERT INTO search_queue (doc_id, next_part, next_offset) SELECT id, 1, 7 FROM search_docs WHERE cat = 'File' AND ref_id = ?`,
-		strconv.Itoa(search.Format-1), file); err != nil {
-		t.Fatal(err)
-	}
-	old.Close()
+		strconv.Itoa(search.Format-1), file)
 	site.Restart()
 	waitForLog(t, site, file, 0)
 	waitForLog(t, site, file, 7)

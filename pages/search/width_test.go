@@ -1,11 +1,9 @@
 package search_test
 
 import (
-	"context"
 	"strconv"
 	"testing"
 
-	"quire/app"
 	"quire/app/apptest"
 	"quire/pages/search"
 )
@@ -82,21 +80,9 @@ func TestSearchRebuildsTheLastFormatAtStart(t *testing.T) {
 	site := apptest.Start(t)
 	c := site.Client(site.OwnerTk)
 	c.Post("pages/create/", map[string]any{"title": "Ｃ＋＋ guide", "json": body1("ﾃﾝﾌﾟﾚｰﾄ basics")}).Want(200)
-	site.Stop()
-	cfg, err := app.ConfigFromEnv(map[string]string{"QUIRE_DATA": site.Data})
-	if err != nil {
-		t.Fatal(err)
-	}
-	old, err := app.OpenSite(context.Background(), cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
 	// The index of the format before: none of its words are this format's.
-	if _, err := old.DB.W.Exec(`DELETE FROM search_fts; DELETE FROM search_titles;
-		UPDATE search_state SET value = ? WHERE name = 'format'`, strconv.Itoa(search.Format-1)); err != nil {
-		t.Fatal(err)
-	}
-	old.Close()
+	execStopped(t, site, `DELETE FROM search_fts; DELETE FROM search_titles;
+		UPDATE search_state SET value = ? WHERE name = 'format'`, strconv.Itoa(search.Format-1))
 	site.Restart()
 	c = site.Client(site.OwnerTk)
 	for _, q := range []string{"C++", "テンプレート", "guide"} {
