@@ -89,12 +89,13 @@ func Start(ctx context.Context, cfg Config, out io.Writer, log *slog.Logger) (*I
 		inst.collectLeftovers(collectCtx, log)
 	}()
 	site.Pages.Log = log
+	site.Search.Log = log
 	// The search index is rebuilt in the background when this binary writes another format.
 	searchCtx, stopSearch := context.WithCancel(context.WithoutCancel(ctx))
 	inst.stopSearch, inst.searchDone = stopSearch, make(chan struct{})
 	go func() {
 		defer close(inst.searchDone)
-		if err := site.Pages.RunSearchIndexer(searchCtx, log); err != nil && searchCtx.Err() == nil {
+		if err := site.Search.RunIndexer(searchCtx, log); err != nil && searchCtx.Err() == nil {
 			log.Error("search indexer stopped", "err", err)
 		}
 	}()

@@ -11,6 +11,7 @@ import (
 	"quire/app/httpapi"
 	"quire/app/sqldb"
 	"quire/pages"
+	"quire/pages/search"
 	"quire/people"
 	"quire/widgets"
 )
@@ -25,6 +26,7 @@ type Site struct {
 	DB     *sqldb.DB
 	People *people.Service
 	Pages  *pages.Service
+	Search *search.Service
 }
 
 // OpenSite opens the data directory of cfg, creating and initialising it when it is empty:
@@ -61,11 +63,13 @@ func OpenSite(ctx context.Context, cfg Config) (*Site, error) {
 func wire(cfg Config, db *sqldb.DB) *Site {
 	budget := httpapi.NewBudget(cfg.AnswerMemMB<<20, filepath.Join(cfg.Data, "tmp"))
 	ppl := &people.Service{DB: db, BaseURL: cfg.BaseURL, Budget: budget, PasswordCost: cfg.PasswordCost}
+	blobs := &widgets.Blobs{Dir: filepath.Join(cfg.Data, "files")}
+	sr := &search.Service{DB: db, People: ppl, BaseURL: cfg.BaseURL, Blobs: blobs}
 	pg := &pages.Service{DB: db, People: ppl, BaseURL: cfg.BaseURL, Budget: budget,
-		Blobs: &widgets.Blobs{Dir: filepath.Join(cfg.Data, "files")}, MaxUploadBytes: cfg.MaxUploadMB << 20}
+		Blobs: blobs, MaxUploadBytes: cfg.MaxUploadMB << 20, Search: sr}
 	ppl.SubsiteCreated = pg.CreateMainFolder
-	ppl.PersonChanged = pg.IndexPerson
-	return &Site{Config: cfg, DB: db, People: ppl, Pages: pg}
+	ppl.PersonChanged = sr.IndexPerson
+	return &Site{Config: cfg, DB: db, People: ppl, Pages: pg, Search: sr}
 }
 
 // SetBaseURL changes the site's URL once the listener's address is known.
@@ -73,6 +77,7 @@ func (s *Site) SetBaseURL(u string) {
 	s.Config.BaseURL = u
 	s.People.BaseURL = u
 	s.Pages.BaseURL = u
+	s.Search.BaseURL = u
 }
 
 // Close closes the database.

@@ -11,6 +11,7 @@ import (
 
 	"quire/app/api"
 	"quire/app/httpapi"
+	"quire/pages/search"
 	"quire/people"
 	"quire/widgets"
 )
@@ -242,12 +243,12 @@ func fillPostCounts(ctx context.Context, db DBTX, list []*widgets.Widget) error 
 // its page, visible where its page is (and hidden with it in the trash); a post of the activity
 // stream (page nil) is visible to the members of its subsite.
 func indexPost(ctx context.Context, tx DBTX, page *Page, post *widgets.Post) error {
-	d := SearchDoc{Cat: CatComment, RefID: post.ID, SubsiteID: post.SubsiteID, Title: "Post on " + streamTitle,
+	d := search.Doc{Cat: search.CatComment, RefID: post.ID, SubsiteID: post.SubsiteID, Title: "Post on " + streamTitle,
 		Body: widgets.PlainText(post.HTML), UpdatedAt: post.CreatedAt}
 	if page != nil {
 		d.PageID, d.Title = page.ID, "Comment on "+page.Title
 	}
-	return indexDoc(ctx, tx, d)
+	return search.IndexDoc(ctx, tx, d)
 }
 
 // createDiscussion adds a Discussion widget to a page that has none; val is an optional intro.

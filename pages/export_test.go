@@ -93,6 +93,3 @@ func (s *Service) BuiltPageJSON(ctx context.Context, sub *people.Subsite, id int
 	}
 	return json.Marshal(p)
 }
-
-// SearchFormat is the format of the search index this binary writes.
-const SearchFormat = searchFormat

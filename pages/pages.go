@@ -8,11 +8,11 @@ import (
 	"embed"
 	"fmt"
 	"log/slog"
-	"sync"
 
 	"quire/app/api"
 	"quire/app/httpapi"
 	"quire/app/sqldb"
+	"quire/pages/search"
 	"quire/people"
 	"quire/widgets"
 )
@@ -38,10 +38,10 @@ type Service struct {
 	// Log takes what the service does not answer to anyone (nil: slog's default logger).
 	Log *slog.Logger
 
-	pageCache pageCache // answers of pages/get
+	// Search indexes what pages' writes change, inside their transactions.
+	Search *search.Service
 
-	searchWake     chan struct{} // wakes the search indexer (search_rebuild.go)
-	searchWakeOnce sync.Once
+	pageCache pageCache // answers of pages/get
 }
 
 // Page is a page in the shape the API answers. JSON (the columns of widgets) is nil in lists.
@@ -83,7 +83,7 @@ func (s *Service) pageChanged(ctx context.Context, tx DBTX, pageID int64, now ap
 	if err := touchPage(ctx, tx, pageID, now); err != nil {
 		return err
 	}
-	return s.indexPage(ctx, tx, pageID, false)
+	return s.Search.IndexPage(ctx, tx, pageID, false)
 }
 
 // pageTextChanged is pageChanged for a write that changes only the page's own text or order, not
@@ -92,7 +92,7 @@ func (s *Service) pageTextChanged(ctx context.Context, tx DBTX, pageID int64, no
 	if err := touchPage(ctx, tx, pageID, now); err != nil {
 		return err
 	}
-	return s.queueIndexPage(ctx, tx, pageID, false)
+	return s.Search.QueuePage(ctx, tx, pageID, false)
 }
 
 func touchPage(ctx context.Context, tx DBTX, pageID int64, now api.Time) error {

@@ -11,6 +11,7 @@ import (
 
 	"quire/app/api"
 	"quire/app/httpapi"
+	"quire/pages/search"
 	"quire/people"
 	"quire/widgets"
 )
@@ -208,6 +209,6 @@ func indexRecord(ctx context.Context, tx DBTX, page *Page, rec *widgets.Record) 
 			body.WriteString("\n")
 		}
 	}
-	return indexDoc(ctx, tx, SearchDoc{Cat: CatForm, RefID: rec.ID, SubsiteID: page.SubsiteID, PageID: page.ID,
+	return search.IndexDoc(ctx, tx, search.Doc{Cat: search.CatForm, RefID: rec.ID, SubsiteID: page.SubsiteID, PageID: page.ID,
 		Title: page.Title, Body: body.String(), UpdatedAt: rec.CreatedAt})
 }

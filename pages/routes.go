@@ -52,8 +52,6 @@ func (s *Service) Routes(r gin.IRoutes) {
 	r.GET("/feed/page/:page_id/", s.listPosts)
 	r.POST("/feed/post/", s.postToStream)
 	r.GET("/feed/all/", s.listStream)
-
-	r.GET("/search/query/", s.search)
 }
 
 // FileRoutes registers the download of uploaded files, outside the API but behind its gate

@@ -333,7 +333,7 @@ func (s *Service) createPage(ctx context.Context, tx DBTX, sub *people.Subsite, 
 			return nil, err
 		}
 	}
-	if err := s.queueIndexPage(ctx, tx, id, false); err != nil {
+	if err := s.Search.QueuePage(ctx, tx, id, false); err != nil {
 		return nil, err
 	}
 	return s.FindPage(ctx, tx, sub, id)

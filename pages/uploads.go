@@ -165,9 +165,9 @@ func (s *Service) storeFile(ctx context.Context, tx DBTX, page *Page, up *upload
 	return f, s.indexFile(ctx, tx, page, f)
 }
 
-// indexFile makes the file findable by its name and, for text files, its text (indexFileText).
+// indexFile makes the file findable by its name and, for text files, its text (search.Service.IndexFile).
 func (s *Service) indexFile(ctx context.Context, tx DBTX, page *Page, f *widgets.StoredFile) error {
-	return s.indexFileText(ctx, tx, page, f)
+	return s.Search.IndexFile(ctx, tx, page.SubsiteID, page.ID, f)
 }
 
 // contentDisposition says whether a browser shows the file or saves it, with its name.

@@ -107,7 +107,7 @@ func (b *bench) seed(ctx context.Context, total int) error {
 	}
 	// Pages are indexed for search after their writes: index them all now, as a settled site's
 	// are, so that no scenario measures the indexing of the seed.
-	if err := b.inst.Site.Pages.CatchUpSearch(ctx, 0); err != nil {
+	if err := b.inst.Site.Search.CatchUp(ctx, 0); err != nil {
 		return err
 	}
 	b.seeded = total

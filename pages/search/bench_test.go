@@ -1,4 +1,4 @@
-package pages_test
+package search_test
 
 import (
 	"fmt"

@@ -1,15 +1,13 @@
-package pages_test
+package search_test
 
 import (
-	"context"
 	"regexp"
 	"strconv"
 	"testing"
 	"time"
 
-	"quire/app"
 	"quire/app/apptest"
-	"quire/pages"
+	"quire/pages/search"
 )
 
 // The log of a rebuild says the format it rebuilds from: a database of format 1, which recorded
@@ -18,25 +16,12 @@ func TestSearchRebuildLogNamesTheOldFormat(t *testing.T) {
 	t.Parallel()
 	site := apptest.Start(t)
 	site.Client(site.OwnerTk).Post("pages/create/", map[string]any{"title": "Handbook", "json": [][]any{{}}}).Want(200)
-	site.Stop()
-	cfg, err := app.ConfigFromEnv(map[string]string{"QUIRE_DATA": site.Data})
-	if err != nil {
-		t.Fatal(err)
-	}
-	old, err := app.OpenSite(context.Background(), cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := old.DB.Exec(t.Context(), formatOneSQL); err != nil {
-		t.Fatal(err)
-	}
-	old.Close()
-
+	execStopped(t, site, formatOneSQL)
 	site.Restart()
 	done := regexp.MustCompile(`msg="search index: rebuilding" from_format=(\d+) to_format=(\d+) phase="?"? `)
 	for deadline := time.Now().Add(time.Minute); ; {
 		if m := done.FindStringSubmatch(site.LogText()); m != nil {
-			if want := strconv.Itoa(pages.SearchFormat); m[1] != "1" || m[2] != want {
+			if want := strconv.Itoa(search.Format); m[1] != "1" || m[2] != want {
 				t.Errorf("the rebuild logged from_format=%s to_format=%s, want 1 and %s", m[1], m[2], want)
 			}
 			return

@@ -1,4 +1,4 @@
-package pages
+package search
 
 import (
 	"strconv"
@@ -101,14 +101,14 @@ func TestParseSearch(t *testing.T) {
 		{"ภาษา*", `"ภ า ษ า"*`},
 	}
 	for _, tc := range cases {
-		q, err := ParseSearch(tc.q)
+		q, err := ParseQuery(tc.q)
 		if err != nil || q.Match != tc.want {
-			t.Errorf("ParseSearch(%q) = %q, %v; want %q", tc.q, q.Match, err, tc.want)
+			t.Errorf("ParseQuery(%q) = %q, %v; want %q", tc.q, q.Match, err, tc.want)
 		}
 	}
 	for _, q := range []string{"", "*", `""`, "_ - ,", "\x00"} {
-		if _, err := ParseSearch(q); err == nil {
-			t.Errorf("ParseSearch(%q): want an error", q)
+		if _, err := ParseQuery(q); err == nil {
+			t.Errorf("ParseQuery(%q): want an error", q)
 		}
 	}
 }

@@ -1,4 +1,4 @@
-package pages_test
+package search_test
 
 import (
 	"context"
@@ -33,26 +33,13 @@ func TestSearchIndexesQueuedPages(t *testing.T) {
 	site := apptest.Start(t)
 	c := site.Client(site.OwnerTk)
 	id := c.Post("pages/create/", map[string]any{"title": "Quokka", "json": body1("marsupial census")}).Want(200).ID()
-	if got := titles(searchResults(t, c, "census")); len(got) != 1 || got[0] != "Page:Quokka" {
+	if got := apptest.Titles(apptest.SearchResults(t, c, "census")); len(got) != 1 || got[0] != "Page:Quokka" {
 		t.Errorf("search right after the write: %v, want the page", got)
 	}
-	site.Stop()
-
 	// As after a crash between a write and its indexing: the page is queued, its entries gone;
 	// and a queued page that was never made.
-	cfg, err := app.ConfigFromEnv(map[string]string{"QUIRE_DATA": site.Data})
-	if err != nil {
-		t.Fatal(err)
-	}
-	old, err := app.OpenSite(context.Background(), cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := old.DB.Exec(t.Context(), `DELETE FROM search_fts; DELETE FROM search_titles; DELETE FROM search_docs WHERE cat = 'Page';
-		INSERT INTO search_page_queue (page_id, force) VALUES (?, FALSE), (987654321, TRUE)`, id); err != nil {
-		t.Fatal(err)
-	}
-	old.Close()
+	execStopped(t, site, `DELETE FROM search_fts; DELETE FROM search_titles; DELETE FROM search_docs WHERE cat = 'Page';
+		INSERT INTO search_page_queue (page_id, force) VALUES (?, FALSE), (987654321, TRUE)`, id)
 	site.Restart()
 	for deadline := time.Now().Add(time.Minute); queuedPages(t, site) > 0; time.Sleep(20 * time.Millisecond) {
 		if time.Now().After(deadline) {
@@ -65,7 +52,7 @@ func TestSearchIndexesQueuedPages(t *testing.T) {
 		t.Errorf("%d entries of the page after the queue emptied, want 1", docs)
 	}
 	c = site.Client(site.OwnerTk)
-	if got := titles(searchResults(t, c, "marsupial")); len(got) != 1 || got[0] != "Page:Quokka" {
+	if got := apptest.Titles(apptest.SearchResults(t, c, "marsupial")); len(got) != 1 || got[0] != "Page:Quokka" {
 		t.Errorf("search after the restart: %v, want the page", got)
 	}
 }
@@ -82,8 +69,8 @@ func TestSearchHidesAtOnceWhateverIsQueued(t *testing.T) {
 	kept := c.Post("pages/create/", map[string]any{"title": "Files", "json": body1("nothing here")}).Want(200).ID()
 	file := c.Upload(fmt.Sprintf("page/%d/attachment/create/", kept), nil, "tapir.txt", strings.NewReader("tapir census")).Want(200).ID()
 	for q, want := range map[string]string{"okapi": "Page:Okapi", "tapir": "File:tapir.txt"} {
-		if got := searchUntil(t, c, q, func(r []map[string]any) bool { return slices.Contains(titles(r), want) }); !slices.Contains(titles(got), want) {
-			t.Fatalf("search %q before: %v, want %s", q, titles(got), want)
+		if got := searchUntil(t, c, q, func(r []map[string]any) bool { return slices.Contains(apptest.Titles(r), want) }); !slices.Contains(apptest.Titles(got), want) {
+			t.Fatalf("search %q before: %v, want %s", q, apptest.Titles(got), want)
 		}
 	}
 	// A backlog of pages (ids no page has, so they come first in the queue and index to nothing).
@@ -97,8 +84,8 @@ func TestSearchHidesAtOnceWhateverIsQueued(t *testing.T) {
 		t.Fatalf("%d pages queued before the searches, want the backlog of 500 still there", n)
 	}
 	for _, q := range []string{"okapi", "tapir"} {
-		if got := searchResults(t, c, q); len(got) != 0 {
-			t.Errorf("search %q with pages queued: %v, want nothing", q, titles(got))
+		if got := apptest.SearchResults(t, c, q); len(got) != 0 {
+			t.Errorf("search %q with pages queued: %v, want nothing", q, apptest.Titles(got))
 		}
 	}
 
@@ -118,7 +105,7 @@ func TestSearchHidesAtOnceWhateverIsQueued(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer lock.ExecContext(context.Background(), `ROLLBACK`)
-	if got := titles(searchResults(t, c, "nothing")); !slices.Equal(got, []string{"Page:Files"}) {
+	if got := apptest.Titles(apptest.SearchResults(t, c, "nothing")); !slices.Equal(got, []string{"Page:Files"}) {
 		t.Errorf("search while another process holds the write lock: %v, want the page found", got)
 	}
 }

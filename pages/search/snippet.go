@@ -1,4 +1,4 @@
-package pages
+package search
 
 import (
 	"html"
@@ -8,7 +8,7 @@ import (
 
 // Snippets are made here rather than by FTS5's snippet(), which would need the full-text query to
 // run again for each result (and the index keeps no text): from the stored text of the few
-// results a page shows, cut into tokens as the index cuts it (search_text.go), with the query's
+// results a page shows, cut into tokens as the index cuts it (text.go), with the query's
 // tokens marked.
 
 // snippetTokens is how many tokens a snippet shows.

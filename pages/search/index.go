@@ -1,4 +1,4 @@
-package pages
+package search
 
 import (
 	"bytes"
@@ -36,8 +36,8 @@ func titled(cat string) bool { return cat == CatPage || cat == CatFile || cat ==
 // hold at most widgets.MaxHTMLBytes).
 const maxPartText = 1 << 20
 
-// SearchDoc is one thing search finds: what it is, where it is visible, and its words.
-type SearchDoc struct {
+// Doc is one thing search finds: what it is, where it is visible, and its words.
+type Doc struct {
 	Cat       string
 	RefID     int64
 	SubsiteID int64 // 0: owners only
@@ -47,15 +47,15 @@ type SearchDoc struct {
 	UpdatedAt api.Time
 }
 
-// indexDoc adds or replaces a thing and all its words, in the caller's transaction, so that the
+// IndexDoc adds or replaces a thing and all its words, in the caller's transaction, so that the
 // index always agrees with what it indexes. Its body is cut into parts of maxPartText.
-func indexDoc(ctx context.Context, tx DBTX, d SearchDoc) error {
+func IndexDoc(ctx context.Context, tx DBTX, d Doc) error {
 	_, err := indexDocID(ctx, tx, d)
 	return err
 }
 
-// indexDocID is indexDoc, returning the thing's id in search_docs.
-func indexDocID(ctx context.Context, tx DBTX, d SearchDoc) (int64, error) {
+// indexDocID is IndexDoc, returning the thing's id in search_docs.
+func indexDocID(ctx context.Context, tx DBTX, d Doc) (int64, error) {
 	docID, _, err := upsertDoc(ctx, tx, d, false)
 	if err != nil {
 		return 0, err
@@ -77,7 +77,7 @@ func indexDocID(ctx context.Context, tx DBTX, d SearchDoc) (int64, error) {
 
 // upsertDoc adds or updates the row of a thing and returns its id, and whether it made the row.
 // Its title is indexed again when it changed or when retitle is set.
-func upsertDoc(ctx context.Context, tx DBTX, d SearchDoc, retitle bool) (int64, bool, error) {
+func upsertDoc(ctx context.Context, tx DBTX, d Doc, retitle bool) (int64, bool, error) {
 	var pageID any
 	if d.PageID != 0 {
 		pageID = d.PageID
@@ -187,18 +187,22 @@ func unindexDocs(ctx context.Context, tx DBTX, cat string, refID int64) error {
 	return nil
 }
 
-// indexFileText makes a file findable by its name and, for a text file, all its text: its first
-// part (maxPartText) now, in the caller's transaction, and the parts after it in the background,
-// one per transaction (indexQueuedPart), so that a large upload never holds the writer long.
-func (s *Service) indexFileText(ctx context.Context, tx DBTX, page *Page, f *widgets.StoredFile) error {
+// IndexFile makes a file of the page (in its subsite) findable by its name and, for a text
+// file, all its text: its first part (maxPartText) now, in the caller's transaction, and the
+// parts after it in the background, one per transaction (indexQueuedPart), so that a large upload
+// never holds the writer long. When the file's bytes cannot be read, it is found by its name
+// only, and that is logged with its id (unreadable): the write that indexes it does not fail
+// for it. It returns the database's errors.
+func (s *Service) IndexFile(ctx context.Context, tx DBTX, subsiteID, pageID int64, f *widgets.StoredFile) error {
 	body, next := "", int64(-1)
 	if widgets.IsTextLike(f.ContentType) {
 		var err error
 		if body, next, err = s.readFilePart(f, 0); err != nil {
-			body, next = "", -1 // the bytes are gone: the file is still found by its name
+			s.unreadable(f, 0, err)
+			body, next = "", -1
 		}
 	}
-	docID, err := indexDocID(ctx, tx, SearchDoc{Cat: CatFile, RefID: f.ID, SubsiteID: page.SubsiteID, PageID: page.ID,
+	docID, err := indexDocID(ctx, tx, Doc{Cat: CatFile, RefID: f.ID, SubsiteID: subsiteID, PageID: pageID,
 		Title: f.Filename, Body: body, UpdatedAt: f.CreatedAt})
 	if err != nil || next < 0 {
 		return err
@@ -210,6 +214,14 @@ func (s *Service) indexFileText(ctx context.Context, tx DBTX, page *Page, f *wid
 	}
 	s.wakeIndexer()
 	return nil
+}
+
+// unreadable logs that the text of file f from byte offset on cannot be read for the index (its
+// bytes are gone from the files folder, or the disk fails): the file is found by its name, and
+// by the text indexed before offset, until it is indexed again.
+func (s *Service) unreadable(f *widgets.StoredFile, offset int64, err error) {
+	s.log().Warn("search: a file's text cannot be read for the index; it is found by its name and its text before offset", "file_id", f.ID,
+		"sha256", f.SHA256, "offset", offset, "err", err)
 }
 
 // readFilePart reads the part of the file's text that starts at byte offset: at most maxPartText
@@ -247,7 +259,7 @@ func (s *Service) readFilePart(f *widgets.StoredFile, offset int64) (string, int
 // changed: at most partTarget of other widgets' text besides its own.
 const partTarget = 32 << 10
 
-// loadBatch is how many widgets indexPage reads at once, to bound its memory on large pages.
+// loadBatch is how many widgets IndexPage reads at once, to bound its memory on large pages.
 const loadBatch = 16
 
 // pagePart is one of a page's parts: the widgets it holds, at their versions, and its size.
@@ -258,14 +270,16 @@ type pagePart struct {
 	dirty   bool
 }
 
-// indexPage makes the page's entries agree with the page: its widgets' text in parts of about
+// IndexPage makes the page's entries agree with the page: its widgets' text in parts of about
 // partTarget, each with the page's title and tags as its context (a page without widgets has one
 // part of no text, for them). Only the parts that hold what changed are indexed again: a widget
 // whose version is not the one indexed, a widget no longer placed; a new widget joins the page's
 // last part when that has room. Every part is indexed again when the title or tags changed, or
 // when force is set. A page in the trash has no entries, and what sits on it (files, form
-// entries, comments) is hidden with it.
-func (s *Service) indexPage(ctx context.Context, tx DBTX, pageID int64, force bool) error {
+// entries, comments) is hidden with it. pages calls it in the transaction of a write that
+// changes what else is found with the page. A page that does not exist is an error wrapping
+// sql.ErrNoRows; other errors are the database's.
+func (s *Service) IndexPage(ctx context.Context, tx DBTX, pageID int64, force bool) error {
 	var p struct {
 		subsiteID int64
 		title     string
@@ -273,7 +287,8 @@ func (s *Service) indexPage(ctx context.Context, tx DBTX, pageID int64, force bo
 		updated   api.Time
 		tags      sql.NullString
 	}
-	err := tx.QueryRowContext(ctx, `SELECT p.subsite_id, p.title, p.deleted_at IS NOT NULL, p.updated_at`+tagsColumn+`
+	err := tx.QueryRowContext(ctx, `SELECT p.subsite_id, p.title, p.deleted_at IS NOT NULL, p.updated_at,
+			(SELECT group_concat(t.tag, char(31)) FROM page_tags t WHERE t.page_id = p.id)
 		FROM pages p WHERE p.id = ?`, pageID).Scan(&p.subsiteID, &p.title, &p.deleted, &p.updated, &p.tags)
 	if err != nil {
 		return fmt.Errorf("index page %d: %w", pageID, err)
@@ -284,7 +299,7 @@ func (s *Service) indexPage(ctx context.Context, tx DBTX, pageID int64, force bo
 		}
 		return unindexDocs(ctx, tx, CatPage, pageID)
 	}
-	docID, made, err := upsertDoc(ctx, tx, SearchDoc{Cat: CatPage, RefID: pageID, SubsiteID: p.subsiteID, PageID: pageID,
+	docID, made, err := upsertDoc(ctx, tx, Doc{Cat: CatPage, RefID: pageID, SubsiteID: p.subsiteID, PageID: pageID,
 		Title: p.title, UpdatedAt: p.updated}, force)
 	if err != nil {
 		return err
@@ -622,7 +637,7 @@ func (s *Service) IndexPerson(ctx context.Context, tx DBTX, userID int64) error 
 		subsites = append(subsites, m.SubsiteID)
 	}
 	for _, sub := range subsites {
-		err := indexDoc(ctx, tx, SearchDoc{Cat: CatContact, RefID: u.ID, SubsiteID: sub, Title: u.Name, Body: body,
+		err := IndexDoc(ctx, tx, Doc{Cat: CatContact, RefID: u.ID, SubsiteID: sub, Title: u.Name, Body: body,
 			UpdatedAt: u.CreatedAt})
 		if err != nil {
 			return err

@@ -1,4 +1,4 @@
-package pages
+package search
 
 import (
 	"context"
@@ -14,13 +14,13 @@ import (
 	"quire/widgets"
 )
 
-// searchFormat is the format of the search index this binary writes. Raise it whenever what the
-// index holds or how text is cut into tokens (search_text.go) changes: the rebuild at start then
+// indexFormat is the format of the search index this binary writes. Raise it whenever what the
+// index holds or how text is cut into tokens (text.go) changes: the rebuild at start then
 // indexes everything again. Format 1 was one entry per page, cut at 1 MiB; format 2 is in parts,
 // with glyph and symbol tokens; format 3 reads full-width and half-width forms as their ordinary
 // forms and holds gap tokens beside symbols that stand apart, and its rebuild hides what sits
-// on a page but no longer shows there (indexPage, showWhatSitsOn).
-const searchFormat = 3
+// on a page but no longer shows there (IndexPage, showWhatSitsOn).
+const indexFormat = 3
 
 // rebuildBatch is how many things one rebuild transaction indexes, and rebuildBytes how much
 // text at most, whichever comes first: the writer is held for one batch at a time.
@@ -45,16 +45,16 @@ type RebuildProgress struct {
 	Total      int    // things to index, counted when the call began
 }
 
-// RebuildSearch brings the search index to the format this binary writes, when it is not: a
+// Rebuild brings the search index to the format this binary writes, when it is not: a
 // database written by an older binary, or a rebuild that stopped. It works in batches of at most
 // batch things, one transaction each, and records after each where it is (search_state), so that
 // a stop or a crash loses at most one batch; the next call carries on from there. Meanwhile
 // searches find what is indexed already, and writes index what they change as always. progress
 // is called after each batch. It returns nil when the index is current, or ctx's error when ctx
 // ends first.
-func (s *Service) RebuildSearch(ctx context.Context, batch int, progress func(RebuildProgress)) error {
+func (s *Service) Rebuild(ctx context.Context, batch int, progress func(RebuildProgress)) error {
 	format, phase, after, err := s.rebuildState(ctx)
-	if err != nil || format == searchFormat {
+	if err != nil || format == indexFormat {
 		return err
 	}
 	if phase == "" {
@@ -136,7 +136,7 @@ func saveRebuildState(ctx context.Context, tx *sql.Tx, phase string, after int64
 			return err
 		}
 		_, err := tx.ExecContext(ctx, `INSERT INTO search_state (name, value) VALUES ('format', ?)
-			ON CONFLICT (name) DO UPDATE SET value = excluded.value`, strconv.Itoa(searchFormat))
+			ON CONFLICT (name) DO UPDATE SET value = excluded.value`, strconv.Itoa(indexFormat))
 		return err
 	}
 	_, err := tx.ExecContext(ctx, `INSERT INTO search_state (name, value) VALUES ('rebuild', ?)
@@ -152,7 +152,7 @@ func (s *Service) rebuildPages(ctx context.Context, tx *sql.Tx, after int64, bat
 		return 0, after, err
 	}
 	for _, id := range ids {
-		if err := s.indexPage(ctx, tx, id, true); err != nil {
+		if err := s.IndexPage(ctx, tx, id, true); err != nil {
 			return 0, after, err
 		}
 		after = id
@@ -190,7 +190,7 @@ func (s *Service) rebuildOther(ctx context.Context, tx *sql.Tx, after int64, bat
 		if bytes >= rebuildBytes {
 			return i, after, nil
 		}
-		n, err := s.reindexDoc(ctx, tx, d.id, d.cat, d.ref, &Page{ID: d.page, SubsiteID: d.subsite})
+		n, err := s.reindexDoc(ctx, tx, d.id, d.cat, d.ref, d.subsite, d.page)
 		if err != nil {
 			return 0, after, err
 		}
@@ -201,14 +201,19 @@ func (s *Service) rebuildOther(ctx context.Context, tx *sql.Tx, after int64, bat
 }
 
 // reindexDoc indexes one thing again and returns how much text it read: a file from its bytes
-// (when they are still there), anything else from the text its parts keep.
-func (s *Service) reindexDoc(ctx context.Context, tx *sql.Tx, docID int64, cat string, ref int64, page *Page) (int, error) {
+// (when they can be read; else from the text its parts keep, and that is logged), anything else
+// from the text its parts keep.
+func (s *Service) reindexDoc(ctx context.Context, tx *sql.Tx, docID int64, cat string, ref, subsiteID, pageID int64) (int, error) {
 	if cat == CatFile {
 		f, err := widgets.FindFile(ctx, tx, ref)
 		if err == nil {
-			if blob, err := s.Blobs.Open(f.SHA256); err == nil {
+			blob, err := s.Blobs.Open(f.SHA256)
+			if err == nil {
 				blob.Close()
-				return int(min(f.Size, maxPartText)), s.indexFile(ctx, tx, page, f)
+				return int(min(f.Size, maxPartText)), s.IndexFile(ctx, tx, subsiteID, pageID, f)
+			}
+			if widgets.IsTextLike(f.ContentType) {
+				s.unreadable(f, 0, err)
 			}
 		} else if !errors.Is(err, widgets.ErrFileNotFound) {
 			return 0, err
@@ -265,12 +270,12 @@ func (s *Service) reindexDoc(ctx context.Context, tx *sql.Tx, docID int64, cat s
 // searchQueuePoll is how often the search indexer looks for queued work when nothing wakes it.
 const searchQueuePoll = 2 * time.Second
 
-// RunSearchIndexer is the search index's background work, until ctx ends: first the rebuild of
-// an index of another format (RebuildSearch), then the pages that writes queued (CatchUpSearch),
+// RunIndexer is the search index's background work, until ctx ends: first the rebuild of
+// an index of another format (Rebuild), then the pages that writes queued (CatchUp),
 // in batches, and the parts of long text files that uploads queued (indexQueuedPart), one
 // transaction per part. An error is logged and the work tried
 // again later. It returns ctx's error.
-func (s *Service) RunSearchIndexer(ctx context.Context, log *slog.Logger) error {
+func (s *Service) RunIndexer(ctx context.Context, log *slog.Logger) error {
 	start, reported := time.Now(), time.Time{}
 	progress := func(p RebuildProgress) {
 		if p.Total == 0 || (p.Phase != "" && time.Since(reported) < 5*time.Second) {
@@ -278,7 +283,7 @@ func (s *Service) RunSearchIndexer(ctx context.Context, log *slog.Logger) error 
 		}
 		reported = time.Now()
 		// Formats are recorded from format 2 on: an index with none recorded is of format 1.
-		log.Info("search index: rebuilding", "from_format", max(p.FromFormat, 1), "to_format", searchFormat, "phase", p.Phase,
+		log.Info("search index: rebuilding", "from_format", max(p.FromFormat, 1), "to_format", indexFormat, "phase", p.Phase,
 			"after_id", p.After, "done", p.Done, "of", p.Total, "elapsed", time.Since(start).Round(time.Millisecond).String())
 	}
 	tick := time.NewTicker(searchQueuePoll)
@@ -286,13 +291,13 @@ func (s *Service) RunSearchIndexer(ctx context.Context, log *slog.Logger) error 
 	rebuilt := false
 	for {
 		if !rebuilt {
-			err := s.RebuildSearch(ctx, rebuildBatch, progress)
+			err := s.Rebuild(ctx, rebuildBatch, progress)
 			if err != nil && ctx.Err() == nil {
 				log.Error("search index: the rebuild failed; trying again later", "err", err)
 			}
 			rebuilt = err == nil
 		}
-		if err := s.CatchUpSearch(ctx, 0); err != nil && ctx.Err() == nil {
+		if err := s.CatchUp(ctx, 0); err != nil && ctx.Err() == nil {
 			log.Error("search index: queued pages failed; trying again later", "err", err)
 		}
 		for rebuilt && ctx.Err() == nil {
@@ -314,8 +319,8 @@ func (s *Service) RunSearchIndexer(ctx context.Context, log *slog.Logger) error 
 }
 
 func (s *Service) waker() chan struct{} {
-	s.searchWakeOnce.Do(func() { s.searchWake = make(chan struct{}, 1) })
-	return s.searchWake
+	s.wakeOnce.Do(func() { s.wake = make(chan struct{}, 1) })
+	return s.wake
 }
 
 // wakeIndexer tells the search indexer that work was queued (it may find it only once the
@@ -354,7 +359,8 @@ func (s *Service) indexQueuedPart(ctx context.Context) (bool, error) {
 			if text, next, err = s.readFilePart(f, offset); err == nil {
 				err = putPart(ctx, tx, doc, part, "", f.Filename, text)
 			} else {
-				next, err = -1, nil // the bytes are gone: nothing more to index
+				s.unreadable(f, offset, err)
+				next, err = -1, nil
 			}
 		} else if errors.Is(err, widgets.ErrFileNotFound) {
 			err = nil

@@ -1,4 +1,4 @@
-package pages_test
+package search_test
 
 import (
 	"bytes"
@@ -11,7 +11,7 @@ import (
 
 	"quire/app"
 	"quire/app/apptest"
-	"quire/pages"
+	"quire/pages/search"
 )
 
 // pageParts returns where the search index holds a page: for each widget (its first id), the row
@@ -19,7 +19,7 @@ import (
 // again; 0 is the part of a page without widgets.
 func pageParts(t *testing.T, site *apptest.Site, pageID int64) map[int64]string {
 	t.Helper()
-	if err := site.Inst.Pages.CatchUpSearch(t.Context(), 0); err != nil {
+	if err := site.Inst.Search.CatchUp(t.Context(), 0); err != nil {
 		t.Fatal(err)
 	}
 	rows, err := site.Inst.DB.R.Query(`SELECT p.part, t.widgets, p.id FROM search_parts p JOIN search_texts t ON t.part_id = p.id
@@ -53,7 +53,7 @@ func searchUntil(t *testing.T, c *apptest.Client, q string, ok func([]map[string
 	t.Helper()
 	deadline := time.Now().Add(20 * time.Second)
 	for {
-		got := searchResults(t, c, q)
+		got := apptest.SearchResults(t, c, q)
 		if ok(got) || time.Now().After(deadline) {
 			return got
 		}
@@ -76,19 +76,19 @@ func TestSearchFindsEverythingAccepted(t *testing.T) {
 	c.Post(fmt.Sprintf("page/%d/paragraph/create/", id), map[string]any{"val": "Root cause: zanzibar misconfiguration."}).Want(200)
 	// "axolotl zanzibar": the words of two widgets, each in its own part, are found together.
 	for _, q := range []string{"axolotl", "quetzal", "zanzibar", "summary", `"root cause"`, "axolotl zanzibar"} {
-		if got := searchResults(t, c, q); len(got) != 1 || got[0]["id"] != float64(id) {
-			t.Errorf("search %q: %v, want the incident page", q, titles(got))
+		if got := apptest.SearchResults(t, c, q); len(got) != 1 || got[0]["id"] != float64(id) {
+			t.Errorf("search %q: %v, want the incident page", q, apptest.Titles(got))
 		}
 	}
 
 	// What else a widget holds: an image's caption, a form's labels and choices.
 	c.Upload(fmt.Sprintf("page/%d/image/create/", id), map[string]string{"caption": "Harbour at dawn"}, "harbour.png",
-		bytes.NewReader(pngBytes(t, 100))).Want(200)
+		bytes.NewReader(apptest.PNG(t, 100))).Want(200)
 	c.Post(fmt.Sprintf("page/%d/form/create/", id), map[string]any{"val": "Lunch order", "fields": []any{
 		map[string]any{"label": "Preferred sandwich", "type": "select", "options": []string{"Tuna", "Halloumi"}}}}).Want(200)
 	for _, q := range []string{"harbour dawn", "sandwich", "halloumi"} {
-		if got := searchResults(t, c, q, "cat", "Page"); len(got) != 1 || got[0]["id"] != float64(id) {
-			t.Errorf("search %q: %v, want the incident page", q, titles(got))
+		if got := apptest.SearchResults(t, c, q, "cat", "Page"); len(got) != 1 || got[0]["id"] != float64(id) {
+			t.Errorf("search %q: %v, want the incident page", q, apptest.Titles(got))
 		}
 	}
 
@@ -104,13 +104,13 @@ func TestSearchFindsEverythingAccepted(t *testing.T) {
 	}
 	text.WriteString("pangolin closes it")
 	c.Upload(fmt.Sprintf("page/%d/attachment/create/", id), nil, "server.log.txt", strings.NewReader(text.String())).Want(200)
-	if got := searchResults(t, c, "capybara"); len(got) != 1 || got[0]["cat"] != "File" {
-		t.Errorf("search capybara: %v, want the file at once", titles(got))
+	if got := apptest.SearchResults(t, c, "capybara"); len(got) != 1 || got[0]["cat"] != "File" {
+		t.Errorf("search capybara: %v, want the file at once", apptest.Titles(got))
 	}
 	for _, q := range []string{"wombat", "pangolin"} {
 		got := searchUntil(t, c, q, func(r []map[string]any) bool { return len(r) > 0 })
 		if len(got) != 1 || got[0]["cat"] != "File" || got[0]["title"] != "server.log.txt" {
-			t.Errorf("search %q: %v, want the file once its later parts are indexed", q, titles(got))
+			t.Errorf("search %q: %v, want the file once its later parts are indexed", q, apptest.Titles(got))
 		}
 	}
 }
@@ -161,8 +161,8 @@ func TestSearchWriteIndexesOnlyWhatChanged(t *testing.T) {
 	step("append two widgets", s2, s3, int64(created[0]["id"].(float64)), int64(created[1]["id"].(float64)))
 	for q, want := range map[string]int{"alpha": 0, "beta": 1, "changed": 0, "gamma": 1, "delta": 1, "omega": 0, "psi": 1,
 		"ops": 1, "runbook": 1, "gamma psi": 1, `"delta text"`: 1} {
-		if got := searchResults(t, c, q); len(got) != want {
-			t.Errorf("search %q: %v, want %d", q, titles(got), want)
+		if got := apptest.SearchResults(t, c, q); len(got) != want {
+			t.Errorf("search %q: %v, want %d", q, apptest.Titles(got), want)
 		}
 	}
 	c.Post(fmt.Sprintf("pages/delete/%d/", id), nil).Want(200)
@@ -187,8 +187,8 @@ func TestSearchWriteIndexesOnlyWhatChanged(t *testing.T) {
 	if parts := pageParts(t, site, empty); len(parts) != 1 || parts[0] == "" {
 		t.Errorf("parts of a page whose widget left: %v, want part 0 alone", parts)
 	}
-	if got := searchResults(t, c, "blank"); len(got) != 1 {
-		t.Errorf("search blank: %v, want the page without widgets", titles(got))
+	if got := apptest.SearchResults(t, c, "blank"); len(got) != 1 {
+		t.Errorf("search blank: %v, want the page without widgets", apptest.Titles(got))
 	}
 }
 
@@ -241,22 +241,14 @@ func TestSearchRebuildsAnOlderIndex(t *testing.T) {
 	queries := []string{"handbook", "holidays", "parking", "printed", "ada", "C++", "ภาษา", "remote badge", "financ*"}
 	want := map[string]string{}
 	for _, q := range queries {
-		want[q] = fmt.Sprint(titles(searchResults(t, c, q)))
+		want[q] = fmt.Sprint(apptest.Titles(apptest.SearchResults(t, c, q)))
 	}
-	site.Stop()
+	execStopped(t, site, formatOneSQL)
 	ctx := context.Background()
 	cfg, err := app.ConfigFromEnv(map[string]string{"QUIRE_DATA": site.Data})
 	if err != nil {
 		t.Fatal(err)
 	}
-	old, err := app.OpenSite(ctx, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := old.DB.Exec(t.Context(), formatOneSQL); err != nil {
-		t.Fatal(err)
-	}
-	old.Close()
 
 	// The start migrates the tables; the rebuild stops after two batches of three.
 	opened, err := app.OpenSite(ctx, cfg)
@@ -264,8 +256,8 @@ func TestSearchRebuildsAnOlderIndex(t *testing.T) {
 		t.Fatal(err)
 	}
 	stop, cancel := context.WithCancel(ctx)
-	var seen []pages.RebuildProgress
-	err = opened.Pages.RebuildSearch(stop, 3, func(p pages.RebuildProgress) {
+	var seen []search.RebuildProgress
+	err = opened.Search.Rebuild(stop, 3, func(p search.RebuildProgress) {
 		if seen = append(seen, p); len(seen) == 2 {
 			cancel()
 		}
@@ -278,8 +270,8 @@ func TestSearchRebuildsAnOlderIndex(t *testing.T) {
 		state != fmt.Sprintf("pages:%d", seen[1].After) {
 		t.Errorf("recorded progress %q (%v); want pages:%d", state, err, seen[1].After)
 	}
-	var last pages.RebuildProgress
-	if err := opened.Pages.RebuildSearch(ctx, 3, func(p pages.RebuildProgress) { last = p }); err != nil {
+	var last search.RebuildProgress
+	if err := opened.Search.Rebuild(ctx, 3, func(p search.RebuildProgress) { last = p }); err != nil {
 		t.Fatal(err)
 	}
 	if last.Phase != "" || last.Done != last.Total-6 {
@@ -289,8 +281,8 @@ func TestSearchRebuildsAnOlderIndex(t *testing.T) {
 	var oldTables int
 	opened.DB.R.QueryRow(`SELECT value FROM search_state WHERE name = 'format'`).Scan(&format)
 	opened.DB.R.QueryRow(`SELECT COUNT(*) FROM sqlite_master WHERE name LIKE '%_v1%'`).Scan(&oldTables)
-	if format != strconv.Itoa(pages.SearchFormat) || oldTables != 0 {
-		t.Errorf("format %q, %d tables of format 1 left; want %d and none", format, oldTables, pages.SearchFormat)
+	if format != strconv.Itoa(search.Format) || oldTables != 0 {
+		t.Errorf("format %q, %d tables of format 1 left; want %d and none", format, oldTables, search.Format)
 	}
 	for _, check := range []string{`INSERT INTO search_fts (search_fts) VALUES ('integrity-check')`,
 		`INSERT INTO search_titles (search_titles) VALUES ('integrity-check')`} {
@@ -303,7 +295,7 @@ func TestSearchRebuildsAnOlderIndex(t *testing.T) {
 	site.Restart()
 	c = site.Client(site.OwnerTk)
 	for _, q := range queries {
-		if got := fmt.Sprint(titles(searchResults(t, c, q))); got != want[q] {
+		if got := fmt.Sprint(apptest.Titles(apptest.SearchResults(t, c, q))); got != want[q] {
 			t.Errorf("search %q after the rebuild: %s, want %s", q, got, want[q])
 		}
 	}

@@ -1,4 +1,4 @@
-package pages_test
+package search_test
 
 import (
 	"fmt"
@@ -111,8 +111,8 @@ func TestSearchRelevance(t *testing.T) {
 		{"カス", nil, true}, // a voicing mark makes another word
 	}
 	for _, tc := range cases {
-		results := searchResults(t, c, tc.q)
-		got := titles(results)
+		results := apptest.SearchResults(t, c, tc.q)
+		got := apptest.Titles(results)
 		ok := len(got) >= len(tc.top) && (!tc.exact || len(got) == len(tc.top))
 		for i := 0; ok && i < len(tc.top); i++ {
 			ok = contains(strings.Split(tc.top[i], "|"), got[i])
@@ -156,7 +156,7 @@ func TestSearchSnippetsMarkTheTextAsWritten(t *testing.T) {
 	}
 	for _, tc := range cases {
 		var snippets []string
-		for _, r := range searchResults(t, c, tc.q) {
+		for _, r := range apptest.SearchResults(t, c, tc.q) {
 			snippets = append(snippets, r["snippet"].(string))
 		}
 		if !strings.Contains(strings.Join(snippets, "\n"), tc.want) {

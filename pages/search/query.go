@@ -1,4 +1,4 @@
-package pages
+package search
 
 import (
 	"context"
@@ -40,9 +40,9 @@ type Result struct {
 	PageID    *int64   `json:"page_id"`
 }
 
-// SearchQuery is a parsed search: the FTS5 expression, the reader, where to look.
-type SearchQuery struct {
-	Match    string // FTS5 query built by ParseSearch: every term, each a phrase
+// Query is a parsed search: the FTS5 expression, the reader, where to look.
+type Query struct {
+	Match    string // FTS5 query built by ParseQuery: every term, each a phrase
 	terms    []term
 	Reader   *people.Actor
 	Subsite  *people.Subsite // nil: every subsite the reader belongs to
@@ -55,7 +55,7 @@ type SearchQuery struct {
 // term is one part of a query: tokens that must stand together (a phrase of one or more), the
 // last perhaps a prefix.
 type term struct {
-	keys   []string // the index forms of its tokens (see search_text.go)
+	keys   []string // the index forms of its tokens (see text.go)
 	prefix bool
 }
 
@@ -70,15 +70,15 @@ func (t term) phrase() string {
 	return p
 }
 
-// ParseSearch turns what a person typed into a SearchQuery whose FTS5 query cannot be malformed:
-// each term is cut into tokens as indexed text is (search_text.go) and quoted, so operators are
+// ParseQuery turns what a person typed into a Query whose FTS5 query cannot be malformed:
+// each term is cut into tokens as indexed text is (text.go) and quoted, so operators are
 // only text. Terms are separated by any Unicode space (U+3000 as Japanese input methods type it,
 // NBSP...); "quoted words" are a phrase, word* a prefix, and all terms must match. Full-width
 // forms are read as their ordinary forms first, so ＂ quotes and ＊ is a prefix. Returns a
 // validation error on field q when nothing searchable is left.
-func ParseSearch(q string) (SearchQuery, error) {
+func ParseQuery(q string) (Query, error) {
 	if len(q) > maxQueryLength {
-		return SearchQuery{}, api.Invalid("q", "The search is longer than %d characters.", maxQueryLength)
+		return Query{}, api.Invalid("q", "The search is longer than %d characters.", maxQueryLength)
 	}
 	// Control characters are no part of any word, and FTS5 refuses some of them.
 	q = strings.Map(func(r rune) rune {
@@ -118,9 +118,9 @@ func ParseSearch(q string) (SearchQuery, error) {
 		}
 	}
 	if len(terms) == 0 {
-		return SearchQuery{}, api.Invalid("q", "Parameter \"q\" needs at least one word or symbol to search for.")
+		return Query{}, api.Invalid("q", "Parameter \"q\" needs at least one word or symbol to search for.")
 	}
-	return SearchQuery{Match: matchAll(terms), terms: terms}, nil
+	return Query{Match: matchAll(terms), terms: terms}, nil
 }
 
 func matchAll(terms []term) string {
@@ -199,7 +199,7 @@ func (a *hit) weight() float64 {
 // subsite URL), contacts once each, nothing of a page in the trash. It first indexes a batch of
 // the pages that writes queued, so it finds what was written before it. It reports
 // whether more results follow the ones answered.
-func (s *Service) Search(ctx context.Context, q SearchQuery) ([]*Result, bool, error) {
+func (s *Service) Search(ctx context.Context, q Query) ([]*Result, bool, error) {
 	s.catchUpBeforeSearch(ctx)
 	where, args := s.visibility(q)
 	// Titles and text are read at once, on two connections: a person waits for the longer of
@@ -265,7 +265,7 @@ func sortHits(found map[int64]*hit) []*hit {
 }
 
 // visibility returns the SQL condition (on search_docs d) of what the reader may see.
-func (s *Service) visibility(q SearchQuery) (string, []any) {
+func (s *Service) visibility(q Query) (string, []any) {
 	where := []string{`NOT d.hidden`}
 	var args []any
 	ids, all := q.Reader.SubsiteIDs()
@@ -332,7 +332,7 @@ func (s *Service) textMatches(ctx context.Context, match, where string, args []a
 // titleMatches returns the newest visible things with every term in their title, in the title
 // tiers. They are read without BM25: the title tiers rank by category and title length, and
 // scoring would make FTS5 count every title that holds each word once more.
-func (s *Service) titleMatches(ctx context.Context, q SearchQuery, where string, args []any) ([]*hit, error) {
+func (s *Service) titleMatches(ctx context.Context, q Query, where string, args []any) ([]*hit, error) {
 	rows, err := s.DB.R.QueryContext(ctx, `SELECT d.id, d.cat, d.title
 		FROM search_titles t JOIN search_docs d ON d.id = t.rowid
 		WHERE search_titles MATCH ? AND `+where+`
@@ -535,7 +535,7 @@ func roundWeight(w float64) float64 {
 }
 
 // linkResult sets the icon and links of a hit.
-func (s *Service) linkResult(ctx context.Context, q *SearchQuery, r *Result, pageSlug string) error {
+func (s *Service) linkResult(ctx context.Context, q *Query, r *Result, pageSlug string) error {
 	sub := q.subsites[r.SubsiteID]
 	if sub == nil && r.SubsiteID != 0 {
 		var err error

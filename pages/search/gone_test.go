@@ -1,4 +1,4 @@
-package pages_test
+package search_test
 
 import (
 	"bytes"
@@ -37,8 +37,8 @@ func TestSearchFindsOnlyWhatShows(t *testing.T) {
 	c.Post(fmt.Sprintf("pages/records/%d/", page), map[string]any{"idea": "marmoset plan"}).Want(200)
 	c.Post(fmt.Sprintf("feed/post/%d/", page), map[string]any{"msg": "tapir meeting at noon"}).Want(200)
 	image := c.Upload(fmt.Sprintf("page/%d/image/create/", page), map[string]string{"caption": "loading bay"}, "ibex-before.png",
-		bytes.NewReader(pngBytes(t, 10))).Want(200).ID()
-	c.Upload(fmt.Sprintf("page/%d/image/update/%d/", page, image), nil, "ibex-after.png", bytes.NewReader(pngBytes(t, 20))).Want(200)
+		bytes.NewReader(apptest.PNG(t, 10))).Want(200).ID()
+	c.Upload(fmt.Sprintf("page/%d/image/update/%d/", page, image), nil, "ibex-after.png", bytes.NewReader(apptest.PNG(t, 20))).Want(200)
 	attachment := c.Upload(fmt.Sprintf("page/%d/attachment/create/", page), nil, "yak-one.txt",
 		strings.NewReader("yak inventory one")).Want(200).ID()
 	c.Upload(fmt.Sprintf("page/%d/attachment/update/%d/", page, attachment), nil, "yak-two.txt",
@@ -49,7 +49,7 @@ func TestSearchFindsOnlyWhatShows(t *testing.T) {
 	found := func() map[string]string {
 		out := map[string]string{}
 		for _, q := range queries {
-			got := titles(searchResults(t, c, q))
+			got := apptest.Titles(apptest.SearchResults(t, c, q))
 			sort.Strings(got)
 			out[q] = strings.Join(got, " ")
 		}
@@ -120,7 +120,7 @@ func TestSearchForgetsWhoLeftASubsite(t *testing.T) {
 	quentin, _ := site.Member("Quentin Quagga", eng, people.RoleViewer)
 	_, reader := site.Member("Rita Reader", eng, people.RoleViewer)
 	owner := site.Client(site.OwnerTk).In("eng")
-	find := func() []string { return titles(searchResults(t, reader.In("eng"), "quagga")) }
+	find := func() []string { return apptest.Titles(apptest.SearchResults(t, reader.In("eng"), "quagga")) }
 	if got := find(); len(got) != 1 || got[0] != "Contact:Quentin Quagga" {
 		t.Fatalf("before: %v, want Quentin", got)
 	}
@@ -133,7 +133,7 @@ func TestSearchForgetsWhoLeftASubsite(t *testing.T) {
 		t.Errorf("added back: %v, want Quentin", got)
 	}
 	site.Client(site.OwnerTk).SiteWide().Post(fmt.Sprintf("people/delete/%d/", quentin.ID), nil).Want(200)
-	if got := titles(searchResults(t, site.Client(site.OwnerTk).SiteWide(), "quagga")); len(got) != 0 {
+	if got := apptest.Titles(apptest.SearchResults(t, site.Client(site.OwnerTk).SiteWide(), "quagga")); len(got) != 0 {
 		t.Errorf("a deleted person is found: %v", got)
 	}
 }

@@ -1,13 +1,11 @@
-package pages_test
+package search_test
 
 import (
-	"context"
 	"strconv"
 	"testing"
 
-	"quire/app"
 	"quire/app/apptest"
-	"quire/pages"
+	"quire/pages/search"
 )
 
 // Over the API: full-width and half-width forms are their ordinary forms, terms are separated by
@@ -45,7 +43,7 @@ func TestSearchWidthSpacesAndSymbolPhrases(t *testing.T) {
 		{"ｖｉｔａｍｉｎ\u3000ｃ", []string{"Vitamins"}},
 	}
 	for _, tc := range cases {
-		got := searchResults(t, c, tc.q)
+		got := apptest.SearchResults(t, c, tc.q)
 		names := make([]string, len(got))
 		for i, r := range got {
 			names[i] = r["title"].(string)
@@ -64,7 +62,7 @@ func TestSearchWidthSpacesAndSymbolPhrases(t *testing.T) {
 		{"テンプレート", "Half width", "<mark>ﾃﾝﾌﾟﾚｰﾄ</mark> ｶﾞｽ"},
 	} {
 		var snippet string
-		for _, r := range searchResults(t, c, tc.q) {
+		for _, r := range apptest.SearchResults(t, c, tc.q) {
 			if r["title"] == tc.title {
 				snippet = r["snippet"].(string)
 			}
@@ -82,32 +80,20 @@ func TestSearchRebuildsTheLastFormatAtStart(t *testing.T) {
 	site := apptest.Start(t)
 	c := site.Client(site.OwnerTk)
 	c.Post("pages/create/", map[string]any{"title": "Ｃ＋＋ guide", "json": body1("ﾃﾝﾌﾟﾚｰﾄ basics")}).Want(200)
-	site.Stop()
-	cfg, err := app.ConfigFromEnv(map[string]string{"QUIRE_DATA": site.Data})
-	if err != nil {
-		t.Fatal(err)
-	}
-	old, err := app.OpenSite(context.Background(), cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
 	// The index of the format before: none of its words are this format's.
-	if _, err := old.DB.Exec(t.Context(), `DELETE FROM search_fts; DELETE FROM search_titles;
-		UPDATE search_state SET value = ? WHERE name = 'format'`, strconv.Itoa(pages.SearchFormat-1)); err != nil {
-		t.Fatal(err)
-	}
-	old.Close()
+	execStopped(t, site, `DELETE FROM search_fts; DELETE FROM search_titles;
+		UPDATE search_state SET value = ? WHERE name = 'format'`, strconv.Itoa(search.Format-1))
 	site.Restart()
 	c = site.Client(site.OwnerTk)
 	for _, q := range []string{"C++", "テンプレート", "guide"} {
 		got := searchUntil(t, c, q, func(r []map[string]any) bool { return len(r) > 0 })
 		if len(got) != 1 || got[0]["title"] != "Ｃ＋＋ guide" {
-			t.Errorf("search %q after the restart: %v, want the page", q, titles(got))
+			t.Errorf("search %q after the restart: %v, want the page", q, apptest.Titles(got))
 		}
 	}
 	var format string
 	site.Inst.DB.R.QueryRow(`SELECT value FROM search_state WHERE name = 'format'`).Scan(&format)
-	if format != strconv.Itoa(pages.SearchFormat) {
-		t.Errorf("format %q after the rebuild, want %d", format, pages.SearchFormat)
+	if format != strconv.Itoa(search.Format) {
+		t.Errorf("format %q after the rebuild, want %d", format, search.Format)
 	}
 }
