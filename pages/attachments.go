@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"net/http"
+	"os"
 	"strconv"
 	"strings"
 
@@ -311,9 +312,9 @@ func imageContent(f widgets.File, caption string) widgets.Content {
 		HTML: widgets.TextToHTML(caption), Extra: widgets.Extra{Files: &files, Caption: &caption}}
 }
 
-// serveFile answers GET /@slug/files/:file_id/:filename to those who may read the file's page:
-// Content-Type as stored, Content-Disposition (inline only for safe images), ETag (the SHA-256),
-// If-None-Match and Range requests.
+// serveFile answers GET /@slug/files/:file_id/:filename (OpenFile): Content-Type as stored,
+// Content-Disposition (inline only for safe images), ETag (the SHA-256), If-None-Match and Range
+// requests.
 func (s *Service) serveFile(c *gin.Context) error {
 	actor, place := people.RequestContext(c)
 	if err := actor.Can(people.View, place.Subsite.ID); err != nil {
@@ -323,20 +324,9 @@ func (s *Service) serveFile(c *gin.Context) error {
 	if err != nil || id <= 0 {
 		return widgets.ErrFileNotFound
 	}
-	f, err := widgets.FindFile(c.Request.Context(), s.DB.R, id)
-	if err == nil {
-		// A file of another subsite's page, or of a page in the trash, is not found here.
-		_, err = s.FindPage(c.Request.Context(), s.DB.R, place.Subsite, f.PageID)
-	}
+	f, blob, err := s.OpenFile(c.Request.Context(), actor, place.Subsite, id)
 	if err != nil {
-		if err == ErrPageNotFound {
-			err = widgets.ErrFileNotFound
-		}
 		return err
-	}
-	blob, err := s.Blobs.Open(f.SHA256)
-	if err != nil {
-		return fmt.Errorf("open file %d: %w", f.ID, err)
 	}
 	defer blob.Close()
 	h := c.Writer.Header()
@@ -348,4 +338,30 @@ func (s *Service) serveFile(c *gin.Context) error {
 	h.Set("Cache-Control", "private, max-age=0, must-revalidate")
 	http.ServeContent(c.Writer, c.Request, "", f.CreatedAt.Time, blob)
 	return nil
+}
+
+// OpenFile returns the file id of a page of sub and its content, to those who may read the page;
+// the caller closes the content. Returns people.ErrNotFound for a subsite actor is not in, a
+// forbidden error, and widgets.ErrFileNotFound for a file that is not of a page of sub, or whose
+// page is in the trash.
+func (s *Service) OpenFile(ctx context.Context, actor *people.Actor, sub *people.Subsite, id int64) (*widgets.StoredFile, *os.File, error) {
+	if err := actor.Can(people.View, sub.ID); err != nil {
+		return nil, nil, err
+	}
+	f, err := widgets.FindFile(ctx, s.DB.R, id)
+	if err == nil {
+		// A file of another subsite's page, or of a page in the trash, is not found here.
+		_, err = s.FindPage(ctx, s.DB.R, sub, f.PageID)
+	}
+	if err != nil {
+		if err == ErrPageNotFound {
+			err = widgets.ErrFileNotFound
+		}
+		return nil, nil, err
+	}
+	blob, err := s.Blobs.Open(f.SHA256)
+	if err != nil {
+		return nil, nil, fmt.Errorf("open file %d: %w", f.ID, err)
+	}
+	return f, blob, nil
 }
