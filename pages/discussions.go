@@ -16,144 +16,235 @@ import (
 	"quire/widgets"
 )
 
-// postMessage stores a post in the page's discussion; a viewer may post. The message ("msg", or
-// "message") is text as typed: it is stored as posted (unsafe_c) and as escaped HTML with its
-// line breaks and bare links kept (c). The page must have a Discussion widget.
-func (s *Service) postMessage(c *gin.Context) {
-	r := start(c, people.Comment)
-	if r == nil {
-		return
+// postMessage stores a post in the page's discussion (PostToPage).
+func (s *Service) postMessage(c *gin.Context) error {
+	r, err := start(c, people.Comment)
+	if err != nil {
+		return err
 	}
 	msg, field := readMessage(r.p)
 	pageID, err := r.id("page_id")
-	if r.failed(err) || r.failed(r.p.Err()) || r.failed(widgets.CheckMessage(field, msg)) {
-		return
-	}
-	body, err := widgets.PostHTML(field, msg)
-	if r.failed(err) {
-		return
-	}
-	var post *widgets.Post
-	err = s.DB.Write(r.ctx, func(tx *sql.Tx) error {
-		page, err := s.FindPage(r.ctx, tx, r.sub, pageID)
-		if err != nil {
-			return err
-		}
-		if err := needDiscussion(r.ctx, tx, page); err != nil {
-			return err
-		}
-		post, err = s.storePost(r, tx, page, msg, body)
+	if err := firstErr(err, r.p.Err()); err != nil {
 		return err
-	})
-	if r.failed(err) || r.failed(s.presentPosts(r.ctx, s.DB.R, post)) {
-		return
+	}
+	post, err := s.PostToPage(r.ctx, r.actor, r.sub, pageID, msg, field)
+	if err != nil {
+		return err
 	}
 	httpapi.JSON(c, http.StatusOK, post)
+	return nil
 }
 
-// postToStream stores a post in the subsite's activity stream, a feed of its own beside the
-// pages' discussions (feed/post without a page id, as Papyrs connectors send it); whoever may
-// comment (viewers up) may post. The message is read and kept as postMessage's.
-func (s *Service) postToStream(c *gin.Context) {
-	r := start(c, people.Comment)
-	if r == nil {
-		return
+// postToStream stores a post in the subsite's activity stream (PostToStream): feed/post without
+// a page id, as Papyrs connectors send it.
+func (s *Service) postToStream(c *gin.Context) error {
+	r, err := start(c, people.Comment)
+	if err != nil {
+		return err
 	}
 	msg, field := readMessage(r.p)
-	if r.failed(r.p.Err()) || r.failed(widgets.CheckMessage(field, msg)) {
-		return
-	}
-	body, err := widgets.PostHTML(field, msg)
-	if r.failed(err) {
-		return
-	}
-	var post *widgets.Post
-	err = s.DB.Write(r.ctx, func(tx *sql.Tx) error {
-		var err error
-		post, err = s.storePost(r, tx, nil, msg, body)
+	if err := r.p.Err(); err != nil {
 		return err
-	})
-	if r.failed(err) || r.failed(s.presentPosts(r.ctx, s.DB.R, post)) {
-		return
+	}
+	post, err := s.PostToStream(r.ctx, r.actor, r.sub, msg, field)
+	if err != nil {
+		return err
 	}
 	httpapi.JSON(c, http.StatusOK, post)
+	return nil
+}
+
+// listPosts answers the posts of the page's discussion (ReadPosts).
+func (s *Service) listPosts(c *gin.Context) error {
+	r, err := start(c, people.View)
+	if err != nil {
+		return err
+	}
+	q := httpapi.ParseList(r.p)
+	pageID, err := r.id("page_id")
+	if err := firstErr(err, r.p.Err()); err != nil {
+		return err
+	}
+	read, err := s.ReadPosts(r.ctx, r.actor, r.sub, pageID)
+	if err != nil {
+		return err
+	}
+	httpapi.AnswerList(c, httpapi.List[*widgets.Post]{DB: s.DB, Budget: s.Budget, Query: q, Read: read})
+	return nil
+}
+
+// listStream answers the posts of the subsite's activity stream (ReadStream).
+func (s *Service) listStream(c *gin.Context) error {
+	r, err := start(c, people.View)
+	if err != nil {
+		return err
+	}
+	q := httpapi.ParseList(r.p)
+	if err := r.p.Err(); err != nil {
+		return err
+	}
+	read, err := s.ReadStream(r.ctx, r.actor, r.sub)
+	if err != nil {
+		return err
+	}
+	httpapi.AnswerList(c, httpapi.List[*widgets.Post]{DB: s.DB, Budget: s.Budget, Query: q, Read: read})
+	return nil
+}
+
+// createDiscussion adds a Discussion widget to a page (CreateDiscussionWidget).
+func (s *Service) createDiscussion(c *gin.Context) error {
+	r, err := start(c, people.Edit)
+	if err != nil {
+		return err
+	}
+	in := readInput(r.p)
+	at := readPlace(r.p)
+	r.p.Allow("val", "format", "column", "position")
+	if err := r.p.Err(); err != nil {
+		return err
+	}
+	pageID, err := r.id("page_id")
+	if err != nil {
+		return err
+	}
+	w, err := s.CreateDiscussionWidget(r.ctx, r.actor, r.sub, pageID, in, at)
+	return answerWidgets(c, w, err)
+}
+
+// PostToPage stores a post in the page's discussion; whoever may comment (viewers up) may post.
+// The message msg is text as typed, which came in the parameter field ("msg" or "message", for
+// messages): it is stored as posted (unsafe_c) and as escaped HTML with its line breaks and bare
+// links kept (c), with the members it mentions and their notifications. Returns
+// people.ErrNotFound for a subsite actor is not in, a forbidden error for a role or token that
+// may not comment, ErrPageNotFound, and a validation error for a message that is empty or too
+// long (on field) or a page without a Discussion widget (on "page_id").
+func (s *Service) PostToPage(ctx context.Context, actor *people.Actor, sub *people.Subsite, pageID int64, msg, field string) (*widgets.Post, error) {
+	return s.post(ctx, actor, sub, &pageID, msg, field)
+}
+
+// PostToStream stores a post in the subsite's activity stream, a feed of its own beside the
+// pages' discussions; whoever may comment may post. The message is read and kept as PostToPage's,
+// and it returns the same errors but those of a page.
+func (s *Service) PostToStream(ctx context.Context, actor *people.Actor, sub *people.Subsite, msg, field string) (*widgets.Post, error) {
+	return s.post(ctx, actor, sub, nil, msg, field)
+}
+
+// post is PostToPage, or PostToStream when pageID is nil.
+func (s *Service) post(ctx context.Context, actor *people.Actor, sub *people.Subsite, pageID *int64, msg, field string) (*widgets.Post, error) {
+	if err := actor.Can(people.Comment, sub.ID); err != nil {
+		return nil, err
+	}
+	if err := widgets.CheckMessage(field, msg); err != nil {
+		return nil, err
+	}
+	body, err := widgets.PostHTML(field, msg)
+	if err != nil {
+		return nil, err
+	}
+	var post *widgets.Post
+	err = s.DB.Write(ctx, func(tx *sql.Tx) error {
+		var page *Page
+		if pageID != nil {
+			var err error
+			if page, err = s.FindPage(ctx, tx, sub, *pageID); err != nil {
+				return err
+			}
+			if err := needDiscussion(ctx, tx, page); err != nil {
+				return err
+			}
+		}
+		var err error
+		post, err = s.storePost(ctx, actor, sub, tx, page, msg, body)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return post, s.presentPosts(ctx, s.DB.R, post)
 }
 
 // streamTitle names the activity stream in notifications and search.
 const streamTitle = "the activity stream"
 
-// storePost stores msg, whose HTML is body (widgets.PostHTML), as a post of page's discussion,
-// or of the request's subsite's activity stream when page is nil, in tx: with the members it
-// mentions, their notifications (and the other members' by their levels), and its search entry.
-func (s *Service) storePost(r *request, tx *sql.Tx, page *Page, msg, body string) (*widgets.Post, error) {
-	np := widgets.NewPost{SubsiteID: r.sub.ID, AuthorID: r.actor.User.ID, Text: msg, HTML: body}
-	ev := people.Event{SubsiteID: r.sub.ID, Kind: people.EventComment, ActorID: r.actor.User.ID, Title: streamTitle,
-		URL: r.sub.URL, Excerpt: msg}
+// storePost stores msg, whose HTML is body (widgets.PostHTML), as the actor's post of page's
+// discussion, or of sub's activity stream when page is nil, in tx: with the members it mentions,
+// their notifications (and the other members' by their levels), and its search entry.
+func (s *Service) storePost(ctx context.Context, actor *people.Actor, sub *people.Subsite, tx *sql.Tx, page *Page, msg, body string) (*widgets.Post, error) {
+	np := widgets.NewPost{SubsiteID: sub.ID, AuthorID: actor.User.ID, Text: msg, HTML: body}
+	ev := people.Event{SubsiteID: sub.ID, Kind: people.EventComment, ActorID: actor.User.ID, Title: streamTitle,
+		URL: sub.URL, Excerpt: msg}
 	if page != nil {
 		np.PageID, np.SubsiteID = page.ID, page.SubsiteID
 		ev.SubsiteID, ev.Title, ev.URL = page.SubsiteID, page.Title, page.URL
 	}
-	mentioned, err := findMentions(r.ctx, tx, np.SubsiteID, msg, r.actor.User.ID)
+	mentioned, err := findMentions(ctx, tx, np.SubsiteID, msg, actor.User.ID)
 	if err != nil {
 		return nil, err
 	}
 	np.Mentioned, ev.MentionedUserIDs = mentioned, mentioned
-	post, err := widgets.CreatePost(r.ctx, tx, np, api.NewTime(s.DB.Now()))
+	post, err := widgets.CreatePost(ctx, tx, np, api.NewTime(s.DB.Now()))
 	if err != nil {
 		return nil, err
 	}
 	ev.URL = fmt.Sprintf("%s#post-%d", ev.URL, post.ID)
-	if err := people.QueueEvent(r.ctx, tx, ev, post.CreatedAt); err != nil {
+	if err := people.QueueEvent(ctx, tx, ev, post.CreatedAt); err != nil {
 		return nil, err
 	}
-	return post, indexPost(r.ctx, tx, page, post)
+	return post, indexPost(ctx, tx, page, post)
 }
 
-// listPosts answers the posts of the page's discussion, newest first (with since, oldest first).
-// Posts stay readable when the Discussion widget is removed.
-func (s *Service) listPosts(c *gin.Context) {
-	r := start(c, people.View)
-	if r == nil {
-		return
+// ReadPosts returns the reader of the posts of the page's discussion, newest first (with since,
+// oldest first), presented. Posts stay readable when the Discussion widget is removed. Returns
+// people.ErrNotFound for a subsite actor is not in, a forbidden error, and ErrPageNotFound.
+func (s *Service) ReadPosts(ctx context.Context, actor *people.Actor, sub *people.Subsite, pageID int64) (api.ListReader[*widgets.Post], error) {
+	if err := actor.Can(people.View, sub.ID); err != nil {
+		return nil, err
 	}
-	q := httpapi.ParseList(r.p)
-	pageID, err := r.id("page_id")
-	if r.failed(err) || r.failed(r.p.Err()) {
-		return
+	page, err := s.FindPage(ctx, s.DB.R, sub, pageID)
+	if err != nil {
+		return nil, err
 	}
-	page, err := s.FindPage(r.ctx, s.DB.R, r.sub, pageID)
-	if r.failed(err) {
-		return
-	}
-	httpapi.AnswerList(c, httpapi.List[*widgets.Post]{DB: s.DB, Budget: s.Budget, Query: q,
-		Read: func(ctx context.Context, db api.DBTX, q api.ListQuery) ([]*widgets.Post, []string, error) {
-			list, next, err := widgets.ListPosts(ctx, db, page.ID, q)
-			if err != nil {
-				return nil, nil, err
-			}
-			return list, next, s.presentPosts(ctx, db, list...)
-		}})
+	return func(ctx context.Context, db api.DBTX, q api.ListQuery) ([]*widgets.Post, []string, error) {
+		list, next, err := widgets.ListPosts(ctx, db, page.ID, q)
+		if err != nil {
+			return nil, nil, err
+		}
+		return list, next, s.presentPosts(ctx, db, list...)
+	}, nil
 }
 
-// listStream answers the posts of the subsite's activity stream, newest first (with since,
-// oldest first): the stream alone, not the pages' discussions, which feed/page reads.
-func (s *Service) listStream(c *gin.Context) {
-	r := start(c, people.View)
-	if r == nil {
-		return
+// ReadStream returns the reader of the posts of the subsite's activity stream, newest first (with
+// since, oldest first): the stream alone, not the pages' discussions, which ReadPosts reads.
+// Returns people.ErrNotFound for a subsite actor is not in, or a forbidden error.
+func (s *Service) ReadStream(ctx context.Context, actor *people.Actor, sub *people.Subsite) (api.ListReader[*widgets.Post], error) {
+	if err := actor.Can(people.View, sub.ID); err != nil {
+		return nil, err
 	}
-	q := httpapi.ParseList(r.p)
-	if r.failed(r.p.Err()) {
-		return
+	return func(ctx context.Context, db api.DBTX, q api.ListQuery) ([]*widgets.Post, []string, error) {
+		list, next, err := widgets.ListStreamPosts(ctx, db, sub.ID, q)
+		if err != nil {
+			return nil, nil, err
+		}
+		return list, next, s.presentPosts(ctx, db, list...)
+	}, nil
+}
+
+// CreateDiscussionWidget adds a Discussion widget, with in as its optional intro, to a page that
+// has none. Returns the errors of the widget operations (widget_handlers.go), a validation error
+// for input it does not take or a column the page does not have, and a conflict when the page has
+// a Discussion widget already.
+func (s *Service) CreateDiscussionWidget(ctx context.Context, actor *people.Actor, sub *people.Subsite, pageID int64, in widgets.Input, at Place) (*widgets.Widget, error) {
+	content, err := widgets.NewDiscussion(in)
+	if err != nil {
+		return nil, err
 	}
-	httpapi.AnswerList(c, httpapi.List[*widgets.Post]{DB: s.DB, Budget: s.Budget, Query: q,
-		Read: func(ctx context.Context, db api.DBTX, q api.ListQuery) ([]*widgets.Post, []string, error) {
-			list, next, err := widgets.ListStreamPosts(ctx, db, r.sub.ID, q)
-			if err != nil {
-				return nil, nil, err
-			}
-			return list, next, s.presentPosts(ctx, db, list...)
-		}})
+	return s.addWidget(ctx, actor, sub, pageID, content, at, func(tx *sql.Tx, page *Page) error {
+		has, err := widgets.HasDiscussion(ctx, tx, page.ID)
+		if err == nil && has {
+			err = api.Conflict("Page %d has a Discussion widget already; a page has at most one.", page.ID)
+		}
+		return err
+	})
 }
 
 // readMessage returns the message of a new post and the parameter it came in: "msg", or
@@ -249,29 +340,4 @@ func indexPost(ctx context.Context, tx DBTX, page *Page, post *widgets.Post) err
 		d.PageID, d.Title = page.ID, "Comment on "+page.Title
 	}
 	return search.IndexDoc(ctx, tx, d)
-}
-
-// createDiscussion adds a Discussion widget to a page that has none; val is an optional intro.
-func (s *Service) createDiscussion(c *gin.Context) {
-	r := start(c, people.Edit)
-	if r == nil {
-		return
-	}
-	in := readInput(r.p)
-	col, pos := readPlace(r.p)
-	r.p.Allow("val", "format", "column", "position")
-	if r.failed(r.p.Err()) {
-		return
-	}
-	content, err := widgets.NewDiscussion(in)
-	if r.failed(err) {
-		return
-	}
-	s.addWidget(r, content, col, pos, func(tx *sql.Tx, page *Page) error {
-		has, err := widgets.HasDiscussion(r.ctx, tx, page.ID)
-		if err == nil && has {
-			err = api.Conflict("Page %d has a Discussion widget already; a page has at most one.", page.ID)
-		}
-		return err
-	})
 }

@@ -16,161 +16,222 @@ import (
 // maxFolderDepth names of maxFolderName characters of up to 4 bytes, its name, and the rest.
 const maxFolderItemBytes = 8 << 10
 
-func (s *Service) folderTree(c *gin.Context) {
-	r := start(c, people.View)
-	if r == nil {
-		return
+func (s *Service) folderTree(c *gin.Context) error {
+	r, err := start(c, people.View)
+	if err != nil {
+		return err
 	}
 	list := httpapi.ParseList(r.p)
-	if r.failed(r.p.Err()) {
-		return
+	if err := r.p.Err(); err != nil {
+		return err
 	}
-	httpapi.AnswerList(c, httpapi.List[*Folder]{DB: s.DB, Budget: s.Budget, Query: list, ItemBytes: maxFolderItemBytes,
-		Read: func(ctx context.Context, db api.DBTX, q api.ListQuery) ([]*Folder, []string, error) {
-			return ListFolders(ctx, db, r.sub.ID, q)
-		}})
+	read, err := s.ReadFolders(r.ctx, r.actor, r.sub)
+	if err != nil {
+		return err
+	}
+	httpapi.AnswerList(c, httpapi.List[*Folder]{DB: s.DB, Budget: s.Budget, Query: list, ItemBytes: maxFolderItemBytes, Read: read})
+	return nil
 }
 
-// createFolder makes the folder at path and any missing parents. A path that exists already
-// answers its folder, as mkdir -p does, so that scripts can ensure a folder without checking first.
-func (s *Service) createFolder(c *gin.Context) {
-	r := start(c, people.Edit)
-	if r == nil {
-		return
+func (s *Service) createFolder(c *gin.Context) error {
+	r, err := start(c, people.Edit)
+	if err != nil {
+		return err
 	}
 	r.p.Allow("path")
 	r.p.Require("path")
-	path, err := CleanFolderPath("path", r.p.String("path"))
-	r.p.Fail(err)
-	if path == "" {
-		r.p.Fail(api.Invalid("path", "Give the path of a folder below Main, such as \"HR/Guides\"; the Main folder always exists."))
-	}
-	if r.failed(r.p.Err()) {
-		return
-	}
-	var f *Folder
-	err = s.DB.Write(r.ctx, func(tx *sql.Tx) error {
-		f, err = s.EnsureFolderPath(r.ctx, tx, r.sub.ID, path)
+	path := r.p.String("path")
+	if err := r.p.Err(); err != nil {
 		return err
-	})
-	if r.failed(err) {
-		return
+	}
+	f, err := s.CreateFolder(r.ctx, r.actor, r.sub, path)
+	if err != nil {
+		return err
 	}
 	httpapi.JSON(c, http.StatusOK, f)
+	return nil
 }
 
-func (s *Service) deleteFolder(c *gin.Context) {
-	r := start(c, people.Edit)
-	if r == nil {
-		return
+func (s *Service) deleteFolder(c *gin.Context) error {
+	r, err := start(c, people.Edit)
+	if err != nil {
+		return err
 	}
 	r.p.Allow("folder_id", "path")
 	fc := readFolderPair(r.p, "folder_id", "path")
-	if !fc.given() {
-		r.p.Fail(api.Invalid("folder_id", "Give \"folder_id\" or \"path\": the folder to delete."))
+	if err := r.p.Err(); err != nil {
+		return err
 	}
-	if r.failed(r.p.Err()) {
-		return
+	f, deleted, err := s.DeleteFolder(r.ctx, r.actor, r.sub, fc)
+	if err != nil {
+		return err
+	}
+	httpapi.JSON(c, http.StatusOK, gin.H{"success": true, "folder": f, "folders_deleted": deleted})
+	return nil
+}
+
+// copyFolder answers one step of folder/copy. max_folder_id and max_page_id, which the "more"
+// objects of earlier versions carried, are taken and ignored: a copy's marks are the server's.
+func (s *Service) copyFolder(c *gin.Context) error {
+	r, err := start(c, people.Edit)
+	if err != nil {
+		return err
+	}
+	r.p.Allow("copy_folder_id", "copy_path", "target_folder_id", "target_path", "target_subsite_id",
+		"new_folder_id", "max_folder_id", "max_page_id", "after_path", "after_page_id")
+	in := FolderCopyInput{
+		Source:      readFolderPair(r.p, "copy_folder_id", "copy_path"),
+		Target:      readFolderPair(r.p, "target_folder_id", "target_path"),
+		NewFolderID: r.p.OptInt("new_folder_id"),
+		AfterPath:   r.p.String("after_path"),
+		AfterPageID: r.p.OptInt("after_page_id"),
+	}
+	in.check(r.p.Fail)
+	in.SubsiteID = r.p.OptInt("target_subsite_id")
+	if err := r.p.Err(); err != nil {
+		return err
+	}
+	step, err := s.CopyFolder(r.ctx, r.actor, r.sub, in)
+	if err != nil {
+		return err
+	}
+	httpapi.JSON(c, http.StatusOK, step)
+	return nil
+}
+
+// ReadFolders returns the reader of sub's folders, ordered by path. Returns people.ErrNotFound
+// for a subsite actor is not in, or a forbidden error.
+func (s *Service) ReadFolders(ctx context.Context, actor *people.Actor, sub *people.Subsite) (api.ListReader[*Folder], error) {
+	if err := actor.Can(people.View, sub.ID); err != nil {
+		return nil, err
+	}
+	return func(ctx context.Context, db api.DBTX, q api.ListQuery) ([]*Folder, []string, error) {
+		return ListFolders(ctx, db, sub.ID, q)
+	}, nil
+}
+
+// CreateFolder makes the folder at path in sub and any missing parents. A path that exists
+// already returns its folder, as mkdir -p does, so that scripts can ensure a folder without
+// checking first. The actor must be an editor in sub. Returns people.ErrNotFound for a subsite
+// actor is not in, a forbidden error, and a validation error on "path" for a malformed path or
+// the Main folder's.
+func (s *Service) CreateFolder(ctx context.Context, actor *people.Actor, sub *people.Subsite, path string) (*Folder, error) {
+	if err := actor.Can(people.Edit, sub.ID); err != nil {
+		return nil, err
+	}
+	path, err := CleanFolderPath("path", path)
+	if err != nil {
+		return nil, err
+	}
+	if path == "" {
+		return nil, api.Invalid("path", "Give the path of a folder below Main, such as \"HR/Guides\"; the Main folder always exists.")
+	}
+	var f *Folder
+	err = s.DB.Write(ctx, func(tx *sql.Tx) error {
+		f, err = s.EnsureFolderPath(ctx, tx, sub.ID, path)
+		return err
+	})
+	return f, err
+}
+
+// DeleteFolder deletes the folder fc names in sub with its subfolders, and returns it and how
+// many folders went. The actor must be an editor in sub. Returns people.ErrNotFound for a subsite
+// actor is not in, a forbidden error, ErrFolderNotFound, and a validation error for no folder
+// named, the Main folder, or a subtree that holds live pages.
+func (s *Service) DeleteFolder(ctx context.Context, actor *people.Actor, sub *people.Subsite, fc FolderChoice) (*Folder, int64, error) {
+	if err := actor.Can(people.Edit, sub.ID); err != nil {
+		return nil, 0, err
+	}
+	if !fc.given() {
+		return nil, 0, api.Invalid(fc.IDField, "Give %q or %q: the folder to delete.", fc.IDField, fc.PathField)
 	}
 	var f *Folder
 	var deleted int64
-	err := s.DB.Write(r.ctx, func(tx *sql.Tx) error {
+	err := s.DB.Write(ctx, func(tx *sql.Tx) error {
 		var err error
-		if f, err = findChoice(r.ctx, tx, r.sub.ID, fc); err != nil {
+		if f, err = findChoice(ctx, tx, sub.ID, fc); err != nil {
 			return err
 		}
-		field := fc.pathName
-		if fc.id != nil {
-			field = fc.idName
+		field := fc.PathField
+		if fc.ID != nil {
+			field = fc.IDField
 		}
-		deleted, err = deleteFolder(r.ctx, tx, f, field)
+		deleted, err = deleteFolder(ctx, tx, f, field)
 		return err
 	})
-	if r.failed(err) {
-		return
-	}
-	httpapi.JSON(c, http.StatusOK, gin.H{"success": true, "folder": f, "folders_deleted": deleted})
+	return f, deleted, err
 }
 
-// copyRequest is what folder/copy was asked: a first step names the source and the target
-// folder; a following step (the "more" of the last answer) names the copy made and how far it
-// got. What the copy takes is kept by the server (resumeFolderCopy), never read from the request.
-type copyRequest struct {
-	source, target folderChoice
-	to             *people.Subsite
-	newFolderID    *int64
-	afterPath      string
-	afterPageID    *int64
+// FolderCopyInput is one step of folder/copy as asked: a first step names the source and the
+// target folder; a following step (the "more" of the last answer) names the copy made and how far
+// it got. What the copy takes is kept by the server (resumeFolderCopy), never read from the input.
+type FolderCopyInput struct {
+	Source, Target FolderChoice
+	// SubsiteID is the target subsite; nil: the source's.
+	SubsiteID   *int64
+	NewFolderID *int64
+	AfterPath   string
+	AfterPageID *int64
 }
 
-func (s *Service) copyFolder(c *gin.Context) {
-	r := start(c, people.Edit)
-	if r == nil {
-		return
+// check passes fail a validation error for a step that names no source, or mixes a first step's
+// fields with a following step's.
+func (in FolderCopyInput) check(fail func(error)) {
+	switch {
+	case !in.Source.given():
+		fail(api.Invalid(in.Source.IDField, "Give %q or %q: the folder to copy.", in.Source.IDField, in.Source.PathField))
+	case in.NewFolderID != nil && in.Target.given():
+		fail(api.Invalid("new_folder_id", "A copy under way (\"new_folder_id\") takes no \"target_folder_id\" or \"target_path\"; POST the \"more\" object of the last answer as it is."))
+	case in.NewFolderID == nil && (in.AfterPageID != nil || in.AfterPath != ""):
+		fail(api.Invalid("new_folder_id", "\"after_path\" and \"after_page_id\" continue a copy under way and need its \"new_folder_id\"."))
 	}
-	req, err := s.readCopyRequest(r)
-	if r.failed(err) {
-		return
+}
+
+// CopyFolder runs one step of copying a folder of sub, with its subfolders and pages, into the
+// target subsite (see FolderCopy), in one transaction, and returns how far it got. The actor must
+// be an editor in sub and in the target. Returns people.ErrNotFound for a subsite actor is not in
+// (source or target), a forbidden error, ErrFolderNotFound for a source sub does not have, and a
+// validation error for an input check refuses, a target folder the target subsite does not have,
+// or a new_folder_id that is no copy under way.
+func (s *Service) CopyFolder(ctx context.Context, actor *people.Actor, sub *people.Subsite, in FolderCopyInput) (*FolderCopyStep, error) {
+	if err := actor.Can(people.Edit, sub.ID); err != nil {
+		return nil, err
+	}
+	var err error
+	in.check(func(e error) {
+		if err == nil {
+			err = e
+		}
+	})
+	if err != nil {
+		return nil, err
+	}
+	to := sub
+	if in.SubsiteID != nil && *in.SubsiteID != sub.ID {
+		if to, err = s.People.FindSubsiteByID(ctx, s.DB.R, *in.SubsiteID); err != nil {
+			return nil, err
+		}
+	}
+	if err := actor.Can(people.Edit, to.ID); err != nil {
+		return nil, err
 	}
 	var step *FolderCopyStep
-	err = s.DB.Write(r.ctx, func(tx *sql.Tx) error {
-		fc := FolderCopy{From: r.sub, To: req.to, AfterPath: req.afterPath, AfterPageID: req.afterPageID}
+	err = s.DB.Write(ctx, func(tx *sql.Tx) error {
+		fc := FolderCopy{From: sub, To: to, AfterPath: in.AfterPath, AfterPageID: in.AfterPageID}
 		var err error
-		if fc.Source, err = findChoice(r.ctx, tx, r.sub.ID, req.source); err != nil {
+		if fc.Source, err = findChoice(ctx, tx, sub.ID, in.Source); err != nil {
 			return err
 		}
-		if req.newFolderID == nil {
-			fc.Into, err = s.resolve(r.ctx, tx, req.to.ID, req.target)
+		if in.NewFolderID == nil {
+			fc.Into, err = s.resolve(ctx, tx, to.ID, in.Target)
 		} else {
-			err = resumeFolderCopy(r.ctx, tx, &fc, *req.newFolderID)
+			err = resumeFolderCopy(ctx, tx, &fc, *in.NewFolderID)
 		}
 		if err != nil {
 			return err
 		}
-		step, err = s.copyFolderStep(r.ctx, tx, fc, api.NewTime(s.DB.Now()), r.actor.User.ID)
+		step, err = s.copyFolderStep(ctx, tx, fc, api.NewTime(s.DB.Now()), actor.User.ID)
 		return err
 	})
-	if r.failed(err) {
-		return
-	}
-	httpapi.JSON(c, http.StatusOK, step)
-}
-
-// readCopyRequest reads folder/copy's parameters and checks that the caller is an editor in the
-// target subsite (a subsite they are not in is not found). max_folder_id and max_page_id, which
-// the "more" objects of earlier versions carried, are taken and ignored: a copy's marks are the
-// server's.
-func (s *Service) readCopyRequest(r *request) (*copyRequest, error) {
-	r.p.Allow("copy_folder_id", "copy_path", "target_folder_id", "target_path", "target_subsite_id",
-		"new_folder_id", "max_folder_id", "max_page_id", "after_path", "after_page_id")
-	req := &copyRequest{
-		source:      readFolderPair(r.p, "copy_folder_id", "copy_path"),
-		target:      readFolderPair(r.p, "target_folder_id", "target_path"),
-		newFolderID: r.p.OptInt("new_folder_id"),
-		afterPath:   r.p.String("after_path"),
-		afterPageID: r.p.OptInt("after_page_id"),
-		to:          r.sub,
-	}
-	switch {
-	case !req.source.given():
-		r.p.Fail(api.Invalid("copy_folder_id", "Give \"copy_folder_id\" or \"copy_path\": the folder to copy."))
-	case req.newFolderID != nil && req.target.given():
-		r.p.Fail(api.Invalid("new_folder_id", "A copy under way (\"new_folder_id\") takes no \"target_folder_id\" or \"target_path\"; POST the \"more\" object of the last answer as it is."))
-	case req.newFolderID == nil && (req.afterPageID != nil || req.afterPath != ""):
-		r.p.Fail(api.Invalid("new_folder_id", "\"after_path\" and \"after_page_id\" continue a copy under way and need its \"new_folder_id\"."))
-	}
-	targetID := r.p.OptInt("target_subsite_id")
-	if err := r.p.Err(); err != nil {
-		return nil, err
-	}
-	if targetID != nil && *targetID != r.sub.ID {
-		var err error
-		if req.to, err = s.People.FindSubsiteByID(r.ctx, s.DB.R, *targetID); err != nil {
-			return nil, err
-		}
-	}
-	if err := r.actor.Can(people.Edit, req.to.ID); err != nil {
-		return nil, err
-	}
-	return req, nil
+	return step, err
 }

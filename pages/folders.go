@@ -204,11 +204,11 @@ func ListFolders(ctx context.Context, db DBTX, subsiteID int64, list api.ListQue
 
 // findChoice returns the folder a request names by id or path, without creating anything.
 // Returns ErrFolderNotFound, or a validation error for a malformed path.
-func findChoice(ctx context.Context, db DBTX, subsiteID int64, fc folderChoice) (*Folder, error) {
-	if fc.id != nil {
-		return FindFolder(ctx, db, subsiteID, *fc.id)
+func findChoice(ctx context.Context, db DBTX, subsiteID int64, fc FolderChoice) (*Folder, error) {
+	if fc.ID != nil {
+		return FindFolder(ctx, db, subsiteID, *fc.ID)
 	}
-	path, err := CleanFolderPath(fc.pathName, *fc.path)
+	path, err := CleanFolderPath(fc.PathField, *fc.Path)
 	if err != nil {
 		return nil, err
 	}
@@ -279,4 +279,36 @@ func (s *Service) restoreFolder(ctx context.Context, tx DBTX, p *Page) (int64, e
 		return 0, err
 	}
 	return f.ID, nil
+}
+
+// FolderChoice is a folder named by id or by path (at most one of the two), with the names of the
+// two parameters they came in, for messages. The zero value names no folder.
+type FolderChoice struct {
+	ID                 *int64
+	Path               *string
+	IDField, PathField string
+}
+
+// given reports whether the choice names a folder at all.
+func (fc FolderChoice) given() bool { return fc.ID != nil || fc.Path != nil }
+
+// resolve returns the chosen folder of the subsite, creating a path's missing folders; with no
+// choice, the Main folder. Returns a validation error for a folder id the subsite does not have
+// or a malformed path.
+func (s *Service) resolve(ctx context.Context, tx DBTX, subsiteID int64, fc FolderChoice) (*Folder, error) {
+	if fc.ID != nil {
+		f, err := FindFolder(ctx, tx, subsiteID, *fc.ID)
+		if errors.Is(err, ErrFolderNotFound) {
+			return nil, api.Invalid(fc.IDField, "There is no folder %d in this subsite.", *fc.ID)
+		}
+		return f, err
+	}
+	path := ""
+	if fc.Path != nil {
+		var err error
+		if path, err = CleanFolderPath(fc.PathField, *fc.Path); err != nil {
+			return nil, err
+		}
+	}
+	return s.EnsureFolderPath(ctx, tx, subsiteID, path)
 }

@@ -29,27 +29,27 @@ const (
 )
 
 // answerPage answers pages/get for the page: from the cache, built, or spooled.
-func (s *Service) answerPage(r *request, id int64) {
+func (s *Service) answerPage(r *request, id int64) error {
 	// The epoch is read before the page is: an answer that shows a change committed in between
 	// is kept under the older epoch, which no later request reads, never under the newer one.
 	epoch, err := s.pageEpoch(r.ctx)
-	if r.failed(err) {
-		return
+	if err != nil {
+		return err
 	}
 	if body := s.pageCache.get(epoch, id, r.sub.ID); body != nil {
 		s.Budget.SendBytes(r.c, jsonType, body)
-		return
+		return nil
 	}
 	body, large, err := s.buildPage(r, id)
-	if r.failed(err) {
-		return
+	if err != nil {
+		return err
 	}
 	if large {
-		s.spoolPage(r, id)
-		return
+		return s.spoolPage(r, id)
 	}
 	s.pageCache.put(epoch, id, r.sub.ID, body)
 	s.Budget.SendBytes(r.c, jsonType, body)
+	return nil
 }
 
 // buildPage returns the page's answer built in memory, or large when its content is over
@@ -90,14 +90,15 @@ func (s *Service) buildPage(r *request, id int64) (body []byte, large bool, err 
 
 // spoolPage answers a large page: read in parts into a spool, all in one read transaction that
 // ends before the answer is sent. The budget holds the largest part while the page is read.
-func (s *Service) spoolPage(r *request, id int64) {
+func (s *Service) spoolPage(r *request, id int64) error {
 	spool := s.Budget.NewSpool()
 	defer spool.Close()
-	if r.failed(s.writeLargePage(r, id, spool)) {
-		return
+	if err := s.writeLargePage(r, id, spool); err != nil {
+		return err
 	}
 	r.c.Header("Content-Type", jsonType)
 	spool.Send(r.c)
+	return nil
 }
 
 // writeLargePage writes the page's answer to w, exactly as json.Marshal of the filled page would,

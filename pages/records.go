@@ -24,45 +24,36 @@ const (
 	maxRecordPage         = 100000
 )
 
-// submitRecord stores a record of the page's form: a viewer may submit. The body is an object
-// keyed by field name, or {"fields": [{"field", "value"}]}.
-func (s *Service) submitRecord(c *gin.Context) {
-	r := start(c, people.Comment)
-	if r == nil {
-		return
+// submitRecord stores a record of the page's form (SubmitRecord). The body is an object keyed by
+// field name, or {"fields": [{"field", "value"}]}.
+func (s *Service) submitRecord(c *gin.Context) error {
+	r, err := start(c, people.Comment)
+	if err != nil {
+		return err
 	}
 	values := r.p.Object()
 	formID := r.p.OptInt("widget_id")
 	delete(values, "widget_id")
-	if r.failed(r.p.Err()) {
-		return
+	if err := r.p.Err(); err != nil {
+		return err
 	}
-	var rec *widgets.Record
-	err := s.DB.Write(r.ctx, func(tx *sql.Tx) error {
-		page, form, err := s.recordForm(r, tx, formID, false)
-		if err != nil {
-			return err
-		}
-		answers, err := readSubmission(widgets.FormFields(form), values)
-		if err != nil {
-			return err
-		}
-		if rec, err = widgets.CreateRecord(r.ctx, tx, form, answers, api.NewTime(s.DB.Now()), r.actor.User.ID); err != nil {
-			return err
-		}
-		return indexRecord(r.ctx, tx, page, rec)
-	})
-	if r.failed(err) || r.failed(people.FillNames(r.ctx, s.DB.R, &rec.CreatedBy)) {
-		return
+	pageID, err := r.id("page_id")
+	if err != nil {
+		return err
+	}
+	rec, err := s.SubmitRecord(r.ctx, r.actor, r.sub, pageID, formID, values)
+	if err != nil {
+		return err
 	}
 	httpapi.JSON(c, http.StatusOK, rec)
+	return nil
 }
 
 // listRecords answers the records of the page's form as JSON, or as CSV with format=csv.
-func (s *Service) listRecords(c *gin.Context) {
-	r := start(c, people.View)
-	if r == nil {
-		return
+func (s *Service) listRecords(c *gin.Context) error {
+	r, err := start(c, people.View)
+	if err != nil {
+		return err
 	}
 	q, paged := readRecordQuery(r.p)
 	formID := r.p.OptInt("widget_id")
@@ -70,14 +61,81 @@ func (s *Service) listRecords(c *gin.Context) {
 	if format != "" && format != "json" && format != "csv" {
 		r.p.Fail(api.Invalid("format", "Parameter \"format\" must be json or csv."))
 	}
-	if r.failed(r.p.Err()) {
-		return
+	if err := r.p.Err(); err != nil {
+		return err
 	}
-	page, form, err := s.recordForm(r, s.DB.R, formID, true)
-	if r.failed(err) {
-		return
+	pageID, err := r.id("page_id")
+	if err != nil {
+		return err
 	}
-	list := httpapi.List[*widgets.Record]{DB: s.DB, Budget: s.Budget, Query: q,
+	records, err := s.ReadRecords(r.ctx, r.actor, r.sub, pageID, formID)
+	if err != nil {
+		return err
+	}
+	list := httpapi.List[*widgets.Record]{DB: s.DB, Budget: s.Budget, Query: q, Read: records.Read}
+	if format == "csv" {
+		return s.exportRecords(c, records, list, paged)
+	}
+	if !paged {
+		list.Query.Limit = defaultRecordsPerPage
+	}
+	httpapi.AnswerList(c, list)
+	return nil
+}
+
+// SubmitRecord stores the actor's answers to the page's form: the form widget formID names, or
+// else the page's only Form widget; values is keyed by field name, or {"fields": [{"field",
+// "value"}]} where field is a name or a label. Whoever may comment (viewers up) may submit.
+// Returns people.ErrNotFound for a subsite actor is not in, a forbidden error, ErrPageNotFound,
+// widgets' not found for a form not on the page, and a validation error for answers the form does
+// not take or a page with no form or several (naming them).
+func (s *Service) SubmitRecord(ctx context.Context, actor *people.Actor, sub *people.Subsite, pageID int64, formID *int64, values map[string]any) (*widgets.Record, error) {
+	if err := actor.Can(people.Comment, sub.ID); err != nil {
+		return nil, err
+	}
+	var rec *widgets.Record
+	err := s.DB.Write(ctx, func(tx *sql.Tx) error {
+		page, form, err := s.recordForm(ctx, tx, sub, pageID, formID, false)
+		if err != nil {
+			return err
+		}
+		answers, err := readSubmission(widgets.FormFields(form), values)
+		if err != nil {
+			return err
+		}
+		if rec, err = widgets.CreateRecord(ctx, tx, form, answers, api.NewTime(s.DB.Now()), actor.User.ID); err != nil {
+			return err
+		}
+		return indexRecord(ctx, tx, page, rec)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return rec, people.FillNames(ctx, s.DB.R, &rec.CreatedBy)
+}
+
+// Records is a form's records to read: the page, its form, and the reader of the records, oldest
+// first, with their authors' names.
+type Records struct {
+	Page *Page
+	Form *widgets.Widget
+	Read api.ListReader[*widgets.Record]
+}
+
+// ReadRecords returns the records of the page's form: the one formID names (also when it was taken
+// off the page, so that its records can still be read), or else the page's only Form widget.
+// Returns people.ErrNotFound for a subsite actor is not in, a forbidden error, ErrPageNotFound,
+// widgets' not found for a form not of the page, and a validation error for a page with no form
+// or several.
+func (s *Service) ReadRecords(ctx context.Context, actor *people.Actor, sub *people.Subsite, pageID int64, formID *int64) (*Records, error) {
+	if err := actor.Can(people.View, sub.ID); err != nil {
+		return nil, err
+	}
+	page, form, err := s.recordForm(ctx, s.DB.R, sub, pageID, formID, true)
+	if err != nil {
+		return nil, err
+	}
+	return &Records{Page: page, Form: form,
 		Read: func(ctx context.Context, db api.DBTX, q api.ListQuery) ([]*widgets.Record, []string, error) {
 			list, next, err := widgets.ListRecords(ctx, db, form, widgets.RecordQuery{Limit: q.Limit, Offset: q.Offset,
 				Cursor: q.Cursor, Since: q.Since})
@@ -85,34 +143,22 @@ func (s *Service) listRecords(c *gin.Context) {
 				return nil, nil, err
 			}
 			return list, next, fillRecordNames(ctx, db, list)
-		}}
-	if format == "csv" {
-		s.exportRecords(r, page, form, list, paged)
-		return
-	}
-	if !paged {
-		list.Query.Limit = defaultRecordsPerPage
-	}
-	httpapi.AnswerList(c, list)
+		}}, nil
 }
 
-// recordForm returns the page that the URL names and its form that records go to: the one
-// widget_id names, or else the page's only Form widget. withRemoved finds a form taken off the
-// page, so that its records can still be read.
-func (s *Service) recordForm(r *request, db DBTX, formID *int64, withRemoved bool) (*Page, *widgets.Widget, error) {
-	pageID, err := r.id("page_id")
-	if err != nil {
-		return nil, nil, err
-	}
-	page, err := s.FindPage(r.ctx, db, r.sub, pageID)
+// recordForm returns the page pageID of sub and its form that records go to: the one formID
+// names, or else the page's only Form widget. withRemoved finds a form taken off the page, so that
+// its records can still be read.
+func (s *Service) recordForm(ctx context.Context, db DBTX, sub *people.Subsite, pageID int64, formID *int64, withRemoved bool) (*Page, *widgets.Widget, error) {
+	page, err := s.FindPage(ctx, db, sub, pageID)
 	if err != nil {
 		return nil, nil, err
 	}
 	if formID != nil {
-		form, err := widgets.FindForm(r.ctx, db, page.ID, *formID, withRemoved)
+		form, err := widgets.FindForm(ctx, db, page.ID, *formID, withRemoved)
 		return page, form, err
 	}
-	forms, err := widgets.ListPlacedKind(r.ctx, db, page.ID, widgets.Form)
+	forms, err := widgets.ListPlacedKind(ctx, db, page.ID, widgets.Form)
 	if err != nil {
 		return nil, nil, err
 	}

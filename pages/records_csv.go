@@ -7,6 +7,8 @@ import (
 	"regexp"
 	"strconv"
 
+	"github.com/gin-gonic/gin"
+
 	"quire/app/httpapi"
 	"quire/widgets"
 )
@@ -15,15 +17,16 @@ import (
 // (after the record's id, time and author), then a row per record, read and written in batches
 // as every list is (httpapi.StreamList). Without paging parameters it answers every record. The
 // columns are the form's current fields, then fields of earlier versions that records answered.
-func (s *Service) exportRecords(r *request, page *Page, form *widgets.Widget, list httpapi.List[*widgets.Record], paged bool) {
-	cols, err := widgets.RecordColumns(r.ctx, s.DB.R, form)
-	if r.failed(err) {
-		return
+func (s *Service) exportRecords(c *gin.Context, records *Records, list httpapi.List[*widgets.Record], paged bool) error {
+	cols, err := widgets.RecordColumns(c.Request.Context(), s.DB.R, records.Form)
+	if err != nil {
+		return err
 	}
 	if !paged {
 		list.Query.Limit = 0
 	}
-	httpapi.StreamList(r.c, list, &recordsCSV{filename: page.Slug + "-records.csv", cols: cols})
+	httpapi.StreamList(c, list, &recordsCSV{filename: records.Page.Slug + "-records.csv", cols: cols})
+	return nil
 }
 
 // recordsCSV writes records as CSV rows under a header row.

@@ -217,6 +217,38 @@ func (s *Service) ListPages(ctx context.Context, db DBTX, sub *people.Subsite, f
 	return out, next, people.FillNames(ctx, db, refs...)
 }
 
+// ReadPages returns the reader of the pages of sub that f selects (not the trash): newest
+// created first. Returns people.ErrNotFound for a subsite actor is not in, a forbidden error, and
+// a validation error on "folder_id" for a folder sub does not have.
+func (s *Service) ReadPages(ctx context.Context, actor *people.Actor, sub *people.Subsite, f PageFilter) (api.ListReader[*Page], error) {
+	if err := actor.Can(people.View, sub.ID); err != nil {
+		return nil, err
+	}
+	if f.FolderID != 0 {
+		if _, err := s.resolve(ctx, s.DB.R, sub.ID, FolderChoice{ID: &f.FolderID, IDField: "folder_id"}); err != nil {
+			return nil, err
+		}
+	}
+	f.Trash = false
+	return s.pageReader(sub, f), nil
+}
+
+// ReadTrash returns the reader of the pages of sub in the trash, as ListPages orders them. The
+// actor must be allowed to see the trash (people.ViewTrash). Returns people.ErrNotFound for a
+// subsite actor is not in, or a forbidden error.
+func (s *Service) ReadTrash(ctx context.Context, actor *people.Actor, sub *people.Subsite) (api.ListReader[*Page], error) {
+	if err := actor.Can(people.ViewTrash, sub.ID); err != nil {
+		return nil, err
+	}
+	return s.pageReader(sub, PageFilter{Trash: true}), nil
+}
+
+func (s *Service) pageReader(sub *people.Subsite, f PageFilter) api.ListReader[*Page] {
+	return func(ctx context.Context, db api.DBTX, q api.ListQuery) ([]*Page, []string, error) {
+		return s.ListPages(ctx, db, sub, f, q)
+	}
+}
+
 // cleanTitle checks a page title: one line of text (api.Line), required, at most maxTitle
 // characters.
 func cleanTitle(title string) (string, error) {
@@ -351,22 +383,14 @@ func setTags(ctx context.Context, tx DBTX, pageID int64, tags []string) error {
 	return nil
 }
 
-// CreatePage creates a page with its widgets in one transaction.
-func (s *Service) CreatePage(ctx context.Context, sub *people.Subsite, np NewPage, by int64) (*Page, error) {
-	var p *Page
-	err := s.DB.Write(ctx, func(tx *sql.Tx) error {
-		var err error
-		p, err = s.createPage(ctx, tx, sub, np, api.NewTime(s.DB.Now()), by)
-		if err != nil {
-			return err
-		}
-		return s.FillContent(ctx, tx, sub, p)
-	})
-	return p, err
-}
-
-// TrashPage moves a page to the trash. Returns ErrPageNotFound.
-func (s *Service) TrashPage(ctx context.Context, sub *people.Subsite, id, by int64) (*Page, error) {
+// TrashPage moves the page id of sub to the trash and returns it. The actor must be an editor in
+// sub. Returns people.ErrNotFound for a subsite actor is not in, a forbidden error for a role or
+// token that may not edit, and ErrPageNotFound for a page not in sub or in the trash already.
+func (s *Service) TrashPage(ctx context.Context, actor *people.Actor, sub *people.Subsite, id int64) (*Page, error) {
+	if err := actor.Can(people.Edit, sub.ID); err != nil {
+		return nil, err
+	}
+	by := actor.User.ID
 	var p *Page
 	err := s.DB.Write(ctx, func(tx *sql.Tx) error {
 		var err error
@@ -383,9 +407,14 @@ func (s *Service) TrashPage(ctx context.Context, sub *people.Subsite, id, by int
 	return p, err
 }
 
-// RestorePage takes a page out of the trash, back into its folder; when that folder was deleted
-// meanwhile, it is made again. Returns ErrPageNotFound.
-func (s *Service) RestorePage(ctx context.Context, sub *people.Subsite, id int64) (*Page, error) {
+// RestorePage takes the page id of sub out of the trash, back into its folder (when that folder was
+// deleted meanwhile, it is made again), and returns it. The actor must be an editor in sub.
+// Returns people.ErrNotFound for a subsite actor is not in, a forbidden error for a role or token
+// that may not edit, and ErrPageNotFound for a page of sub that is not in the trash.
+func (s *Service) RestorePage(ctx context.Context, actor *people.Actor, sub *people.Subsite, id int64) (*Page, error) {
+	if err := actor.Can(people.Edit, sub.ID); err != nil {
+		return nil, err
+	}
 	var p *Page
 	err := s.DB.Write(ctx, func(tx *sql.Tx) error {
 		trashed, err := s.FindTrashedPage(ctx, tx, sub, id)
@@ -451,24 +480,4 @@ func (s *Service) copyPage(ctx context.Context, tx DBTX, src *Page, pc PageCopy,
 	}
 	np := NewPage{Title: title, Layout: src.Layout, Folder: pc.Folder, Tags: tags, CopyOf: src.ID}
 	return s.createPage(ctx, tx, pc.To, np, now, by)
-}
-
-// CopyPage copies a page into pc.To in one transaction.
-func (s *Service) CopyPage(ctx context.Context, from *people.Subsite, id int64, pc PageCopy, by int64) (*Page, error) {
-	var p *Page
-	err := s.DB.Write(ctx, func(tx *sql.Tx) error {
-		src, err := s.FindPage(ctx, tx, from, id)
-		if err != nil {
-			return err
-		}
-		now := api.NewTime(s.DB.Now())
-		if p, err = s.copyPage(ctx, tx, src, pc, now, by); err != nil {
-			return err
-		}
-		if err := s.notifyNewPage(ctx, tx, p, by, now, true); err != nil {
-			return err
-		}
-		return s.FillContent(ctx, tx, pc.To, p)
-	})
-	return p, err
 }

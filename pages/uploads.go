@@ -22,12 +22,19 @@ import (
 // maxFormValue bounds a non-file field of a multipart upload.
 const maxFormValue = 64 << 10
 
+// NewFile is an uploaded file, stored in the blob store already (widgets.Blobs.Save) and not yet
+// a file of any page: its content, its clean name (widgets.CleanFilename) and its type
+// (widgets.DetectType). Blob is nil when no file was sent.
+type NewFile struct {
+	Blob        *widgets.Blob
+	Filename    string
+	ContentType string
+}
+
 // upload is a multipart request read: its file (stored already) and its other fields.
 type upload struct {
-	blob        *widgets.Blob
-	filename    string
-	contentType string
-	fields      map[string]string
+	NewFile
+	fields map[string]string
 }
 
 // readUpload streams a multipart/form-data body: the part named "file" goes straight to the blob
@@ -61,16 +68,16 @@ func (s *Service) readUpload(r *request, allowed ...string) (*upload, error) {
 		}
 		name := part.FormName()
 		switch {
-		case name == "file" && up.blob != nil:
+		case name == "file" && up.Blob != nil:
 			return nil, api.Invalid("file", "Send one file per request.")
 		case name == "file":
-			if up.filename, err = widgets.CleanFilename("file", part.FileName()); err != nil {
+			if up.Filename, err = widgets.CleanFilename("file", part.FileName()); err != nil {
 				return nil, err
 			}
-			if up.blob, err = s.Blobs.Save(part, max); err != nil {
+			if up.Blob, err = s.Blobs.Save(part, max); err != nil {
 				return nil, uploadError(r, err, max)
 			}
-			up.contentType = widgets.DetectType(up.filename, up.blob.Head)
+			up.ContentType = widgets.DetectType(up.Filename, up.Blob.Head)
 		case contains(allowed, name):
 			if _, twice := up.fields[name]; twice {
 				return nil, api.Invalid(name, "Field %q is given twice in the form; give it once.", name)
@@ -122,27 +129,27 @@ func (up *upload) value(p *httpapi.Params, name string) (string, bool, error) {
 
 // place reads column (default 0) and position (default: the end) from an upload's fields or the
 // URL.
-func (up *upload) place(p *httpapi.Params) (int, *int, error) {
-	col, pos := 0, (*int)(nil)
+func (up *upload) place(p *httpapi.Params) (Place, error) {
+	var at Place
 	for _, name := range []string{"column", "position"} {
 		v, given, err := up.value(p, name)
 		if err != nil || !given {
 			if err != nil {
-				return 0, nil, err
+				return Place{}, err
 			}
 			continue
 		}
 		n, err := strconv.Atoi(strings.TrimSpace(v))
 		if err != nil {
-			return 0, nil, api.Invalid(name, "Parameter %q must be an integer.", name)
+			return Place{}, api.Invalid(name, "Parameter %q must be an integer.", name)
 		}
 		if name == "column" {
-			col = n
+			at.Column = n
 		} else {
-			pos = &n
+			at.Position = &n
 		}
 	}
-	return col, pos, p.Err()
+	return at, p.Err()
 }
 
 // fileURL is where a file of the subsite is downloaded.
@@ -154,11 +161,11 @@ func (s *Service) fileURL(sub *people.Subsite, id int64, filename string) string
 // transaction. It claims the upload's blob first (widgets.Blobs.Claim): when the blob was
 // cleared away while the rest of the request arrived, it returns widgets.ErrBlobGone, and the
 // caller's transaction must roll back.
-func (s *Service) storeFile(ctx context.Context, tx DBTX, page *Page, up *upload, now api.Time, by int64) (*widgets.StoredFile, error) {
-	if err := s.Blobs.Claim(up.blob.SHA256); err != nil {
+func (s *Service) storeFile(ctx context.Context, tx DBTX, page *Page, up NewFile, now api.Time, by int64) (*widgets.StoredFile, error) {
+	if err := s.Blobs.Claim(up.Blob.SHA256); err != nil {
 		return nil, err
 	}
-	f, err := widgets.CreateFile(ctx, tx, page.ID, up.blob, up.filename, up.contentType, now, by)
+	f, err := widgets.CreateFile(ctx, tx, page.ID, up.Blob, up.Filename, up.ContentType, now, by)
 	if err != nil {
 		return nil, err
 	}

@@ -14,6 +14,433 @@ import (
 	"quire/widgets"
 )
 
+// The handlers of /page/:page_id/<kind>/*: parse, call the operation below, answer.
+
+func (s *Service) getWidget(kind string) httpapi.Handler {
+	return func(c *gin.Context) error {
+		r, err := start(c, people.View)
+		if err != nil {
+			return err
+		}
+		pageID, widgetID, err := r.ids()
+		if err != nil {
+			return err
+		}
+		w, err := s.GetWidget(r.ctx, r.actor, r.sub, pageID, widgetID, kind)
+		return answerWidgets(c, w, err)
+	}
+}
+
+// createTextWidget creates a Paragraph or Heading widget.
+func (s *Service) createTextWidget(kind string) httpapi.Handler {
+	return func(c *gin.Context) error {
+		r, err := start(c, people.Edit)
+		if err != nil {
+			return err
+		}
+		in := readInput(r.p)
+		at := readPlace(r.p)
+		r.p.Allow("val", "format", "styleclass", "heading", "column", "position")
+		if err := r.p.Err(); err != nil {
+			return err
+		}
+		pageID, err := r.id("page_id")
+		if err != nil {
+			return err
+		}
+		w, err := s.CreateTextWidget(r.ctx, r.actor, r.sub, pageID, kind, in, at)
+		return answerWidgets(c, w, err)
+	}
+}
+
+// updateTextWidget stores a new version of a Paragraph or Heading widget.
+func (s *Service) updateTextWidget(kind string) httpapi.Handler {
+	return func(c *gin.Context) error {
+		r, err := start(c, people.Edit)
+		if err != nil {
+			return err
+		}
+		widgetID, err := r.id("widget_id")
+		in := readInput(r.p)
+		r.p.Allow("val", "format", "styleclass", "heading")
+		if err := firstErr(err, r.p.Err()); err != nil {
+			return err
+		}
+		pageID, err := r.id("page_id")
+		if err != nil {
+			return err
+		}
+		w, err := s.UpdateTextWidget(r.ctx, r.actor, r.sub, pageID, widgetID, kind, in)
+		return answerWidgets(c, w, err)
+	}
+}
+
+func (s *Service) deleteWidget(kind string) httpapi.Handler {
+	return func(c *gin.Context) error {
+		r, err := start(c, people.Edit)
+		if err != nil {
+			return err
+		}
+		r.p.Allow()
+		if err := r.p.Err(); err != nil {
+			return err
+		}
+		widgetID, err := r.id("widget_id")
+		if err != nil {
+			return err
+		}
+		pageID, err := r.id("page_id")
+		if err != nil {
+			return err
+		}
+		w, err := s.DeleteWidget(r.ctx, r.actor, r.sub, pageID, widgetID, kind)
+		if err != nil {
+			return err
+		}
+		httpapi.JSON(c, http.StatusOK, gin.H{"success": true, "widget": w})
+		return nil
+	}
+}
+
+func (s *Service) widgetVersions(kind string) httpapi.Handler {
+	return func(c *gin.Context) error {
+		r, err := start(c, people.View)
+		if err != nil {
+			return err
+		}
+		pageID, widgetID, err := r.ids()
+		if err != nil {
+			return err
+		}
+		list := httpapi.ParseList(r.p)
+		if err := r.p.Err(); err != nil {
+			return err
+		}
+		read, err := s.ReadWidgetVersions(r.ctx, r.actor, r.sub, pageID, widgetID, kind)
+		if err != nil {
+			return err
+		}
+		httpapi.AnswerList(c, httpapi.List[*widgets.Widget]{DB: s.DB, Budget: s.Budget, Query: list, Read: read})
+		return nil
+	}
+}
+
+func (s *Service) restoreWidget(kind string) httpapi.Handler {
+	return func(c *gin.Context) error {
+		r, err := start(c, people.Edit)
+		if err != nil {
+			return err
+		}
+		widgetID, err := r.id("widget_id")
+		r.p.Allow("version_id")
+		r.p.Require("version_id")
+		versionID := r.p.Int("version_id", 0)
+		if err := firstErr(err, r.p.Err()); err != nil {
+			return err
+		}
+		pageID, err := r.id("page_id")
+		if err != nil {
+			return err
+		}
+		w, err := s.RestoreWidget(r.ctx, r.actor, r.sub, pageID, widgetID, kind, versionID)
+		return answerWidgets(c, w, err)
+	}
+}
+
+func (s *Service) moveWidget(c *gin.Context) error {
+	r, err := start(c, people.Edit)
+	if err != nil {
+		return err
+	}
+	r.p.Allow("widget_id", "column", "position")
+	r.p.Require("widget_id", "column")
+	widgetID := r.p.Int("widget_id", 0)
+	at := readPlace(r.p)
+	if err := r.p.Err(); err != nil {
+		return err
+	}
+	pageID, err := r.id("page_id")
+	if err != nil {
+		return err
+	}
+	w, err := s.MoveWidget(r.ctx, r.actor, r.sub, pageID, widgetID, at)
+	return answerWidgets(c, w, err)
+}
+
+func (s *Service) createMarkdown(c *gin.Context) error {
+	r, err := start(c, people.Edit)
+	if err != nil {
+		return err
+	}
+	r.p.Unwrap("widget")
+	r.p.Allow("val", "column", "position")
+	r.p.Require("val")
+	source := r.p.String("val")
+	at := readPlace(r.p)
+	if err := r.p.Err(); err != nil {
+		return err
+	}
+	pageID, err := r.id("page_id")
+	if err != nil {
+		return err
+	}
+	list, err := s.CreateMarkdownWidgets(r.ctx, r.actor, r.sub, pageID, source, at)
+	if err != nil {
+		return err
+	}
+	if len(list) == 1 {
+		httpapi.JSON(c, http.StatusOK, list[0])
+	} else {
+		httpapi.JSON(c, http.StatusOK, list)
+	}
+	return nil
+}
+
+// answerWidgets answers the widget an operation returned, or its error.
+func answerWidgets(c *gin.Context, w *widgets.Widget, err error) error {
+	if err != nil {
+		return err
+	}
+	httpapi.JSON(c, http.StatusOK, w)
+	return nil
+}
+
+// readInput reads a text widget's val, format, styleclass and heading, bare or inside "widget".
+func readInput(p *httpapi.Params) widgets.Input {
+	p.Unwrap("widget")
+	return widgets.Input{Val: p.OptString("val"), Format: p.OptString("format"),
+		Styleclass: p.OptString("styleclass"), Heading: p.OptString("heading")}
+}
+
+// readPlace reads where a new widget goes: column (default 0) and position (default: the end).
+func readPlace(p *httpapi.Params) Place {
+	at := Place{Column: int(p.Int("column", 0))}
+	if v := p.OptInt("position"); v != nil {
+		n := int(*v)
+		at.Position = &n
+	}
+	return at
+}
+
+func firstErr(errs ...error) error {
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// The operations on a page's widgets. Each checks that actor may do it in the subsite sub, and
+// each write runs in one transaction that also records the page as changed (writePage). Any of
+// them returns people.ErrNotFound for a subsite actor is not in, a forbidden error (api.Forbidden)
+// or a missing scope for a role or token that may not, ErrPageNotFound for a page not in sub or in
+// the trash, and widgets.ErrNotFound (or its wrong-kind variant) for a widget not on the page or
+// not of kind.
+
+// Place is where a new or moved widget goes on its page: a column (0 first) and a position in it
+// (nil: the end).
+type Place struct {
+	Column   int
+	Position *int
+}
+
+// GetWidget returns the current version of a widget of kind on the page, presented.
+func (s *Service) GetWidget(ctx context.Context, actor *people.Actor, sub *people.Subsite, pageID, widgetID int64, kind string) (*widgets.Widget, error) {
+	if err := actor.Can(people.View, sub.ID); err != nil {
+		return nil, err
+	}
+	if _, err := s.FindPage(ctx, s.DB.R, sub, pageID); err != nil {
+		return nil, err
+	}
+	w, err := widgets.FindKind(ctx, s.DB.R, pageID, widgetID, kind)
+	if err != nil {
+		return nil, err
+	}
+	return w, s.presentWritten(ctx, actor, sub, w)
+}
+
+// CreateTextWidget places a new Paragraph or Heading (kind) made of in on the page, at at.
+// Returns also a validation error for input the kind does not take or a column the page does not
+// have.
+func (s *Service) CreateTextWidget(ctx context.Context, actor *people.Actor, sub *people.Subsite, pageID int64, kind string, in widgets.Input, at Place) (*widgets.Widget, error) {
+	content, err := widgets.NewContent(kind, in)
+	if err != nil {
+		return nil, err
+	}
+	return s.addWidget(ctx, actor, sub, pageID, content, at, nil)
+}
+
+// UpdateTextWidget stores a new version of a Paragraph or Heading (kind) with in applied; an
+// update that changes nothing stores nothing and returns the current version. Returns also a
+// validation error for input the kind does not take.
+func (s *Service) UpdateTextWidget(ctx context.Context, actor *people.Actor, sub *people.Subsite, pageID, widgetID int64, kind string, in widgets.Input) (*widgets.Widget, error) {
+	return s.updateWidget(ctx, actor, sub, pageID, widgetID, kind, in.Apply)
+}
+
+// DeleteWidget takes a widget of kind off the page (its versions stay) and returns it, presented.
+func (s *Service) DeleteWidget(ctx context.Context, actor *people.Actor, sub *people.Subsite, pageID, widgetID int64, kind string) (*widgets.Widget, error) {
+	var w *widgets.Widget
+	err := s.writePage(ctx, actor, sub, pageID, indexNow, func(tx *sql.Tx, page *Page, now api.Time) error {
+		var err error
+		if w, err = widgets.FindKind(ctx, tx, page.ID, widgetID, kind); err != nil {
+			return err
+		}
+		return widgets.Remove(ctx, tx, w, now)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return w, s.present(ctx, s.DB.R, sub, w)
+}
+
+// ReadWidgetVersions returns the reader of the versions of a widget of kind on the page, newest
+// first, presented. The reader returns widgets.ErrNotFound or the wrong-kind error when the widget
+// is not one of kind on the page.
+func (s *Service) ReadWidgetVersions(ctx context.Context, actor *people.Actor, sub *people.Subsite, pageID, widgetID int64, kind string) (api.ListReader[*widgets.Widget], error) {
+	if err := actor.Can(people.View, sub.ID); err != nil {
+		return nil, err
+	}
+	if _, err := s.FindPage(ctx, s.DB.R, sub, pageID); err != nil {
+		return nil, err
+	}
+	return func(ctx context.Context, db api.DBTX, q api.ListQuery) ([]*widgets.Widget, []string, error) {
+		list, next, err := widgets.Versions(ctx, db, pageID, widgetID, q)
+		if err != nil {
+			return nil, nil, err
+		}
+		if len(list) > 0 && list[0].Classname != kind {
+			return nil, nil, widgets.WrongKind(list[0], kind)
+		}
+		return list, next, s.present(ctx, db, sub, list...)
+	}, nil
+}
+
+// RestoreWidget stores the content of the widget's version versionID as its newest version; when
+// that is what it holds already, nothing is stored and the current version returned. Returns also
+// what widgets.Restore returns for a version that is not the widget's.
+func (s *Service) RestoreWidget(ctx context.Context, actor *people.Actor, sub *people.Subsite, pageID, widgetID int64, kind string, versionID int64) (*widgets.Widget, error) {
+	var w *widgets.Widget
+	err := s.writePage(ctx, actor, sub, pageID, indexNow, func(tx *sql.Tx, page *Page, now api.Time) error {
+		cur, err := widgets.FindKind(ctx, tx, page.ID, widgetID, kind)
+		if err != nil {
+			return err
+		}
+		w, err = widgets.Restore(ctx, tx, cur, versionID, now, actor.User.ID)
+		return unchanged(w, cur, err)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return w, s.presentWritten(ctx, actor, sub, w)
+}
+
+// MoveWidget moves a widget of any kind to at on its page. Returns also a validation error on
+// "column" for a column the page does not have.
+func (s *Service) MoveWidget(ctx context.Context, actor *people.Actor, sub *people.Subsite, pageID, widgetID int64, at Place) (*widgets.Widget, error) {
+	var w *widgets.Widget
+	err := s.writePage(ctx, actor, sub, pageID, indexLater, func(tx *sql.Tx, page *Page, now api.Time) error {
+		if err := checkColumn(page, at.Column); err != nil {
+			return err
+		}
+		cur, err := widgets.Find(ctx, tx, page.ID, widgetID)
+		if err != nil {
+			return err
+		}
+		w, err = widgets.Move(ctx, tx, cur, at.Column, at.Position)
+		return unchanged(w, cur, err)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return w, s.presentWritten(ctx, actor, sub, w)
+}
+
+// CreateMarkdownWidgets places the widgets that the Markdown source makes (widgets.FromMarkdown,
+// at most maxWidgetsPerRequest) on the page, in order from at. Returns also a validation error on
+// "val" for Markdown with no content or too many widgets, or on "column".
+func (s *Service) CreateMarkdownWidgets(ctx context.Context, actor *people.Actor, sub *people.Subsite, pageID int64, source string, at Place) ([]*widgets.Widget, error) {
+	contents, err := widgets.FromMarkdown("val", source, maxWidgetsPerRequest)
+	if err == nil && len(contents) == 0 {
+		err = api.Invalid("val", "The Markdown has no content to make widgets of.")
+	}
+	if err != nil {
+		return nil, err
+	}
+	var created []*widgets.Widget
+	err = s.writePage(ctx, actor, sub, pageID, indexLater, func(tx *sql.Tx, page *Page, now api.Time) error {
+		if err := checkColumn(page, at.Column); err != nil {
+			return err
+		}
+		pos := at.Position
+		for _, content := range contents {
+			w, err := widgets.Create(ctx, tx, page.ID, content, at.Column, pos, now, actor.User.ID)
+			if err != nil {
+				return err
+			}
+			created = append(created, w)
+			if pos != nil {
+				next := *pos + 1
+				pos = &next
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return created, s.presentWritten(ctx, actor, sub, created...)
+}
+
+// addWidget places a new widget of content on the page at at, in one transaction after check
+// (when given) accepts the page, and returns it presented.
+func (s *Service) addWidget(ctx context.Context, actor *people.Actor, sub *people.Subsite, pageID int64, content widgets.Content, at Place, check func(tx *sql.Tx, page *Page) error) (*widgets.Widget, error) {
+	index := indexLater
+	if content.Classname == widgets.Discussion { // it brings the page's comments back to search
+		index = indexNow
+	}
+	var w *widgets.Widget
+	err := s.writePage(ctx, actor, sub, pageID, index, func(tx *sql.Tx, page *Page, now api.Time) error {
+		if err := checkColumn(page, at.Column); err != nil {
+			return err
+		}
+		if check != nil {
+			if err := check(tx, page); err != nil {
+				return err
+			}
+		}
+		var err error
+		w, err = widgets.Create(ctx, tx, page.ID, content, at.Column, at.Position, now, actor.User.ID)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return w, s.presentWritten(ctx, actor, sub, w)
+}
+
+// updateWidget stores a new version of a widget of kind whose content apply makes of the current
+// one; when that is the current content, nothing is stored and the current version returned.
+func (s *Service) updateWidget(ctx context.Context, actor *people.Actor, sub *people.Subsite, pageID, widgetID int64, kind string, apply func(widgets.Content) (widgets.Content, error)) (*widgets.Widget, error) {
+	var w *widgets.Widget
+	err := s.writePage(ctx, actor, sub, pageID, indexLater, func(tx *sql.Tx, page *Page, now api.Time) error {
+		cur, err := widgets.FindKind(ctx, tx, page.ID, widgetID, kind)
+		if err != nil {
+			return err
+		}
+		content, err := apply(widgets.ContentOf(cur))
+		if err != nil {
+			return err
+		}
+		w, err = widgets.Update(ctx, tx, cur, content, now, actor.User.ID)
+		return unchanged(w, cur, err)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return w, s.presentWritten(ctx, actor, sub, w)
+}
+
 // errUnchanged is what a widget write's change returns when it stored nothing: an update to what
 // the widget holds already. The page is then not marked as changed.
 var errUnchanged = errors.New("widget unchanged")
@@ -40,16 +467,16 @@ const (
 	indexLater indexing = true
 )
 
-// widgetWrite runs change in one transaction on the page named by :page_id, after checking the
-// caller may edit, and records the page as changed at the same instant (indexed for search when
-// index says), unless change returns errUnchanged. It answers nothing.
-func (s *Service) widgetWrite(r *request, index indexing, change func(tx *sql.Tx, page *Page, now api.Time) error) error {
-	pageID, err := r.id("page_id")
-	if err != nil {
+// writePage runs change in one transaction on the subsite's page pageID, after checking that
+// actor may edit there, and records the page as changed at the same instant (indexed for search
+// when index says), unless change returns errUnchanged. Returns the errors of the operations
+// above, and change's.
+func (s *Service) writePage(ctx context.Context, actor *people.Actor, sub *people.Subsite, pageID int64, index indexing, change func(tx *sql.Tx, page *Page, now api.Time) error) error {
+	if err := actor.Can(people.Edit, sub.ID); err != nil {
 		return err
 	}
-	return s.DB.Write(r.ctx, func(tx *sql.Tx) error {
-		page, err := s.findPageToWrite(r.ctx, tx, r.sub, pageID)
+	return s.DB.Write(ctx, func(tx *sql.Tx) error {
+		page, err := s.findPageToWrite(ctx, tx, sub, pageID)
 		if err != nil {
 			return err
 		}
@@ -60,45 +487,21 @@ func (s *Service) widgetWrite(r *request, index indexing, change func(tx *sql.Tx
 			return err
 		}
 		if index == indexLater {
-			return s.pageTextChanged(r.ctx, tx, page.ID, now)
+			return s.pageTextChanged(ctx, tx, page.ID, now)
 		}
-		return s.pageChanged(r.ctx, tx, page.ID, now)
+		return s.pageChanged(ctx, tx, page.ID, now)
 	})
 }
 
-// answerWidgets answers one widget as an object, or several as a list, presented.
-func (s *Service) answerWidgets(r *request, list ...*widgets.Widget) {
-	for _, w := range list { // the caller just wrote these: their name is known
-		if w.CreatedBy.ID == r.actor.User.ID {
-			w.CreatedBy.Name = r.actor.User.Name
+// presentWritten presents widgets the actor just wrote (whose author's name is known without a
+// read when it is the actor).
+func (s *Service) presentWritten(ctx context.Context, actor *people.Actor, sub *people.Subsite, list ...*widgets.Widget) error {
+	for _, w := range list {
+		if w.CreatedBy.ID == actor.User.ID {
+			w.CreatedBy.Name = actor.User.Name
 		}
 	}
-	if r.failed(s.present(r.ctx, s.DB.R, r.sub, list...)) {
-		return
-	}
-	if len(list) == 1 {
-		httpapi.JSON(r.c, http.StatusOK, list[0])
-		return
-	}
-	httpapi.JSON(r.c, http.StatusOK, list)
-}
-
-// readInput reads a text widget's val, format, styleclass and heading, bare or inside "widget".
-func readInput(p *httpapi.Params) widgets.Input {
-	p.Unwrap("widget")
-	return widgets.Input{Val: p.OptString("val"), Format: p.OptString("format"),
-		Styleclass: p.OptString("styleclass"), Heading: p.OptString("heading")}
-}
-
-// readPlace reads where a new widget goes: column (default 0) and position (default: the end).
-func readPlace(p *httpapi.Params) (int, *int) {
-	col := int(p.Int("column", 0))
-	var pos *int
-	if v := p.OptInt("position"); v != nil {
-		n := int(*v)
-		pos = &n
-	}
-	return col, pos
+	return s.present(ctx, s.DB.R, sub, list...)
 }
 
 func checkColumn(page *Page, col int) error {
@@ -106,273 +509,4 @@ func checkColumn(page *Page, col int) error {
 		return api.Invalid("column", "Parameter \"column\" must be between 0 and %d: the page has %d columns.", page.Columns()-1, page.Columns())
 	}
 	return nil
-}
-
-func (s *Service) getWidget(classname string) gin.HandlerFunc {
-	return func(c *gin.Context) {
-		r := start(c, people.View)
-		if r == nil {
-			return
-		}
-		pageID, err := r.id("page_id")
-		if r.failed(err) {
-			return
-		}
-		widgetID, err := r.id("widget_id")
-		if r.failed(err) {
-			return
-		}
-		if _, err := s.FindPage(r.ctx, s.DB.R, r.sub, pageID); r.failed(err) {
-			return
-		}
-		w, err := widgets.FindKind(r.ctx, s.DB.R, pageID, widgetID, classname)
-		if r.failed(err) {
-			return
-		}
-		s.answerWidgets(r, w)
-	}
-}
-
-// createTextWidget creates a Paragraph or Heading widget.
-func (s *Service) createTextWidget(classname string) gin.HandlerFunc {
-	return func(c *gin.Context) {
-		r := start(c, people.Edit)
-		if r == nil {
-			return
-		}
-		in := readInput(r.p)
-		col, pos := readPlace(r.p)
-		r.p.Allow("val", "format", "styleclass", "heading", "column", "position")
-		content, err := widgets.NewContent(classname, in)
-		if r.failed(r.p.Err()) || r.failed(err) {
-			return
-		}
-		s.addWidget(r, content, col, pos, nil)
-	}
-}
-
-// addWidget places a new widget of content on the request's page at col and pos (the end when
-// nil), in one transaction after check (when given) accepts the page, and answers it.
-func (s *Service) addWidget(r *request, content widgets.Content, col int, pos *int, check func(tx *sql.Tx, page *Page) error) {
-	index := indexLater
-	if content.Classname == widgets.Discussion { // it brings the page's comments back to search
-		index = indexNow
-	}
-	var w *widgets.Widget
-	err := s.widgetWrite(r, index, func(tx *sql.Tx, page *Page, now api.Time) error {
-		if err := checkColumn(page, col); err != nil {
-			return err
-		}
-		if check != nil {
-			if err := check(tx, page); err != nil {
-				return err
-			}
-		}
-		var err error
-		w, err = widgets.Create(r.ctx, tx, page.ID, content, col, pos, now, r.actor.User.ID)
-		return err
-	})
-	if r.failed(err) {
-		return
-	}
-	s.answerWidgets(r, w)
-}
-
-// updateTextWidget stores a new version of a Paragraph or Heading widget.
-func (s *Service) updateTextWidget(classname string) gin.HandlerFunc {
-	return func(c *gin.Context) {
-		r := start(c, people.Edit)
-		if r == nil {
-			return
-		}
-		widgetID, err := r.id("widget_id")
-		in := readInput(r.p)
-		r.p.Allow("val", "format", "styleclass", "heading")
-		if r.failed(err) || r.failed(r.p.Err()) {
-			return
-		}
-		var w *widgets.Widget
-		err = s.widgetWrite(r, indexLater, func(tx *sql.Tx, page *Page, now api.Time) error {
-			cur, err := widgets.FindKind(r.ctx, tx, page.ID, widgetID, classname)
-			if err != nil {
-				return err
-			}
-			content, err := in.Apply(widgets.ContentOf(cur))
-			if err != nil {
-				return err
-			}
-			w, err = widgets.Update(r.ctx, tx, cur, content, now, r.actor.User.ID)
-			return unchanged(w, cur, err)
-		})
-		if r.failed(err) {
-			return
-		}
-		s.answerWidgets(r, w)
-	}
-}
-
-func (s *Service) deleteWidget(classname string) gin.HandlerFunc {
-	return func(c *gin.Context) {
-		r := start(c, people.Edit)
-		if r == nil {
-			return
-		}
-		r.p.Allow()
-		if r.failed(r.p.Err()) {
-			return
-		}
-		widgetID, err := r.id("widget_id")
-		if r.failed(err) {
-			return
-		}
-		var w *widgets.Widget
-		err = s.widgetWrite(r, indexNow, func(tx *sql.Tx, page *Page, now api.Time) error {
-			if w, err = widgets.FindKind(r.ctx, tx, page.ID, widgetID, classname); err != nil {
-				return err
-			}
-			return widgets.Remove(r.ctx, tx, w, now)
-		})
-		if r.failed(err) || r.failed(s.present(r.ctx, s.DB.R, r.sub, w)) {
-			return
-		}
-		httpapi.JSON(c, http.StatusOK, gin.H{"success": true, "widget": w})
-	}
-}
-
-func (s *Service) widgetVersions(classname string) gin.HandlerFunc {
-	return func(c *gin.Context) {
-		r := start(c, people.View)
-		if r == nil {
-			return
-		}
-		pageID, err := r.id("page_id")
-		if r.failed(err) {
-			return
-		}
-		widgetID, err := r.id("widget_id")
-		if r.failed(err) {
-			return
-		}
-		list := httpapi.ParseList(r.p)
-		if r.failed(r.p.Err()) {
-			return
-		}
-		if _, err := s.FindPage(r.ctx, s.DB.R, r.sub, pageID); r.failed(err) {
-			return
-		}
-		httpapi.AnswerList(c, httpapi.List[*widgets.Widget]{DB: s.DB, Budget: s.Budget, Query: list,
-			Read: func(ctx context.Context, db api.DBTX, q api.ListQuery) ([]*widgets.Widget, []string, error) {
-				list, next, err := widgets.Versions(ctx, db, pageID, widgetID, q)
-				if err != nil {
-					return nil, nil, err
-				}
-				if len(list) > 0 && list[0].Classname != classname {
-					return nil, nil, widgets.WrongKind(list[0], classname)
-				}
-				return list, next, s.present(ctx, db, r.sub, list...)
-			}})
-	}
-}
-
-func (s *Service) restoreWidget(classname string) gin.HandlerFunc {
-	return func(c *gin.Context) {
-		r := start(c, people.Edit)
-		if r == nil {
-			return
-		}
-		widgetID, err := r.id("widget_id")
-		r.p.Allow("version_id")
-		r.p.Require("version_id")
-		versionID := r.p.Int("version_id", 0)
-		if r.failed(err) || r.failed(r.p.Err()) {
-			return
-		}
-		var w *widgets.Widget
-		err = s.widgetWrite(r, indexNow, func(tx *sql.Tx, page *Page, now api.Time) error {
-			cur, err := widgets.FindKind(r.ctx, tx, page.ID, widgetID, classname)
-			if err != nil {
-				return err
-			}
-			w, err = widgets.Restore(r.ctx, tx, cur, versionID, now, r.actor.User.ID)
-			return unchanged(w, cur, err)
-		})
-		if r.failed(err) {
-			return
-		}
-		s.answerWidgets(r, w)
-	}
-}
-
-func (s *Service) moveWidget(c *gin.Context) {
-	r := start(c, people.Edit)
-	if r == nil {
-		return
-	}
-	r.p.Allow("widget_id", "column", "position")
-	r.p.Require("widget_id", "column")
-	widgetID := r.p.Int("widget_id", 0)
-	col, pos := readPlace(r.p)
-	if r.failed(r.p.Err()) {
-		return
-	}
-	var w *widgets.Widget
-	err := s.widgetWrite(r, indexLater, func(tx *sql.Tx, page *Page, now api.Time) error {
-		if err := checkColumn(page, col); err != nil {
-			return err
-		}
-		cur, err := widgets.Find(r.ctx, tx, page.ID, widgetID)
-		if err != nil {
-			return err
-		}
-		w, err = widgets.Move(r.ctx, tx, cur, col, pos)
-		return unchanged(w, cur, err)
-	})
-	if r.failed(err) {
-		return
-	}
-	s.answerWidgets(r, w)
-}
-
-func (s *Service) createMarkdown(c *gin.Context) {
-	r := start(c, people.Edit)
-	if r == nil {
-		return
-	}
-	r.p.Unwrap("widget")
-	r.p.Allow("val", "column", "position")
-	r.p.Require("val")
-	source := r.p.String("val")
-	col, pos := readPlace(r.p)
-	if r.failed(r.p.Err()) {
-		return
-	}
-	contents, err := widgets.FromMarkdown("val", source, maxWidgetsPerRequest)
-	if err == nil && len(contents) == 0 {
-		err = api.Invalid("val", "The Markdown has no content to make widgets of.")
-	}
-	if r.failed(err) {
-		return
-	}
-	var created []*widgets.Widget
-	err = s.widgetWrite(r, indexLater, func(tx *sql.Tx, page *Page, now api.Time) error {
-		if err := checkColumn(page, col); err != nil {
-			return err
-		}
-		for _, content := range contents {
-			w, err := widgets.Create(r.ctx, tx, page.ID, content, col, pos, now, r.actor.User.ID)
-			if err != nil {
-				return err
-			}
-			created = append(created, w)
-			if pos != nil {
-				next := *pos + 1
-				pos = &next
-			}
-		}
-		return nil
-	})
-	if r.failed(err) {
-		return
-	}
-	s.answerWidgets(r, created...)
 }

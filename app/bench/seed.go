@@ -62,13 +62,10 @@ func seedPages(ctx context.Context, site *app.Site, n int, seed uint64, progress
 	if err != nil {
 		return err
 	}
-	main, err := pages.FindFolderByPath(ctx, site.DB.R, home.ID, "")
-	if err != nil {
-		return err
-	}
+	actor := people.NewActor(owner, nil, nil) // a site owner, signed in: every role and scope
 	for i := 0; i < n; i++ {
 		cols := 1 + rng.IntN(2)
-		np := pages.NewPage{Title: strings.TrimSuffix(vocab.sentence(rng, 3+rng.IntN(5)), "."), Folder: main,
+		np := pages.NewPage{Title: strings.TrimSuffix(vocab.sentence(rng, 3+rng.IntN(5)), "."),
 			Tags: []string{vocab.word(), vocab.word()}, Layout: [][]int{equalWidths(cols)}}
 		np.Columns = make([][]widgets.Content, cols)
 		for w := 0; w < 3+rng.IntN(6); w++ {
@@ -95,7 +92,8 @@ func seedPages(ctx context.Context, site *app.Site, n int, seed uint64, progress
 			}
 			np.Columns[col] = append(np.Columns[col], c)
 		}
-		if _, err := site.Pages.CreatePage(ctx, home, np, owner.ID); err != nil {
+		// The operation pages/create calls: the page goes in Main, and the members are told of it.
+		if _, err := site.Pages.CreatePage(ctx, actor, home, np, pages.FolderChoice{}, true); err != nil {
 			return fmt.Errorf("seed page %d: %w", i, err)
 		}
 		if progress != nil && (i+1)%500 == 0 {
