@@ -106,31 +106,27 @@ func parseColumns(v any) ([][]widgets.Content, error) {
 	return out, nil
 }
 
-// widgetSpecKeys are the keys a widget object in pages/create may have, by kind.
-var widgetSpecKeys = map[string][]string{
-	widgets.Paragraph:  {"classname", "val", "format", "styleclass"},
-	widgets.Heading:    {"classname", "val", "format", "styleclass", "heading"},
-	widgets.Form:       {"classname", "val", "format", "fields"},
-	widgets.Discussion: {"classname", "val", "format"},
-}
-
-// parseWidgetSpec validates one widget object of pages/create, naming field in errors.
+// parseWidgetSpec validates one widget object of pages/create, naming field in errors. Which
+// kinds pages/create may make, with which keys and by which constructor, is the kind table's
+// (widgets.Kinds).
 func parseWidgetSpec(field string, obj map[string]any) (widgets.Content, error) {
 	name, _ := obj["classname"].(string)
-	classname, ok := widgets.ClassnameOf(name)
-	keys, creatable := widgetSpecKeys[classname]
-	if !ok || !creatable {
-		kinds := make([]string, 0, len(widgetSpecKeys))
-		for k := range widgetSpecKeys {
-			kinds = append(kinds, k)
+	kind, ok := widgets.KindOf(name)
+	if !ok || kind.FromPage == nil {
+		var kinds []string
+		for _, k := range widgets.Kinds() {
+			if k.FromPage != nil {
+				kinds = append(kinds, k.Classname)
+			}
 		}
 		sort.Strings(kinds)
 		return widgets.Content{}, api.Invalid(field+".classname", "%s.classname must be one of %s (attachments are added with attachment/create).",
 			field, strings.Join(kinds, ", "))
 	}
+	keys := kind.PageKeys
 	for k := range obj {
 		if !contains(keys, k) {
-			return widgets.Content{}, api.Invalid(field+"."+k, "Unknown key %q in %s; a %s takes %s.", k, field, classname, strings.Join(keys, ", "))
+			return widgets.Content{}, api.Invalid(field+"."+k, "Unknown key %q in %s; a %s takes %s.", k, field, kind.Classname, strings.Join(keys, ", "))
 		}
 	}
 	var in widgets.Input
@@ -145,16 +141,7 @@ func parseWidgetSpec(field string, obj map[string]any) (widgets.Content, error) 
 		}
 		*dst = &s
 	}
-	var c widgets.Content
-	var err error
-	switch classname {
-	case widgets.Form:
-		c, err = widgets.NewForm(widgets.FormInput{Input: in, Fields: obj["fields"]})
-	case widgets.Discussion:
-		c, err = widgets.NewDiscussion(in)
-	default:
-		c, err = widgets.NewContent(classname, in)
-	}
+	c, err := kind.FromPage(in, obj)
 	var e *api.Error
 	if errors.As(err, &e) && e.Field != "" {
 		return c, &api.Error{Code: e.Code, Field: field + "." + e.Field, Message: field + ": " + e.Message}
