@@ -5,9 +5,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"image"
-	"image/color"
-	"image/png"
 	"io"
 	"io/fs"
 	"mime/multipart"
@@ -62,16 +59,8 @@ type widgetAnswer struct {
 	Position    int          `json:"position"`
 }
 
-func pngBytes(t *testing.T, shade uint8) []byte {
-	t.Helper()
-	img := image.NewRGBA(image.Rect(0, 0, 4, 4))
-	img.Set(1, 1, color.RGBA{shade, 0, 0, 255})
-	var b bytes.Buffer
-	if err := png.Encode(&b, img); err != nil {
-		t.Fatal(err)
-	}
-	return b.Bytes()
-}
+// pngBytes is a 4x4 PNG with one pixel of the shade.
+func pngBytes(t *testing.T, shade uint8) []byte { return apptest.PNG(t, shade) }
 
 func TestAttachmentUploadDownloadAndVersions(t *testing.T) {
 	t.Parallel()

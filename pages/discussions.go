@@ -13,6 +13,7 @@ import (
 	"quire/app/httpapi"
 	"quire/pages/search"
 	"quire/people"
+	"quire/people/mail"
 	"quire/widgets"
 )
 
@@ -171,7 +172,7 @@ const streamTitle = "the activity stream"
 // their notifications (and the other members' by their levels), and its search entry.
 func (s *Service) storePost(ctx context.Context, actor *people.Actor, sub *people.Subsite, tx *sql.Tx, page *Page, msg, body string) (*widgets.Post, error) {
 	np := widgets.NewPost{SubsiteID: sub.ID, AuthorID: actor.User.ID, Text: msg, HTML: body}
-	ev := people.Event{SubsiteID: sub.ID, Kind: people.EventComment, ActorID: actor.User.ID, Title: streamTitle,
+	ev := mail.Event{SubsiteID: sub.ID, Kind: mail.EventComment, ActorID: actor.User.ID, Title: streamTitle,
 		URL: sub.URL, Excerpt: msg}
 	if page != nil {
 		np.PageID, np.SubsiteID = page.ID, page.SubsiteID
@@ -187,7 +188,7 @@ func (s *Service) storePost(ctx context.Context, actor *people.Actor, sub *peopl
 		return nil, err
 	}
 	ev.URL = fmt.Sprintf("%s#post-%d", ev.URL, post.ID)
-	if err := people.QueueEvent(ctx, tx, ev, post.CreatedAt); err != nil {
+	if err := mail.QueueEvent(ctx, tx, ev, post.CreatedAt); err != nil {
 		return nil, err
 	}
 	return post, indexPost(ctx, tx, page, post)

@@ -7,13 +7,14 @@ import (
 
 	"quire/app/api"
 	"quire/people"
+	"quire/people/mail"
 )
 
 // The two ways a page is made, pages/create and pages/copy: both tell the subsite's members.
 
 // CreatePage makes the page np in the folder that folder names (none: Main; a path's missing
 // folders are made) of sub, with its widgets, in one transaction, and tells the subsite's members
-// of it (people.QueueEvent, by their notification levels) unless notify is false; np.Folder is
+// of it (mail.QueueEvent, by their notification levels) unless notify is false; np.Folder is
 // set from folder. It returns the page with its content, presented. The actor must be an editor
 // in sub. Returns people.ErrNotFound for a subsite actor is not in, a forbidden error for a role
 // or token that may not edit, and a validation error for a title, tags, layout or folder it does
@@ -131,6 +132,6 @@ func (s *Service) notifyNewPage(ctx context.Context, tx DBTX, p *Page, by int64,
 	if !notify {
 		return nil
 	}
-	return people.QueueEvent(ctx, tx, people.Event{SubsiteID: p.SubsiteID, Kind: people.EventPage, ActorID: by,
+	return mail.QueueEvent(ctx, tx, mail.Event{SubsiteID: p.SubsiteID, Kind: mail.EventPage, ActorID: by,
 		Title: p.Title, URL: p.URL}, now)
 }
