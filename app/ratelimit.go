@@ -126,20 +126,22 @@ func describeRate(r people.Rate) string {
 // every answer, and answers 429 with Retry-After when the bucket is empty.
 func (s *Server) limitRate(c *gin.Context) {
 	key, r := "ip:"+c.ClientIP(), s.cfg.rate
+	var unreadable error
 	if actor := people.ActorFrom(c.Request.Context()); actor != nil && actor.Token != nil {
 		key = "token:" + strconv.FormatInt(actor.Token.ID, 10)
 		if actor.Token.Rate != "" {
 			// CreateToken stores rates as ParseRate reads them, so one it cannot read was written
 			// around Quire. Neither the site's default nor no limit is what the token was given:
-			// the request is refused as the internal error it is, and the log says which token.
+			// the token is refused (401, saying what to do; counted at the site's rate, whose
+			// headers it carries as every answer does) and the log says which token.
 			own, err := people.ParseRate(actor.Token.Rate)
 			if err != nil {
-				c.Error(fmt.Errorf("API token %d has a stored rate that is not a rate (revoke it and make a new one): %w",
-					actor.Token.ID, err))
-				c.Abort()
-				return
+				s.log.Error(fmt.Sprintf("API token %d has a stored rate that is not a rate (revoke it and make a new one)", actor.Token.ID),
+					"request_id", requestID(c), "err", err)
+				unreadable = err
+			} else {
+				r = own
 			}
-			r = own
 		}
 	} else if actor != nil {
 		key = "user:" + strconv.FormatInt(actor.User.ID, 10)
@@ -150,7 +152,12 @@ func (s *Server) limitRate(c *gin.Context) {
 	h.Set("RateLimit-Limit", strconv.Itoa(r.N))
 	h.Set("RateLimit-Remaining", strconv.Itoa(v.remaining))
 	h.Set("RateLimit-Reset", ceilSeconds(v.reset))
-	if !v.allowed {
+	switch {
+	case unreadable != nil:
+		c.Error(&api.Error{Code: api.CodeInvalidToken, Message: "This API token's rate limit cannot be read, " +
+			"so it cannot be used; ask a site owner to revoke it and make you a new one."})
+		c.Abort()
+	case !v.allowed:
 		h.Set("Retry-After", ceilSeconds(v.retry))
 		c.Error(&api.Error{Code: api.CodeRateLimited, Message: fmt.Sprintf(
 			"Rate limit of %s exceeded; retry in %s seconds.", describeRate(r), ceilSeconds(v.retry))})

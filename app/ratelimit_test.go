@@ -111,8 +111,9 @@ func TestRateLimit(t *testing.T) {
 	wantLimited(t, site.Client("qt_unknown").Get("pages/all/"), "4 requests per 60 seconds", 15)
 }
 
-// A token whose stored rate cannot be read (written around Quire) is refused with a 500 whose
-// log line names the token: neither the site's rate nor no limit is what it was given.
+// A token whose stored rate cannot be read (written around Quire) is refused with a 401 that says
+// what to do, and a log line that names the token: neither the site's rate nor no limit is what
+// it was given.
 func TestUnreadableStoredRate(t *testing.T) {
 	t.Parallel()
 	site := apptest.Start(t)
@@ -129,7 +130,7 @@ func TestUnreadableStoredRate(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := site.Client(plain).Get("auth/debug/")
-	body := r.Error(500, "internal_error")
+	body := r.Error(401, "invalid_token")
 	if msg := body["error"].(string); strings.Contains(msg, "lots") {
 		t.Errorf("the answer shows the stored rate: %q", msg)
 	}
