@@ -15,6 +15,7 @@ import (
 
 	"quire/app/api"
 	"quire/app/httpapi"
+	"quire/app/sqldb"
 	"quire/people"
 	"quire/static"
 )
@@ -173,6 +174,9 @@ func (s *Server) assignRequestID(c *gin.Context) {
 	}
 	c.Set(keyRequestID, id)
 	c.Header("X-Request-Id", id)
+	// The caches a request consults (people's at authentication, the page answers) read the
+	// database's epochs once for the request.
+	c.Request = c.Request.WithContext(sqldb.WithEpochs(c.Request.Context()))
 	c.Next()
 }
 

@@ -53,4 +53,23 @@ func TestEpoch(t *testing.T) {
 	if _, err := sqldb.Epoch(ctx, db.R, "a", "missing"); err == nil || !strings.Contains(err.Error(), "missing") {
 		t.Errorf("an epoch without a row: %v, want an error naming it", err)
 	}
+
+	// Within a request (WithEpochs) the epochs are read once, at the first call: later calls,
+	// for other names too, answer from that read; a request made after the change sees it.
+	req := sqldb.WithEpochs(ctx)
+	if n, err := sqldb.Epoch(req, db.R, "b"); err != nil || n != 2 {
+		t.Fatalf("first read in a request: %d, %v; want 2", n, err)
+	}
+	if err := insert(other); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := sqldb.Epoch(req, db.R, "a", "b"); err != nil || n != 2 {
+		t.Errorf("second read in the request: %d, %v; want 2, as the request first read", n, err)
+	}
+	if n, err := sqldb.Epoch(sqldb.WithEpochs(ctx), db.R, "a", "b"); err != nil || n != 3 {
+		t.Errorf("read in the next request: %d, %v; want 3", n, err)
+	}
+	if _, err := sqldb.Epoch(req, db.R, "missing"); err == nil || !strings.Contains(err.Error(), "missing") {
+		t.Errorf("an epoch without a row, in a request: %v, want an error naming it", err)
+	}
 }

@@ -11,6 +11,7 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/mattn/go-sqlite3"
@@ -54,6 +55,9 @@ type DB struct {
 // uses it while the sum is unchanged. Returns an error when a name has no row, so that a
 // misspelt epoch cannot make a cache that never empties.
 func Epoch(ctx context.Context, q DBTX, names ...string) (int64, error) {
+	if m, ok := ctx.Value(epochsKey{}).(*epochs); ok {
+		return m.sum(ctx, q, names)
+	}
 	args := make([]any, len(names))
 	for i, n := range names {
 		args[i] = n
@@ -66,6 +70,60 @@ func Epoch(ctx context.Context, q DBTX, names ...string) (int64, error) {
 	}
 	if found != int64(len(names)) {
 		return 0, fmt.Errorf("read epochs %s: %d of them in the database", strings.Join(names, ", "), found)
+	}
+	return sum, nil
+}
+
+type epochsKey struct{}
+
+// epochs are the epochs a request read, all at once (WithEpochs).
+type epochs struct {
+	once sync.Once
+	vals map[string]int64
+	err  error
+}
+
+// WithEpochs returns ctx in which Epoch reads every epoch at its first call, in one query, and
+// answers the calls after it from that read: a request that consults several caches (the
+// people cache at authentication, the page cache) pays for one read. What a request reads after
+// its first call is no older than the epochs it holds, which is all a cache needs (see Epoch).
+func WithEpochs(ctx context.Context) context.Context {
+	return context.WithValue(ctx, epochsKey{}, &epochs{})
+}
+
+// sum reads every epoch the first time, and returns the sum of the named ones.
+func (e *epochs) sum(ctx context.Context, q DBTX, names []string) (int64, error) {
+	e.once.Do(func() {
+		rows, err := q.QueryContext(ctx, `SELECT name, n FROM epochs LIMIT 1000`)
+		if err != nil {
+			e.err = fmt.Errorf("read epochs: %w", err)
+			return
+		}
+		defer rows.Close()
+		e.vals = map[string]int64{}
+		for rows.Next() {
+			var name string
+			var n int64
+			if err := rows.Scan(&name, &n); err != nil {
+				e.err = fmt.Errorf("read epochs: %w", err)
+				return
+			}
+			e.vals[name] = n
+		}
+		if err := rows.Err(); err != nil {
+			e.err = fmt.Errorf("read epochs: %w", err)
+		}
+	})
+	if e.err != nil {
+		return 0, e.err
+	}
+	var sum int64
+	for _, name := range names {
+		n, ok := e.vals[name]
+		if !ok {
+			return 0, fmt.Errorf("read epochs %s: %s is not in the database", strings.Join(names, ", "), name)
+		}
+		sum += n
 	}
 	return sum, nil
 }
