@@ -1,12 +1,10 @@
 package search
 
 import (
-	"bytes"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
-	"io"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -185,73 +183,6 @@ func unindexDocs(ctx context.Context, tx DBTX, cat string, refID int64) error {
 		return fmt.Errorf("unindex %s %d: %w", cat, refID, err)
 	}
 	return nil
-}
-
-// IndexFile makes a file of the page (in its subsite) findable by its name and, for a text
-// file, all its text: its first part (maxPartText) now, in the caller's transaction, and the
-// parts after it in the background, one per transaction (indexQueuedPart), so that a large upload
-// never holds the writer long. When the file's bytes cannot be read, it is found by its name
-// only, and that is logged with its id (unreadable): the write that indexes it does not fail
-// for it. It returns the database's errors.
-func (s *Service) IndexFile(ctx context.Context, tx DBTX, subsiteID, pageID int64, f *widgets.StoredFile) error {
-	body, next := "", int64(-1)
-	if widgets.IsTextLike(f.ContentType) {
-		var err error
-		if body, next, err = s.readFilePart(f, 0); err != nil {
-			s.unreadable(f, 0, err)
-			body, next = "", -1
-		}
-	}
-	docID, err := indexDocID(ctx, tx, Doc{Cat: CatFile, RefID: f.ID, SubsiteID: subsiteID, PageID: pageID,
-		Title: f.Filename, Body: body, UpdatedAt: f.CreatedAt})
-	if err != nil || next < 0 {
-		return err
-	}
-	_, err = tx.ExecContext(ctx, `INSERT INTO search_queue (doc_id, next_part, next_offset) VALUES (?, 1, ?)
-		ON CONFLICT (doc_id) DO UPDATE SET next_part = 1, next_offset = excluded.next_offset`, docID, next)
-	if err != nil {
-		return fmt.Errorf("index file %d: %w", f.ID, err)
-	}
-	s.wakeIndexer()
-	return nil
-}
-
-// unreadable logs that the text of file f from byte offset on cannot be read for the index (its
-// bytes are gone from the files folder, or the disk fails): the file is found by its name, and
-// by the text indexed before offset, until it is indexed again.
-func (s *Service) unreadable(f *widgets.StoredFile, offset int64, err error) {
-	s.log().Warn("search: a file's text cannot be read for the index; it is found by its name and its text before offset", "file_id", f.ID,
-		"sha256", f.SHA256, "offset", offset, "err", err)
-}
-
-// readFilePart reads the part of the file's text that starts at byte offset: at most maxPartText
-// bytes, ending after a space or line break when there is one in its second half. It returns the
-// offset of the next part, or -1 when the text ends with this part. Bytes that are not UTF-8
-// become spaces.
-func (s *Service) readFilePart(f *widgets.StoredFile, offset int64) (string, int64, error) {
-	blob, err := s.Blobs.Open(f.SHA256)
-	if err != nil {
-		return "", -1, err
-	}
-	defer blob.Close()
-	buf := make([]byte, maxPartText+1)
-	n, err := blob.ReadAt(buf, offset)
-	if err != nil && !errors.Is(err, io.EOF) {
-		return "", -1, err
-	}
-	if n <= maxPartText {
-		return strings.ToValidUTF8(string(buf[:n]), " "), -1, nil
-	}
-	cut := bytes.LastIndexAny(buf[:maxPartText], " \n\t")
-	if cut < maxPartText/2 {
-		cut = maxPartText
-		for cut > 0 && !utf8.RuneStart(buf[cut]) {
-			cut--
-		}
-	} else {
-		cut++
-	}
-	return strings.ToValidUTF8(string(buf[:cut]), " "), offset + int64(cut), nil
 }
 
 // partTarget is the size of text a page's part gathers: small widgets share a part up to it, a
@@ -434,128 +365,6 @@ func (s *Service) IndexPage(ctx context.Context, tx DBTX, pageID int64, force bo
 	if kept == 0 && (empty == nil || empty.dirty) {
 		if err := putPart(ctx, tx, docID, 0, "", about, ""); err != nil {
 			return fmt.Errorf("index page %d: %w", pageID, err)
-		}
-	}
-	return nil
-}
-
-// showWhatSitsOn makes what sits on the page findable exactly while it shows there: a form entry
-// while its Form widget is on the page, a comment while the page has a Discussion widget, a file
-// while the current version of its Image or Attachment widget lists it (not the file an image
-// had before it was replaced), and none of them while the page is in the trash (trashed). With
-// all it looks at every widget the page ever had; else at the widgets (first ids) that came or
-// left (moved) and those with a new version (versioned), so that a paragraph edit costs nothing
-// here and a form's entries are looked at only when the form comes or goes. Entries are hidden
-// rather than removed, so that a page or widget that comes back brings them back as they were.
-func (s *Service) showWhatSitsOn(ctx context.Context, tx DBTX, pageID int64, trashed, all bool, moved, versioned []int64) error {
-	fail := func(err error) error { return fmt.Errorf("index what sits on page %d: %w", pageID, err) }
-	if trashed {
-		_, err := tx.ExecContext(ctx, `UPDATE search_docs SET hidden = TRUE WHERE page_id = ? AND cat <> ? AND NOT hidden`,
-			pageID, CatPage)
-		if err != nil {
-			return fail(err)
-		}
-		return nil
-	}
-	query, args := `SELECT p.widget_id, w.classname, p.removed_at IS NULL FROM placements p JOIN widgets w ON w.id = p.widget_id
-		WHERE p.page_id = ?`, []any{pageID}
-	if !all {
-		ids := append(append([]int64(nil), moved...), versioned...)
-		if len(ids) == 0 {
-			return nil
-		}
-		query += ` AND p.widget_id IN (` + sqldb.Placeholders(len(ids)) + `)`
-		for _, id := range ids {
-			args = append(args, id)
-		}
-	}
-	rows, err := tx.QueryContext(ctx, query+` LIMIT 100000`, args...)
-	if err != nil {
-		return fail(err)
-	}
-	type held struct {
-		id     int64
-		kind   string
-		placed bool
-	}
-	var list []held
-	for rows.Next() {
-		var h held
-		if err := rows.Scan(&h.id, &h.kind, &h.placed); err != nil {
-			rows.Close()
-			return fail(err)
-		}
-		list = append(list, h)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return fail(err)
-	}
-	came := map[int64]bool{}
-	for _, id := range moved {
-		came[id] = true
-	}
-	discussion := false
-	for _, h := range list {
-		switch {
-		case h.kind == widgets.Form && (all || came[h.id]):
-			if _, err := tx.ExecContext(ctx, `UPDATE search_docs SET hidden = ? WHERE cat = ? AND hidden <> ?
-				AND ref_id IN (SELECT id FROM records WHERE widget_id = ?)`, !h.placed, CatForm, !h.placed, h.id); err != nil {
-				return fail(err)
-			}
-		case h.kind == widgets.Discussion && (all || came[h.id]):
-			discussion = true
-		case h.kind == widgets.Image || h.kind == widgets.Attachment:
-			if err := showFiles(ctx, tx, pageID, h.id, h.placed); err != nil {
-				return fail(err)
-			}
-		}
-	}
-	if discussion {
-		has, err := widgets.HasDiscussion(ctx, tx, pageID)
-		if err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, `UPDATE search_docs SET hidden = ? WHERE page_id = ? AND cat = ? AND hidden <> ?`,
-			!has, pageID, CatComment, !has); err != nil {
-			return fail(err)
-		}
-	}
-	if all {
-		// A file of no widget shows with its page.
-		if _, err := tx.ExecContext(ctx, `UPDATE search_docs SET hidden = FALSE WHERE cat = ? AND hidden
-			AND ref_id IN (SELECT id FROM files WHERE page_id = ? AND widget_id IS NULL)`, CatFile, pageID); err != nil {
-			return fail(err)
-		}
-	}
-	return nil
-}
-
-// showFiles makes the files of the widget (first id) findable while its current version lists
-// them and it is placed.
-func showFiles(ctx context.Context, tx DBTX, pageID, widgetID int64, placed bool) error {
-	files, err := widgets.FilesOf(ctx, tx, widgetID)
-	if err != nil || len(files) == 0 {
-		return err
-	}
-	listed := map[int64]bool{}
-	if placed {
-		current, err := widgets.ListCurrent(ctx, tx, pageID, widgetID)
-		if err != nil {
-			return err
-		}
-		for _, w := range current {
-			if w.Files != nil {
-				for _, f := range *w.Files {
-					listed[f.ID] = true
-				}
-			}
-		}
-	}
-	for _, f := range files {
-		if _, err := tx.ExecContext(ctx, `UPDATE search_docs SET hidden = ? WHERE cat = ? AND ref_id = ? AND hidden <> ?`,
-			!listed[f.ID], CatFile, f.ID, !listed[f.ID]); err != nil {
-			return err
 		}
 	}
 	return nil
