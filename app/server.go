@@ -16,6 +16,7 @@ import (
 	"quire/app/api"
 	"quire/app/httpapi"
 	"quire/app/sqldb"
+	"quire/app/webui"
 	"quire/people"
 	"quire/static"
 )
@@ -37,6 +38,9 @@ const maxRateBuckets = 100_000
 func NewServer(site *Site, log *slog.Logger) (*Server, error) {
 	doc, err := OpenAPIDocument()
 	if err != nil {
+		return nil, err
+	}
+	if _, err := webui.Load(); err != nil { // a template that does not parse stops the start
 		return nil, err
 	}
 	s := &Server{Site: site, cfg: site.Config, log: log, limiter: newRateLimiter(maxRateBuckets, site.DB.Now),
@@ -67,6 +71,9 @@ func NewServer(site *Site, log *slog.Logger) (*Server, error) {
 	web.StaticFS("/static", http.FS(static.FS))
 	web.Use(s.limitWeb, s.boundBodies)
 	s.People.InvitePageRoutes(web)
+	// Signed-in web pages: a person (session or token), their subsite from /@slug, the frame.
+	signedIn := e.Group("", s.webHeaders, s.authenticate, s.limitSignedIn, s.requireWebPlace, s.boundBodies)
+	s.webPages(signedIn)
 
 	e.NoRoute(s.noRoute)
 	e.NoMethod(s.noMethod)
