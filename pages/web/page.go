@@ -157,6 +157,9 @@ func (h *Handler) widgetView(ctx context.Context, c *gin.Context, actor *people.
 		}
 	case widgets.Discussion:
 		v.Action = pagePath(sub, p) + "comments/"
+		if p.DeletedAt != nil { // a page in the trash takes no comments, and shows none
+			return v, nil
+		}
 		read, err := h.Pages.ReadPosts(ctx, actor, sub, p.ID)
 		if err != nil {
 			return nil, err
