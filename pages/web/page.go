@@ -90,7 +90,11 @@ func (h *Handler) page(c *gin.Context) error {
 	if p.DeletedAt != nil && actor.Can(people.ViewTrash, sub.ID) != nil {
 		return pages.ErrPageNotFound
 	}
-	return h.renderPage(c, http.StatusOK, p, nil)
+	var touch func(*widgetView)
+	if sent := c.Query("sent"); sent != "" { // back from a form's post (submitForm)
+		touch = func(v *widgetView) { v.Sent = v.Classname == widgets.Form && itoa(v.FirstID()) == sent }
+	}
+	return h.renderPage(c, http.StatusOK, p, touch)
 }
 
 // renderPage renders the page view of p with status; touch, when not nil, changes the view of
