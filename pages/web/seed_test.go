@@ -3,6 +3,9 @@ package web_test
 import (
 	"bytes"
 	"fmt"
+	"image"
+	"image/color"
+	"image/png"
 	"strings"
 	"testing"
 
@@ -62,7 +65,7 @@ func seedWiki(t *testing.T) *wiki {
 	c.Upload(fmt.Sprintf("page/%d/attachment/create/", w.welcome), map[string]string{"column": "1"}, "holiday-policy.pdf",
 		strings.NewReader("%PDF-1.4 holiday policy")).Want(200)
 	c.Upload(fmt.Sprintf("page/%d/image/create/", w.welcome), map[string]string{"caption": "The office at night", "column": "1"},
-		"office.png", bytes.NewReader(apptest.PNG(t, 90))).Want(200)
+		"office.png", bytes.NewReader(officePNG(t))).Want(200)
 	for _, p := range []struct{ title, path string }{
 		{"Equipment", "Handbook"}, {"Expenses", "Handbook/Money"}, {"Travel", "Handbook/Money"},
 		{"Onboarding checklist", ""}, {"Contacts", ""},
@@ -71,6 +74,26 @@ func seedWiki(t *testing.T) *wiki {
 			"json": [][]map[string]any{{{"classname": "Paragraph", "val": "<p>About " + p.title + ".</p>"}}}}).Want(200)
 	}
 	return w
+}
+
+// officePNG is a 640x320 picture: a night sky over a row of lit windows.
+func officePNG(t *testing.T) []byte {
+	t.Helper()
+	img := image.NewRGBA(image.Rect(0, 0, 640, 320))
+	for y := 0; y < 320; y++ {
+		for x := 0; x < 640; x++ {
+			c := color.RGBA{uint8(20 + y/8), uint8(30 + y/6), uint8(80 + y/3), 255}
+			if y > 180 && (x/40)%2 == 0 && (y/30)%2 == 0 {
+				c = color.RGBA{250, 210, 120, 255}
+			}
+			img.Set(x, y, c)
+		}
+	}
+	var b bytes.Buffer
+	if err := png.Encode(&b, img); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
 }
 
 type widgetShape struct {
