@@ -131,3 +131,33 @@ func TestReadPageInBrowser(t *testing.T) {
 		}
 	}
 }
+
+// TestFrameByKeyboard: the first Tab reaches the skip link, which shows; the switcher and the user
+// menu open from the keyboard at 375 px.
+func TestFrameByKeyboard(t *testing.T) {
+	t.Parallel()
+	w := seedWiki(t)
+	w.site.Subsite("Engineering", "eng")
+	ctx := browserAs(t, w.site.OwnerTk, 375, 700)
+	do(t, ctx, "tab to the skip link",
+		chromedp.Navigate(w.site.URL+"/@home/team-handbook/"),
+		chromedp.WaitVisible(chromedp.ID("page-title")),
+		chromedp.KeyEvent("\t"),
+	)
+	if got := value(t, ctx, chromedp.Evaluate[string](`document.activeElement.className + ' ' + document.activeElement.getBoundingClientRect().top`)); !strings.HasPrefix(got, "skip ") || strings.HasPrefix(got, "skip -") {
+		t.Errorf("the first Tab focuses %q, want the skip link, on screen", got)
+	}
+	shot(t, ctx, "frame-skip-375")
+	do(t, ctx, "open the switcher and the user menu by keyboard",
+		chromedp.Focus(chromedp.CSS(`details.switcher summary`)),
+		chromedp.KeyEvent("\r"),
+		chromedp.WaitVisible(chromedp.CSS(`details.switcher[open] nav a[href="/@eng/"]`)),
+	)
+	shot(t, ctx, "frame-switcher-375")
+	do(t, ctx, "the user menu",
+		chromedp.Focus(chromedp.CSS(`details.user summary`)),
+		chromedp.KeyEvent("\r"),
+		chromedp.WaitVisible(chromedp.CSS(`details.user[open] a[href="/account"]`)),
+	)
+	shot(t, ctx, "frame-user-375")
+}
