@@ -116,12 +116,16 @@ type FolderEntries struct {
 	Subfolders []*Folder // by name
 	Pages      []*Page   // live pages, by title; without tags' or authors' names
 	More       bool      // the folder holds more subfolders or pages than the limit
+	// After is the last page of the batch when the folder holds more pages after it: the
+	// afterPage of the next batch.
+	After int64
 }
 
 // BrowseFolder returns the folder id of sub (0: its Main folder) with at most limit of its
-// subfolders and limit of its live pages. The actor must be able to view sub. Returns
-// people.ErrNotFound, a forbidden error and ErrFolderNotFound.
-func (s *Service) BrowseFolder(ctx context.Context, actor *people.Actor, sub *people.Subsite, id int64, limit int) (*FolderEntries, error) {
+// subfolders and limit of its live pages by title; with afterPage (a page id of an earlier
+// batch's After), the next batch of pages after it, and no subfolders. The actor must be able to
+// view sub. Returns people.ErrNotFound, a forbidden error and ErrFolderNotFound.
+func (s *Service) BrowseFolder(ctx context.Context, actor *people.Actor, sub *people.Subsite, id int64, limit int, afterPage int64) (*FolderEntries, error) {
 	if err := actor.Can(people.View, sub.ID); err != nil {
 		return nil, err
 	}
@@ -137,6 +141,11 @@ func (s *Service) BrowseFolder(ctx context.Context, actor *people.Actor, sub *pe
 		return nil, err
 	}
 	out := &FolderEntries{Folder: f}
+	if afterPage != 0 {
+		out.Pages, err = s.queryPages(ctx, sub, `p.folder_id = ? AND p.deleted_at IS NULL AND (p.title, p.id) > (SELECT title, id FROM pages WHERE id = ?)
+			ORDER BY p.title, p.id`, f.ID, afterPage, limit+1)
+		return out, morePages(out, limit, err)
+	}
 	rows, err := s.DB.R.QueryContext(ctx, `SELECT `+folderColumns+` FROM folders f WHERE f.parent_id = ? ORDER BY f.name, f.id LIMIT ?`,
 		f.ID, limit+1)
 	if err != nil {
@@ -156,13 +165,20 @@ func (s *Service) BrowseFolder(ctx context.Context, actor *people.Actor, sub *pe
 	if len(out.Subfolders) > limit {
 		out.Subfolders, out.More = out.Subfolders[:limit], true
 	}
-	if out.Pages, err = s.queryPages(ctx, sub, `p.folder_id = ? AND p.deleted_at IS NULL ORDER BY p.title, p.id`, f.ID, limit+1); err != nil {
-		return nil, err
+	out.Pages, err = s.queryPages(ctx, sub, `p.folder_id = ? AND p.deleted_at IS NULL ORDER BY p.title, p.id`, f.ID, limit+1)
+	return out, morePages(out, limit, err)
+}
+
+// morePages cuts a batch of pages read with limit+1 to limit, noting where the next begins.
+func morePages(out *FolderEntries, limit int, err error) error {
+	if err != nil {
+		return err
 	}
 	if len(out.Pages) > limit {
 		out.Pages, out.More = out.Pages[:limit], true
+		out.After = out.Pages[limit-1].ID
 	}
-	return out, nil
+	return nil
 }
 
 // RecentPages returns at most limit live pages of sub, last changed first, with their authors'

@@ -1,12 +1,15 @@
 package web_test
 
 import (
+	"context"
 	"fmt"
 	"regexp"
+	"sort"
 	"strings"
 	"testing"
 
 	"quire/app/apptest"
+	"quire/pages"
 )
 
 // TestListsAreBounded: with more pages in a folder than a view shows, the sidebar shows its bound
@@ -49,5 +52,37 @@ func TestListsAreBounded(t *testing.T) {
 	}
 	if len(seen) != 2*n || rounds != 3 {
 		t.Errorf("the home listed %d pages in %d batches, want %d in 3", len(seen), rounds, 2*n)
+	}
+
+	// A folder's pages by title, a batch after another.
+	ctx := context.Background()
+	owner, err := s.Inst.People.Authenticate(ctx, s.OwnerTk)
+	if err != nil {
+		t.Fatal(err)
+	}
+	folder, err := pages.FindFolderByPath(ctx, s.Inst.DB.R, s.Home().ID, "Meetings")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var titles []string
+	var after int64
+	for batch := 0; ; batch++ {
+		fe, err := s.Inst.Pages.BrowseFolder(ctx, owner, s.Home(), folder.ID, 25, after)
+		if err != nil || batch > 3 {
+			t.Fatalf("batch %d: %v", batch, err)
+		}
+		for _, p := range fe.Pages {
+			titles = append(titles, p.Title)
+		}
+		if after = fe.After; after == 0 {
+			break
+		}
+	}
+	if len(titles) != n || !sort.StringsAreSorted(titles) || titles[0] != "Minutes 000" {
+		t.Errorf("the folder's batches gave %d titles %v", len(titles), titles)
+	}
+	b := string(get(c, fmt.Sprintf("/@home/-/folders/%d/", folder.ID)).Want(200).Body)
+	if list := regexp.MustCompile(`(?s)<div class="folder-contents">.*?</div>`).FindString(b); strings.Count(list, "Minutes ") != n || strings.Contains(b, `rel="next"`) {
+		t.Errorf("the folder's page does not list its %d pages at once", n)
 	}
 }

@@ -107,7 +107,13 @@ func (h *Handler) folder(c *gin.Context) error {
 		}
 		return webui.RenderPart(c, http.StatusOK, "tree-entries", e)
 	}
-	e, err := h.entries(ctx, actor, sub, id, folderLimit, 0)
+	var after int64
+	if a := c.Query("after"); a != "" {
+		if after, err = api.CursorID(a); err != nil {
+			return pages.ErrFolderNotFound
+		}
+	}
+	e, err := h.entriesAfter(ctx, actor, sub, id, folderLimit, 0, after)
 	if err != nil {
 		return err
 	}

@@ -15,6 +15,7 @@ type treeEntries struct {
 	Folders []treeFolder
 	Pages   []treeLink
 	More    string // the folder's page, when it holds more than the sidebar shows
+	Next    string // on a folder's page, the next batch of its pages
 }
 
 type treeFolder struct {
@@ -68,7 +69,13 @@ func (h *Handler) buildSidebar(ctx context.Context, actor *people.Actor, sub *pe
 
 // entries reads one folder's batch for the tree.
 func (h *Handler) entries(ctx context.Context, actor *people.Actor, sub *people.Subsite, folderID int64, limit int, currentID int64) (*treeEntries, error) {
-	fe, err := h.Pages.BrowseFolder(ctx, actor, sub, folderID, limit)
+	return h.entriesAfter(ctx, actor, sub, folderID, limit, currentID, 0)
+}
+
+// entriesAfter reads one folder's batch of pages after the page afterPage (0: its first batch,
+// with its subfolders).
+func (h *Handler) entriesAfter(ctx context.Context, actor *people.Actor, sub *people.Subsite, folderID int64, limit int, currentID, afterPage int64) (*treeEntries, error) {
+	fe, err := h.Pages.BrowseFolder(ctx, actor, sub, folderID, limit, afterPage)
 	if err != nil {
 		return nil, err
 	}
@@ -81,6 +88,9 @@ func (h *Handler) entries(ctx context.Context, actor *people.Actor, sub *people.
 	}
 	if fe.More {
 		out.More = folderPath(sub, fe.Folder)
+	}
+	if fe.After != 0 {
+		out.Next = folderPath(sub, fe.Folder) + "?after=" + itoa(fe.After)
 	}
 	return out, nil
 }
