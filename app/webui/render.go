@@ -26,7 +26,7 @@ type set struct {
 var Load = sync.OnceValues(func() (*set, error) { return parse(templates.Web()) })
 
 func parse(files fs.FS) (*set, error) {
-	base, err := template.New("").Funcs(funcs).ParseFS(files, "frame.html", "parts/*.html")
+	base, err := template.New("").Funcs(templates.WebFuncs()).Funcs(funcs).ParseFS(files, "frame.html", "parts/*.html")
 	if err != nil {
 		return nil, fmt.Errorf("web templates: %w", err)
 	}
@@ -79,13 +79,15 @@ func write(c *gin.Context, status int, t *template.Template, name string, data a
 	if err := t.ExecuteTemplate(&b, name, data); err != nil {
 		return fmt.Errorf("render %s: %w", name, err)
 	}
+	page := templates.WithNonce(c.Writer.Header(), b.Bytes())
 	c.Header("Content-Type", "text/html; charset=utf-8")
 	c.Status(status)
-	_, err := c.Writer.Write(b.Bytes())
+	_, err := c.Writer.Write(page)
 	return err
 }
 
-// funcs are the web templates' functions: formatting only, no logic.
+// funcs are the web templates' own functions besides templates' (static, cspNonce): formatting
+// only, no logic.
 var funcs = template.FuncMap{
 	"lower": strings.ToLower,
 	"add":   func(a, b int) int { return a + b },

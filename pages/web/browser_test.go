@@ -1,163 +1,141 @@
 package web_test
 
-// Browser tests with chromedp directly, until app/apptest/browser (one shared Chromium, a context
-// per person, Screenshot, Axe) lands; they authenticate with an API token header until sessions do.
+// Browser tests on the shared harness (app/apptest/browser); a tab authenticates with an API
+// token header until sessions land.
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
+
+	"quire/app/apptest/browser"
 )
 
-// browserAs starts headless Chromium whose every request carries the API token.
-func browserAs(t *testing.T, token string, width, height int) context.Context {
+// tabAs opens a tab whose every request, htmx's too, carries the API token.
+func tabAs(t *testing.T, token string) context.Context {
 	t.Helper()
-	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
-		append(chromedp.DefaultExecAllocatorOptions[:], chromedp.WindowSize(width, height))...)
-	ctx, cancel := chromedp.NewContext(alloc)
-	t.Cleanup(func() { cancel(); cancelAlloc() })
+	ctx := browser.New(t)
 	if _, err := chromedp.Call(ctx, network.Enable, network.EnableParams{}); err != nil {
-		t.Fatalf("start Chromium: %v", err)
+		t.Fatal(err)
 	}
 	if _, err := chromedp.Call(ctx, network.SetExtraHTTPHeaders, network.SetExtraHTTPHeadersParams{
 		Headers: network.Headers{"X-Auth-Token": token}}); err != nil {
 		t.Fatal(err)
 	}
-	if err := chromedp.Do(ctx, chromedp.EmulateViewport(int64(width), int64(height))); err != nil {
-		t.Fatal(err)
-	}
 	return ctx
 }
 
-func do(t *testing.T, ctx context.Context, what string, actions ...chromedp.Action[chromedp.Void]) {
+// check runs axe and the CSP check on the page at both widths, with a screenshot of each.
+func check(t *testing.T, ctx context.Context, name string) {
 	t.Helper()
-	tctx, cancel := context.WithTimeout(ctx, 20*time.Second)
-	defer cancel()
-	if err := chromedp.Do(tctx, actions...); err != nil {
-		t.Fatalf("%s: %v", what, err)
+	for _, w := range []int64{browser.Desktop, browser.Phone} {
+		browser.Viewport(t, ctx, w)
+		browser.Axe(t, ctx)
+		browser.Screenshot(t, ctx, name+"-"+map[int64]string{browser.Desktop: "desktop", browser.Phone: "phone"}[w])
 	}
+	browser.CSPViolations(t, ctx)
+	browser.Viewport(t, ctx, browser.Desktop)
 }
 
-func value[T any](t *testing.T, ctx context.Context, a chromedp.Action[T]) T {
-	t.Helper()
-	tctx, cancel := context.WithTimeout(ctx, 20*time.Second)
-	defer cancel()
-	v, err := chromedp.Run(tctx, a)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return v
-}
-
-// shot saves a full-page PNG under QUIRE_SCREENSHOTS (or the test's temporary directory).
-func shot(t *testing.T, ctx context.Context, name string) {
-	t.Helper()
-	png := value(t, ctx, chromedp.FullScreenshot(100))
-	dir := os.Getenv("QUIRE_SCREENSHOTS")
-	if dir == "" {
-		dir = t.TempDir()
-	}
-	if err := os.WriteFile(filepath.Join(dir, name+".png"), png, 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
-
-// TestNavigateTreeInBrowser opens a folder of the sidebar, follows it to a page, and goes back up
-// by the breadcrumbs. (Without script, opening a folder shows the link to the folder's page.)
+// TestNavigateTreeInBrowser opens a folder of the sidebar (its contents fetched by htmx when it
+// opens), follows a page in it, and goes back up by the breadcrumbs.
 func TestNavigateTreeInBrowser(t *testing.T) {
 	t.Parallel()
 	w := seedWiki(t)
-	ctx := browserAs(t, w.site.OwnerTk, 1280, 900)
-	do(t, ctx, "open the subsite home and a folder",
+	ctx := tabAs(t, w.site.OwnerTk)
+	browser.Step(t, ctx, "open the site and the Handbook folder",
 		chromedp.Navigate(w.site.URL+"/"),
 		chromedp.WaitVisible(chromedp.CSS(`nav.sidebar`)),
 		chromedp.Click(chromedp.CSS(`nav.sidebar details > summary`)),
-		chromedp.WaitVisible(chromedp.CSS(`nav.sidebar details[open] .tree-children a`)),
+		chromedp.WaitVisible(chromedp.CSS(`nav.sidebar details[open] .tree-children a[href="/@home/equipment/"]`)),
 	)
-	shot(t, ctx, "tree-home-1280")
-	do(t, ctx, "follow the folder and a page in it",
-		chromedp.Click(chromedp.CSS(`nav.sidebar details[open] .tree-children a`)),
-		chromedp.WaitVisible(chromedp.CSS(`main h1`)),
-		chromedp.Click(chromedp.CSS(`main .folder-contents a[href$="/team-handbook/"]`)),
+	if link := browser.Read(t, ctx, chromedp.Evaluate[int](`document.querySelectorAll('nav.sidebar > ul > li > details > .tree-children > a.tree-open').length`)); link != 0 {
+		t.Errorf("the opened folder still shows its fallback link: htmx did not load it")
+	}
+	check(t, ctx, "tree-home")
+	browser.Step(t, ctx, "open the Money subfolder, then a page",
+		chromedp.Click(chromedp.CSS(`nav.sidebar details[open] details > summary`)),
+		chromedp.WaitVisible(chromedp.CSS(`nav.sidebar a[href="/@home/travel/"]`)),
+		chromedp.Click(chromedp.CSS(`nav.sidebar a[href="/@home/team-handbook/"]`)),
 		chromedp.WaitVisible(chromedp.ID("page-title")),
 	)
-	if cur := value(t, ctx, chromedp.Text(chromedp.CSS(`nav.sidebar a[aria-current=page]`))); cur != "Team handbook" {
+	if cur := browser.Read(t, ctx, chromedp.Text(chromedp.CSS(`nav.sidebar a[aria-current=page]`))); cur != "Team handbook" {
 		t.Errorf("the sidebar marks %q", cur)
 	}
-	crumbs := value(t, ctx, chromedp.Text(chromedp.CSS(`nav.crumbs`)))
+	crumbs := browser.Read(t, ctx, chromedp.Text(chromedp.CSS(`nav.crumbs`)))
 	if !strings.Contains(crumbs, "Home") || !strings.Contains(crumbs, "Handbook") || !strings.Contains(crumbs, "Team handbook") {
 		t.Errorf("breadcrumbs %q", crumbs)
 	}
-	do(t, ctx, "go up by the breadcrumbs",
+	browser.Step(t, ctx, "go up by the breadcrumbs",
 		chromedp.Click(chromedp.CSS(`nav.crumbs li:nth-child(2) a`)),
 		chromedp.WaitVisible(chromedp.CSS(`main .folder-contents`)),
 	)
-	if h := value(t, ctx, chromedp.Text(chromedp.CSS(`main h1`))); h != "Handbook" {
+	if h := browser.Read(t, ctx, chromedp.Text(chromedp.CSS(`main h1`))); h != "Handbook" {
 		t.Errorf("the breadcrumb led to %q", h)
 	}
+	check(t, ctx, "folder")
 }
 
-// TestReadPageInBrowser shows the page with every widget kind wide and at 375 px, where the
+// TestReadPageInBrowser shows the page with every widget kind wide and at phone width, where the
 // columns and the sidebar stack and nothing overflows sideways.
 func TestReadPageInBrowser(t *testing.T) {
 	t.Parallel()
 	w := seedWiki(t)
-	for _, width := range []int{1280, 375} {
-		ctx := browserAs(t, w.site.OwnerTk, width, 900)
-		do(t, ctx, "open the page",
-			chromedp.Navigate(w.site.URL+"/@home/team-handbook/"),
-			chromedp.WaitVisible(chromedp.CSS(`figure.image img`)),
-		)
-		shot(t, ctx, "page-"+map[int]string{1280: "1280", 375: "375"}[width])
-		overflow := value(t, ctx, chromedp.Evaluate[bool](`document.documentElement.scrollWidth > window.innerWidth`))
-		if overflow {
+	ctx := tabAs(t, w.site.OwnerTk)
+	browser.Step(t, ctx, "open the page",
+		chromedp.Navigate(w.site.URL+"/@home/team-handbook/"),
+		chromedp.WaitVisible(chromedp.CSS(`figure.image img`)),
+	)
+	for _, width := range []int64{browser.Desktop, browser.Phone} {
+		browser.Viewport(t, ctx, width)
+		if browser.Read(t, ctx, chromedp.Evaluate[bool](`document.documentElement.scrollWidth > window.innerWidth`)) {
 			t.Errorf("%d px: the page scrolls sideways", width)
 		}
-		cols := value(t, ctx, chromedp.Evaluate[[]float64](`[...document.querySelectorAll('.column')].map(c => c.getBoundingClientRect().width)`))
+		cols := browser.Read(t, ctx, chromedp.Evaluate[[]float64](`[...document.querySelectorAll('.column')].map(c => c.getBoundingClientRect().width)`))
 		if len(cols) != 2 {
 			t.Fatalf("%d columns", len(cols))
 		}
-		if width == 1280 && (cols[0]/(cols[0]+cols[1]) < 0.6 || cols[0]/(cols[0]+cols[1]) > 0.72) {
-			t.Errorf("1280 px: columns %v are not at 66/34", cols)
+		if share := cols[0] / (cols[0] + cols[1]); width == browser.Desktop && (share < 0.6 || share > 0.72) {
+			t.Errorf("desktop: columns %v are not at 66/34", cols)
 		}
-		if width == 375 && cols[0] != cols[1] {
-			t.Errorf("375 px: columns %v do not stack", cols)
+		if width == browser.Phone && cols[0] != cols[1] {
+			t.Errorf("phone: columns %v do not stack", cols)
 		}
 	}
+	check(t, ctx, "page")
 }
 
 // TestFrameByKeyboard: the first Tab reaches the skip link, which shows; the switcher and the user
-// menu open from the keyboard at 375 px.
+// menu open from the keyboard at phone width.
 func TestFrameByKeyboard(t *testing.T) {
 	t.Parallel()
 	w := seedWiki(t)
 	w.site.Subsite("Engineering", "eng")
-	ctx := browserAs(t, w.site.OwnerTk, 375, 700)
-	do(t, ctx, "tab to the skip link",
+	ctx := tabAs(t, w.site.OwnerTk)
+	browser.Viewport(t, ctx, browser.Phone)
+	browser.Step(t, ctx, "tab to the skip link",
 		chromedp.Navigate(w.site.URL+"/@home/team-handbook/"),
 		chromedp.WaitVisible(chromedp.ID("page-title")),
 		chromedp.KeyEvent("\t"),
 	)
-	if got := value(t, ctx, chromedp.Evaluate[string](`document.activeElement.className + ' ' + document.activeElement.getBoundingClientRect().top`)); !strings.HasPrefix(got, "skip ") || strings.HasPrefix(got, "skip -") {
+	got := browser.Read(t, ctx, chromedp.Evaluate[string](`document.activeElement.className + ' ' + document.activeElement.getBoundingClientRect().top`))
+	if !strings.HasPrefix(got, "skip ") || strings.HasPrefix(got, "skip -") {
 		t.Errorf("the first Tab focuses %q, want the skip link, on screen", got)
 	}
-	shot(t, ctx, "frame-skip-375")
-	do(t, ctx, "open the switcher and the user menu by keyboard",
+	browser.Step(t, ctx, "open the switcher by keyboard",
 		chromedp.Focus(chromedp.CSS(`details.switcher summary`)),
 		chromedp.KeyEvent("\r"),
 		chromedp.WaitVisible(chromedp.CSS(`details.switcher[open] nav a[href="/@eng/"]`)),
 	)
-	shot(t, ctx, "frame-switcher-375")
-	do(t, ctx, "the user menu",
+	browser.Screenshot(t, ctx, "frame-switcher-phone")
+	browser.Step(t, ctx, "open the user menu by keyboard",
 		chromedp.Focus(chromedp.CSS(`details.user summary`)),
 		chromedp.KeyEvent("\r"),
 		chromedp.WaitVisible(chromedp.CSS(`details.user[open] a[href="/account"]`)),
 	)
-	shot(t, ctx, "frame-user-375")
+	browser.Axe(t, ctx)
+	browser.Screenshot(t, ctx, "frame-user-phone")
 }
