@@ -106,6 +106,26 @@ func TestReadPageInBrowser(t *testing.T) {
 		}
 	}
 	check(t, ctx, "page")
+
+	browser.Step(t, ctx, "send the form empty, then post a comment",
+		chromedp.SendKeys(chromedp.CSS(`.form input[type=email]`), "not an address"),
+		chromedp.Click(chromedp.CSS(`.form button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(`.form .field.invalid .field-error`)),
+	)
+	if n := browser.Read(t, ctx, chromedp.Evaluate[int](`document.querySelectorAll('.form .field-error').length`)); n != 3 {
+		t.Errorf("%d field errors, want 3 (name, email, the rules)", n)
+	}
+	browser.Axe(t, ctx)
+	browser.Screenshot(t, ctx, "page-form-errors")
+	browser.Step(t, ctx, "post a comment",
+		chromedp.SendKeys(chromedp.CSS(`.comment-form textarea`), "Is the trip on a weekday?"),
+		chromedp.Click(chromedp.CSS(`.comment-form button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(`.posts .post-body`)),
+	)
+	if got := browser.Read(t, ctx, chromedp.Text(chromedp.CSS(`.posts .post-body`))); !strings.Contains(got, "Is the trip on a weekday?") {
+		t.Errorf("the comment shows %q", got)
+	}
+	browser.CSPViolations(t, ctx)
 }
 
 // TestFrameByKeyboard: the first Tab reaches the skip link, which shows; the switcher and the user

@@ -39,7 +39,7 @@ func TestPageShowsEveryWidgetKind(t *testing.T) {
 		{"heading h4 boxquote", `(?s)<div class="widget heading h4 boxquote" id="w\d+">\s*<h5>Carry-over</h5>`},
 		{"attachment", `(?s)<div class="widget attachment" id="w\d+">.*?<span class="ficon ficon-pdf" aria-hidden="true"></span>\s*<a href="/@home/files/\d+/holiday-policy.pdf" download>holiday-policy.pdf</a>\s*<span class="size">\d+ bytes</span>`},
 		{"image", `(?s)<figure class="widget image" id="w\d+">\s*<a href="/@home/files/\d+/office.png"><img src="/@home/files/\d+/office.png" alt="The office at night" loading="lazy"></a>\s*<figcaption>The office at night</figcaption>`},
-		{"form", `(?s)<section class="widget form" id="w\d+" aria-label="Form">.*?<form method="post" action="/@home/team-handbook/form/\d+/"`},
+		{"form", `(?s)<section class="widget form" id="w\d+" aria-label="Form">.*?<form method="post" action="/@home/team-handbook/form/\d+/#w\d+"`},
 		{"form field", `<label for="f\d+-your_name">Your name <span class="req">\(required\)</span></label>`},
 		{"form select", `<option>Vegetarian</option>`},
 		{"form checkbox", `<input type="checkbox" id="f\d+-i_agree_to_the_rules" name="i_agree_to_the_rules" value="true">`},
