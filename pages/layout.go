@@ -27,9 +27,9 @@ func equalWidths(n int) []int {
 	return w
 }
 
-// parseLayout reads a layout given as [[66, 34]] or [66, 34] for a page of columns columns;
+// ParseLayout reads a layout given as [[66, 34]] or [66, 34] for a page of columns columns;
 // nil gives equal widths.
-func parseLayout(v any, columns int) ([][]int, error) {
+func ParseLayout(v any, columns int) ([][]int, error) {
 	if v == nil {
 		return [][]int{equalWidths(columns)}, nil
 	}
@@ -66,8 +66,8 @@ func mustJSON(v any) string {
 	return string(b)
 }
 
-// parseColumns reads pages/create's "json": a list of columns, each a list of widget objects.
-func parseColumns(v any) ([][]widgets.Content, error) {
+// ParseColumns reads pages/create's "json": a list of columns, each a list of widget objects.
+func ParseColumns(v any) ([][]widgets.Content, error) {
 	cols, ok := v.([]any)
 	if !ok || len(cols) == 0 || len(cols) > maxColumns {
 		return nil, api.Invalid("json", "Parameter \"json\" must be a list of 1 to %d columns, each a list of widgets, such as [[{\"classname\": \"Paragraph\", \"val\": \"Hello\"}]].", maxColumns)
