@@ -136,10 +136,10 @@ func (s *Service) MoveWidget(ctx context.Context, actor *people.Actor, sub *peop
 }
 
 // CreateMarkdownWidgets places the widgets that the Markdown source makes (widgets.FromMarkdown,
-// at most maxWidgetsPerRequest) on the page, in order from at. Returns also a validation error on
+// at most MaxWidgetsPerRequest) on the page, in order from at. Returns also a validation error on
 // "val" for Markdown with no content or too many widgets, or on "column".
 func (s *Service) CreateMarkdownWidgets(ctx context.Context, actor *people.Actor, sub *people.Subsite, pageID int64, source string, at Place) ([]*widgets.Widget, error) {
-	contents, err := widgets.FromMarkdown("val", source, maxWidgetsPerRequest)
+	contents, err := widgets.FromMarkdown("val", source, MaxWidgetsPerRequest)
 	if err == nil && len(contents) == 0 {
 		err = api.Invalid("val", "The Markdown has no content to make widgets of.")
 	}

@@ -2,12 +2,13 @@ package rest
 
 import (
 	"net/http"
+
+	"github.com/gin-gonic/gin"
+
 	"quire/app/api"
 	"quire/app/httpapi"
 	"quire/people"
 	"quire/widgets"
-
-	"github.com/gin-gonic/gin"
 )
 
 // postMessage stores a post in the page's discussion (PostToPage).

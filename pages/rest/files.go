@@ -2,13 +2,14 @@ package rest
 
 import (
 	"net/http"
+	"strconv"
+
+	"github.com/gin-gonic/gin"
+
 	"quire/app/api"
 	"quire/pages"
 	"quire/people"
 	"quire/widgets"
-	"strconv"
-
-	"github.com/gin-gonic/gin"
 )
 
 // beginUpload checks, before a byte of the upload is read, that the caller may edit the page, and

@@ -2,11 +2,12 @@ package rest
 
 import (
 	"net/http"
+
+	"github.com/gin-gonic/gin"
+
 	"quire/app/httpapi"
 	"quire/pages"
 	"quire/people"
-
-	"github.com/gin-gonic/gin"
 )
 
 // maxFolderItemBytes is the most one folder of folder/tree takes in JSON: a path of

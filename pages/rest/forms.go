@@ -1,11 +1,11 @@
 package rest
 
 import (
+	"github.com/gin-gonic/gin"
+
 	"quire/app/httpapi"
 	"quire/people"
 	"quire/widgets"
-
-	"github.com/gin-gonic/gin"
 )
 
 // readFormInput reads a Form widget's intro text (val, format) and fields, bare or inside

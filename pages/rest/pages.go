@@ -170,11 +170,11 @@ func (s handlers) createPageHandler(c *gin.Context) error {
 	r.p.Fail(err)
 	np := pages.NewPage{Title: title}
 	if r.p.Err() == nil {
-		np.Columns, err = pages.ParseColumns(r.p.JSON("json"))
+		np.Columns, err = parseColumns(r.p.JSON("json"))
 		r.p.Fail(err)
 	}
 	if r.p.Err() == nil {
-		np.Layout, err = pages.ParseLayout(r.p.JSON("layout"), len(np.Columns))
+		np.Layout, err = parseLayout(r.p.JSON("layout"), len(np.Columns))
 		r.p.Fail(err)
 	}
 	np.Tags, err = pages.CleanTags(r.p.Strings("tags"))

@@ -2,13 +2,14 @@ package rest
 
 import (
 	"net/http"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
 	"quire/app/api"
 	"quire/app/httpapi"
 	"quire/people"
 	"quire/widgets"
-	"strings"
-
-	"github.com/gin-gonic/gin"
 )
 
 // Paging of GET pages/records, as Papyrs has it: items_per_page (default 50, at most 250) and a

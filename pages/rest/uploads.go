@@ -5,16 +5,17 @@ import (
 	"fmt"
 	"io"
 	"path"
-	"quire/app/api"
-	"quire/app/httpapi"
-	"quire/pages"
-	"quire/widgets"
 	"slices"
 	"strconv"
 	"strings"
 	"unicode"
 
 	"golang.org/x/text/unicode/norm"
+
+	"quire/app/api"
+	"quire/app/httpapi"
+	"quire/pages"
+	"quire/widgets"
 )
 
 // maxFormValue bounds a non-file field of a multipart upload.

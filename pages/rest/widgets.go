@@ -2,12 +2,13 @@ package rest
 
 import (
 	"net/http"
+
+	"github.com/gin-gonic/gin"
+
 	"quire/app/httpapi"
 	"quire/pages"
 	"quire/people"
 	"quire/widgets"
-
-	"github.com/gin-gonic/gin"
 )
 
 // The handlers of /page/:page_id/<kind>/*: parse, call the operation below, answer.
