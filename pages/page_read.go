@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 
 	"quire/app/api"
 	"quire/people"
@@ -17,8 +16,8 @@ import (
 // built in memory and kept in the page cache; a larger one is read in parts into a spool (each
 // part's widgets read just before they are encoded, so that a request holds one part, never the
 // page: pages made before widgets.MaxPageBytes existed may hold gigabytes) and sent from it once
-// read. Either way the answer goes out at the client's pace holding no read transaction and no
-// more memory than the budget's share of waiting answers allows (httpapi.Spool).
+// read (pages/rest's PageAnswer). Either way the answer goes out at the client's pace holding no
+// read transaction and no more memory than the budget's share of waiting answers allows.
 
 const (
 	// builtPageBytes is the most content (widgets.MaxPageBytes' measure) of a page whose answer is
@@ -148,12 +147,14 @@ func (s *Service) readFilled(ctx context.Context, sub *people.Subsite, id, most 
 	return p, release, nil
 }
 
-// WriteLarge writes a large page's answer to w, exactly as json.Marshal of the filled page
-// would, reading its widgets in parts of about pagePartBytes in one read transaction; the
-// budget holds the largest part while the page is read. The caller sends w's bytes once this
-// returns (a spool), so that no read transaction waits on a client. Returns the errors of
-// ReadPageJSON but the permission's, and w's.
-func (a *PageJSON) WriteLarge(ctx context.Context, w io.Writer) error {
+// ReadLarge reads a large page (a PageJSON whose Body is nil) in one read transaction, in the
+// order of its answer: page gets the page without its widgets (its creator's name filled in),
+// then part gets its placed widgets, presented, in order, in parts of about pagePartBytes (a
+// larger widget is a part alone); the budget holds the largest part while the page is read. It
+// stops at the first error that page or part returns. The caller writes the answer to a spool
+// and sends it once ReadLarge returns, so that no read transaction waits on a client. Returns
+// ReadPageJSON's errors but the permission's, and theirs.
+func (a *PageJSON) ReadLarge(ctx context.Context, page func(*Page) error, part func([]*widgets.Widget) error) error {
 	s, sub, id := a.s, a.sub, a.id
 	tx, err := s.DB.R.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
@@ -177,36 +178,19 @@ func (a *PageJSON) WriteLarge(ctx context.Context, w io.Writer) error {
 		return err
 	}
 	defer release()
-	head, err := json.Marshal(p) // without "json", which comes last
-	if err != nil {
-		return err
-	}
-	if _, err := w.Write(head[:len(head)-1]); err != nil {
-		return err
-	}
-	if _, err := io.WriteString(w, `,"json":[`); err != nil {
-		return err
-	}
-	cols, err := newColumnWriter(w, p.Columns())
-	if err != nil {
+	if err := page(p); err != nil {
 		return err
 	}
 	for _, ids := range parts {
-		part, err := s.readPart(ctx, tx, sub, id, ids)
+		list, err := s.readPart(ctx, tx, sub, id, ids)
 		if err != nil {
 			return err
 		}
-		for _, widget := range part {
-			if err := cols.write(widget); err != nil {
-				return err
-			}
+		if err := part(list); err != nil {
+			return err
 		}
 	}
-	if err := cols.close(); err != nil {
-		return err
-	}
-	_, err = io.WriteString(w, `]}`)
-	return err
+	return nil
 }
 
 // pageParts groups a page's widgets, in order, into parts of about pagePartBytes, and returns
@@ -235,61 +219,4 @@ func (s *Service) readPart(ctx context.Context, tx DBTX, sub *people.Subsite, pa
 		return nil, err
 	}
 	return list, s.present(ctx, tx, sub, list...)
-}
-
-// columnWriter writes a page's widgets, in column order, as its list of columns (the "json" of a
-// page): every column of the layout, the empty ones as [], and no widget outside the layout, as
-// FillContent has it.
-type columnWriter struct {
-	w       io.Writer
-	columns int
-	col     int  // the column being written
-	any     bool // whether it has a widget yet
-}
-
-func newColumnWriter(w io.Writer, columns int) (*columnWriter, error) {
-	if columns > 0 {
-		if _, err := io.WriteString(w, "["); err != nil {
-			return nil, err
-		}
-	}
-	return &columnWriter{w: w, columns: columns}, nil
-}
-
-func (c *columnWriter) write(widget *widgets.Widget) error {
-	if widget.Column < c.col || widget.Column >= c.columns {
-		return nil
-	}
-	for c.col < widget.Column {
-		c.col, c.any = c.col+1, false
-		if _, err := io.WriteString(c.w, "],["); err != nil {
-			return err
-		}
-	}
-	b, err := json.Marshal(widget)
-	if err != nil {
-		return err
-	}
-	if c.any {
-		if _, err := io.WriteString(c.w, ","); err != nil {
-			return err
-		}
-	}
-	c.any = true
-	_, err = c.w.Write(b)
-	return err
-}
-
-// close ends the last column and writes the empty columns after it.
-func (c *columnWriter) close() error {
-	if c.columns == 0 {
-		return nil
-	}
-	for ; c.col < c.columns-1; c.col++ {
-		if _, err := io.WriteString(c.w, "],["); err != nil {
-			return err
-		}
-	}
-	_, err := io.WriteString(c.w, "]")
-	return err
 }

@@ -24,32 +24,6 @@ func (s handlers) getPage(c *gin.Context) error {
 	return PageAnswer(c, s.Service, r.actor, r.sub, id)
 }
 
-// PageAnswer answers the page's JSON exactly as pages/get does, byte for byte: whole from the
-// page cache or as built (pages.Service.ReadPageJSON), or, for a large page, written in parts
-// into a spool and sent once read, so that no read transaction waits on the client. A front end
-// that answers a page's JSON (the web UI's ?json) calls it after its own checks. Returns the
-// errors of ReadPageJSON and WriteLarge, for app's error writer; nothing is sent then.
-func PageAnswer(c *gin.Context, s *pages.Service, actor *people.Actor, sub *people.Subsite, pageID int64) error {
-	page, err := s.ReadPageJSON(c.Request.Context(), actor, sub, pageID)
-	if err != nil {
-		return err
-	}
-	if page.Body != nil {
-		s.Budget.SendBytes(c, jsonType, page.Body)
-		return nil
-	}
-	spool := s.Budget.NewSpool()
-	defer spool.Close()
-	if err := page.WriteLarge(c.Request.Context(), spool); err != nil {
-		return err
-	}
-	c.Header("Content-Type", jsonType)
-	spool.Send(c)
-	return nil
-}
-
-const jsonType = "application/json; charset=utf-8"
-
 func (s handlers) listPages(c *gin.Context) error {
 	r, err := start(c, people.View)
 	if err != nil {
