@@ -28,6 +28,18 @@ func CheckImage(f NewFile) error {
 	return nil
 }
 
+// CheckPageEditable returns nil when actor may edit the page pageID of sub now, so that an upload
+// to it is worth reading: the operations below check again in their transaction. Returns
+// people.ErrNotFound for a subsite actor is not in, a forbidden error, and ErrPageNotFound for a
+// page not in sub or in the trash.
+func (s *Service) CheckPageEditable(ctx context.Context, actor *people.Actor, sub *people.Subsite, pageID int64) error {
+	if err := actor.Can(people.Edit, sub.ID); err != nil {
+		return err
+	}
+	_, err := s.FindPage(ctx, s.DB.R, sub, pageID)
+	return err
+}
+
 // The operations on files of a page. Each stores its upload, file (its Blob saved already), as a
 // file of the page, indexed for search, in the one transaction of the widget's write, and returns
 // the errors of the widget operations (widget_handlers.go), widgets.ErrBlobGone when the blob was

@@ -21,7 +21,7 @@ func (s handlers) beginUpload(c *gin.Context) (*request, int64, error) {
 	}
 	pageID, err := r.id("page_id")
 	if err == nil {
-		_, err = s.FindPage(r.ctx, s.DB.R, r.sub, pageID)
+		err = s.CheckPageEditable(r.ctx, r.actor, r.sub, pageID)
 	}
 	return r, pageID, err
 }
