@@ -63,7 +63,7 @@ func (s *Service) RenamePage(ctx context.Context, actor *people.Actor, sub *peop
 	if err := actor.Can(people.Edit, sub.ID); err != nil {
 		return nil, err
 	}
-	title, err := cleanTitle(title)
+	title, err := CleanTitle(title)
 	if err != nil {
 		return nil, err
 	}

@@ -11,6 +11,7 @@ import (
 	"quire/app/api"
 	"quire/app/webui"
 	"quire/pages"
+	"quire/pages/rest"
 	"quire/people"
 	"quire/widgets"
 )
@@ -90,6 +91,14 @@ func (h *Handler) page(c *gin.Context) error {
 	if p.DeletedAt != nil && actor.Can(people.ViewTrash, sub.ID) != nil {
 		return pages.ErrPageNotFound
 	}
+	if _, asJSON := c.GetQuery("json"); asJSON {
+		// The API's answer for the page, byte for byte (Papyrs' ?json for testing); a page in
+		// the trash has none, as pages/get has not.
+		if p.DeletedAt != nil {
+			return pages.ErrPageNotFound
+		}
+		return rest.PageAnswer(c, h.Pages, actor, sub, p.ID)
+	}
 	var touch func(*widgetView)
 	if sent := c.Query("sent"); sent != "" { // back from a form's post (submitForm)
 		touch = func(v *widgetView) { v.Sent = v.Classname == widgets.Form && itoa(v.FirstID()) == sent }
@@ -103,7 +112,13 @@ func (h *Handler) renderPage(c *gin.Context, status int, p *pages.Page, touch fu
 	actor, place := people.RequestContext(c)
 	ctx := c.Request.Context()
 	sub := place.Subsite
-	if err := h.Pages.FillContent(ctx, h.Pages.DB.R, sub, p); err != nil {
+	if p.DeletedAt == nil { // the page and its widgets in one snapshot, memory within the budget
+		full, err := h.Pages.ReadPage(ctx, actor, sub, p.ID)
+		if err != nil {
+			return err
+		}
+		p = full
+	} else if err := h.Pages.FillContent(ctx, h.Pages.DB.R, sub, p); err != nil {
 		return err
 	}
 	data := pageData{Page: p, Folder: p.Category, Trashed: p.DeletedAt != nil}

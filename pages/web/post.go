@@ -55,7 +55,7 @@ func (h *Handler) submitForm(c *gin.Context) error {
 		return api.Invalid("", "The form could not be read: %v.", err)
 	}
 	// The form's fields as stored: from the page's content, as the view shows them.
-	if err := h.Pages.FillContent(c.Request.Context(), h.Pages.DB.R, place.Subsite, p); err != nil {
+	if p, err = h.Pages.ReadPage(c.Request.Context(), actor, place.Subsite, p.ID); err != nil {
 		return err
 	}
 	var form *widgets.Widget
