@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -187,6 +188,7 @@ func (h *Handler) widgetView(ctx context.Context, c *gin.Context, actor *people.
 		if err != nil {
 			return nil, err
 		}
+		slices.Reverse(posts) // the latest, read oldest first down to the comment box
 		v.Posts, v.More = posts, len(next) > 0
 	}
 	return v, nil
