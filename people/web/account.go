@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"net/http"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -36,7 +37,7 @@ func (h *Handler) renderAccount(c *gin.Context, status int, actor *people.Actor,
 	for _, ss := range list {
 		row := sessionRow{Current: actor.Session != nil && ss.ID == actor.Session.ID,
 			Started: ss.CreatedAt.Format("2 Jan 2006 15:04 MST"), LastSeen: ss.LastSeenAt.Format("2 Jan 2006 15:04 MST"),
-			UserAgent: ss.UserAgent, Address: ss.Address}
+			UserAgent: describeBrowser(ss.UserAgent), Address: ss.Address}
 		if !row.Current {
 			d.Others++
 		}
@@ -98,4 +99,31 @@ func (h *Handler) endOtherSessions(c *gin.Context) error {
 	}
 	c.Redirect(http.StatusSeeOther, "/account?done=sessions")
 	return nil
+}
+
+// describeBrowser names a browser and its system from its User-Agent, as people recognise them
+// ("Firefox on Windows"); "" when it is none it knows.
+func describeBrowser(ua string) string {
+	name := ""
+	for _, b := range []struct{ token, name string }{
+		{"Edg/", "Edge"}, {"OPR/", "Opera"}, {"Firefox/", "Firefox"}, {"HeadlessChrome/", "Headless Chrome"},
+		{"Chrome/", "Chrome"}, {"Safari/", "Safari"}, {"curl/", "curl"},
+	} {
+		if strings.Contains(ua, b.token) {
+			name = b.name
+			break
+		}
+	}
+	if name == "" {
+		return ""
+	}
+	for _, o := range []struct{ token, name string }{
+		{"iPhone", "iPhone"}, {"iPad", "iPad"}, {"Android", "Android"}, {"Windows", "Windows"},
+		{"Mac OS X", "macOS"}, {"CrOS", "ChromeOS"}, {"Linux", "Linux"},
+	} {
+		if strings.Contains(ua, o.token) {
+			return name + " on " + o.name
+		}
+	}
+	return name
 }
