@@ -13,6 +13,7 @@ import (
 
 // The session cookie is Secure exactly when the site's base URL is https.
 func TestSessionCookieSecure(t *testing.T) {
+	gin.SetMode(gin.ReleaseMode) // as the server runs it; quiet
 	for _, tc := range []struct {
 		base   string
 		secure bool
