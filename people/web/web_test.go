@@ -15,9 +15,9 @@ import (
 	"quire/people"
 )
 
-// browser is a Go HTTP client with a cookie jar that does not follow redirects, so that a test
+// client is a Go HTTP client with a cookie jar that does not follow redirects, so that a test
 // sees each 303 and its Location.
-type browser struct {
+type client struct {
 	t    *testing.T
 	site *apptest.Site
 	c    *http.Client
@@ -25,12 +25,12 @@ type browser struct {
 	header http.Header
 }
 
-func newBrowser(t *testing.T, site *apptest.Site) *browser {
+func newBrowser(t *testing.T, site *apptest.Site) *client {
 	jar, err := cookiejar.New(nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &browser{t: t, site: site, header: http.Header{}, c: &http.Client{Jar: jar,
+	return &client{t: t, site: site, header: http.Header{}, c: &http.Client{Jar: jar,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
 }
 
@@ -40,7 +40,7 @@ type page struct {
 	body   string
 }
 
-func (b *browser) do(method, path string, form url.Values) page {
+func (b *client) do(method, path string, form url.Values) page {
 	b.t.Helper()
 	var body io.Reader
 	if form != nil {
@@ -65,14 +65,14 @@ func (b *browser) do(method, path string, form url.Values) page {
 	return page{resp.StatusCode, resp.Header, string(got)}
 }
 
-func (b *browser) get(path string) page { return b.do(http.MethodGet, path, nil) }
+func (b *client) get(path string) page { return b.do(http.MethodGet, path, nil) }
 
-func (b *browser) post(path string, form url.Values) page { return b.do(http.MethodPost, path, form) }
+func (b *client) post(path string, form url.Values) page { return b.do(http.MethodPost, path, form) }
 
 var csrfField = regexp.MustCompile(`name="csrf_token" value="([^"]+)"`)
 
 // csrf returns the CSRF token of the form on the page at path.
-func (b *browser) csrf(path string) string {
+func (b *client) csrf(path string) string {
 	b.t.Helper()
 	p := b.get(path)
 	m := csrfField.FindStringSubmatch(p.body)
@@ -83,13 +83,13 @@ func (b *browser) csrf(path string) string {
 }
 
 // signIn posts the sign-in form as a person would, after loading it.
-func (b *browser) signIn(email, password, next string) page {
+func (b *client) signIn(email, password, next string) page {
 	b.t.Helper()
 	return b.post("/login", url.Values{"csrf_token": {b.csrf("/login")}, "email": {email}, "password": {password}, "next": {next}})
 }
 
 // signedIn reports whether the browser's session opens the account page.
-func (b *browser) signedIn() bool {
+func (b *client) signedIn() bool {
 	b.t.Helper()
 	p := b.get("/account")
 	return p.status == http.StatusOK && strings.Contains(p.body, `id="account"`)
