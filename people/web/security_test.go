@@ -213,7 +213,9 @@ func TestForgotAndReset(t *testing.T) {
 	}
 	known, unknown := ask(u.Email), ask("nobody@example.com")
 	nonce := regexp.MustCompile(`content="[A-Za-z0-9_+/=-]{16,}"`) // the CSP nonce, new each answer
-	same := func(p page, email string) string { return nonce.ReplaceAllString(strings.ReplaceAll(p.body, email, "X"), "") }
+	same := func(p page, email string) string {
+		return nonce.ReplaceAllString(strings.ReplaceAll(p.body, email, "X"), "")
+	}
 	if known.status != 200 || unknown.status != 200 || same(known, u.Email) != same(unknown, "nobody@example.com") {
 		t.Errorf("forgot: the answers for an account and for none differ:\n%d %s\n%d %s", known.status, known.body, unknown.status, unknown.body)
 	}
