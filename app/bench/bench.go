@@ -37,8 +37,8 @@ type bench struct {
 	pageIDs  []int64
 	pageURLs []string     // the pages' web URLs, as the API answers them
 	session  *http.Cookie // the owner's browser session
-	widgets  [][2]int64 // page id, paragraph widget id
-	words    []string   // words that occur in seeded pages, from common to rare
+	widgets  [][2]int64   // page id, paragraph widget id
+	words    []string     // words that occur in seeded pages, from common to rare
 	phrases  []string
 	rows     []row
 	seeded   int
@@ -72,7 +72,7 @@ func newBench(ctx context.Context, inst *app.Instance, clients int, duration tim
 	}
 	b := &bench{inst: inst, token: token, clients: clients, duration: duration,
 		session: &http.Cookie{Name: people.SessionCookie, Value: secret},
-		client: &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: clients * 2, MaxConnsPerHost: clients * 2}}}
+		client:  &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: clients * 2, MaxConnsPerHost: clients * 2}}}
 	// The ceiling: gin in release mode, no middleware, one handler, on the same loopback.
 	gin.SetMode(gin.ReleaseMode)
 	e := gin.New()
