@@ -18,6 +18,11 @@ var webRoutes = map[string]bool{
 	// pages/web: a subsite's home, folders and pages, and the page's form and comment posts.
 	"GET /": true, "GET /-/folders/:folder_id/": true, "GET /:page": true, "GET /:page/": true,
 	"POST /:page/form/:widget_id/": true, "POST /:page/comments/": true,
+	// people/web: signing in and out, passwords, the account page
+	"GET /login": true, "POST /login": true, "POST /logout": true,
+	"GET /password/forgot": true, "POST /password/forgot": true,
+	"GET /password/reset/:reset": true, "POST /password/reset/:reset": true,
+	"GET /account": true, "POST /account": true, "POST /account/sessions/end-others": true,
 }
 
 var ginParam = regexp.MustCompile(`:([A-Za-z_]+)`)
