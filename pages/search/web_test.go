@@ -19,6 +19,7 @@ type searchWiki struct {
 	site   *apptest.Site
 	owner  *apptest.Client
 	viewer *apptest.Client // a member of home only
+	vera   *people.User    // the viewer
 }
 
 // manyNotes is how many "Trip note" pages the wiki has: more than one page of results.
@@ -40,7 +41,7 @@ func seedSearch(t *testing.T) *searchWiki {
 		create(w.owner, fmt.Sprintf("Trip note %d", i+1), "<p>Notes about the trip.</p>")
 	}
 	s.Member("Holiday Hannah", s.Home(), people.RoleViewer)
-	_, w.viewer = s.Member("Vera Viewer", s.Home(), people.RoleViewer)
+	w.vera, w.viewer = s.Member("Vera Viewer", s.Home(), people.RoleViewer)
 	s.Subsite("Board", "board")
 	create(s.Client(s.OwnerTk).In("board"), "Holiday secrets", "<p>The board's holiday secrets.</p>")
 	return w
