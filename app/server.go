@@ -76,10 +76,10 @@ func NewServer(site *Site, log *slog.Logger) (*Server, error) {
 	web.GET("/static/*filepath", s.serveStatic)
 	web.Use(s.limitWeb, s.boundBodies, s.webSession)
 	s.People.InvitePageRoutes(web)
-	// Signed-in web pages: a person (session or token), their subsite from /@slug, the frame.
-	signedIn := e.Group("", s.webHeaders, s.authenticate, s.limitSignedIn, s.requireWebPlace, s.boundBodies)
-	s.webPages(signedIn)
 	peopleweb.New(s.People).Routes(web)
+	// Signed-in web pages: a person (session or token), their subsite from /@slug, the frame.
+	signedIn := e.Group("", s.webHeaders, s.boundBodies, s.webSession, s.limitSignedIn, s.requireWebPlace)
+	s.webPages(signedIn)
 
 	e.NoRoute(s.noRoute)
 	e.NoMethod(s.noMethod)

@@ -37,11 +37,11 @@ func (s *Server) limitSignedIn(c *gin.Context) {
 	}
 }
 
-// requireWebPlace is requirePlace for web pages: someone signed out is sent to sign in (303 to
-// /login?next=the page), and a subsite the person is not a member of is the web's one 404. It then
+// requireWebPlace is requirePlace for web pages, after webSession: someone signed out is sent to
+// sign in (303 to /login?next=the page), and a subsite the person is not a member of is the web's one 404. It then
 // records the frame's person and subsites (webui.SetFrame).
 func (s *Server) requireWebPlace(c *gin.Context) {
-	if _, failed := c.Get(keyAuthError); failed {
+	if people.ActorFrom(c.Request.Context()) == nil { // webSession found no one
 		next := httpapi.PathPrefix(c.Request.Context()) + c.Request.URL.Path
 		if c.Request.URL.RawQuery != "" {
 			next += "?" + c.Request.URL.RawQuery

@@ -56,17 +56,17 @@ func TestNotFoundIsOnePage(t *testing.T) {
 }
 
 // TestSignedOutGoesToLogin sends a visitor without a session or token to sign in, back to the
-// page afterwards; a wrong token the same.
+// page afterwards; a script with a wrong token gets the 401 page.
 func TestSignedOutGoesToLogin(t *testing.T) {
 	t.Parallel()
 	w := seedWiki(t)
-	for _, tok := range []string{"", "not-a-token"} {
-		r := get(w.site.Client(tok), "/@home/team-handbook/?x=1").Want(303)
-		want := "/login?next=" + url.QueryEscape("/@home/team-handbook/?x=1")
-		if got := r.Header.Get("Location"); got != want {
-			t.Errorf("token %q: Location %q, want %q", tok, got, want)
+	for _, path := range []string{"/@home/team-handbook/?x=1", "/@board/", "/"} {
+		r := get(w.site.Client(""), path).Want(303)
+		if got, want := r.Header.Get("Location"), "/login?next="+url.QueryEscape(path); got != want {
+			t.Errorf("%s: Location %q, want %q", path, got, want)
 		}
 	}
+	get(w.site.Client("not-a-token"), "/@home/team-handbook/").Want(401)
 }
 
 // TestFrontPageAndSwitcher: / leads to the first subsite one belongs to, and the switcher lists
