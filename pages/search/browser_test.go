@@ -48,7 +48,7 @@ func TestSearchInBrowser(t *testing.T) {
 		t.Errorf("the results are at %s, not a URL carrying the query", loc)
 	}
 	heads := browser.Read(t, ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll(".result-group h2")].map(h => h.firstChild.textContent.trim())`))
-	if strings.Join(heads, ",") != "Pages,Files,People" {
+	if strings.Join(heads, ",") != "Pages,Files,People,Form entries,Comments" {
 		t.Errorf("groups %q", heads)
 	}
 	if marks := browser.Read(t, ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll(".snippet mark")].map(m => m.textContent)`)); len(marks) == 0 || !strings.EqualFold(marks[0], "holiday") {

@@ -40,6 +40,12 @@ func seedSearch(t *testing.T) *searchWiki {
 	for i := range manyNotes {
 		create(w.owner, fmt.Sprintf("Trip note %d", i+1), "<p>Notes about the trip.</p>")
 	}
+	signup := w.owner.Post("pages/create/", map[string]any{"title": "Sign-up sheet", "json": [][]map[string]any{{
+		{"classname": "Form", "val": "<p>Put your name down.</p>", "fields": []map[string]any{{"label": "Name"}}},
+		{"classname": "Discussion", "val": "<p>Questions.</p>"},
+	}}}).Want(200).ID()
+	w.owner.Post(fmt.Sprintf("pages/records/%d/", signup), map[string]any{"name": "Helga, back from holiday"}).Want(200)
+	w.owner.Post(fmt.Sprintf("feed/post/%d/", signup), map[string]any{"msg": "Who covers my holiday?"}).Want(200)
 	s.Member("Holiday Hannah", s.Home(), people.RoleViewer)
 	w.vera, w.viewer = s.Member("Vera Viewer", s.Home(), people.RoleViewer)
 	s.Subsite("Board", "board")
@@ -82,8 +88,13 @@ func TestSearchPageGroupsAndMarks(t *testing.T) {
 	t.Parallel()
 	w := seedSearch(t)
 	body := string(web(w.owner, searchPath("/search", "holiday")).Want(200).Body)
-	if got := strings.Join(submatches(groupHeads, body, 1), ","); got != "Page,File,Contact" {
-		t.Errorf("groups %q, want Page,File,Contact", got)
+	if got := strings.Join(submatches(groupHeads, body, 1), ","); got != "Page,File,Contact,Form,Comment" {
+		t.Errorf("groups %q, want Page,File,Contact,Form,Comment", got)
+	}
+	for _, want := range []string{`href="/@home/sign-up-sheet/#record-`, `href="/@home/sign-up-sheet/#post-`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("no link %s…", want)
+		}
 	}
 	if !strings.Contains(body, `<a class="result-title" href="/@home/holiday-booking/">Holiday booking</a>`) {
 		t.Errorf("no link to the page's url")
