@@ -16,6 +16,7 @@ import (
 // webPages registers the signed-in web pages of each domain on r.
 func (s *Server) webPages(r gin.IRoutes) {
 	(&pagesweb.Handler{Pages: s.Pages, People: s.People}).Routes(r)
+	s.Search.WebRoutes(r)
 }
 
 // limitSignedIn limits web pages per person once authenticated, at --session-rate (a person
