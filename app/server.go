@@ -57,6 +57,7 @@ func NewServer(site *Site, log *slog.Logger) (*Server, error) {
 	v1 := e.Group("/api/v1", s.authenticate, s.limitRate, s.requirePlace, s.boundBodies, s.idempotency)
 	s.People.Routes(v1)
 	s.Pages.Routes(v1)
+	s.Pages.UpdateRoutes(v1)
 	s.Search.Routes(v1)
 	// Outside the API but behind the same gate: things the API's answers link to.
 	gated := e.Group("", s.authenticate, s.limitRate, s.requirePlace, s.boundBodies)
