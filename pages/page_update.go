@@ -21,7 +21,7 @@ type PageUpdate struct {
 	Tags *[]string
 	// Folder moves the page (a path's missing folders are made).
 	Folder FolderChoice
-	// Layout is one row of 1 to maxColumns column widths in percent summing to 100 (ParseLayout).
+	// Layout is one row of 1 to MaxColumns column widths in percent summing to 100.
 	// A layout with fewer columns than the page has moves the widgets of the columns it drops to
 	// the end of its last column, in their order: no widget is ever left where nobody sees it.
 	Layout [][]int
@@ -41,14 +41,14 @@ func (s *Service) UpdatePage(ctx context.Context, actor *people.Actor, sub *peop
 	}
 	var err error
 	if in.Title != nil {
-		title, err := cleanTitle(*in.Title)
+		title, err := CleanTitle(*in.Title)
 		if err != nil {
 			return nil, err
 		}
 		in.Title = &title
 	}
 	if in.Tags != nil {
-		tags, err := cleanTags(*in.Tags)
+		tags, err := CleanTags(*in.Tags)
 		if err != nil {
 			return nil, err
 		}
@@ -188,10 +188,13 @@ func relayout(ctx context.Context, tx DBTX, cur *Page, layout [][]int) error {
 	return nil
 }
 
-// checkLayout checks a layout for pages/update: one row of 1 to maxColumns widths of 1 to 100
+// MaxColumns is the most columns a page's layout may have.
+const MaxColumns = 4
+
+// checkLayout checks a layout for pages/update: one row of 1 to MaxColumns widths of 1 to 100
 // percent that sum to 100.
 func checkLayout(layout [][]int) error {
-	if len(layout) == 1 && len(layout[0]) >= 1 && len(layout[0]) <= maxColumns {
+	if len(layout) == 1 && len(layout[0]) >= 1 && len(layout[0]) <= MaxColumns {
 		sum := 0
 		for _, w := range layout[0] {
 			if w < 1 || w > 100 {
@@ -204,26 +207,5 @@ func checkLayout(layout [][]int) error {
 			return nil
 		}
 	}
-	return api.Invalid("layout", "Parameter \"layout\" must be a list of 1 to %d column widths in percent that sum to 100, such as [66, 34].", maxColumns)
-}
-
-// ParseLayout reads a layout of any number of columns (1 to maxColumns), given as [[66, 34]] or
-// [66, 34] in decoded JSON (numbers as json.Number), for pages/update. Returns a validation error
-// on "layout".
-func ParseLayout(v any) ([][]int, error) {
-	row, _ := v.([]any)
-	if len(row) == 1 {
-		if inner, isList := row[0].([]any); isList {
-			row = inner
-		}
-	}
-	n := len(row)
-	if n < 1 || n > maxColumns {
-		return nil, checkLayout(nil)
-	}
-	layout, err := parseLayout(v, n)
-	if err != nil {
-		return nil, checkLayout(nil)
-	}
-	return layout, nil
+	return api.Invalid("layout", "Parameter \"layout\" must be a list of 1 to %d column widths in percent that sum to 100, such as [66, 34].", MaxColumns)
 }
