@@ -15,6 +15,11 @@ import (
 var webRoutes = map[string]bool{
 	"GET /static/*filepath": true, "HEAD /static/*filepath": true,
 	"GET /invite/:token": true, "POST /invite/:token": true,
+	// people/web: signing in and out, passwords, the account page
+	"GET /login": true, "POST /login": true, "POST /logout": true,
+	"GET /password/forgot": true, "POST /password/forgot": true,
+	"GET /password/reset/:reset": true, "POST /password/reset/:reset": true,
+	"GET /account": true, "POST /account": true, "POST /account/sessions/end-others": true,
 }
 
 var ginParam = regexp.MustCompile(`:([A-Za-z_]+)`)

@@ -19,6 +19,7 @@ import (
 	"quire/app/sqldb"
 	"quire/pages/rest"
 	"quire/people"
+	peopleweb "quire/people/web"
 	"quire/static"
 )
 
@@ -29,7 +30,9 @@ type Server struct {
 	log     *slog.Logger
 	limiter *rateLimiter
 	engine  *gin.Engine
-	pace    bodyPace // how long a request body may take (bodies.go); tests shorten it
+	// crossOrigin refuses unsafe browser requests from other sites (session.go).
+	crossOrigin *http.CrossOriginProtection
+	pace        bodyPace // how long a request body may take (bodies.go); tests shorten it
 }
 
 // maxRateBuckets bounds the rate limiter's memory (about 200 bytes a bucket).
@@ -42,7 +45,7 @@ func NewServer(site *Site, log *slog.Logger) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{Site: site, cfg: site.Config, log: log, limiter: newRateLimiter(maxRateBuckets, site.DB.Now),
-		pace: bodyPace{grace: bodyGrace, rate: minBodyRate}}
+		pace: bodyPace{grace: bodyGrace, rate: minBodyRate}, crossOrigin: newCrossOrigin(site.Config.BaseURL)}
 	gin.SetMode(gin.ReleaseMode)
 	e := gin.New()
 	e.HandleMethodNotAllowed = true
@@ -67,8 +70,9 @@ func NewServer(site *Site, log *slog.Logger) (*Server, error) {
 	// Web pages: server-rendered, scripts from /static only, strict headers (webHeaders).
 	web := e.Group("", s.webHeaders)
 	web.GET("/static/*filepath", s.serveStatic)
-	web.Use(s.limitWeb, s.boundBodies)
+	web.Use(s.limitWeb, s.boundBodies, s.webSession)
 	s.People.InvitePageRoutes(web)
+	peopleweb.New(s.People).Routes(web)
 
 	e.NoRoute(s.noRoute)
 	e.NoMethod(s.noMethod)
@@ -256,12 +260,13 @@ func credential(c *gin.Context) string {
 	return c.Query("auth_token")
 }
 
-// authenticate finds the actor. A failure is kept, not answered, so that the rate limiter counts
+// authenticate finds the actor: by API token, or, for a request without one, by session cookie
+// (session.go). A failure is kept, not answered, so that the rate limiter counts
 // the request (by IP) before requirePlace answers 401.
 func (s *Server) authenticate(c *gin.Context) {
 	secret := credential(c)
 	if secret == "" {
-		c.Set(keyAuthError, errMissingToken)
+		s.authenticateSession(c)
 		return
 	}
 	actor, err := s.People.Authenticate(c.Request.Context(), secret)
