@@ -157,3 +157,38 @@ func formInt(c *gin.Context, name string, def int) int {
 	}
 	return n
 }
+
+// pageEditing is what a page view shows of editing: for someone who may edit, the editor's and
+// the settings' links; for everyone, who has the page open in the editor now.
+type pageEditing struct {
+	EditURL, SettingsURL string
+	Editors              []api.UserRef
+}
+
+// pageEditing returns the page view's editing links and editors; nil for a page in the trash.
+func (h *Handler) pageEditing(c *gin.Context, sub *people.Subsite, p *pages.Page) (*pageEditing, error) {
+	if p.DeletedAt != nil {
+		return nil, nil
+	}
+	actor := people.ActorFrom(c.Request.Context())
+	editors, err := h.Pages.PageEditors(c.Request.Context(), actor, sub, p.ID)
+	if err != nil {
+		return nil, err
+	}
+	e := &pageEditing{Editors: editors}
+	if actor.Can(people.Edit, sub.ID) == nil {
+		e.EditURL, e.SettingsURL = editPath(sub, p), pagePath(sub, p)+"settings/"
+	}
+	return e, nil
+}
+
+// subsiteEditing is the links of a subsite's home to a new page and to the trash.
+type subsiteEditing struct{ NewURL, TrashURL string }
+
+// subsiteEditingOf returns the home's editing links, nil for someone who may not edit there.
+func subsiteEditingOf(c *gin.Context, sub *people.Subsite) *subsiteEditing {
+	if people.ActorFrom(c.Request.Context()).Can(people.Edit, sub.ID) != nil {
+		return nil
+	}
+	return &subsiteEditing{NewURL: subsitePath(sub) + "-/new/", TrashURL: subsitePath(sub) + "-/trash/"}
+}

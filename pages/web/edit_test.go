@@ -132,8 +132,17 @@ func TestEditorPage(t *testing.T) {
 		t.Errorf("the heading's form lacks its size and style pickers: %s", heading)
 	}
 
-	// Who may not edit: a viewer is refused, an outsider finds nothing.
+	// The ways in: the page's and the home's links, for editors only.
 	_, viewer := e.site.Member("Vic", e.site.Home(), people.RoleViewer)
+	for who, c := range map[string]*apptest.Client{"editor": e.web, "viewer": viewer.SiteWide()} {
+		page, home := string(editGet(c, "/@home/plans/", false).Want(200).Body), string(editGet(c, "/@home/", false).Want(200).Body)
+		links := strings.Contains(page, `href="/@home/plans/edit/"`) && strings.Contains(page, `href="/@home/plans/settings/"`) &&
+			strings.Contains(home, `href="/@home/-/new/"`) && strings.Contains(home, `href="/@home/-/trash/"`)
+		if links != (who == "editor") {
+			t.Errorf("%s: editing links shown %v", who, links)
+		}
+	}
+	// Who may not edit: a viewer is refused, an outsider finds nothing.
 	editGet(viewer.SiteWide(), "/@home/plans/edit/", false).Want(403)
 	editPost(viewer.SiteWide(), fmt.Sprintf("/@home/plans/edit/w/%d/", e.para), url.Values{"val": {"x"}}, false).Want(403)
 	e.site.Subsite("Board", "board")
@@ -357,6 +366,9 @@ func TestPresence(t *testing.T) {
 	}
 	if s := string(editGet(ann, "/@home/plans/edit/", false).Want(200).Body); !strings.Contains(s, "Also editing: Site Owner") {
 		t.Errorf("Ann does not see the owner editing")
+	}
+	if s := string(editGet(e.web, "/@home/plans/", false).Want(200).Body); !strings.Contains(s, "Being edited by: Ann Archer") {
+		t.Errorf("the reader's page does not say Ann is editing")
 	}
 	poll := string(editGet(e.web, "/@home/plans/edit/presence/", true).Want(200).Body)
 	if !strings.Contains(poll, "Also editing: Ann Archer") {
