@@ -101,6 +101,15 @@ func TestEditInBrowser(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS(`#col0 .widget.heading.h0.boxquote`)),
 	)
 	browser.CSPViolations(t, ctx)
+	browser.Viewport(t, ctx, browser.Phone)
+	browser.Step(t, ctx, "open the paragraph at 375 px", chromedp.Click(chromedp.CSS(`#col0 .edit-widget:nth-of-type(1) .edit-actions a`)),
+		chromedp.WaitVisible(chromedp.CSS(`.edit-form trix-editor`)))
+	if browser.Read(t, ctx, chromedp.Evaluate[bool](`document.documentElement.scrollWidth > window.innerWidth`)) {
+		t.Errorf("375 px: the editor scrolls sideways")
+	}
+	browser.Axe(t, ctx)
+	browser.Screenshot(t, ctx, "edit-375")
+	browser.Viewport(t, ctx, browser.Desktop)
 	browser.Step(t, ctx, "done editing", chromedp.Click(chromedp.CSS(`.edit-nav button.primary`)),
 		chromedp.WaitVisible(chromedp.CSS(`article.page:not(.editing)`)))
 	page := browser.Read(t, ctx, chromedp.Text(chromedp.CSS(`.columns`)))

@@ -381,3 +381,34 @@ func TestPresence(t *testing.T) {
 		t.Errorf("after Ann is done, the poll answers %q", poll)
 	}
 }
+
+// TestEditWithSession: signed in with a browser session, every editing form carries the session's
+// CSRF token, a post with it goes through, and one without it (or with another) changes nothing.
+func TestEditWithSession(t *testing.T) {
+	t.Parallel()
+	e := startEditSite(t)
+	sess := e.site.SignIn(e.site.Owner)
+	c := e.site.Client("")
+	c.Headers = map[string][]string{"Cookie": {sess.Cookie.Name + "=" + sess.Cookie.Value}}
+	want := fmt.Sprintf(`name="csrf_token" value="%s"`, sess.CSRF)
+	for _, path := range []string{"/@home/plans/edit/", "/@home/plans/settings/", "/@home/-/new/", "/@home/-/trash/"} {
+		body := string(editGet(c, path, false).Want(200).Body)
+		if n, forms := strings.Count(body, want), strings.Count(body, `method="post"`); n < forms || forms == 0 {
+			t.Errorf("%s: %d forms, %d carry the session's CSRF token", path, forms, n)
+		}
+	}
+	path := fmt.Sprintf("/@home/plans/edit/w/%d/", e.para)
+	for _, token := range []string{"", e.site.SignIn(e.site.Owner).CSRF} {
+		editPost(c, path, url.Values{"val": {"forged"}, "csrf_token": {token}}, false).Want(403)
+	}
+	if got := e.widgetNow(t, "paragraph", e.para)["text"]; got != "We meet on Monday." {
+		t.Errorf("a post without the token changed the paragraph: %v", got)
+	}
+	editPost(c, path, url.Values{"val": {"<p>Signed in.</p>"}, "csrf_token": {sess.CSRF}, "base_version_id": {fmt.Sprint(e.para)}}, false).Want(303)
+	htmx := withHeader(c, "X-CSRF-Token", sess.CSRF)
+	now := int64(e.widgetNow(t, "paragraph", e.para)["id"].(float64))
+	editPost(htmx, path, url.Values{"val": {"<p>By htmx.</p>"}, "base_version_id": {fmt.Sprint(now)}}, true).Want(200)
+	if got := e.widgetNow(t, "paragraph", e.para)["text"]; got != "By htmx." {
+		t.Errorf("after the session's posts: %v", got)
+	}
+}
