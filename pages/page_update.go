@@ -3,7 +3,6 @@ package pages
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -29,7 +28,7 @@ type PageUpdate struct {
 
 // UpdatePage changes the title, tags, folder and layout of the page id of sub, as in gives, in one
 // transaction, and returns the page with its content, presented. A new title whose slug differs
-// gives the page a new slug (and url); the old slug is kept in page_slug_history, so that its URL
+// gives the page a new slug (and url); the old slug is kept (page_old_slugs), so that its URL
 // keeps leading to the page (FindRenamedPage) until another page takes it. The page is indexed
 // for search in the same transaction. Members are not notified (only new pages are). The actor
 // must be an editor in sub. Returns people.ErrNotFound for a subsite actor is not in, a forbidden
@@ -67,7 +66,7 @@ func (s *Service) UpdatePage(ctx context.Context, actor *people.Actor, sub *peop
 		}
 		now := api.NewTime(s.DB.Now())
 		if in.Title != nil && *in.Title != cur.Title {
-			if err := s.retitle(ctx, tx, cur, *in.Title, now); err != nil {
+			if err := s.retitle(ctx, tx, cur, *in.Title); err != nil {
 				return err
 			}
 		}
@@ -102,8 +101,9 @@ func (s *Service) UpdatePage(ctx context.Context, actor *people.Actor, sub *peop
 }
 
 // retitle gives the page cur its new title, and a new slug when the title's slug is not the one
-// it has (with or without a -N suffix); the old slug goes into page_slug_history.
-func (s *Service) retitle(ctx context.Context, tx DBTX, cur *Page, title string, now api.Time) error {
+// it has (with or without a -N suffix); the old slug is kept (keepOldSlug), so that its URL
+// leads to the page.
+func (s *Service) retitle(ctx context.Context, tx DBTX, cur *Page, title string) error {
 	slug := cur.Slug
 	if base := api.Slugify(title, maxSlug); !slugOf(cur.Slug, base) {
 		var err error
@@ -114,18 +114,7 @@ func (s *Service) retitle(ctx context.Context, tx DBTX, cur *Page, title string,
 	if _, err := tx.ExecContext(ctx, `UPDATE pages SET title = ?, slug = ? WHERE id = ?`, title, slug, cur.ID); err != nil {
 		return fmt.Errorf("retitle page %d: %w", cur.ID, err)
 	}
-	if slug == cur.Slug {
-		return nil
-	}
-	if _, err := tx.ExecContext(ctx, `DELETE FROM page_slug_history WHERE subsite_id = ? AND slug = ?`, cur.SubsiteID, slug); err != nil {
-		return fmt.Errorf("retitle page %d: %w", cur.ID, err)
-	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO page_slug_history (subsite_id, slug, page_id, renamed_at) VALUES (?, ?, ?, ?)
-		ON CONFLICT (subsite_id, slug) DO UPDATE SET page_id = excluded.page_id, renamed_at = excluded.renamed_at`,
-		cur.SubsiteID, cur.Slug, cur.ID, now); err != nil {
-		return fmt.Errorf("retitle page %d: %w", cur.ID, err)
-	}
-	return nil
+	return keepOldSlug(ctx, tx, cur.SubsiteID, cur.ID, cur.Slug, slug)
 }
 
 // slugOf reports whether slug is base, or base with the -N suffix freeSlug adds.
@@ -139,23 +128,6 @@ func slugOf(slug, base string) bool {
 	n, ok := strings.CutPrefix(slug, base+"-")
 	_, err := strconv.Atoi(n)
 	return ok && err == nil && len(n) <= 9
-}
-
-// FindRenamedPage returns the live page of sub that had the slug before a rename, when no live
-// page has that slug now (a live slug wins over an old one). Returns ErrPageNotFound.
-func (s *Service) FindRenamedPage(ctx context.Context, db DBTX, sub *people.Subsite, slug string) (*Page, error) {
-	var id int64
-	err := db.QueryRowContext(ctx, `SELECT h.page_id FROM page_slug_history h JOIN pages p ON p.id = h.page_id
-		WHERE h.subsite_id = ? AND h.slug = ? AND p.deleted_at IS NULL
-		AND NOT EXISTS (SELECT 1 FROM pages o WHERE o.subsite_id = h.subsite_id AND o.slug = h.slug AND o.deleted_at IS NULL)`,
-		sub.ID, slug).Scan(&id)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, ErrPageNotFound
-	}
-	if err != nil {
-		return nil, fmt.Errorf("find renamed page %q: %w", slug, err)
-	}
-	return s.FindPage(ctx, db, sub, id)
 }
 
 // relayout sets the page's layout; the widgets of columns the new layout lacks go, in order, to

@@ -23,6 +23,14 @@
       if (label) {
         editor.setAttribute("aria-labelledby", label);
       }
+      if (ta.dataset.trix === "line") {
+        // A heading is one line: Enter would start a second, which the heading refuses.
+        editor.addEventListener("keydown", function (e) {
+          if (e.key === "Enter") {
+            e.preventDefault();
+          }
+        });
+      }
       ta.replaceWith(input, editor);
     });
   }
