@@ -24,6 +24,8 @@ var webRoutes = map[string]bool{
 	"GET /:page/edit/": true, "GET /:page/edit/presence/": true, "POST /:page/edit/done/": true,
 	"POST /:page/edit/add/": true, "POST /:page/edit/markdown/": true, "GET /:page/edit/w/:widget_id/": true,
 	"POST /:page/edit/w/:widget_id/": true, "POST /:page/edit/w/:widget_id/delete/": true,
+	// pages/search: the search page and its box's suggestions.
+	"GET /search": true, "GET /search/suggest": true,
 	// people/web: signing in and out, passwords, the account page
 	"GET /login": true, "POST /login": true, "POST /logout": true,
 	"GET /password/forgot": true, "POST /password/forgot": true,
