@@ -25,6 +25,7 @@ var statuses = map[string]struct {
 	api.CodeNotFound:         {http.StatusNotFound, "not_found_error"},
 	api.CodeMethodNotAllowed: {http.StatusMethodNotAllowed, "invalid_request_error"},
 	api.CodeConflict:         {http.StatusConflict, "conflict_error"},
+	api.CodeEditConflict:     {http.StatusConflict, "conflict_error"},
 	api.CodeTooLarge:         {http.StatusRequestEntityTooLarge, "validation_error"},
 	api.CodeRateLimited:      {http.StatusTooManyRequests, "rate_limit_error"},
 	api.CodeRequestTimeout:   {http.StatusRequestTimeout, "invalid_request_error"},

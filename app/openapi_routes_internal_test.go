@@ -18,6 +18,12 @@ var webRoutes = map[string]bool{
 	// pages/web: a subsite's home, folders and pages, and the page's form and comment posts.
 	"GET /": true, "GET /-/folders/:folder_id/": true, "GET /:page": true, "GET /:page/": true,
 	"POST /:page/form/:widget_id/": true, "POST /:page/comments/": true,
+	// pages/web's editing pages: a new page, the trash, a page's editor and settings
+	"GET /-/new/": true, "POST /-/new/": true, "GET /-/trash/": true, "POST /-/trash/:page_id/restore/": true,
+	"GET /:page/settings/": true, "POST /:page/settings/": true, "POST /:page/delete/": true,
+	"GET /:page/edit/": true, "GET /:page/edit/presence/": true, "POST /:page/edit/done/": true,
+	"POST /:page/edit/add/": true, "POST /:page/edit/markdown/": true, "GET /:page/edit/w/:widget_id/": true,
+	"POST /:page/edit/w/:widget_id/": true, "POST /:page/edit/w/:widget_id/delete/": true,
 	// pages/search: the search page and its box's suggestions.
 	"GET /search": true, "GET /search/suggest": true,
 	// people/web: signing in and out, passwords, the account page

@@ -15,7 +15,9 @@ import (
 
 // webPages registers the signed-in web pages of each domain on r.
 func (s *Server) webPages(r gin.IRoutes) {
-	(&pagesweb.Handler{Pages: s.Pages, People: s.People}).Routes(r)
+	pw := &pagesweb.Handler{Pages: s.Pages, People: s.People}
+	pw.Routes(r)
+	pw.EditRoutes(r)
 	s.Search.WebRoutes(r)
 }
 

@@ -138,6 +138,9 @@ var matrix = []matrixRow{
 	{"pages/copy", "POST", func(x *matrixCell) (string, any) {
 		return fmt.Sprintf("pages/copy/%d/", x.page().ID), map[string]any{"title": "copied by " + x.role}
 	}, editors, editors},
+	{"pages/update", "POST", func(x *matrixCell) (string, any) {
+		return fmt.Sprintf("pages/update/%d/", x.freshPage().ID), map[string]any{"title": "renamed by " + x.role}
+	}, editors, editors},
 	{"pages/trash", "GET", func(*matrixCell) (string, any) { return "pages/trash/", nil }, trash, trash},
 	{"pages/restore", "POST", func(x *matrixCell) (string, any) { return fmt.Sprintf("pages/restore/%d/", x.trashedPage().ID), nil }, editors, editors},
 	{"paragraph/get", "GET", func(x *matrixCell) (string, any) {
@@ -335,7 +338,7 @@ func TestRoleMatrix(t *testing.T) {
 		}
 	}
 
-	// Refused writes changed nothing: only the owner, the admin and the editor made pages.
+	// Refused writes changed nothing: only the owner, the admin and the editor made (or renamed) pages.
 	for _, slug := range []string{"eng", "home"} {
 		list, _ := listPages(t, site.Client(site.OwnerTk).In(slug), nil)
 		var titles []string
@@ -345,7 +348,8 @@ func TestRoleMatrix(t *testing.T) {
 			}
 		}
 		sort.Strings(titles)
-		want := []string{"copied by admin", "copied by editor", "copied by owner", "created by admin", "created by editor", "created by owner"}
+		want := []string{"copied by admin", "copied by editor", "copied by owner", "created by admin", "created by editor", "created by owner",
+			"renamed by admin", "renamed by editor", "renamed by owner"}
 		if strings.Join(titles, ",") != strings.Join(want, ",") {
 			t.Errorf("pages made in %s: %q, want %q", slug, titles, want)
 		}

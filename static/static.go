@@ -23,10 +23,10 @@ import (
 	"time"
 )
 
-// FS is the static files, by name (quire.css, vendor/htmx.min.js). static/vendor/ also holds the
+// FS is the static files, by name (quire.css, edit.js, vendor/htmx.min.js). static/vendor/ also holds the
 // npm manifest, licenses and checksums of `make vendor`; only the files pages load are embedded.
 //
-//go:embed *.css vendor/*.js vendor/*.css
+//go:embed *.css *.js vendor/*.js vendor/*.css
 var FS embed.FS
 
 // hashLen is how many hex digits of the SHA-256 a URL carries: 48 bits, enough that two

@@ -17,6 +17,7 @@ const (
 	CodeNotFound         = "not_found"
 	CodeMethodNotAllowed = "method_not_allowed"
 	CodeConflict         = "conflict"
+	CodeEditConflict     = "edit_conflict" // saved from a version that is no longer the newest
 	CodeTooLarge         = "too_large"
 	CodeRateLimited      = "rate_limited"
 	CodeRequestTimeout   = "request_timeout"

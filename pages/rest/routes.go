@@ -23,6 +23,7 @@ func Routes(r gin.IRoutes, svc *pages.Service) {
 	r.POST("/pages/create/", h(s.createPageHandler))
 	r.POST("/pages/delete/:page_id/", h(s.trashPage))
 	r.POST("/pages/copy/:page_id/", h(s.copyPageHandler))
+	r.POST("/pages/update/:page_id/", h(s.updatePageHandler))
 	r.GET("/pages/trash/", h(s.listTrash))
 	r.POST("/pages/restore/:page_id/", h(s.restorePage))
 	r.GET("/pages/records/:page_id/", h(s.listRecords))

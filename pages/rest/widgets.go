@@ -5,6 +5,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"quire/app/api"
 	"quire/app/httpapi"
 	"quire/pages"
 	"quire/people"
@@ -50,7 +51,8 @@ func (s handlers) createTextWidget(kind string) httpapi.Handler {
 	}
 }
 
-// updateTextWidget stores a new version of a Paragraph or Heading widget.
+// updateTextWidget stores a new version of a Paragraph or Heading widget; with base_version_id,
+// only over that version (pages.EditConflict otherwise).
 func (s handlers) updateTextWidget(kind string) httpapi.Handler {
 	return func(c *gin.Context) error {
 		r, err := start(c, people.Edit)
@@ -59,7 +61,8 @@ func (s handlers) updateTextWidget(kind string) httpapi.Handler {
 		}
 		widgetID, err := r.id("widget_id")
 		in := readInput(r.p)
-		r.p.Allow("val", "format", "styleclass", "heading")
+		base := readBase(r.p)
+		r.p.Allow("val", "format", "styleclass", "heading", "base_version_id")
 		if err := firstErr(err, r.p.Err()); err != nil {
 			return err
 		}
@@ -67,7 +70,7 @@ func (s handlers) updateTextWidget(kind string) httpapi.Handler {
 		if err != nil {
 			return err
 		}
-		w, err := s.UpdateTextWidget(r.ctx, r.actor, r.sub, pageID, widgetID, kind, in)
+		w, err := s.UpdateTextWidgetFrom(r.ctx, r.actor, r.sub, pageID, widgetID, kind, base, in)
 		return answerWidgets(c, w, err)
 	}
 }
@@ -226,4 +229,18 @@ func firstErr(errs ...error) error {
 		}
 	}
 	return nil
+}
+
+// readBase reads base_version_id, the version an editor opened: a positive integer, or 0 when
+// it is not given.
+func readBase(p *httpapi.Params) int64 {
+	base := p.OptInt("base_version_id")
+	if base == nil {
+		return 0
+	}
+	if *base <= 0 {
+		p.Fail(api.Invalid("base_version_id", "Parameter \"base_version_id\" must be the positive id of the version the editor opened."))
+		return 0
+	}
+	return *base
 }

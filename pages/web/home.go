@@ -17,7 +17,8 @@ type homeData struct {
 	Sidebar *sidebar
 	Recent  []pageItem
 	Pages   []pageItem
-	Next    string // the next batch of pages, "" at the end
+	Next    string          // the next batch of pages, "" at the end
+	Editing *subsiteEditing // the links to a new page and the trash, for editors (edit.go)
 }
 
 // pageItem is a page in a list.
@@ -75,7 +76,7 @@ func (h *Handler) home(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	data := homeData{Subsite: sub, Sidebar: bar, Recent: items(sub, recent), Pages: items(sub, list)}
+	data := homeData{Subsite: sub, Sidebar: bar, Recent: items(sub, recent), Pages: items(sub, list), Editing: subsiteEditingOf(c, sub)}
 	if len(next) == 1 {
 		data.Next = subsitePath(sub) + "?after=" + next[0]
 	}

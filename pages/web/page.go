@@ -24,6 +24,7 @@ type pageData struct {
 	Columns []column
 	Sidebar *sidebar
 	Trashed bool
+	Editing *pageEditing // the editor's links and who has the page open (edit.go)
 }
 
 // column is one column of the page: its width in percent of the layout and its widgets.
@@ -145,6 +146,9 @@ func (h *Handler) renderPage(c *gin.Context, status int, p *pages.Page, touch fu
 		data.Columns = append(data.Columns, cv)
 	}
 	var err error
+	if data.Editing, err = h.pageEditing(c, sub, p); err != nil {
+		return err
+	}
 	if data.Sidebar, err = h.buildSidebar(ctx, actor, sub, p.Category, p.ID); err != nil {
 		return err
 	}
