@@ -55,45 +55,6 @@ func (s *Service) FindRenamedPage(ctx context.Context, actor *people.Actor, sub 
 	return s.FindPage(ctx, s.DB.R, sub, id)
 }
 
-// RenamePage gives the page id of sub a new title and the slug made from it, and keeps its old
-// slug (page_old_slugs), so that its old URL leads to the new one. The actor must be an editor.
-// Returns people.ErrNotFound, a forbidden error, ErrPageNotFound, and a validation error on
-// "title".
-func (s *Service) RenamePage(ctx context.Context, actor *people.Actor, sub *people.Subsite, id int64, title string) (*Page, error) {
-	if err := actor.Can(people.Edit, sub.ID); err != nil {
-		return nil, err
-	}
-	title, err := CleanTitle(title)
-	if err != nil {
-		return nil, err
-	}
-	var p *Page
-	err = s.DB.Write(ctx, func(tx *sql.Tx) error {
-		old, err := s.findPageToWrite(ctx, tx, sub, id)
-		if err != nil {
-			return err
-		}
-		slug := old.Slug
-		if api.Slugify(title, maxSlug) != old.Slug {
-			if slug, err = freeSlug(ctx, tx, sub.ID, title); err != nil {
-				return err
-			}
-		}
-		if _, err := tx.ExecContext(ctx, `UPDATE pages SET title = ?, slug = ? WHERE id = ?`, title, slug, id); err != nil {
-			return fmt.Errorf("rename page %d: %w", id, err)
-		}
-		if err := keepOldSlug(ctx, tx, sub.ID, id, old.Slug, slug); err != nil {
-			return err
-		}
-		if err := s.pageChanged(ctx, tx, id, api.NewTime(s.DB.Now())); err != nil {
-			return err
-		}
-		p, err = s.FindPage(ctx, tx, sub, id)
-		return err
-	})
-	return p, err
-}
-
 // keepOldSlug records, inside the transaction that changes a page's slug from old to slug, that
 // old led to the page; the page's new slug is no longer an old one of anything.
 func keepOldSlug(ctx context.Context, tx DBTX, subsiteID, pageID int64, old, slug string) error {

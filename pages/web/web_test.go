@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"quire/app/apptest"
+	"quire/pages"
 	"quire/people"
 )
 
@@ -117,10 +118,10 @@ func TestRenamedPageRedirects(t *testing.T) {
 		t.Fatal(err)
 	}
 	home := s.Home()
-	if _, err := s.Inst.Pages.RenamePage(ctx, owner, home, w.welcome, "Staff handbook"); err != nil {
+	if _, err := s.Inst.Pages.UpdatePage(ctx, owner, home, w.welcome, pages.PageUpdate{Title: new("Staff handbook")}); err != nil {
 		t.Fatal(err)
 	}
-	p, err := s.Inst.Pages.RenamePage(ctx, owner, home, w.welcome, "People handbook")
+	p, err := s.Inst.Pages.UpdatePage(ctx, owner, home, w.welcome, pages.PageUpdate{Title: new("People handbook")})
 	if err != nil {
 		t.Fatal(err)
 	}
