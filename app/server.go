@@ -16,6 +16,7 @@ import (
 	"quire/app/api"
 	"quire/app/httpapi"
 	"quire/app/sqldb"
+	pagesweb "quire/pages/web"
 	"quire/people"
 	"quire/static"
 )
@@ -67,6 +68,9 @@ func NewServer(site *Site, log *slog.Logger) (*Server, error) {
 	web.StaticFS("/static", http.FS(static.FS))
 	web.Use(s.limitWeb, s.boundBodies)
 	s.People.InvitePageRoutes(web)
+	// Web pages of a subsite's pages, for a signed-in person.
+	pagesWeb := web.Group("", s.authenticate, s.requirePlace)
+	pagesweb.HistoryRoutes(pagesWeb, s.Pages)
 
 	e.NoRoute(s.noRoute)
 	e.NoMethod(s.noMethod)

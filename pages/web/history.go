@@ -1,0 +1,366 @@
+package web
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"quire/app/api"
+	"quire/app/httpapi"
+	"quire/app/webui"
+	"quire/pages"
+	"quire/people"
+	"quire/templates"
+	"quire/widgets"
+)
+
+// The history pages of a page, under its URL (/@slug/page-slug/):
+//
+//	GET  history                      the page's timeline, newest first (?cursor= for older)
+//	GET  history/WIDGET_ID            a widget's versions and the diff of two (?from=V1&to=V2)
+//	POST history/WIDGET_ID/restore    version_id: that version's content as a new version on top
+
+// historyBatch is how many entries of a timeline, and versions of a widget, one page shows.
+const historyBatch = 50
+
+// history serves the history pages through the pages operations.
+type history struct{ pages *pages.Service }
+
+// HistoryRoutes registers the history pages; r must authenticate the person and resolve the
+// subsite (people.RequestContext) and answer errors as HTML pages.
+func HistoryRoutes(r gin.IRoutes, s *pages.Service) {
+	h := history{pages: s}
+	r.GET("/:page_slug/history", httpapi.Handle(h.timeline))
+	r.GET("/:page_slug/history/:widget_id", httpapi.Handle(h.widget))
+	r.POST("/:page_slug/history/:widget_id/restore", httpapi.Handle(h.restore))
+}
+
+// historyEntry is one change of a page's timeline as it shows.
+type historyEntry struct {
+	*widgets.Change
+	What    string // "Paragraph edited"
+	When    string // as people read it
+	Author  string
+	New     bool   // new to the reader since their last visit
+	DiffURL string // the widget's versions, showing this change's diff
+}
+
+type timelinePage struct {
+	Title, PageURL, HistoryURL string
+	Entries                    []historyEntry
+	NewCount                   int    // entries of this batch marked New
+	Since                      string // the reader's last visit, "" on a first visit
+	OlderURL, NewestURL        string // the next batch, and the first (when this is not it)
+}
+
+func (h history) timeline(c *gin.Context) error {
+	actor, place := people.RequestContext(c)
+	ctx := c.Request.Context()
+	page, err := h.pages.PageBySlug(ctx, actor, place.Subsite, c.Param("page_slug"))
+	if err != nil {
+		return err
+	}
+	q := api.ListQuery{Limit: historyBatch}
+	if cur := c.Query("cursor"); cur != "" {
+		if q.Cursor, err = decodeCursor(cur); err != nil {
+			return err
+		}
+	}
+	list, next, err := h.pages.ReadPageHistory(ctx, actor, place.Subsite, page.ID, q)
+	if err != nil {
+		return err
+	}
+	visit, err := h.pages.RecordVisit(ctx, actor, place.Subsite, page.ID)
+	if err != nil {
+		return err
+	}
+	base := historyURL(c, page)
+	data := timelinePage{Title: "History of " + page.Title, PageURL: pagePath(c, page), HistoryURL: base}
+	if visit.Since != nil {
+		data.Since = when(*visit.Since)
+	}
+	for _, ch := range list {
+		e := historyEntry{Change: ch, What: kindLabel(ch.Classname) + " " + ch.Kind, When: when(ch.At),
+			Author: ch.By.Name, New: visit.IsNew(ch, actor.User.ID),
+			DiffURL: fmt.Sprintf("%s/%d?to=%d", base, ch.WidgetID, ch.VersionID)}
+		if e.New {
+			data.NewCount++
+		}
+		data.Entries = append(data.Entries, e)
+	}
+	if next != nil {
+		data.OlderURL = base + "?cursor=" + url.QueryEscape(api.EncodeCursor(next...))
+	}
+	if len(q.Cursor) > 0 {
+		data.NewestURL = base
+	}
+	return templates.Render(c.Writer, http.StatusOK, "history.html", data)
+}
+
+// versionRow is one version in a widget's list of versions.
+type versionRow struct {
+	*pages.NumberedVersion
+	When, Author string
+	Current      bool // the widget's newest version
+	IsFrom, IsTo bool // the versions compared
+	DiffURL      string
+	RestoreURL   string // "" where the version cannot or need not be restored
+}
+
+type widgetPage struct {
+	Title, PageURL, HistoryURL, WidgetURL string
+	Kind                                  string
+	From, To                              *versionRow // From nil: To is compared with nothing
+	Parts                                 []widgets.DiffPart
+	Unchanged                             bool // From and To hold the same text
+	Versions                              []versionRow
+	OlderURL                              string
+	Restored                              int // the number of the version just restored, or 0
+	CSRF                                  string
+}
+
+func (h history) widget(c *gin.Context) error {
+	actor, place := people.RequestContext(c)
+	ctx, sub := c.Request.Context(), place.Subsite
+	page, err := h.pages.PageBySlug(ctx, actor, sub, c.Param("page_slug"))
+	if err != nil {
+		return err
+	}
+	widgetID, err := pathID(c, "widget_id")
+	if err != nil {
+		return err
+	}
+	q := api.ListQuery{Limit: historyBatch}
+	if cur := c.Query("cursor"); cur != "" {
+		if q.Cursor, err = decodeCursor(cur); err != nil {
+			return err
+		}
+	}
+	list, next, err := h.pages.ReadWidgetHistory(ctx, actor, sub, page.ID, widgetID, q)
+	if err != nil {
+		return err
+	}
+	newest, _, err := h.pages.ReadWidgetHistory(ctx, actor, sub, page.ID, widgetID, api.ListQuery{Limit: 1})
+	if err != nil {
+		return err
+	}
+	to, err := h.version(c, page, widgetID, "to", newest[0].ID)
+	if err != nil {
+		return err
+	}
+	var fromID int64
+	if before, _, err := h.pages.ReadWidgetHistory(ctx, actor, sub, page.ID, widgetID,
+		api.ListQuery{Limit: 1, Cursor: []string{strconv.FormatInt(to.ID, 10)}}); err != nil {
+		return err
+	} else if len(before) == 1 {
+		fromID = before[0].ID
+	}
+	from, err := h.version(c, page, widgetID, "from", fromID)
+	if err != nil {
+		return err
+	}
+	base := fmt.Sprintf("%s/%d", historyURL(c, page), newest[0].FirstID())
+	canEdit := actor.Can(people.Edit, sub.ID) == nil
+	row := func(v *pages.NumberedVersion) versionRow {
+		r := versionRow{NumberedVersion: v, When: when(v.CreatedAt), Author: v.CreatedBy.Name,
+			Current: v.ID == newest[0].ID, DiffURL: fmt.Sprintf("%s?to=%d", base, v.ID)}
+		if canEdit && !r.Current {
+			r.RestoreURL = base + "/restore"
+		}
+		return r
+	}
+	data := widgetPage{PageURL: pagePath(c, page), HistoryURL: historyURL(c, page), WidgetURL: base,
+		Kind: kindLabel(to.Classname), CSRF: webui.CSRFToken(c)}
+	data.Title = fmt.Sprintf("%s history · %s", data.Kind, page.Title)
+	toRow := row(to)
+	data.To = &toRow
+	older := ""
+	if from != nil {
+		fromRow := row(from)
+		data.From = &fromRow
+		older = diffText(from.Widget)
+	}
+	data.Parts = widgets.Diff(older, diffText(to.Widget))
+	data.Unchanged = from != nil && older == diffText(to.Widget)
+	for _, v := range list {
+		r := row(v)
+		r.IsTo, r.IsFrom = v.ID == to.ID, from != nil && v.ID == from.ID
+		data.Versions = append(data.Versions, r)
+	}
+	if next != nil {
+		data.OlderURL = base + "?cursor=" + url.QueryEscape(api.EncodeCursor(next...))
+	}
+	if n, err := strconv.Atoi(c.Query("restored")); err == nil && n > 0 {
+		data.Restored = n
+	}
+	return templates.Render(c.Writer, http.StatusOK, "history-widget.html", data)
+}
+
+// version reads the version the query parameter param names (def when it is absent; nil when
+// that is 0).
+func (h history) version(c *gin.Context, page *pages.Page, widgetID int64, param string, def int64) (*pages.NumberedVersion, error) {
+	id := def
+	if s, ok := c.GetQuery(param); ok {
+		n, err := strconv.ParseInt(s, 10, 64)
+		if err != nil || n <= 0 {
+			return nil, api.Invalid(param, "Parameter %q must be a version id of this widget, not %q.", param, s)
+		}
+		id = n
+	}
+	if id == 0 {
+		return nil, nil
+	}
+	actor, place := people.RequestContext(c)
+	v, err := h.pages.ReadWidgetVersion(c.Request.Context(), actor, place.Subsite, page.ID, widgetID, id)
+	if errors.Is(err, widgets.ErrVersionNotFound) {
+		return nil, api.Invalid(param, "Version %d is not a version of this widget.", id)
+	}
+	return v, err
+}
+
+func (h history) restore(c *gin.Context) error {
+	actor, place := people.RequestContext(c)
+	ctx, sub := c.Request.Context(), place.Subsite
+	page, err := h.pages.PageBySlug(ctx, actor, sub, c.Param("page_slug"))
+	if err != nil {
+		return err
+	}
+	widgetID, err := pathID(c, "widget_id")
+	if err != nil {
+		return err
+	}
+	p, err := httpapi.ParseParams(c)
+	if err != nil {
+		return err
+	}
+	p.Allow("version_id", webui.CSRFField)
+	p.Require("version_id")
+	versionID := p.Int("version_id", 0)
+	if err := p.Err(); err != nil {
+		return err
+	}
+	old, err := h.pages.ReadWidgetVersion(ctx, actor, sub, page.ID, widgetID, versionID)
+	if err != nil {
+		return err
+	}
+	w, err := h.pages.RestoreWidget(ctx, actor, sub, page.ID, widgetID, old.Classname, versionID)
+	if err != nil {
+		return err
+	}
+	c.Redirect(http.StatusSeeOther, fmt.Sprintf("%s/%d?to=%d&restored=%d", historyURL(c, page), w.FirstID(), w.ID, old.Number))
+	return nil
+}
+
+// diffText is what a diff compares of a version: its text, a line per paragraph, then what
+// else it holds (style, heading size, caption, files, form fields), a line each, so that a change
+// to any of them shows.
+func diffText(w *widgets.Widget) string {
+	var b strings.Builder
+	b.WriteString(w.Text)
+	line := func(format string, args ...any) {
+		if b.Len() > 0 {
+			b.WriteByte('\n')
+		}
+		fmt.Fprintf(&b, format, args...)
+	}
+	if w.Heading != nil {
+		line("Heading size: %s", *w.Heading)
+	}
+	if w.Styleclass != nil {
+		line("Style: %s", *w.Styleclass)
+	}
+	if w.Caption != nil {
+		line("Caption: %s", *w.Caption)
+	}
+	if w.Files != nil {
+		for _, f := range *w.Files {
+			line("File: %s (%s)", f.Filename, f.VanitySize)
+		}
+	}
+	if w.Fields != nil {
+		for _, f := range *w.Fields {
+			req := ""
+			if f.Required {
+				req = ", required"
+			}
+			line("Field: %s (%s%s)", f.Label, f.Type, req)
+			if len(f.Options) > 0 {
+				line("  Options: %s", strings.Join(f.Options, ", "))
+			}
+		}
+	}
+	return b.String()
+}
+
+// kindLabel is how the history names a widget kind.
+func kindLabel(classname string) string {
+	if classname == widgets.Paragraph {
+		return "Text"
+	}
+	return classname
+}
+
+// when shows a time as people read it, in UTC (the browser's zone is not known to the server).
+func when(t api.Time) string { return t.UTC().Format("2 Jan 2006, 15:04 UTC") }
+
+// pagePath is the page's URL on this server, as the browser reached it.
+func pagePath(c *gin.Context, p *pages.Page) string {
+	return httpapi.PathPrefix(c.Request.Context()) + "/" + p.Slug + "/"
+}
+
+// historyURL is the URL of the page's timeline.
+func historyURL(c *gin.Context, p *pages.Page) string { return pagePath(c, p) + "history" }
+
+// pathID reads a positive integer path parameter.
+func pathID(c *gin.Context, name string) (int64, error) {
+	id, err := strconv.ParseInt(c.Param(name), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, api.NotFound("No such widget on this page.")
+	}
+	return id, nil
+}
+
+// decodeCursor reads the cursor parameter of a history page.
+func decodeCursor(s string) ([]string, error) {
+	var q []string
+	raw, err := base64.RawURLEncoding.DecodeString(s)
+	if err == nil {
+		err = json.Unmarshal(raw, &q)
+	}
+	if err != nil || len(q) == 0 {
+		return nil, api.Invalid("cursor", "Parameter \"cursor\" is not a cursor this server gave out; start again without it.")
+	}
+	return q, nil
+}
+
+// SinceVisit is what a page view shows of the changes new to its reader since their last visit
+// (template "since-visit"): nothing when Count is 0.
+type SinceVisit struct {
+	Count int    // at most 100; More says there may be more
+	More  bool   // Count is the bound, not the whole count
+	URL   string // the page's history, where those changes are marked
+}
+
+// SinceLastVisit records that the request's person views the page now (pages.RecordVisit: a
+// write once a visit, not once a view) and returns what template "since-visit" shows them. The
+// page view calls it; the history page records visits the same way.
+func SinceLastVisit(c *gin.Context, s *pages.Service, page *pages.Page) (*SinceVisit, error) {
+	actor, place := people.RequestContext(c)
+	ctx := c.Request.Context()
+	visit, err := s.RecordVisit(ctx, actor, place.Subsite, page.ID)
+	if err != nil {
+		return nil, err
+	}
+	n, err := s.CountChangesSince(ctx, actor, place.Subsite, page.ID, visit)
+	if err != nil {
+		return nil, err
+	}
+	return &SinceVisit{Count: n, More: n >= pages.MaxChangesSince, URL: historyURL(c, page)}, nil
+}
