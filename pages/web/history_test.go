@@ -3,7 +3,11 @@ package web_test
 import (
 	"fmt"
 	"html"
+	"net/http"
+	"net/url"
 	"regexp"
+	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -88,8 +92,12 @@ func TestHistoryDiffMarkup(t *testing.T) {
 	v1 := p.JSON[0][0]
 	v2 := edit(t, c, p, v1.ID, "<p>The slow brown fox</p><p>jumps <b>high</b></p>")
 	v3 := edit(t, c, p, v1.ID, "<p>A slow brown fox</p>")
-	add := func(s string) string { return `<ins><span class="vh">[added: </span>` + s + `<span class="vh">]</span></ins>` }
-	del := func(s string) string { return `<del><span class="vh">[removed: </span>` + s + `<span class="vh">]</span></del>` }
+	add := func(s string) string {
+		return `<ins><span class="vh">[added: </span>` + s + `<span class="vh">]</span></ins>`
+	}
+	del := func(s string) string {
+		return `<del><span class="vh">[removed: </span>` + s + `<span class="vh">]</span></del>`
+	}
 	for _, tc := range []struct {
 		name     string
 		from, to int64
@@ -119,4 +127,175 @@ func TestHistoryDiffMarkup(t *testing.T) {
 		c.Get(fmt.Sprintf("%s/%d%s", historyPath(p), v1.ID, bad)).Want(400)
 	}
 	c.Get(fmt.Sprintf("%s/%d", historyPath(p), v3.ID+1000)).Want(404)
+}
+
+// TestHistoryRestore checks that restoring a version through the form stores its content as a
+// new version on top, which the API then answers, and that a viewer is offered no restore and
+// is refused one.
+func TestHistoryRestore(t *testing.T) {
+	t.Parallel()
+	site, _, c, p := historySite(t, "<p>First draft</p>")
+	v1 := p.JSON[0][0]
+	edit(t, c, p, v1.ID, "<p>Second draft</p>")
+	widgetPage := fmt.Sprintf("%s/%d", historyPath(p), v1.ID)
+	if body := string(c.Get(widgetPage).Want(200).Body); !strings.Contains(body, `name="version_id" value="`+fmt.Sprint(v1.ID)+`"`) {
+		t.Fatalf("no restore form for version 1: %s", body)
+	}
+	r := c.PostRaw(widgetPage+"/restore", "application/x-www-form-urlencoded",
+		url.Values{"version_id": {fmt.Sprint(v1.ID)}, "csrf_token": {""}}.Encode()).Want(http.StatusSeeOther)
+	var versions []widgetRef
+	c.Get(fmt.Sprintf("page/%d/paragraph/versions/%d/", p.ID, v1.ID)).Want(200).Decode(&versions)
+	if len(versions) != 3 || versions[0].HTML != v1.HTML || versions[0].ID == v1.ID {
+		t.Fatalf("versions after the restore: %+v, want 3 with the newest holding %q as a new version", versions, v1.HTML)
+	}
+	loc := r.Header.Get("Location")
+	if want := fmt.Sprintf("/@%s%s?to=%d&restored=1", people.DefaultSlug, widgetPage, versions[0].ID); loc != want {
+		t.Errorf("Location %q, want %q", loc, want)
+	}
+	shown := string(c.Get(strings.TrimPrefix(loc, "/@"+people.DefaultSlug)).Want(200).Body)
+	if !strings.Contains(shown, "Version 1 was restored as version 3.") {
+		t.Errorf("the restored version's page says nothing of it: %s", shown)
+	}
+	// A viewer sees the versions but no restore button, and a restore is refused.
+	_, viewer := site.Member("Vera Viewer", site.Home(), people.RoleViewer)
+	if body := string(viewer.Get(widgetPage).Want(200).Body); strings.Contains(body, "Restore version") {
+		t.Errorf("a viewer is offered a restore: %s", body)
+	}
+	viewer.PostRaw(widgetPage+"/restore", "application/x-www-form-urlencoded", "version_id="+fmt.Sprint(v1.ID)).Want(403)
+	c.Get(fmt.Sprintf("page/%d/paragraph/versions/%d/", p.ID, v1.ID)).Want(200).Decode(&versions)
+	if len(versions) != 3 {
+		t.Errorf("the viewer's restore stored a version: %d versions", len(versions))
+	}
+}
+
+var timelineEntry = regexp.MustCompile(`<li class="change( change-new)?">\s*<p class="change-head">(?:<strong class="badge">New</strong> )?<a href="([^"]+)">([^<]+)</a>`)
+
+// entry is one entry of a timeline as the tests read it.
+type entry struct {
+	What, Link string
+	New        bool
+}
+
+func (e entry) String() string {
+	if e.New {
+		return "NEW " + e.What + " " + e.Link
+	}
+	return e.What + " " + e.Link
+}
+
+var olderLink = regexp.MustCompile(`<a href="([^"]+)" rel="next">Older changes</a>`)
+
+// timeline reads every batch of the page's timeline, following "Older changes".
+func timeline(t *testing.T, c *apptest.Client, p pageRef) (entries []entry, batches []int) {
+	t.Helper()
+	path := historyPath(p)
+	for path != "" {
+		body := c.Get(path).Want(200).Body
+		found := timelineEntry.FindAllSubmatch(body, -1)
+		for _, m := range found {
+			entries = append(entries, entry{What: string(m[3]), Link: html.UnescapeString(string(m[2])), New: len(m[1]) > 0})
+		}
+		batches = append(batches, len(found))
+		path = ""
+		if m := olderLink.FindSubmatch(body); m != nil {
+			path = strings.TrimPrefix(html.UnescapeString(string(m[1])), "/@"+people.DefaultSlug)
+		}
+	}
+	return entries, batches
+}
+
+// TestHistoryTimeline checks that a page's history lists every change of its widgets newest
+// first (created, edited, restored, removed), each linking to that version's diff, in batches of
+// 50 that together hold each change once.
+func TestHistoryTimeline(t *testing.T) {
+	t.Parallel()
+	_, _, c, p := historySite(t, "<p>a0</p>", "<p>b0</p>")
+	a, b := p.JSON[0][0], p.JSON[0][1]
+	diff := func(w, v int64) string {
+		return fmt.Sprintf("/@%s%s/%d?to=%d", people.DefaultSlug, historyPath(p), w, v)
+	}
+	// The page's creation made both, in order.
+	want := []entry{{What: "Text created", Link: diff(b.ID, b.ID)}, {What: "Text created", Link: diff(a.ID, a.ID)}}
+	for i := 1; i <= 30; i++ {
+		for _, w := range []widgetRef{a, b} {
+			v := edit(t, c, p, w.ID, fmt.Sprintf("<p>%s%d</p>", w.HTML[3:4], i))
+			want = append([]entry{{What: "Text edited", Link: diff(w.ID, v.ID)}}, want...)
+		}
+	}
+	var restored widgetRef
+	c.Post(fmt.Sprintf("page/%d/paragraph/restore/%d/", p.ID, a.ID), map[string]any{"version_id": a.ID}).Want(200).Decode(&restored)
+	want = append([]entry{{What: "Text restored", Link: diff(a.ID, restored.ID)}}, want...)
+	var last widgetRef
+	c.Get(fmt.Sprintf("page/%d/paragraph/get/%d/", p.ID, b.ID)).Want(200).Decode(&last)
+	c.Post(fmt.Sprintf("page/%d/paragraph/delete/%d/", p.ID, b.ID), nil).Want(200)
+	want = append([]entry{{What: "Text removed", Link: diff(b.ID, last.ID)}}, want...)
+
+	got, batches := timeline(t, c, p)
+	if !slices.Equal(batches, []int{50, 14}) {
+		t.Errorf("batches of %v entries, want [50 14]", batches)
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("timeline:\n got %v\nwant %v", got, want)
+	}
+	// Each link shows that change's diff: the removal's is the last version, compared with the one before.
+	body := string(c.Get(strings.TrimPrefix(want[0].Link, "/@"+people.DefaultSlug)).Want(200).Body)
+	if !strings.Contains(body, "Changes from version 30 to version 31") {
+		t.Errorf("the removal's link shows: %s", body)
+	}
+}
+
+// TestHistorySinceLastVisit checks that the timeline marks exactly the changes made by others
+// after the reader's previous visit, for each reader by their own visits, and that views within
+// one visit keep the marks (and write nothing new).
+func TestHistorySinceLastVisit(t *testing.T) {
+	t.Parallel()
+	site, clk, editor, p := historySite(t, "<p>one</p>", "<p>two</p>")
+	w1, w2 := p.JSON[0][0], p.JSON[0][1]
+	_, ann := site.Member("Ann Reader", site.Home(), people.RoleViewer)
+	_, bob := site.Member("Bob Reader", site.Home(), people.RoleViewer)
+	marked := func(c *apptest.Client) []string {
+		t.Helper()
+		entries, _ := timeline(t, c, p)
+		var out []string
+		for _, e := range entries {
+			if e.New {
+				out = append(out, e.Link)
+			}
+		}
+		return out
+	}
+	link := func(w widgetRef, v widgetRef) string {
+		return fmt.Sprintf("/@%s%s/%d?to=%d", people.DefaultSlug, historyPath(p), w.ID, v.ID)
+	}
+	// First visits mark nothing.
+	for _, c := range []*apptest.Client{ann, bob} {
+		if got := marked(c); got != nil {
+			t.Errorf("first visit marks %v", got)
+		}
+	}
+	clk.Skip(time.Hour)
+	e1 := edit(t, editor, p, w1.ID, "<p>one, edited</p>")
+	clk.Skip(time.Hour)
+	if got := marked(bob); !slices.Equal(got, []string{link(w1, e1)}) { // Bob's second visit
+		t.Errorf("Bob's second visit marks %v", got)
+	}
+	clk.Skip(time.Hour)
+	e2 := edit(t, editor, p, w2.ID, "<p>two, edited</p>")
+	clk.Skip(time.Hour)
+	if got := marked(ann); !slices.Equal(got, []string{link(w2, e2), link(w1, e1)}) {
+		t.Errorf("Ann's second visit marks %v, want both edits", got)
+	}
+	if got := marked(bob); !slices.Equal(got, []string{link(w2, e2)}) {
+		t.Errorf("Bob's third visit marks %v, want only the edit after his second", got)
+	}
+	// A view a minute later is the same visit: the same marks.
+	clk.Skip(time.Minute)
+	if got := marked(bob); !slices.Equal(got, []string{link(w2, e2)}) {
+		t.Errorf("Bob's view within his visit marks %v", got)
+	}
+	// The editor's own changes are never new to them.
+	clk.Skip(time.Hour)
+	if got := marked(editor); got != nil {
+		t.Errorf("the editor's own edits are marked: %v", got)
+	}
 }
