@@ -22,13 +22,24 @@ const (
 // ExcerptRunes bounds the text a Change carries of its version.
 const ExcerptRunes = 120
 
+// restoreLookBack bounds how many older versions an edit is compared with (besides the first)
+// to tell that it restored one: a history batch reads at most that many rows an entry.
+const restoreLookBack = 100
+
+// sameAs is the SQL condition that the version aliased o holds what the version w holds.
+func sameAs(o string) string {
+	return o + `.html = w.html AND ` + o + `.text = w.text AND ` + o + `.format = w.format AND ` + o +
+		`.styleclass IS w.styleclass AND ` + o + `.heading IS w.heading AND ` + o + `.data = w.data`
+}
+
 // Change is one entry of a page's history: a version of one of its widgets, or a widget's
 // removal.
 type Change struct {
 	Kind      string
 	WidgetID  int64 // the widget's first id, which names it across versions
 	VersionID int64 // the version made; for a removal, the version the widget held
-	// RestoredFrom is, for ChangeRestored, the newest older version whose content it holds.
+	// RestoredFrom is, for ChangeRestored, the newest older version whose content it holds (among
+	// the restoreLookBack before it and the first).
 	RestoredFrom int64
 	Classname    string
 	Excerpt      string // the start of the version's text, at most ExcerptRunes runes
@@ -69,12 +80,13 @@ func Changes(ctx context.Context, db DBTX, pageID int64, q api.ListQuery) ([]*Ch
 	}
 	versions, err := scanChanges(db.QueryContext(ctx, `SELECT w.id*2, CASE WHEN w.version_of_id IS NULL THEN 'created' ELSE 'edited' END,
 		COALESCE(w.version_of_id, w.id), w.id, w.classname, substr(w.text, 1, ?), w.created_at, w.created_by,
-		CASE WHEN w.version_of_id IS NULL THEN 0 ELSE COALESCE((SELECT o.id FROM widgets o
-			WHERE (o.id = w.version_of_id OR o.version_of_id = w.version_of_id) AND o.id < w.id
-			AND o.html = w.html AND o.text = w.text AND o.format = w.format AND o.styleclass IS w.styleclass
-			AND o.heading IS w.heading AND o.data = w.data ORDER BY o.id DESC LIMIT 1), 0) END
+		CASE WHEN w.version_of_id IS NULL THEN 0 ELSE COALESCE(
+			(SELECT o.id FROM (SELECT id, html, text, format, styleclass, heading, data FROM widgets
+				WHERE version_of_id = w.version_of_id AND id < w.id ORDER BY id DESC LIMIT ?) o
+				WHERE `+sameAs("o")+` ORDER BY o.id DESC LIMIT 1),
+			(SELECT f.id FROM widgets f WHERE f.id = w.version_of_id AND `+sameAs("f")+`), 0) END
 		FROM widgets w WHERE w.page_id = ? AND (w.created_at, w.id) < (?, ?)
-		ORDER BY w.created_at DESC, w.id DESC LIMIT ?`, ExcerptRunes, pageID, before, (seq+1)/2, q.Limit+1))
+		ORDER BY w.created_at DESC, w.id DESC LIMIT ?`, ExcerptRunes, restoreLookBack, pageID, before, (seq+1)/2, q.Limit+1))
 	if err != nil {
 		return nil, nil, fmt.Errorf("page %d history: %w", pageID, err)
 	}

@@ -216,30 +216,37 @@ func TestHistoryTimeline(t *testing.T) {
 	}
 	// The page's creation made both, in order.
 	want := []entry{{What: "Text created", Link: diff(b.ID, b.ID)}, {What: "Text created", Link: diff(a.ID, a.ID)}}
+	var b10 widgetRef
 	for i := 1; i <= 30; i++ {
 		for _, w := range []widgetRef{a, b} {
 			v := edit(t, c, p, w.ID, fmt.Sprintf("<p>%s%d</p>", w.HTML[3:4], i))
 			want = append([]entry{{What: "Text edited", Link: diff(w.ID, v.ID)}}, want...)
+			if w.ID == b.ID && i == 10 {
+				b10 = v
+			}
 		}
 	}
-	var restored widgetRef
-	c.Post(fmt.Sprintf("page/%d/paragraph/restore/%d/", p.ID, a.ID), map[string]any{"version_id": a.ID}).Want(200).Decode(&restored)
-	want = append([]entry{{What: "Text restored", Link: diff(a.ID, restored.ID)}}, want...)
+	// Restores of a first version and of a later one.
+	for _, r := range []struct{ w, v widgetRef }{{a, a}, {b, b10}} {
+		var restored widgetRef
+		c.Post(fmt.Sprintf("page/%d/paragraph/restore/%d/", p.ID, r.w.ID), map[string]any{"version_id": r.v.ID}).Want(200).Decode(&restored)
+		want = append([]entry{{What: "Text restored", Link: diff(r.w.ID, restored.ID)}}, want...)
+	}
 	var last widgetRef
 	c.Get(fmt.Sprintf("page/%d/paragraph/get/%d/", p.ID, b.ID)).Want(200).Decode(&last)
 	c.Post(fmt.Sprintf("page/%d/paragraph/delete/%d/", p.ID, b.ID), nil).Want(200)
 	want = append([]entry{{What: "Text removed", Link: diff(b.ID, last.ID)}}, want...)
 
 	got, batches := timeline(t, c, p)
-	if !slices.Equal(batches, []int{50, 14}) {
-		t.Errorf("batches of %v entries, want [50 14]", batches)
+	if !slices.Equal(batches, []int{50, 15}) {
+		t.Errorf("batches of %v entries, want [50 15]", batches)
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("timeline:\n got %v\nwant %v", got, want)
 	}
 	// Each link shows that change's diff: the removal's is the last version, compared with the one before.
 	body := string(c.Get(strings.TrimPrefix(want[0].Link, "/@"+people.DefaultSlug)).Want(200).Body)
-	if !strings.Contains(body, "Changes from version 30 to version 31") {
+	if !strings.Contains(body, "Changes from version 31 to version 32") {
 		t.Errorf("the removal's link shows: %s", body)
 	}
 }
