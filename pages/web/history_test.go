@@ -306,3 +306,39 @@ func TestHistorySinceLastVisit(t *testing.T) {
 		t.Errorf("the editor's own edits are marked: %v", got)
 	}
 }
+
+// TestHistoryNotFound checks that the history pages answer the HTML 404 page alike for a page
+// that does not exist, a page in the trash, a widget of another page, and a person who is not a
+// member of the subsite.
+func TestHistoryNotFound(t *testing.T) {
+	t.Parallel()
+	site, _, c, p := historySite(t, "<p>Kept</p>")
+	w := p.JSON[0][0]
+	var other, trashed pageRef
+	c.Post("pages/create/", map[string]any{"title": "Other", "json": [][]map[string]any{{{"classname": "Paragraph", "val": "x"}}}}).Want(200).Decode(&other)
+	c.Post("pages/create/", map[string]any{"title": "Binned", "json": [][]map[string]any{{{"classname": "Paragraph", "val": "y"}}}}).Want(200).Decode(&trashed)
+	c.Post(fmt.Sprintf("pages/delete/%d/", trashed.ID), nil).Want(200)
+	olga := site.User("Olga Outsider")
+	site.Join(site.Home(), olga, people.RoleNone)
+	outsider := site.Client(site.Token(olga)).In(people.DefaultSlug)
+	for _, tc := range []struct {
+		name string
+		c    *apptest.Client
+		path string
+	}{
+		{"no such page", c, "/no-such-page/history"},
+		{"trashed page", c, historyPath(trashed)},
+		{"widget of another page", c, fmt.Sprintf("%s/%d", historyPath(p), other.JSON[0][0].ID)},
+		{"not a member", outsider, historyPath(p)},
+		{"not a member, widget", outsider, fmt.Sprintf("%s/%d", historyPath(p), w.ID)},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := tc.c.Get(tc.path).Want(404)
+			if ct := r.Header.Get("Content-Type"); !strings.HasPrefix(ct, "text/html") {
+				t.Errorf("Content-Type %q, want the HTML error page", ct)
+			}
+		})
+	}
+	outsider.PostRaw(fmt.Sprintf("%s/%d/restore", historyPath(p), w.ID), "application/x-www-form-urlencoded",
+		"version_id="+fmt.Sprint(w.ID)).Want(404)
+}
