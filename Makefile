@@ -4,7 +4,7 @@
 export GOFLAGS := -tags=sqlite_fts5 -buildvcs=false
 export CGO_ENABLED := 1
 
-.PHONY: run build test vet fmt bench lint chromium
+.PHONY: run build test vet fmt bench lint chromium vendor
 
 run: build
 	./bin/quire serve
@@ -33,3 +33,26 @@ bench:
 
 lint: vet
 	gofmt -l .
+
+# Front-end libraries at the exact versions static/vendor/package.json pins, fetched from npm into a
+# temporary directory; only their dist files are copied out and committed, so run and test never
+# need npm. To update one, change its version in package.json and run `make vendor` (it rewrites
+# package-lock.json). axe-core is for the browser tests only: it goes beside their harness, never
+# under /static. SHA256SUMS lets a test catch a vendored file edited by hand.
+VENDOR := static/vendor
+vendor:
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	cp $(VENDOR)/package.json "$$tmp"/ && { cp $(VENDOR)/package-lock.json "$$tmp"/ 2>/dev/null || true; } && \
+	( cd "$$tmp" && npm install --ignore-scripts --no-audit --no-fund --save-exact --loglevel=error ) && \
+	m="$$tmp/node_modules" && \
+	cp "$$tmp"/package-lock.json $(VENDOR)/ && \
+	cp "$$m"/htmx.org/dist/htmx.min.js $(VENDOR)/htmx.min.js && \
+	cp "$$m"/trix/dist/trix.umd.min.js $(VENDOR)/trix.umd.min.js && \
+	cp "$$m"/trix/dist/trix.css $(VENDOR)/trix.css && \
+	cp "$$m"/htmx.org/LICENSE $(VENDOR)/LICENSE.htmx.txt && \
+	cp "$$m"/trix/LICENSE $(VENDOR)/LICENSE.trix.txt && \
+	cp "$$m"/axe-core/axe.min.js app/apptest/browser/axe.min.js && \
+	cp "$$m"/axe-core/LICENSE app/apptest/browser/LICENSE.axe-core.txt && \
+	( cd $(VENDOR) && sha256sum htmx.min.js trix.umd.min.js trix.css > SHA256SUMS ) && \
+	( cd app/apptest/browser && sha256sum axe.min.js > SHA256SUMS ) && \
+	echo "Vendored: $$(cd "$$m" && for p in htmx.org trix axe-core; do printf '%s@%s ' $$p $$(node -p "require('./$$p/package.json').version"); done)"

@@ -53,6 +53,10 @@ func headFixtures(t *testing.T, site *apptest.Site) (params map[string]string, w
 	if err != nil || len(statics) == 0 {
 		t.Fatalf("no static file to ask for: %v", err)
 	}
+	staticURL, err := static.URL(statics[0])
+	if err != nil {
+		t.Fatal(err)
+	}
 	return map[string]string{
 		":page_id":   pageID,
 		":page_slug": fmt.Sprint(page["slug"]),
@@ -60,7 +64,7 @@ func headFixtures(t *testing.T, site *apptest.Site) (params map[string]string, w
 		":filename":  fmt.Sprint(file["filename"]),
 		":file":      fmt.Sprintf("%d.svg", site.Owner.ID),
 		":token":     token[1],
-		"*filepath":  "/" + statics[0],
+		"*filepath":  strings.TrimPrefix(staticURL, "/static"),
 		"search/q":   "text",
 		":widget_id": "", // by kind, from widgetIDs
 	}, widgetIDs
@@ -93,14 +97,22 @@ func routeURL(t *testing.T, path string, params, widgetIDs map[string]string) st
 	return u
 }
 
+var cspNonce = regexp.MustCompile(`'nonce-[^']*'`)
+
 // sameHeaders are the headers a HEAD must answer as its GET does; the others change from one
 // request to the next (Date, the request id, the rate limit's count) or describe the body's
-// transfer.
+// transfer. A web page's CSP nonce is new for each request; the rest of its policy is compared.
 func differingHeaders(get, head http.Header) []string {
 	var out []string
 	for k := range get {
 		switch k {
 		case "Date", "X-Request-Id", "Ratelimit-Remaining", "Ratelimit-Reset", "Transfer-Encoding", "Content-Length":
+			continue
+		}
+		if k == "Content-Security-Policy" {
+			if cspNonce.ReplaceAllString(get.Get(k), "'nonce-'") != cspNonce.ReplaceAllString(head.Get(k), "'nonce-'") {
+				out = append(out, fmt.Sprintf("%s: GET %q, HEAD %q", k, get.Get(k), head.Get(k)))
+			}
 			continue
 		}
 		if get.Get(k) != head.Get(k) {

@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"crypto/rand"
+	"encoding/base64"
 	"encoding/hex"
 	"errors"
 	"log/slog"
@@ -63,9 +64,9 @@ func NewServer(site *Site, log *slog.Logger) (*Server, error) {
 	gated := e.Group("", s.authenticate, s.limitRate, s.requirePlace, s.boundBodies)
 	s.People.AvatarRoutes(gated)
 	s.Pages.FileRoutes(gated)
-	// Web pages: server-rendered, no script, strict headers.
+	// Web pages: server-rendered, scripts from /static only, strict headers (webHeaders).
 	web := e.Group("", s.webHeaders)
-	web.StaticFS("/static", http.FS(static.FS))
+	web.GET("/static/*filepath", s.serveStatic)
 	web.Use(s.limitWeb, s.boundBodies)
 	s.People.InvitePageRoutes(web)
 	// Web pages of a subsite's pages, for a signed-in person.
@@ -87,17 +88,49 @@ func (inst *Instance) Routes() gin.RoutesInfo { return inst.server.Handler.(*Ser
 // keyWebPage marks a request for a web page: its errors are answered as an HTML page.
 const keyWebPage = "quire.web_page"
 
-// webHeaders sets the security headers of every web page: nothing but this site's own styles
-// and images, no script, no framing, and no Referer (invitation links carry their token). It
-// marks the request as a web page, so that its errors answer the HTML error page.
+// webHeaders sets the security headers of every web page and marks the request as a web page,
+// so that its errors answer the HTML error page.
+//
+// The Content-Security-Policy lets a page load scripts, styles, images and fonts from this site
+// only, never inline script or eval (htmx runs with allowEval off, templates/layout.html), and
+// connect to this site only (htmx's requests). The one inline style it admits is one carrying
+// the request's nonce: Trix inserts its default styles as a <style> element, with the nonce it
+// reads from the page's trix-csp-nonce meta tag (templates.Render fills it in). Images may also
+// be data: URLs, which Trix's toolbar icons are. No page may be framed, change the base URL or
+// post a form elsewhere.
+//
+// Referrer-Policy is no-referrer on every page, not just those whose URL carries a token
+// (invitations, password resets): nothing here reads the Referer (CSRF checks read Origin and
+// Sec-Fetch-Site), so no page needs to send it, and a new token page cannot forget to hide it.
 func (s *Server) webHeaders(c *gin.Context) {
 	c.Set(keyWebPage, true)
 	h := c.Writer.Header()
-	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+	h.Set("Content-Security-Policy", webCSP(newNonce()))
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Referrer-Policy", "no-referrer")
 	h.Set("X-Frame-Options", "DENY")
 	h.Set("Cache-Control", "no-store")
+}
+
+// webCSP is the Content-Security-Policy of a web page whose inline styles carry nonce.
+func webCSP(nonce string) string {
+	return "default-src 'none'; script-src 'self'; style-src 'self' 'nonce-" + nonce + "'; img-src 'self' data:; " +
+		"font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
+}
+
+// newNonce returns a CSP nonce: 128 random bits in base64 (CSP 3 asks for at least 128).
+func newNonce() string {
+	b := make([]byte, 16)
+	_, _ = rand.Read(b) // crypto/rand.Read never fails (Go 1.24)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// serveStatic answers a static file at its content-hashed URL (package static), and the
+// not-found page for any other URL under /static/.
+func (s *Server) serveStatic(c *gin.Context) {
+	if !static.Serve(c.Writer, c.Request, c.Param("filepath")) {
+		s.answerErrorPage(c, http.StatusNotFound, "Nothing here: "+c.Request.URL.Path)
+	}
 }
 
 // webRate is how many web page requests one address may make: enough for people, not for

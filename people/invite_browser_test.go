@@ -2,76 +2,31 @@ package people_test
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 
 	"quire/app/apptest"
+	"quire/app/apptest/browser"
 )
-
-// browser starts headless Chromium for the test. Chromium must be installed (`make test` does
-// it); a browser that cannot start fails the test rather than skipping it.
-func browser(t *testing.T) context.Context {
-	t.Helper()
-	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
-		append(chromedp.DefaultExecAllocatorOptions[:], chromedp.WindowSize(900, 800))...)
-	ctx, cancel := chromedp.NewContext(alloc)
-	t.Cleanup(func() { cancel(); cancelAlloc() })
-	if err := chromedp.Do(ctx); err != nil { // starts the browser, bound to ctx
-		t.Fatalf("start Chromium (make test installs it): %v", err)
-	}
-	return ctx
-}
-
-// step runs actions with a deadline, so that a page that never shows fails instead of hanging.
-func step(t *testing.T, ctx context.Context, what string, actions ...chromedp.Action[chromedp.Void]) {
-	t.Helper()
-	tctx, cancel := context.WithTimeout(ctx, 20*time.Second)
-	defer cancel()
-	if err := chromedp.Do(tctx, actions...); err != nil {
-		t.Fatalf("%s: %v", what, err)
-	}
-}
-
-// read runs one action that reads a value.
-func read[T any](t *testing.T, ctx context.Context, a chromedp.Action[T]) T {
-	t.Helper()
-	tctx, cancel := context.WithTimeout(ctx, 20*time.Second)
-	defer cancel()
-	v, err := chromedp.Run(tctx, a)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return v
-}
-
-// screenshot saves the page as PNG (quality 100 asks for PNG; below it Chromium writes JPEG) under QUIRE_SCREENSHOTS (or the test's temporary directory).
-func screenshot(t *testing.T, ctx context.Context, name string) {
-	t.Helper()
-	png := read(t, ctx, chromedp.FullScreenshot(100))
-	dir := os.Getenv("QUIRE_SCREENSHOTS")
-	if dir == "" {
-		dir = t.TempDir()
-	}
-	if err := os.WriteFile(filepath.Join(dir, name+".png"), png, 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
 
 func TestAcceptInvitationInBrowser(t *testing.T) {
 	t.Parallel()
 	site := apptest.Start(t)
 	site.Client(site.OwnerTk).SiteWide().Post("people/invite/", map[string]any{"email_address": "mae@example.com", "name": "Mae"}).Want(200)
 	link := inviteLink.FindString(outbox(t, site)[0].Body)
-	ctx := browser(t)
+	ctx := browser.New(t)
 
-	step(t, ctx, "fill the form with two different passwords",
-		chromedp.Navigate(link),
-		chromedp.WaitVisible(chromedp.ID("password")),
+	browser.Step(t, ctx, "open the invitation", chromedp.Navigate(link), chromedp.WaitVisible(chromedp.ID("password")))
+	for _, w := range []int64{browser.Desktop, browser.Phone} {
+		browser.Viewport(t, ctx, w)
+		browser.Axe(t, ctx)
+		browser.Screenshot(t, ctx, "invite-"+map[int64]string{browser.Desktop: "desktop", browser.Phone: "phone"}[w])
+	}
+	browser.Viewport(t, ctx, browser.Desktop)
+
+	browser.Step(t, ctx, "fill the form with two different passwords",
 		chromedp.Clear(chromedp.ID("name")),
 		chromedp.SendKeys(chromedp.ID("name"), "Mae Jemison"),
 		chromedp.SendKeys(chromedp.ID("password"), "to the stars 1"),
@@ -79,23 +34,26 @@ func TestAcceptInvitationInBrowser(t *testing.T) {
 		chromedp.Click(chromedp.CSS("button[type=submit]")),
 		chromedp.WaitVisible(chromedp.ID("error")),
 	)
-	if problem := read(t, ctx, chromedp.Text(chromedp.ID("error"))); !strings.Contains(problem, "passwords differ") {
+	if problem := browser.Read(t, ctx, chromedp.Text(chromedp.ID("error"))); !strings.Contains(problem, "passwords differ") {
 		t.Errorf("error shown: %q, want that the passwords differ", problem)
 	}
-	screenshot(t, ctx, "invite-error")
+	browser.Axe(t, ctx)
+	browser.Screenshot(t, ctx, "invite-error")
 
-	name := read(t, ctx, chromedp.Value(chromedp.ID("name")))
-	step(t, ctx, "fill the form again",
+	name := browser.Read(t, ctx, chromedp.Value(chromedp.ID("name")))
+	browser.Step(t, ctx, "fill the form again",
 		chromedp.SendKeys(chromedp.ID("password"), "to the stars 1"),
 		chromedp.SendKeys(chromedp.ID("confirm"), "to the stars 1"),
 		chromedp.Click(chromedp.CSS("button[type=submit]")),
 		chromedp.WaitVisible(chromedp.ID("done")),
 	)
-	done := read(t, ctx, chromedp.Text(chromedp.ID("done")))
+	done := browser.Read(t, ctx, chromedp.Text(chromedp.ID("done")))
 	if name != "Mae Jemison" || !strings.Contains(done, "Mae Jemison") {
 		t.Errorf("the form kept name %q and said %q; want the name typed kept and welcomed", name, done)
 	}
-	screenshot(t, ctx, "invite-done")
+	browser.Axe(t, ctx)
+	browser.CSPViolations(t, ctx)
+	browser.Screenshot(t, ctx, "invite-done")
 	if _, err := site.Inst.People.CheckPassword(context.Background(), "mae@example.com", "to the stars 1"); err != nil {
 		t.Errorf("the password set in the browser does not work: %v", err)
 	}
