@@ -147,52 +147,68 @@ func (h history) widget(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	newest, _, err := h.pages.ReadWidgetHistory(ctx, actor, sub, page.ID, widgetID, api.ListQuery{Limit: 1})
+	newest := list
+	if len(q.Cursor) > 0 || len(list) == 0 {
+		if newest, _, err = h.pages.ReadWidgetHistory(ctx, actor, sub, page.ID, widgetID, api.ListQuery{Limit: 1}); err != nil {
+			return err
+		}
+	}
+	from, to, err := h.compared(c, page, newest[0])
 	if err != nil {
 		return err
 	}
-	to, err := h.version(c, page, widgetID, "to", newest[0].ID)
-	if err != nil {
-		return err
+	data := newWidgetPage(c, page, newest[0], from, to, list, next)
+	return templates.Render(c.Writer, http.StatusOK, "history-widget.html", data)
+}
+
+// compared reads the two versions the request compares: ?to= (the newest when absent) and ?from=
+// (when absent, the version before to; nil when to is the first).
+func (h history) compared(c *gin.Context, page *pages.Page, newest *pages.NumberedVersion) (from, to *pages.NumberedVersion, err error) {
+	actor, place := people.RequestContext(c)
+	widgetID := newest.FirstID()
+	if to, err = h.version(c, page, widgetID, "to", newest.ID); err != nil {
+		return nil, nil, err
 	}
 	var fromID int64
-	if before, _, err := h.pages.ReadWidgetHistory(ctx, actor, sub, page.ID, widgetID,
-		api.ListQuery{Limit: 1, Cursor: []string{strconv.FormatInt(to.ID, 10)}}); err != nil {
-		return err
-	} else if len(before) == 1 {
+	before, _, err := h.pages.ReadWidgetHistory(c.Request.Context(), actor, place.Subsite, page.ID, widgetID,
+		api.ListQuery{Limit: 1, Cursor: []string{strconv.FormatInt(to.ID, 10)}})
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(before) == 1 {
 		fromID = before[0].ID
 	}
-	from, err := h.version(c, page, widgetID, "from", fromID)
-	if err != nil {
-		return err
-	}
-	base := fmt.Sprintf("%s/%d", historyURL(c, page), newest[0].FirstID())
-	canEdit := actor.Can(people.Edit, sub.ID) == nil
-	row := func(v *pages.NumberedVersion) versionRow {
-		r := versionRow{NumberedVersion: v, When: when(v.CreatedAt), Author: v.CreatedBy.Name,
-			Current: v.ID == newest[0].ID, DiffURL: fmt.Sprintf("%s?to=%d", base, v.ID)}
+	from, err = h.version(c, page, widgetID, "from", fromID)
+	return from, to, err
+}
+
+// newWidgetPage builds the page of a widget's versions list (a batch, next the cursor of the
+// one after it), comparing from (nil: nothing) with to.
+func newWidgetPage(c *gin.Context, page *pages.Page, newest, from, to *pages.NumberedVersion, list []*pages.NumberedVersion, next []string) widgetPage {
+	actor, place := people.RequestContext(c)
+	base := fmt.Sprintf("%s/%d", historyURL(c, page), newest.FirstID())
+	canEdit := actor.Can(people.Edit, place.Subsite.ID) == nil
+	row := func(v *pages.NumberedVersion) *versionRow {
+		r := &versionRow{NumberedVersion: v, When: when(v.CreatedAt), Author: v.CreatedBy.Name,
+			Current: v.ID == newest.ID, DiffURL: fmt.Sprintf("%s?to=%d", base, v.ID),
+			IsTo: v.ID == to.ID, IsFrom: from != nil && v.ID == from.ID}
 		if canEdit && !r.Current {
 			r.RestoreURL = base + "/restore"
 		}
 		return r
 	}
 	data := widgetPage{PageURL: pagePath(c, page), HistoryURL: historyURL(c, page), WidgetURL: base,
-		Kind: kindLabel(to.Classname), CSRF: webui.CSRFToken(c)}
+		Kind: kindLabel(to.Classname), To: row(to), CSRF: webui.CSRFToken(c)}
 	data.Title = fmt.Sprintf("%s history · %s", data.Kind, page.Title)
-	toRow := row(to)
-	data.To = &toRow
 	older := ""
 	if from != nil {
-		fromRow := row(from)
-		data.From = &fromRow
+		data.From = row(from)
 		older = diffText(from.Widget)
 	}
 	data.Parts = widgets.Diff(older, diffText(to.Widget))
 	data.Unchanged = from != nil && older == diffText(to.Widget)
 	for _, v := range list {
-		r := row(v)
-		r.IsTo, r.IsFrom = v.ID == to.ID, from != nil && v.ID == from.ID
-		data.Versions = append(data.Versions, r)
+		data.Versions = append(data.Versions, *row(v))
 	}
 	if next != nil {
 		data.OlderURL = base + "?cursor=" + url.QueryEscape(api.EncodeCursor(next...))
@@ -200,7 +216,7 @@ func (h history) widget(c *gin.Context) error {
 	if n, err := strconv.Atoi(c.Query("restored")); err == nil && n > 0 {
 		data.Restored = n
 	}
-	return templates.Render(c.Writer, http.StatusOK, "history-widget.html", data)
+	return data
 }
 
 // version reads the version the query parameter param names (def when it is absent; nil when
