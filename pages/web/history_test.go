@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"context"
 	"fmt"
 	"html"
 	"net/http"
@@ -258,8 +259,26 @@ func TestHistorySinceLastVisit(t *testing.T) {
 	t.Parallel()
 	site, clk, editor, p := historySite(t, "<p>one</p>", "<p>two</p>")
 	w1, w2 := p.JSON[0][0], p.JSON[0][1]
-	_, ann := site.Member("Ann Reader", site.Home(), people.RoleViewer)
-	_, bob := site.Member("Bob Reader", site.Home(), people.RoleViewer)
+	annU, ann := site.Member("Ann Reader", site.Home(), people.RoleViewer)
+	bobU, bob := site.Member("Bob Reader", site.Home(), people.RoleViewer)
+	// sinceCount is what the page view's "N changes since your last visit" says to u.
+	sinceCount := func(u *people.User) int {
+		t.Helper()
+		ctx := context.Background()
+		actor, err := site.Inst.People.Authenticate(ctx, site.Token(u))
+		if err != nil {
+			t.Fatal(err)
+		}
+		visit, err := site.Inst.Pages.RecordVisit(ctx, actor, site.Home(), p.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n, err := site.Inst.Pages.CountChangesSince(ctx, actor, site.Home(), p.ID, visit)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
 	marked := func(c *apptest.Client) []string {
 		t.Helper()
 		entries, _ := timeline(t, c, p)
@@ -295,8 +314,11 @@ func TestHistorySinceLastVisit(t *testing.T) {
 	if got := marked(bob); !slices.Equal(got, []string{link(w2, e2)}) {
 		t.Errorf("Bob's third visit marks %v, want only the edit after his second", got)
 	}
-	// A view a minute later is the same visit: the same marks.
+	// A view a minute later is the same visit: the same marks, and the same count on the page.
 	clk.Skip(time.Minute)
+	if a, b := sinceCount(annU), sinceCount(bobU); a != 2 || b != 1 {
+		t.Errorf("changes since the last visit: Ann %d, Bob %d; want 2 and 1", a, b)
+	}
 	if got := marked(bob); !slices.Equal(got, []string{link(w2, e2)}) {
 		t.Errorf("Bob's view within his visit marks %v", got)
 	}
