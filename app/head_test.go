@@ -59,7 +59,7 @@ func headFixtures(t *testing.T, site *apptest.Site) (params map[string]string, w
 	}
 	return map[string]string{
 		":page_id":   pageID,
-		":page_slug": fmt.Sprint(page["slug"]),
+		":page":      fmt.Sprint(page["slug"]),
 		":file_id":   fmt.Sprint(file["id"]),
 		":filename":  fmt.Sprint(file["filename"]),
 		":file":      fmt.Sprintf("%d.svg", site.Owner.ID),
@@ -81,7 +81,7 @@ func routeURL(t *testing.T, path string, params, widgetIDs map[string]string) st
 		v, ok := params[seg]
 		if seg == ":widget_id" {
 			v, ok = widgetIDs[segments[i-2]] // /page/:page_id/KIND/get/:widget_id/
-			if segments[i-1] == "history" {  // /:page_slug/history/:widget_id
+			if segments[i-1] == "history" {  // /:page/history/:widget_id
 				v, ok = widgetIDs["paragraph"]
 			}
 		}

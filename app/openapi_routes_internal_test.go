@@ -15,8 +15,8 @@ import (
 var webRoutes = map[string]bool{
 	"GET /static/*filepath": true, "HEAD /static/*filepath": true,
 	"GET /invite/:token": true, "POST /invite/:token": true,
-	"GET /:page_slug/history": true, "GET /:page_slug/history/:widget_id": true,
-	"POST /:page_slug/history/:widget_id/restore": true,
+	"GET /:page/history": true, "GET /:page/history/:widget_id": true,
+	"POST /:page/history/:widget_id/restore": true,
 }
 
 var ginParam = regexp.MustCompile(`:([A-Za-z_]+)`)

@@ -37,9 +37,9 @@ type history struct{ pages *pages.Service }
 // subsite (people.RequestContext) and answer errors as HTML pages.
 func HistoryRoutes(r gin.IRoutes, s *pages.Service) {
 	h := history{pages: s}
-	r.GET("/:page_slug/history", httpapi.Handle(h.timeline))
-	r.GET("/:page_slug/history/:widget_id", httpapi.Handle(h.widget))
-	r.POST("/:page_slug/history/:widget_id/restore", httpapi.Handle(h.restore))
+	r.GET("/:page/history", httpapi.Handle(h.timeline))
+	r.GET("/:page/history/:widget_id", httpapi.Handle(h.widget))
+	r.POST("/:page/history/:widget_id/restore", httpapi.Handle(h.restore))
 }
 
 // historyEntry is one change of a page's timeline as it shows.
@@ -63,7 +63,7 @@ type timelinePage struct {
 func (h history) timeline(c *gin.Context) error {
 	actor, place := people.RequestContext(c)
 	ctx := c.Request.Context()
-	page, err := h.pages.PageBySlug(ctx, actor, place.Subsite, c.Param("page_slug"))
+	page, err := h.pages.PageBySlug(ctx, actor, place.Subsite, c.Param("page"))
 	if err != nil {
 		return err
 	}
@@ -82,7 +82,7 @@ func (h history) timeline(c *gin.Context) error {
 		return err
 	}
 	base := historyURL(c, page)
-	data := timelinePage{Title: "History of " + page.Title, PageURL: pagePath(c, page), HistoryURL: base}
+	data := timelinePage{Title: "History of " + page.Title, PageURL: pageHref(c, page), HistoryURL: base}
 	if visit.Since != nil {
 		data.Since = when(*visit.Since)
 	}
@@ -129,7 +129,7 @@ type widgetPage struct {
 func (h history) widget(c *gin.Context) error {
 	actor, place := people.RequestContext(c)
 	ctx, sub := c.Request.Context(), place.Subsite
-	page, err := h.pages.PageBySlug(ctx, actor, sub, c.Param("page_slug"))
+	page, err := h.pages.PageBySlug(ctx, actor, sub, c.Param("page"))
 	if err != nil {
 		return err
 	}
@@ -197,7 +197,7 @@ func newWidgetPage(c *gin.Context, page *pages.Page, newest, from, to *pages.Num
 		}
 		return r
 	}
-	data := widgetPage{PageURL: pagePath(c, page), HistoryURL: historyURL(c, page), WidgetURL: base,
+	data := widgetPage{PageURL: pageHref(c, page), HistoryURL: historyURL(c, page), WidgetURL: base,
 		Kind: kindLabel(to.Classname), To: row(to), CSRF: webui.CSRFToken(c)}
 	data.Title = fmt.Sprintf("%s history · %s", data.Kind, page.Title)
 	older := ""
@@ -244,7 +244,7 @@ func (h history) version(c *gin.Context, page *pages.Page, widgetID int64, param
 func (h history) restore(c *gin.Context) error {
 	actor, place := people.RequestContext(c)
 	ctx, sub := c.Request.Context(), place.Subsite
-	page, err := h.pages.PageBySlug(ctx, actor, sub, c.Param("page_slug"))
+	page, err := h.pages.PageBySlug(ctx, actor, sub, c.Param("page"))
 	if err != nil {
 		return err
 	}
@@ -327,12 +327,12 @@ func kindLabel(classname string) string {
 func when(t api.Time) string { return t.UTC().Format("2 Jan 2006, 15:04 UTC") }
 
 // pagePath is the page's URL on this server, as the browser reached it.
-func pagePath(c *gin.Context, p *pages.Page) string {
+func pageHref(c *gin.Context, p *pages.Page) string {
 	return httpapi.PathPrefix(c.Request.Context()) + "/" + p.Slug + "/"
 }
 
 // historyURL is the URL of the page's timeline.
-func historyURL(c *gin.Context, p *pages.Page) string { return pagePath(c, p) + "history" }
+func historyURL(c *gin.Context, p *pages.Page) string { return pageHref(c, p) + "history" }
 
 // pathID reads a positive integer path parameter.
 func pathID(c *gin.Context, name string) (int64, error) {

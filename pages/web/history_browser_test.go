@@ -14,8 +14,8 @@ import (
 	"quire/people"
 )
 
-// signIn makes every request of the tab carry token, until browser sessions land.
-func signIn(t *testing.T, ctx context.Context, token string) {
+// sendToken makes every request of the tab carry token, until browser sessions land.
+func sendToken(t *testing.T, ctx context.Context, token string) {
 	t.Helper()
 	browser.Step(t, ctx, "send the token", chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
 		if _, err := cdp.Call(ctx, tg, network.Enable, network.EnableParams{}); err != nil {
@@ -27,8 +27,8 @@ func signIn(t *testing.T, ctx context.Context, token string) {
 	}))
 }
 
-// check runs axe and the CSP check on the tab's page and saves it at both widths as NAME-WIDTH.
-func check(t *testing.T, ctx context.Context, name string) {
+// checkHistory runs axe and the CSP check on the tab's page and saves it at both widths as NAME-WIDTH.
+func checkHistory(t *testing.T, ctx context.Context, name string) {
 	t.Helper()
 	browser.CSPViolations(t, ctx)
 	for _, w := range []int64{browser.Desktop, browser.Phone} {
@@ -45,16 +45,16 @@ func TestHistoryInBrowser(t *testing.T) {
 	t.Parallel()
 	site, _, c, p := historySite(t, "<p>Lunch is at noon in the <b>big room</b>.</p><p>Bring a cup.</p>")
 	v1 := p.JSON[0][0]
-	edit(t, c, p, v1.ID, "<p>Lunch is at one in the <b>big room</b>.</p><p>Bring a cup and a plate.</p>")
+	editParagraph(t, c, p, v1.ID, "<p>Lunch is at one in the <b>big room</b>.</p><p>Bring a cup and a plate.</p>")
 	ctx := browser.New(t)
-	signIn(t, ctx, site.OwnerTk)
+	sendToken(t, ctx, site.OwnerTk)
 	base := site.URL + "/@" + people.DefaultSlug
 
 	browser.Step(t, ctx, "open the history", chromedp.Navigate(base+historyPath(p)), chromedp.WaitVisible(chromedp.ID("timeline")))
 	if first := browser.Read(t, ctx, chromedp.Text(chromedp.CSS("#timeline li a"))); first != "Text edited" {
 		t.Errorf("newest change %q, want the edit", first)
 	}
-	check(t, ctx, "history")
+	checkHistory(t, ctx, "history")
 
 	browser.Step(t, ctx, "open the edit's diff", chromedp.Click(chromedp.CSS("#timeline li a")), chromedp.WaitVisible(chromedp.ID("diff")))
 	del := browser.Read(t, ctx, chromedp.Text(chromedp.CSS("#diff del")))
@@ -62,13 +62,13 @@ func TestHistoryInBrowser(t *testing.T) {
 	if !strings.Contains(del, "noon") || !strings.Contains(ins, "one") {
 		t.Errorf("diff shows removed %q and added %q, want noon removed and one added", del, ins)
 	}
-	check(t, ctx, "history-diff")
+	checkHistory(t, ctx, "history-diff")
 
 	browser.Step(t, ctx, "restore version 1", chromedp.Click(chromedp.CSS(".restore button")), chromedp.WaitVisible(chromedp.ID("restored")))
 	if got := browser.Read(t, ctx, chromedp.Text(chromedp.ID("restored"))); got != "Version 1 was restored as version 3." {
 		t.Errorf("after the restore the page says %q", got)
 	}
-	check(t, ctx, "history-restored")
+	checkHistory(t, ctx, "history-restored")
 	// The page answers the restored text. (The page view comes with web-read's frame.)
 	var page pageRef
 	c.Get(fmt.Sprintf("pages/get/%d/", p.ID)).Want(200).Decode(&page)

@@ -17,21 +17,21 @@ import (
 	"quire/people"
 )
 
-// clock is a test clock: each reading is a millisecond after the one before, so that writes are
+// historyClock is a test historyClock: each reading is a millisecond after the one before, so that writes are
 // ordered, and Skip moves it on.
-type clock struct {
+type historyClock struct {
 	mu sync.Mutex
 	t  time.Time
 }
 
-func (c *clock) Now() time.Time {
+func (c *historyClock) Now() time.Time {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.t = c.t.Add(time.Millisecond)
 	return c.t
 }
 
-func (c *clock) Skip(d time.Duration) {
+func (c *historyClock) Skip(d time.Duration) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.t = c.t.Add(d)
@@ -57,11 +57,11 @@ type pageRef struct {
 	JSON [][]widgetRef `json:"json"`
 }
 
-// historySite starts a site on a test clock with a page of one paragraph per text given.
-func historySite(t *testing.T, texts ...string) (*apptest.Site, *clock, *apptest.Client, pageRef) {
+// historySite starts a site on a test historyClock with a page of one paragraph per text given.
+func historySite(t *testing.T, texts ...string) (*apptest.Site, *historyClock, *apptest.Client, pageRef) {
 	t.Helper()
 	site := apptest.Start(t)
-	clk := &clock{t: time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)}
+	clk := &historyClock{t: time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)}
 	site.Inst.DB.Now = clk.Now
 	c := site.Client(site.OwnerTk).In(people.DefaultSlug)
 	col := []map[string]any{}
@@ -73,7 +73,7 @@ func historySite(t *testing.T, texts ...string) (*apptest.Site, *clock, *apptest
 	return site, clk, c, p
 }
 
-func edit(t *testing.T, c *apptest.Client, p pageRef, widgetID int64, val string) widgetRef {
+func editParagraph(t *testing.T, c *apptest.Client, p pageRef, widgetID int64, val string) widgetRef {
 	t.Helper()
 	var w widgetRef
 	c.Post(fmt.Sprintf("page/%d/paragraph/update/%d/", p.ID, widgetID), map[string]any{"val": val}).Want(200).Decode(&w)
@@ -91,8 +91,8 @@ func TestHistoryDiffMarkup(t *testing.T) {
 	t.Parallel()
 	_, _, c, p := historySite(t, "<p>The quick brown fox</p><p>jumps</p>")
 	v1 := p.JSON[0][0]
-	v2 := edit(t, c, p, v1.ID, "<p>The slow brown fox</p><p>jumps <b>high</b></p>")
-	v3 := edit(t, c, p, v1.ID, "<p>A slow brown fox</p>")
+	v2 := editParagraph(t, c, p, v1.ID, "<p>The slow brown fox</p><p>jumps <b>high</b></p>")
+	v3 := editParagraph(t, c, p, v1.ID, "<p>A slow brown fox</p>")
 	add := func(s string) string {
 		return `<ins><span class="vh">[added: </span>` + s + `<span class="vh">]</span></ins>`
 	}
@@ -137,7 +137,7 @@ func TestHistoryRestore(t *testing.T) {
 	t.Parallel()
 	site, _, c, p := historySite(t, "<p>First draft</p>")
 	v1 := p.JSON[0][0]
-	edit(t, c, p, v1.ID, "<p>Second draft</p>")
+	editParagraph(t, c, p, v1.ID, "<p>Second draft</p>")
 	widgetPage := fmt.Sprintf("%s/%d", historyPath(p), v1.ID)
 	if body := string(c.Get(widgetPage).Want(200).Body); !strings.Contains(body, `name="version_id" value="`+fmt.Sprint(v1.ID)+`"`) {
 		t.Fatalf("no restore form for version 1: %s", body)
@@ -220,7 +220,7 @@ func TestHistoryTimeline(t *testing.T) {
 	var b10 widgetRef
 	for i := 1; i <= 30; i++ {
 		for _, w := range []widgetRef{a, b} {
-			v := edit(t, c, p, w.ID, fmt.Sprintf("<p>%s%d</p>", w.HTML[3:4], i))
+			v := editParagraph(t, c, p, w.ID, fmt.Sprintf("<p>%s%d</p>", w.HTML[3:4], i))
 			want = append([]entry{{What: "Text edited", Link: diff(w.ID, v.ID)}}, want...)
 			if w.ID == b.ID && i == 10 {
 				b10 = v
@@ -300,13 +300,13 @@ func TestHistorySinceLastVisit(t *testing.T) {
 		}
 	}
 	clk.Skip(time.Hour)
-	e1 := edit(t, editor, p, w1.ID, "<p>one, edited</p>")
+	e1 := editParagraph(t, editor, p, w1.ID, "<p>one, edited</p>")
 	clk.Skip(time.Hour)
 	if got := marked(bob); !slices.Equal(got, []string{link(w1, e1)}) { // Bob's second visit
 		t.Errorf("Bob's second visit marks %v", got)
 	}
 	clk.Skip(time.Hour)
-	e2 := edit(t, editor, p, w2.ID, "<p>two, edited</p>")
+	e2 := editParagraph(t, editor, p, w2.ID, "<p>two, edited</p>")
 	clk.Skip(time.Hour)
 	if got := marked(ann); !slices.Equal(got, []string{link(w2, e2), link(w1, e1)}) {
 		t.Errorf("Ann's second visit marks %v, want both edits", got)
