@@ -17,6 +17,7 @@ import (
 	"quire/app/api"
 	"quire/app/httpapi"
 	"quire/app/sqldb"
+	"quire/pages/rest"
 	pagesweb "quire/pages/web"
 	"quire/people"
 	"quire/static"
@@ -58,12 +59,12 @@ func NewServer(site *Site, log *slog.Logger) (*Server, error) {
 	// without a valid token is a 401 whatever it declares, and a 413 carries the RateLimit headers.
 	v1 := e.Group("/api/v1", s.authenticate, s.limitRate, s.requirePlace, s.boundBodies, s.idempotency)
 	s.People.Routes(v1)
-	s.Pages.Routes(v1)
+	rest.Routes(v1, s.Pages)
 	s.Search.Routes(v1)
 	// Outside the API but behind the same gate: things the API's answers link to.
 	gated := e.Group("", s.authenticate, s.limitRate, s.requirePlace, s.boundBodies)
 	s.People.AvatarRoutes(gated)
-	s.Pages.FileRoutes(gated)
+	rest.FileRoutes(gated, s.Pages)
 	// Web pages: server-rendered, scripts from /static only, strict headers (webHeaders).
 	web := e.Group("", s.webHeaders)
 	web.GET("/static/*filepath", s.serveStatic)

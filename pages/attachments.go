@@ -4,153 +4,40 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"net/http"
 	"os"
-	"strconv"
 	"strings"
-
-	"github.com/gin-gonic/gin"
 
 	"quire/app/api"
 	"quire/people"
 	"quire/widgets"
 )
 
-// maxCaption bounds an image's caption.
-const maxCaption = 500
+// MaxCaption bounds an image's caption.
+const MaxCaption = 500
 
-// beginUpload checks, before a byte of the upload is read, that the caller may edit the page, and
-// returns the page's id.
-func (s *Service) beginUpload(c *gin.Context) (*request, int64, error) {
-	r, err := start(c, people.Edit)
-	if err != nil {
-		return nil, 0, err
-	}
-	pageID, err := r.id("page_id")
-	if err == nil {
-		_, err = s.FindPage(r.ctx, s.DB.R, r.sub, pageID)
-	}
-	return r, pageID, err
-}
-
-func (s *Service) createAttachment(c *gin.Context) error {
-	r, pageID, err := s.beginUpload(c)
-	if err != nil {
-		return err
-	}
-	up, err := s.readUpload(r, "column", "position")
-	if err == nil && up.Blob == nil {
-		err = noAttachment()
-	}
-	if err != nil {
-		return err
-	}
-	at, err := up.place(r.p)
-	if err != nil {
-		return err
-	}
-	w, err := s.CreateAttachment(r.ctx, r.actor, r.sub, pageID, up.NewFile, at)
-	return answerWidgets(c, w, err)
-}
-
-// updateAttachment adds the uploaded file to an Attachment widget (UpdateAttachment).
-func (s *Service) updateAttachment(c *gin.Context) error {
-	r, pageID, err := s.beginUpload(c)
-	if err != nil {
-		return err
-	}
-	widgetID, err := r.id("widget_id")
-	if err != nil {
-		return err
-	}
-	up, err := s.readUpload(r)
-	if err == nil && up.Blob == nil {
-		err = api.Invalid("file", "Send the file to add in the multipart field \"file\".")
-	}
-	if err != nil {
-		return err
-	}
-	w, err := s.UpdateAttachment(r.ctx, r.actor, r.sub, pageID, widgetID, up.NewFile)
-	return answerWidgets(c, w, err)
-}
-
-func (s *Service) createImage(c *gin.Context) error {
-	r, pageID, err := s.beginUpload(c)
-	if err != nil {
-		return err
-	}
-	up, caption, err := s.readImage(r, true)
-	if err != nil {
-		return err
-	}
-	at, err := up.place(r.p)
-	if err != nil {
-		return err
-	}
-	if caption == nil {
-		caption = new(string)
-	}
-	w, err := s.CreateImage(r.ctx, r.actor, r.sub, pageID, up.NewFile, *caption, at)
-	return answerWidgets(c, w, err)
-}
-
-// updateImage stores a new version of an Image widget (UpdateImage).
-func (s *Service) updateImage(c *gin.Context) error {
-	r, pageID, err := s.beginUpload(c)
-	if err != nil {
-		return err
-	}
-	widgetID, err := r.id("widget_id")
-	if err != nil {
-		return err
-	}
-	up, caption, err := s.readImage(r, false)
-	if err == nil && up.Blob == nil && caption == nil {
-		err = api.Invalid("file", "Send a new image in \"file\", a new \"caption\", or both.")
-	}
-	if err != nil {
-		return err
-	}
-	w, err := s.UpdateImage(r.ctx, r.actor, r.sub, pageID, widgetID, up.NewFile, caption)
-	return answerWidgets(c, w, err)
-}
-
-// readImage reads an image upload: the file must be a PNG, JPEG, GIF or WebP image.
-func (s *Service) readImage(r *request, fileRequired bool) (*upload, *string, error) {
-	up, err := s.readUpload(r, "caption", "column", "position")
-	if err != nil {
-		return nil, nil, err
-	}
-	switch {
-	case up.Blob == nil && fileRequired:
-		return nil, nil, api.Invalid("file", "Send the image in the multipart field \"file\".")
-	case up.Blob != nil:
-		if err := checkImage(up.NewFile); err != nil {
-			return nil, nil, err
-		}
-	}
-	caption, given, err := up.value(r.p, "caption")
-	if err != nil || !given {
-		return up, nil, err
-	}
-	caption, err = api.Line("caption", caption, maxCaption)
-	if err != nil {
-		return nil, nil, err
-	}
-	return up, &caption, nil
-}
-
-// noAttachment is the error of an attachment upload without a file.
-func noAttachment() error {
+// NoAttachment is the error of an attachment upload without a file.
+func NoAttachment() error {
 	return api.Invalid("file", "Send the file in the multipart field \"file\".")
 }
 
-// checkImage refuses a file an Image widget does not show.
-func checkImage(f NewFile) error {
+// CheckImage refuses a file an Image widget does not show.
+func CheckImage(f NewFile) error {
 	if !widgets.IsSafeImage(f.ContentType) {
 		return api.Invalid("file", "An image widget shows PNG, JPEG, GIF or WebP images; this file is %s. Attach it instead.", f.ContentType)
 	}
 	return nil
+}
+
+// CheckPageEditable returns nil when actor may edit the page pageID of sub now, so that an upload
+// to it is worth reading: the operations below check again in their transaction. Returns
+// people.ErrNotFound for a subsite actor is not in, a forbidden error, and ErrPageNotFound for a
+// page not in sub or in the trash.
+func (s *Service) CheckPageEditable(ctx context.Context, actor *people.Actor, sub *people.Subsite, pageID int64) error {
+	if err := actor.Can(people.Edit, sub.ID); err != nil {
+		return err
+	}
+	_, err := s.FindPage(ctx, s.DB.R, sub, pageID)
+	return err
 }
 
 // The operations on files of a page. Each stores its upload, file (its Blob saved already), as a
@@ -162,7 +49,7 @@ func checkImage(f NewFile) error {
 // CreateAttachment places a new Attachment widget listing file on the page, at at.
 func (s *Service) CreateAttachment(ctx context.Context, actor *people.Actor, sub *people.Subsite, pageID int64, file NewFile, at Place) (*widgets.Widget, error) {
 	if file.Blob == nil {
-		return nil, noAttachment()
+		return nil, NoAttachment()
 	}
 	return s.addFileWidget(ctx, actor, sub, pageID, file, at, func(f widgets.File) widgets.Content {
 		return attachmentContent([]widgets.File{f})
@@ -174,7 +61,7 @@ func (s *Service) CreateAttachment(ctx context.Context, actor *people.Actor, sub
 // and neither a file nor a version is stored.
 func (s *Service) UpdateAttachment(ctx context.Context, actor *people.Actor, sub *people.Subsite, pageID, widgetID int64, file NewFile) (*widgets.Widget, error) {
 	if file.Blob == nil {
-		return nil, noAttachment()
+		return nil, NoAttachment()
 	}
 	var w *widgets.Widget
 	err := s.writePage(ctx, actor, sub, pageID, indexNow, func(tx *sql.Tx, page *Page, now api.Time) error {
@@ -205,15 +92,15 @@ func (s *Service) UpdateAttachment(ctx context.Context, actor *people.Actor, sub
 }
 
 // CreateImage places a new Image widget showing file (a PNG, JPEG, GIF or WebP image) with caption
-// (one line, at most maxCaption characters) on the page, at at.
+// (one line, at most MaxCaption characters) on the page, at at.
 func (s *Service) CreateImage(ctx context.Context, actor *people.Actor, sub *people.Subsite, pageID int64, file NewFile, caption string, at Place) (*widgets.Widget, error) {
 	if file.Blob == nil {
 		return nil, api.Invalid("file", "Send the image in the multipart field \"file\".")
 	}
-	if err := checkImage(file); err != nil {
+	if err := CheckImage(file); err != nil {
 		return nil, err
 	}
-	caption, err := api.Line("caption", caption, maxCaption)
+	caption, err := api.Line("caption", caption, MaxCaption)
 	if err != nil {
 		return nil, err
 	}
@@ -226,12 +113,12 @@ func (s *Service) CreateImage(ctx context.Context, actor *people.Actor, sub *peo
 // it returns the current version and stores nothing.
 func (s *Service) UpdateImage(ctx context.Context, actor *people.Actor, sub *people.Subsite, pageID, widgetID int64, file NewFile, caption *string) (*widgets.Widget, error) {
 	if file.Blob != nil {
-		if err := checkImage(file); err != nil {
+		if err := CheckImage(file); err != nil {
 			return nil, err
 		}
 	}
 	if caption != nil {
-		c, err := api.Line("caption", *caption, maxCaption)
+		c, err := api.Line("caption", *caption, MaxCaption)
 		if err != nil {
 			return nil, err
 		}
@@ -310,34 +197,6 @@ func imageContent(f widgets.File, caption string) widgets.Content {
 	files := []widgets.File{f}
 	return widgets.Content{Classname: widgets.Image, Format: widgets.FormatText, Text: caption,
 		HTML: widgets.TextToHTML(caption), Extra: widgets.Extra{Files: &files, Caption: &caption}}
-}
-
-// serveFile answers GET /@slug/files/:file_id/:filename (OpenFile): Content-Type as stored,
-// Content-Disposition (inline only for safe images), ETag (the SHA-256), If-None-Match and Range
-// requests.
-func (s *Service) serveFile(c *gin.Context) error {
-	actor, place := people.RequestContext(c)
-	if err := actor.Can(people.View, place.Subsite.ID); err != nil {
-		return err
-	}
-	id, err := strconv.ParseInt(c.Param("file_id"), 10, 64)
-	if err != nil || id <= 0 {
-		return widgets.ErrFileNotFound
-	}
-	f, blob, err := s.OpenFile(c.Request.Context(), actor, place.Subsite, id)
-	if err != nil {
-		return err
-	}
-	defer blob.Close()
-	h := c.Writer.Header()
-	h.Set("Content-Type", f.ContentType)
-	h.Set("Content-Disposition", contentDisposition(f))
-	h.Set("ETag", `"`+f.SHA256+`"`)
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Content-Security-Policy", "default-src 'none'; sandbox")
-	h.Set("Cache-Control", "private, max-age=0, must-revalidate")
-	http.ServeContent(c.Writer, c.Request, "", f.CreatedAt.Time, blob)
-	return nil
 }
 
 // OpenFile returns the file id of a page of sub and its content, to those who may read the page;

@@ -24,10 +24,10 @@ func (s *Service) CreatePage(ctx context.Context, actor *people.Actor, sub *peop
 		return nil, err
 	}
 	var err error
-	if np.Title, err = cleanTitle(np.Title); err != nil {
+	if np.Title, err = CleanTitle(np.Title); err != nil {
 		return nil, err
 	}
-	if np.Tags, err = cleanTags(np.Tags); err != nil {
+	if np.Tags, err = CleanTags(np.Tags); err != nil {
 		return nil, err
 	}
 	if len(np.Layout) != 1 || len(np.Layout[0]) != len(np.Columns) {

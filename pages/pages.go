@@ -1,15 +1,14 @@
-// Package pages holds pages and their column layout, folders, copy and trash, and the HTTP
-// handlers of /pages/*, /page/:id/* and their widgets. It uses widgets for content and people for
-// who may do what.
+// Package pages holds pages and their column layout, folders, copy and trash, forms' records,
+// discussions and the page cache. It uses widgets for content and people for who may do what.
 //
 // What the API offers is a set of operations, exported methods of Service that take the caller
 // (a *people.Actor), the subsite and parsed values, and know nothing of HTTP: CreatePage,
-// CopyPage, UpdateTextWidget, PostToPage, ReadPages... Each checks permission (actor.Can),
-// validates, runs one transaction with its side effects queued in it (notifications, the search
-// queue) and returns typed errors, listed in its doc comment; a read of a list returns the
-// api.ListReader the answer reads in batches. The HTTP handlers (httpapi.Handler: parse, call,
-// answer, or return the error) and routes.go, where every route is written out, are one front
-// end of them; the bench's seeding calls the same CreatePage, and so will the web UI.
+// CopyPage, UpdateTextWidget, PostToPage, ReadPages, ReadPage... Each checks permission
+// (actor.Can), validates, runs one transaction with its side effects queued in it
+// (notifications, the search queue) and returns typed errors, listed in its doc comment; a read
+// of a list returns the api.ListReader the answer reads in batches. The REST API's handlers
+// (pages/rest) are one front end of them; the bench's seeding calls the same CreatePage, and so
+// will the web UI (pages/web).
 package pages
 
 import (
@@ -34,7 +33,7 @@ var Migrations embed.FS
 // DBTX is a connection or transaction.
 type DBTX = sqldb.DBTX
 
-// Service is the pages domain: its operations, store functions and HTTP handlers.
+// Service is the pages domain: its operations and store functions.
 type Service struct {
 	DB      *sqldb.DB
 	People  *people.Service

@@ -32,7 +32,7 @@ const pageColumns = `p.id, p.subsite_id, p.folder_id, f.path, p.title, p.slug, p
 	p.created_at, p.updated_at, p.created_by, p.deleted_at`
 
 // tagsColumn reads a page's tags along with it, separated by the unit separator (a character no
-// tag is expected to hold; cleanTags refuses control characters).
+// tag is expected to hold; CleanTags refuses control characters).
 const tagsColumn = `, (SELECT group_concat(t.tag, char(31)) FROM page_tags t WHERE t.page_id = p.id)`
 
 const pageFrom = ` FROM pages p JOIN folders f ON f.id = p.folder_id `
@@ -249,9 +249,9 @@ func (s *Service) pageReader(sub *people.Subsite, f PageFilter) api.ListReader[*
 	}
 }
 
-// cleanTitle checks a page title: one line of text (api.Line), required, at most maxTitle
+// CleanTitle checks a page title: one line of text (api.Line), required, at most maxTitle
 // characters.
-func cleanTitle(title string) (string, error) {
+func CleanTitle(title string) (string, error) {
 	title, err := api.Line("title", title, maxTitle)
 	if err == nil && title == "" {
 		err = api.Invalid("title", "Parameter \"title\" is required.")
@@ -259,8 +259,8 @@ func cleanTitle(title string) (string, error) {
 	return title, err
 }
 
-// cleanTags checks each tag as one line of text (api.Line), and de-duplicates them ignoring case.
-func cleanTags(tags []string) ([]string, error) {
+// CleanTags checks each tag as one line of text (api.Line), and de-duplicates them ignoring case.
+func CleanTags(tags []string) ([]string, error) {
 	seen := map[string]bool{}
 	out := []string{}
 	for _, t := range tags {

@@ -1,4 +1,4 @@
-package pages
+package rest
 
 import (
 	"net/http"
@@ -8,10 +8,11 @@ import (
 
 	"quire/app/api"
 	"quire/app/httpapi"
+	"quire/pages"
 	"quire/people"
 )
 
-func (s *Service) getPage(c *gin.Context) error {
+func (s handlers) getPage(c *gin.Context) error {
 	r, err := start(c, people.View)
 	if err != nil {
 		return err
@@ -20,18 +21,16 @@ func (s *Service) getPage(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.answerPage(r, id)
+	return PageAnswer(c, s.Service, r.actor, r.sub, id)
 }
 
-const jsonType = "application/json; charset=utf-8"
-
-func (s *Service) listPages(c *gin.Context) error {
+func (s handlers) listPages(c *gin.Context) error {
 	r, err := start(c, people.View)
 	if err != nil {
 		return err
 	}
 	list := httpapi.ParseList(r.p)
-	f := PageFilter{Tag: strings.TrimSpace(r.p.String("tag")), FolderID: r.p.Int("folder_id", 0)}
+	f := pages.PageFilter{Tag: strings.TrimSpace(r.p.String("tag")), FolderID: r.p.Int("folder_id", 0)}
 	if err := r.p.Err(); err != nil {
 		return err
 	}
@@ -39,11 +38,11 @@ func (s *Service) listPages(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	httpapi.AnswerList(c, httpapi.List[*Page]{DB: s.DB, Budget: s.Budget, Query: list, ItemBytes: maxPageItemBytes, Read: read})
+	httpapi.AnswerList(c, httpapi.List[*pages.Page]{DB: s.DB, Budget: s.Budget, Query: list, ItemBytes: maxPageItemBytes, Read: read})
 	return nil
 }
 
-func (s *Service) listTrash(c *gin.Context) error {
+func (s handlers) listTrash(c *gin.Context) error {
 	r, err := start(c, people.ViewTrash)
 	if err != nil {
 		return err
@@ -56,7 +55,7 @@ func (s *Service) listTrash(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	httpapi.AnswerList(c, httpapi.List[*Page]{DB: s.DB, Budget: s.Budget, Query: list, ItemBytes: maxPageItemBytes, Read: read})
+	httpapi.AnswerList(c, httpapi.List[*pages.Page]{DB: s.DB, Budget: s.Budget, Query: list, ItemBytes: maxPageItemBytes, Read: read})
 	return nil
 }
 
@@ -67,7 +66,7 @@ const maxPageItemBytes = 16 << 10
 // readFolderChoice reads the folder of pages/create and pages/copy: folder_id, or a folder path
 // in "path" or in "category", the name Papyrs clients send it under (and pages answer it under);
 // one of the three at most.
-func readFolderChoice(p *httpapi.Params) FolderChoice {
+func readFolderChoice(p *httpapi.Params) pages.FolderChoice {
 	if p.Has("category") {
 		if p.Has("path") {
 			p.Fail(api.Invalid("category", "Give \"path\" or \"category\" (both are the folder path), not both."))
@@ -119,8 +118,8 @@ func checkPermissions(p *httpapi.Params) {
 
 // readFolderPair reads a folder given by the id parameter idName or the path parameter pathName,
 // not both.
-func readFolderPair(p *httpapi.Params, idName, pathName string) FolderChoice {
-	fc := FolderChoice{IDField: idName, PathField: pathName}
+func readFolderPair(p *httpapi.Params, idName, pathName string) pages.FolderChoice {
+	fc := pages.FolderChoice{IDField: idName, PathField: pathName}
 	fc.ID = p.OptInt(idName)
 	if p.Has(pathName) {
 		path := p.String(pathName)
@@ -132,7 +131,7 @@ func readFolderPair(p *httpapi.Params, idName, pathName string) FolderChoice {
 	return fc
 }
 
-func (s *Service) createPageHandler(c *gin.Context) error {
+func (s handlers) createPageHandler(c *gin.Context) error {
 	r, err := start(c, people.Edit)
 	if err != nil {
 		return err
@@ -141,9 +140,9 @@ func (s *Service) createPageHandler(c *gin.Context) error {
 	r.p.Require("title", "json")
 	notify := readNotify(r.p)
 	checkPermissions(r.p)
-	title, err := cleanTitle(r.p.String("title"))
+	title, err := pages.CleanTitle(r.p.String("title"))
 	r.p.Fail(err)
-	np := NewPage{Title: title}
+	np := pages.NewPage{Title: title}
 	if r.p.Err() == nil {
 		np.Columns, err = parseColumns(r.p.JSON("json"))
 		r.p.Fail(err)
@@ -152,7 +151,7 @@ func (s *Service) createPageHandler(c *gin.Context) error {
 		np.Layout, err = parseLayout(r.p.JSON("layout"), len(np.Columns))
 		r.p.Fail(err)
 	}
-	np.Tags, err = cleanTags(r.p.Strings("tags"))
+	np.Tags, err = pages.CleanTags(r.p.Strings("tags"))
 	r.p.Fail(err)
 	folder := readFolderChoice(r.p)
 	if err := r.p.Err(); err != nil {
@@ -166,7 +165,7 @@ func (s *Service) createPageHandler(c *gin.Context) error {
 	return nil
 }
 
-func (s *Service) trashPage(c *gin.Context) error {
+func (s handlers) trashPage(c *gin.Context) error {
 	r, err := start(c, people.Edit)
 	if err != nil {
 		return err
@@ -187,7 +186,7 @@ func (s *Service) trashPage(c *gin.Context) error {
 	return nil
 }
 
-func (s *Service) restorePage(c *gin.Context) error {
+func (s handlers) restorePage(c *gin.Context) error {
 	r, err := start(c, people.Edit)
 	if err != nil {
 		return err
@@ -208,7 +207,7 @@ func (s *Service) restorePage(c *gin.Context) error {
 	return nil
 }
 
-func (s *Service) copyPageHandler(c *gin.Context) error {
+func (s handlers) copyPageHandler(c *gin.Context) error {
 	r, err := start(c, people.Edit)
 	if err != nil {
 		return err
@@ -218,14 +217,14 @@ func (s *Service) copyPageHandler(c *gin.Context) error {
 		return err
 	}
 	r.p.Allow("title", "tags", "folder_id", "path", "category", "subsite_id", "notifications", "permissions")
-	in := CopyInput{KeepTags: !r.p.Has("tags"), Notify: readNotify(r.p)}
+	in := pages.CopyInput{KeepTags: !r.p.Has("tags"), Notify: readNotify(r.p)}
 	checkPermissions(r.p)
 	if r.p.Has("title") {
-		in.Title, err = cleanTitle(r.p.String("title"))
+		in.Title, err = pages.CleanTitle(r.p.String("title"))
 		r.p.Fail(err)
 	}
 	if r.p.Has("tags") {
-		in.Tags, err = cleanTags(r.p.Strings("tags"))
+		in.Tags, err = pages.CleanTags(r.p.Strings("tags"))
 		r.p.Fail(err)
 	}
 	in.Folder = readFolderChoice(r.p)

@@ -1,4 +1,4 @@
-package pages
+package rest
 
 import (
 	"encoding/csv"
@@ -10,6 +10,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"quire/app/httpapi"
+	"quire/pages"
 	"quire/widgets"
 )
 
@@ -17,8 +18,8 @@ import (
 // (after the record's id, time and author), then a row per record, read and written in batches
 // as every list is (httpapi.StreamList). Without paging parameters it answers every record. The
 // columns are the form's current fields, then fields of earlier versions that records answered.
-func (s *Service) exportRecords(c *gin.Context, records *Records, list httpapi.List[*widgets.Record], paged bool) error {
-	cols, err := widgets.RecordColumns(c.Request.Context(), s.DB.R, records.Form)
+func (s handlers) exportRecords(c *gin.Context, records *pages.Records, list httpapi.List[*widgets.Record], paged bool) error {
+	cols, err := s.RecordColumns(c.Request.Context(), records)
 	if err != nil {
 		return err
 	}

@@ -1,12 +1,11 @@
-package pages
+package rest
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"io"
-	"net/url"
 	"path"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -15,25 +14,16 @@ import (
 
 	"quire/app/api"
 	"quire/app/httpapi"
-	"quire/people"
+	"quire/pages"
 	"quire/widgets"
 )
 
 // maxFormValue bounds a non-file field of a multipart upload.
 const maxFormValue = 64 << 10
 
-// NewFile is an uploaded file, stored in the blob store already (widgets.Blobs.Save) and not yet
-// a file of any page: its content, its clean name (widgets.CleanFilename) and its type
-// (widgets.DetectType). Blob is nil when no file was sent.
-type NewFile struct {
-	Blob        *widgets.Blob
-	Filename    string
-	ContentType string
-}
-
 // upload is a multipart request read: its file (stored already) and its other fields.
 type upload struct {
-	NewFile
+	pages.NewFile
 	fields map[string]string
 }
 
@@ -41,7 +31,7 @@ type upload struct {
 // store (never whole into memory), other parts named in allowed are read as short text, and the
 // body is read to its end. A body over the upload limit, the bytes after its closing boundary
 // included, is a 413 and changes nothing (a file stored by then is a leftover, for Collect).
-func (s *Service) readUpload(r *request, allowed ...string) (*upload, error) {
+func (s handlers) readUpload(r *request, allowed ...string) (*upload, error) {
 	max := s.MaxUploadBytes
 	// The multipart envelope and the other fields add a little to the file's size.
 	if err := httpapi.LimitBody(r.c, max+uploadEnvelope, uploadTooLarge(max)); err != nil {
@@ -78,7 +68,7 @@ func (s *Service) readUpload(r *request, allowed ...string) (*upload, error) {
 				return nil, uploadError(r, err, max)
 			}
 			up.ContentType = widgets.DetectType(up.Filename, up.Blob.Head)
-		case contains(allowed, name):
+		case slices.Contains(allowed, name):
 			if _, twice := up.fields[name]; twice {
 				return nil, api.Invalid(name, "Field %q is given twice in the form; give it once.", name)
 			}
@@ -129,19 +119,19 @@ func (up *upload) value(p *httpapi.Params, name string) (string, bool, error) {
 
 // place reads column (default 0) and position (default: the end) from an upload's fields or the
 // URL.
-func (up *upload) place(p *httpapi.Params) (Place, error) {
-	var at Place
+func (up *upload) place(p *httpapi.Params) (pages.Place, error) {
+	var at pages.Place
 	for _, name := range []string{"column", "position"} {
 		v, given, err := up.value(p, name)
 		if err != nil || !given {
 			if err != nil {
-				return Place{}, err
+				return pages.Place{}, err
 			}
 			continue
 		}
 		n, err := strconv.Atoi(strings.TrimSpace(v))
 		if err != nil {
-			return Place{}, api.Invalid(name, "Parameter %q must be an integer.", name)
+			return pages.Place{}, api.Invalid(name, "Parameter %q must be an integer.", name)
 		}
 		if name == "column" {
 			at.Column = n
@@ -150,31 +140,6 @@ func (up *upload) place(p *httpapi.Params) (Place, error) {
 		}
 	}
 	return at, p.Err()
-}
-
-// fileURL is where a file of the subsite is downloaded.
-func (s *Service) fileURL(sub *people.Subsite, id int64, filename string) string {
-	return s.BaseURL + "/@" + sub.Slug + "/files/" + strconv.FormatInt(id, 10) + "/" + url.PathEscape(filename)
-}
-
-// storeFile records an upload as a file of the page and indexes it for search, in the caller's
-// transaction. It claims the upload's blob first (widgets.Blobs.Claim): when the blob was
-// cleared away while the rest of the request arrived, it returns widgets.ErrBlobGone, and the
-// caller's transaction must roll back.
-func (s *Service) storeFile(ctx context.Context, tx DBTX, page *Page, up NewFile, now api.Time, by int64) (*widgets.StoredFile, error) {
-	if err := s.Blobs.Claim(up.Blob.SHA256); err != nil {
-		return nil, err
-	}
-	f, err := widgets.CreateFile(ctx, tx, page.ID, up.Blob, up.Filename, up.ContentType, now, by)
-	if err != nil {
-		return nil, err
-	}
-	return f, s.indexFile(ctx, tx, page, f)
-}
-
-// indexFile makes the file findable by its name and, for text files, its text (search.Service.IndexFile).
-func (s *Service) indexFile(ctx context.Context, tx DBTX, page *Page, f *widgets.StoredFile) error {
-	return s.Search.IndexFile(ctx, tx, page.SubsiteID, page.ID, f)
 }
 
 // contentDisposition says whether a browser shows the file or saves it, with its name.

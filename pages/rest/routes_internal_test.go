@@ -1,10 +1,11 @@
-package pages
+package rest
 
 import (
 	"testing"
 
 	"github.com/gin-gonic/gin"
 
+	"quire/pages"
 	"quire/widgets"
 )
 
@@ -14,7 +15,7 @@ func TestRoutesServeEveryWidgetKind(t *testing.T) {
 	t.Parallel()
 	gin.SetMode(gin.ReleaseMode)
 	e := gin.New()
-	(&Service{}).Routes(e)
+	Routes(e, &pages.Service{})
 	have := map[string]bool{}
 	for _, r := range e.Routes() {
 		have[r.Method+" "+r.Path] = true
