@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -132,8 +133,8 @@ func TestSlowBodiesTimeOut(t *testing.T) {
 				if resp.StatusCode != http.StatusRequestTimeout || body.Code != "request_timeout" || !strings.Contains(body.Error, "too slowly") {
 					t.Errorf("answer %d %+v, want 408 request_timeout saying the body arrived too slowly", resp.StatusCode, body)
 				}
-				if _, err := r.ReadByte(); !errors.Is(err, io.EOF) {
-					t.Errorf("after the answer the connection gave %v, want it closed (EOF)", err)
+				if _, err := r.ReadByte(); !ConnectionClosed(err) {
+					t.Errorf("after the answer the connection gave %v, want it closed (EOF, or a reset when bytes the server never read were still arriving)", err)
 				}
 			})
 		}
@@ -232,8 +233,8 @@ func TestUnreadBodiesHoldNoAnswer(t *testing.T) {
 			if resp.StatusCode != tc.status || !resp.Close {
 				t.Errorf("answer %d, Connection %q; want %d and the connection closed after it", resp.StatusCode, resp.Header.Get("Connection"), tc.status)
 			}
-			if _, err := r.ReadByte(); !errors.Is(err, io.EOF) {
-				t.Errorf("after the answer the connection gave %v, want it closed (EOF)", err)
+			if _, err := r.ReadByte(); !ConnectionClosed(err) {
+				t.Errorf("after the answer the connection gave %v, want it closed (EOF, or a reset when bytes the server never read were still arriving)", err)
 			}
 		})
 	}
@@ -282,8 +283,8 @@ func TestSlowInvitationFormAnswersTheForm(t *testing.T) {
 		t.Errorf("answer %d %q:\n%s\nwant 408, the form again (with its CSRF token) saying it arrived too slowly",
 			resp.StatusCode, resp.Header.Get("Content-Type"), body)
 	}
-	if _, err := r.ReadByte(); !errors.Is(err, io.EOF) {
-		t.Errorf("after the answer the connection gave %v, want it closed (EOF)", err)
+	if _, err := r.ReadByte(); !ConnectionClosed(err) {
+		t.Errorf("after the answer the connection gave %v, want it closed (EOF, or a reset when bytes the server never read were still arriving)", err)
 	}
 	page, err := http.Get(ts.URL + link)
 	if err != nil {
@@ -293,4 +294,11 @@ func TestSlowInvitationFormAnswersTheForm(t *testing.T) {
 	if page.StatusCode != http.StatusOK {
 		t.Errorf("the invitation page after the slow form: %d, want 200 (nothing changed)", page.StatusCode)
 	}
+}
+
+// ConnectionClosed reports whether a read after the answer found the connection closed: an EOF,
+// or a reset, which TCP sends instead when the server closes while bytes of the body it chose
+// not to read are still arriving (how soon depends on the load of the machine, not on the server).
+func ConnectionClosed(err error) bool {
+	return errors.Is(err, io.EOF) || errors.Is(err, syscall.ECONNRESET)
 }

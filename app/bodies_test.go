@@ -3,7 +3,6 @@ package app_test
 import (
 	"bufio"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -14,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"quire/app"
 	"quire/app/apptest"
 )
 
@@ -258,8 +258,8 @@ func TestDeclaredBodiesAreJudgedByTheRouteThatReadsThem(t *testing.T) {
 			if !resp.Close {
 				t.Errorf("the answer keeps the connection (%v), whose unread body would be taken for the next request", resp.Header)
 			}
-			if _, err := r.ReadByte(); !errors.Is(err, io.EOF) {
-				t.Errorf("after the answer the connection gave %v, want it closed (EOF)", err)
+			if _, err := r.ReadByte(); !app.ConnectionClosed(err) {
+				t.Errorf("after the answer the connection gave %v, want it closed (EOF, or a reset when bytes the server never read were still arriving)", err)
 			}
 		})
 	}
