@@ -17,7 +17,8 @@ import (
 
 // headFixtures makes something for every parameter of every GET route to name: a page with a
 // widget of each kind, a file, an image, a record, a post, and an invitation. It returns the
-// value of each route parameter, the widget ids by kind ("paragraph") and an invitation token.
+// value of each route parameter, the widget ids by kind ("paragraph"), an invitation token and a
+// password reset token.
 func headFixtures(t *testing.T, site *apptest.Site) (params map[string]string, widgetIDs map[string]string) {
 	t.Helper()
 	c := site.Client(site.OwnerTk)
@@ -64,6 +65,7 @@ func headFixtures(t *testing.T, site *apptest.Site) (params map[string]string, w
 		":filename":  fmt.Sprint(file["filename"]),
 		":file":      fmt.Sprintf("%d.svg", site.Owner.ID),
 		":token":     token[1],
+		":reset":     strings.TrimPrefix(c.Post(fmt.Sprintf("people/reset_link/%d/", site.Owner.ID), nil).Want(200).Object()["link"].(string), site.URL+"/password/reset/"),
 		"*filepath":  strings.TrimPrefix(staticURL, "/static"),
 		"search/q":   "text",
 		":widget_id": "", // by kind, from widgetIDs
@@ -106,7 +108,8 @@ func differingHeaders(get, head http.Header) []string {
 	var out []string
 	for k := range get {
 		switch k {
-		case "Date", "X-Request-Id", "Ratelimit-Remaining", "Ratelimit-Reset", "Transfer-Encoding", "Content-Length":
+		case "Date", "X-Request-Id", "Ratelimit-Remaining", "Ratelimit-Reset", "Transfer-Encoding", "Content-Length",
+			"Set-Cookie": // a form cookie is a new random value each time the browser has none
 			continue
 		}
 		if k == "Content-Security-Policy" {

@@ -15,6 +15,12 @@ import (
 var webRoutes = map[string]bool{
 	"GET /static/*filepath": true, "HEAD /static/*filepath": true,
 	"GET /invite/:token": true, "POST /invite/:token": true,
+	// people/web: signing in and out, passwords, the account page
+	"GET /login": true, "POST /login": true, "POST /logout": true,
+	"GET /password/forgot": true, "POST /password/forgot": true,
+	"GET /password/reset/:reset": true, "POST /password/reset/:reset": true,
+	"GET /account": true, "POST /account": true, "POST /account/sessions/end-others": true,
+	// pages/web: history
 	"GET /:page/history": true, "GET /:page/history/:widget_id": true,
 	"POST /:page/history/:widget_id/restore": true,
 }

@@ -143,8 +143,8 @@ func (s *Server) limitRate(c *gin.Context) {
 				r = own
 			}
 		}
-	} else if actor != nil {
-		key = "user:" + strconv.FormatInt(actor.User.ID, 10)
+	} else if actor != nil { // a browser session (session.go)
+		key, r = "user:"+strconv.FormatInt(actor.User.ID, 10), sessionRate
 	}
 	c.Set(httpapi.KeyRate, r.String())
 	v := s.limiter.take(key, r)

@@ -20,6 +20,7 @@ import (
 	"quire/pages/rest"
 	pagesweb "quire/pages/web"
 	"quire/people"
+	peopleweb "quire/people/web"
 	"quire/static"
 )
 
@@ -30,7 +31,9 @@ type Server struct {
 	log     *slog.Logger
 	limiter *rateLimiter
 	engine  *gin.Engine
-	pace    bodyPace // how long a request body may take (bodies.go); tests shorten it
+	// crossOrigin refuses unsafe browser requests from other sites (session.go).
+	crossOrigin *http.CrossOriginProtection
+	pace        bodyPace // how long a request body may take (bodies.go); tests shorten it
 }
 
 // maxRateBuckets bounds the rate limiter's memory (about 200 bytes a bucket).
@@ -43,7 +46,7 @@ func NewServer(site *Site, log *slog.Logger) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{Site: site, cfg: site.Config, log: log, limiter: newRateLimiter(maxRateBuckets, site.DB.Now),
-		pace: bodyPace{grace: bodyGrace, rate: minBodyRate}}
+		pace: bodyPace{grace: bodyGrace, rate: minBodyRate}, crossOrigin: newCrossOrigin(site.Config.BaseURL)}
 	gin.SetMode(gin.ReleaseMode)
 	e := gin.New()
 	e.HandleMethodNotAllowed = true
@@ -68,10 +71,16 @@ func NewServer(site *Site, log *slog.Logger) (*Server, error) {
 	// Web pages: server-rendered, scripts from /static only, strict headers (webHeaders).
 	web := e.Group("", s.webHeaders)
 	web.GET("/static/*filepath", s.serveStatic)
-	web.Use(s.limitWeb, s.boundBodies)
+	web.Use(s.limitWeb, s.boundBodies, s.webSession)
 	s.People.InvitePageRoutes(web)
-	// Web pages of a subsite's pages, for a signed-in person.
-	pagesWeb := web.Group("", s.authenticate, s.requirePlace)
+	peopleweb.New(s.People).Routes(web)
+	// Web pages of a subsite's pages, for a signed-in person (webSession found them; without one,
+	// requirePlace answers the missing token's 401).
+	pagesWeb := web.Group("", func(c *gin.Context) {
+		if people.ActorFrom(c.Request.Context()) == nil {
+			c.Set(keyAuthError, errMissingToken)
+		}
+	}, s.requirePlace)
 	pagesweb.HistoryRoutes(pagesWeb, s.Pages)
 
 	e.NoRoute(s.noRoute)
@@ -260,12 +269,13 @@ func credential(c *gin.Context) string {
 	return c.Query("auth_token")
 }
 
-// authenticate finds the actor. A failure is kept, not answered, so that the rate limiter counts
+// authenticate finds the actor: by API token, or, for a request without one, by session cookie
+// (session.go). A failure is kept, not answered, so that the rate limiter counts
 // the request (by IP) before requirePlace answers 401.
 func (s *Server) authenticate(c *gin.Context) {
 	secret := credential(c)
 	if secret == "" {
-		c.Set(keyAuthError, errMissingToken)
+		s.authenticateSession(c)
 		return
 	}
 	actor, err := s.People.Authenticate(c.Request.Context(), secret)

@@ -21,6 +21,7 @@ type cache struct {
 	actors   map[string]*Actor
 	subsites map[string]*Subsite // by slug; "" is the default subsite
 	lastUsed map[int64]time.Time // when each token's last use was last written
+	seen     map[int64]time.Time // when each session's last-seen time was last written
 }
 
 // currentEpoch returns the epoch in the database, emptying the cache when it moved on.
@@ -102,4 +103,25 @@ func (s *Service) RequestSubsite(ctx context.Context, actor *Actor, slug string)
 	}
 	s.cache.putSubsite(slug, actor.epoch, sub)
 	return sub, nil
+}
+
+// sessionSeen returns when the session was last seen: stored, the later of what the database
+// said when its actor was read and what this process wrote since.
+func (c *cache) sessionSeen(id int64, stored time.Time) time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if t, ok := c.seen[id]; ok && t.After(stored) {
+		return t
+	}
+	return stored
+}
+
+// noteSessionSeen records that the session's last-seen time was written as at.
+func (c *cache) noteSessionSeen(id int64, at time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.seen == nil || len(c.seen) >= maxCachedActors {
+		c.seen = map[int64]time.Time{} // forgetting only costs a reread (AuthenticateSession)
+	}
+	c.seen[id] = at
 }

@@ -19,6 +19,7 @@ func (s *Service) Routes(r gin.IRoutes) {
 	r.GET("/people/all/", h(s.listPeople))
 	r.POST("/people/invite/", w, SiteWideOnly, h(s.invite))
 	r.POST("/people/delete/:user_id/", w, SiteWideOnly, h(s.deletePerson))
+	r.POST("/people/reset_link/:user_id/", w, SiteWideOnly, h(s.issueResetLink))
 	r.POST("/people/add_to_subsite/:user_id/", w, h(s.addToSubsite))
 	r.POST("/people/remove_from_subsite/:user_id/", w, SubsiteOnly, h(s.removeFromSubsite))
 	r.POST("/people/set_permission/:user_id/", w, SubsiteOnly, h(s.setPermission))
@@ -120,6 +121,19 @@ func (s *Service) invite(c *gin.Context) error {
 		return err
 	}
 	return s.answerPerson(c, u.ID, nil)
+}
+
+func (s *Service) issueResetLink(c *gin.Context) error {
+	id, err := userParam(c)
+	if err != nil {
+		return err
+	}
+	link, err := s.IssueResetLink(c.Request.Context(), ActorFrom(c.Request.Context()), id)
+	if err != nil {
+		return err
+	}
+	httpapi.JSON(c, http.StatusOK, gin.H{"success": true, "link": link.URL, "expires_at": api.NewTime(link.ExpiresAt)})
+	return nil
 }
 
 func (s *Service) deletePerson(c *gin.Context) error {

@@ -92,32 +92,51 @@ func (s *Service) InvitePerson(ctx context.Context, actor *Actor, in NewInvite) 
 
 // sendInvitation makes a one-time link for u and queues the welcome mail that carries it.
 func (s *Service) sendInvitation(ctx context.Context, tx DBTX, u *User, by int64) error {
-	raw := make([]byte, 32)
-	if _, err := rand.Read(raw); err != nil {
-		return fmt.Errorf("invitation token: %w", err)
-	}
-	token := base64.RawURLEncoding.EncodeToString(raw)
-	now := s.DB.Now()
 	var inviter string
-	var createdBy any
 	if by != 0 {
-		createdBy = by
 		if err := tx.QueryRowContext(ctx, `SELECT name FROM users WHERE id = ?`, by).Scan(&inviter); err != nil {
 			return fmt.Errorf("create invitation: %w", err)
 		}
 	}
-	// One link at a time: a new one voids those sent before.
-	if _, err := tx.ExecContext(ctx, `UPDATE invitations SET used_at = ? WHERE user_id = ? AND used_at IS NULL`,
-		api.NewTime(now), u.ID); err != nil {
-		return fmt.Errorf("create invitation: %w", err)
-	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO invitations (user_id, token_hash, created_by, created_at, expires_at)
-		VALUES (?, ?, ?, ?, ?)`, u.ID, hashToken(token), createdBy, api.NewTime(now), api.NewTime(now.Add(InvitationLifetime)))
+	token, _, err := s.makeLink(ctx, tx, u.ID, by, linkInvite, InvitationLifetime)
 	if err != nil {
-		return fmt.Errorf("create invitation: %w", err)
+		return err
 	}
 	subject, body := mail.Invitation(u.Name, u.Email, inviter, s.BaseURL, token)
-	return mail.Queue(ctx, tx, u.Email, subject, body, api.NewTime(now))
+	return mail.Queue(ctx, tx, u.Email, subject, body, api.NewTime(s.DB.Now()))
+}
+
+// The kinds of one-time link (invitations.kind): one kind's link never works as the other's.
+const (
+	linkInvite = "invite" // sets a new person's name and password (/invite/TOKEN)
+	linkReset  = "reset"  // sets a new password (/password/reset/TOKEN)
+)
+
+// makeLink makes a one-time link of kind for user userID, valid for lifetime, made by by (0 for
+// nobody: the person themself or the CLI), and returns its token and when it expires. Links of
+// the same kind made before for the person stop working: one at a time.
+func (s *Service) makeLink(ctx context.Context, tx DBTX, userID, by int64, kind string, lifetime time.Duration) (string, time.Time, error) {
+	raw := make([]byte, 32)
+	if _, err := rand.Read(raw); err != nil {
+		return "", time.Time{}, fmt.Errorf("one-time link: %w", err)
+	}
+	token := base64.RawURLEncoding.EncodeToString(raw)
+	now := s.DB.Now()
+	var createdBy any
+	if by != 0 {
+		createdBy = by
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE invitations SET used_at = ? WHERE user_id = ? AND kind = ? AND used_at IS NULL`,
+		api.NewTime(now), userID, kind); err != nil {
+		return "", time.Time{}, fmt.Errorf("one-time link: %w", err)
+	}
+	expires := now.Add(lifetime)
+	_, err := tx.ExecContext(ctx, `INSERT INTO invitations (user_id, token_hash, kind, created_by, created_at, expires_at)
+		VALUES (?, ?, ?, ?, ?, ?)`, userID, hashToken(token), kind, createdBy, api.NewTime(now), api.NewTime(expires))
+	if err != nil {
+		return "", time.Time{}, fmt.Errorf("one-time link: %w", err)
+	}
+	return token, expires, nil
 }
 
 // Invitation is a valid invitation link and the person it is for.
@@ -129,30 +148,40 @@ type Invitation struct {
 // FindInvitation returns the invitation of a link that is unused and unexpired, for a person
 // still on the site; any other link is ErrInvitationInvalid.
 func (s *Service) FindInvitation(ctx context.Context, db DBTX, token string) (*Invitation, error) {
+	return s.findLink(ctx, db, token, linkInvite, ErrInvitationInvalid)
+}
+
+// findLink returns the link of kind whose token is token, unused and unexpired, for a person
+// still on the site; any other token is invalid.
+func (s *Service) findLink(ctx context.Context, db DBTX, token, kind string, invalid error) (*Invitation, error) {
 	var inv Invitation
 	var userID int64
 	err := db.QueryRowContext(ctx, `SELECT id, user_id FROM invitations
-		WHERE token_hash = ? AND used_at IS NULL AND expires_at > ?`, hashToken(token), api.NewTime(s.DB.Now())).Scan(&inv.ID, &userID)
+		WHERE token_hash = ? AND kind = ? AND used_at IS NULL AND expires_at > ?`, hashToken(token), kind, api.NewTime(s.DB.Now())).Scan(&inv.ID, &userID)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, ErrInvitationInvalid
+		return nil, invalid
 	}
 	if err != nil {
-		return nil, fmt.Errorf("find invitation: %w", err)
+		return nil, fmt.Errorf("find %s link: %w", kind, err)
 	}
 	if inv.User, err = FindActiveUser(ctx, db, userID); err != nil {
-		return nil, ErrInvitationInvalid
+		return nil, invalid
 	}
 	return &inv, nil
 }
 
-// AcceptInvitation sets the person's name and password, ends their waiting, and uses up the
-// link, in one transaction.
-func (s *Service) AcceptInvitation(ctx context.Context, token, name, password string) (*User, error) {
+// AcceptInvitation sets the person's name and password, ends their waiting, uses up the link,
+// and signs the person in (a session for the browser userAgent at address), in one transaction.
+// It returns the person and the session's secret. Returns ErrInvitationInvalid and validation
+// errors on "name" and "password".
+func (s *Service) AcceptInvitation(ctx context.Context, token, name, password, userAgent, address string) (*User, string, *Session, error) {
 	name, err := validName("name", name)
 	if err != nil {
-		return nil, err
+		return nil, "", nil, err
 	}
 	var u *User
+	var secret string
+	var ss *Session
 	err = s.DB.Write(ctx, func(tx *sql.Tx) error {
 		inv, err := s.FindInvitation(ctx, tx, token)
 		if err != nil {
@@ -170,14 +199,29 @@ func (s *Service) AcceptInvitation(ctx context.Context, token, name, password st
 		if err := s.personChanged(ctx, tx, inv.User.ID); err != nil {
 			return err
 		}
-		u, err = FindUserByID(ctx, tx, inv.User.ID)
+		if u, err = FindUserByID(ctx, tx, inv.User.ID); err != nil {
+			return err
+		}
+		secret, ss, err = s.startSession(ctx, tx, u.ID, userAgent, address)
 		return err
 	})
-	return u, err
+	return u, secret, ss, err
 }
 
-// siteSecret returns the named secret of the site, making it on first use.
+// siteSecret returns the named secret of the site, making it on first use. A secret never
+// changes once made, so it is read once per process.
 func (s *Service) siteSecret(ctx context.Context, name string) ([]byte, error) {
+	if v, ok := s.secrets.Load(name); ok {
+		return v.([]byte), nil
+	}
+	v, err := s.loadSiteSecret(ctx, name)
+	if err == nil {
+		s.secrets.Store(name, v)
+	}
+	return v, err
+}
+
+func (s *Service) loadSiteSecret(ctx context.Context, name string) ([]byte, error) {
 	var v []byte
 	err := s.DB.R.QueryRowContext(ctx, `SELECT value FROM site_secrets WHERE name = ?`, name).Scan(&v)
 	if err == nil {

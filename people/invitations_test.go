@@ -127,8 +127,17 @@ func TestAcceptInvitation(t *testing.T) {
 	if r := fetch(t, c, http.MethodPost, link, short); r.status != 400 || !strings.Contains(r.body, "at least 8 characters") || !strings.Contains(r.body, `value="Lin Wei"`) {
 		t.Errorf("a short password: %d\n%s", r.status, r.body)
 	}
-	if r := fetch(t, c, http.MethodPost, link, form); r.status != 200 || !strings.Contains(r.body, "You are in, Lin Wei") {
-		t.Fatalf("accepting: %d\n%s", r.status, r.body)
+	accepted := fetch(t, c, http.MethodPost, link, form)
+	if accepted.status != 303 || accepted.header.Get("Location") != "/" || !strings.Contains(accepted.header.Get("Set-Cookie"), people.SessionCookie+"=") {
+		t.Fatalf("accepting: %d %v, want 303 to / with a session cookie\n%s", accepted.status, accepted.header, accepted.body)
+	}
+	// The person is signed in: the cookie opens their account page.
+	req, _ := http.NewRequest(http.MethodGet, site.URL+"/account", nil)
+	req.Header.Set("Cookie", strings.Split(accepted.header.Get("Set-Cookie"), ";")[0])
+	if resp, err := c.Do(req); err != nil || resp.StatusCode != 200 {
+		t.Errorf("the account page with the cookie set on accepting: %v %v, want 200", resp, err)
+	} else {
+		resp.Body.Close()
 	}
 	if _, err := site.Inst.People.CheckPassword(context.Background(), "lin@example.com", "correct horse"); err != nil {
 		t.Errorf("the password chosen does not work: %v", err)

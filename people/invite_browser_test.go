@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -45,11 +46,18 @@ func TestAcceptInvitationInBrowser(t *testing.T) {
 		chromedp.SendKeys(chromedp.ID("password"), "to the stars 1"),
 		chromedp.SendKeys(chromedp.ID("confirm"), "to the stars 1"),
 		chromedp.Click(chromedp.CSS("button[type=submit]")),
-		chromedp.WaitVisible(chromedp.ID("done")),
 	)
-	done := browser.Read(t, ctx, chromedp.Text(chromedp.ID("done")))
-	if name != "Mae Jemison" || !strings.Contains(done, "Mae Jemison") {
-		t.Errorf("the form kept name %q and said %q; want the name typed kept and welcomed", name, done)
+	// Accepting signs the person in and takes them to the front page.
+	at := ""
+	for deadline := time.Now().Add(browser.Timeout); at != site.URL+"/" && time.Now().Before(deadline); {
+		at, _ = chromedp.Run(ctx, chromedp.Location()) // fails while the page navigates: ask again
+	}
+	if at != site.URL+"/" {
+		t.Errorf("after accepting, the browser is at %q, want the front page", at)
+	}
+	browser.Step(t, ctx, "the account page, signed in", chromedp.Navigate(site.URL+"/account"), chromedp.WaitVisible(chromedp.ID("account")))
+	if heading := browser.Read(t, ctx, chromedp.Text(chromedp.ID("account"))); name != "Mae Jemison" || heading != "Mae Jemison" {
+		t.Errorf("the form kept name %q and the account page is headed %q; want the name typed, signed in", name, heading)
 	}
 	browser.Axe(t, ctx)
 	browser.CSPViolations(t, ctx)

@@ -9,6 +9,7 @@ import (
 
 	"quire/app/api"
 	"quire/app/httpapi"
+	"quire/app/webui"
 	"quire/templates"
 )
 
@@ -41,9 +42,13 @@ func (s *Service) invitePage(c *gin.Context) error {
 // bounded write the first time), so the answer is the form again, not a 500.
 func (s *Service) renderInviteForm(c *gin.Context, status int, inv *Invitation, name, problem string) error {
 	token := c.Param("token")
-	csrf, err := s.CSRFToken(context.WithoutCancel(c.Request.Context()), "invite:"+token)
-	if err != nil {
-		return err
+	// A signed-in browser's forms carry its session's token, which app's middleware checks.
+	csrf := webui.CSRFToken(c)
+	if csrf == "" {
+		var err error
+		if csrf, err = s.CSRFToken(context.WithoutCancel(c.Request.Context()), "invite:"+token); err != nil {
+			return err
+		}
 	}
 	data := invitePageData{Token: token, CSRF: csrf, Name: name, Email: inv.User.Email, Error: problem, MinPassword: MinPasswordLength}
 	return templates.Render(c.Writer, status, "invite.html", data)
@@ -81,7 +86,8 @@ func readInviteForm(c *gin.Context) (status int, problem string) {
 }
 
 // acceptInvitePage takes the invitation form: the person's name and password, twice. A problem
-// the person can fix shows the form again with it; a link no longer valid shows that page.
+// the person can fix shows the form again with it; a link no longer valid shows that page. The
+// person is then signed in and sent to the wiki's front page (303).
 func (s *Service) acceptInvitePage(c *gin.Context) error {
 	ctx := c.Request.Context()
 	token := c.Param("token")
@@ -94,13 +100,13 @@ func (s *Service) acceptInvitePage(c *gin.Context) error {
 	}
 	form := c.Request.PostForm
 	name, password := form.Get("name"), form.Get("password")
-	if !s.CheckCSRF(ctx, "invite:"+token, form.Get("csrf_token")) {
+	if webui.CSRFToken(c) == "" && !s.CheckCSRF(ctx, "invite:"+token, form.Get(webui.CSRFField)) {
 		return s.renderInviteForm(c, http.StatusForbidden, inv, name, "This form has expired; please fill it in again.")
 	}
 	if password != form.Get("confirm") {
 		return s.renderInviteForm(c, http.StatusBadRequest, inv, name, "The two passwords differ; type the same password twice.")
 	}
-	u, err := s.AcceptInvitation(ctx, token, name, password)
+	_, secret, ss, err := s.AcceptInvitation(ctx, token, name, password, c.Request.UserAgent(), c.ClientIP())
 	var apiErr *api.Error
 	switch {
 	case errors.Is(err, ErrInvitationInvalid):
@@ -110,5 +116,7 @@ func (s *Service) acceptInvitePage(c *gin.Context) error {
 	case err != nil:
 		return err
 	}
-	return templates.Render(c.Writer, http.StatusOK, "invite_done.html", u)
+	s.SetSessionCookie(c, secret, ss)
+	c.Redirect(http.StatusSeeOther, "/")
+	return nil
 }

@@ -12,6 +12,7 @@ import (
 	"context"
 	"embed"
 	"sync"
+	"time"
 
 	"quire/app/httpapi"
 	"quire/app/sqldb"
@@ -41,12 +42,17 @@ type Service struct {
 	// PasswordCost is the bcrypt work factor of new password hashes (4 to 31; 0 means bcrypt's
 	// default, 10). Existing hashes keep the cost they were made with.
 	PasswordCost int
+	// SessionIdle ends a browser session that made no request for this long, and
+	// SessionLifetime ends one this long after sign-in (0: DefaultSessionIdle and
+	// DefaultSessionLifetime).
+	SessionIdle, SessionLifetime time.Duration
 	// Budget bounds the memory of large answers built at once (nil: no bound).
 	Budget *httpapi.Budget
 
 	cache     cache
 	dummyOnce sync.Once
 	dummy     []byte
+	secrets   sync.Map // site secrets by name, read once (siteSecret)
 }
 
 func (s *Service) personChanged(ctx context.Context, tx DBTX, userID int64) error {

@@ -107,8 +107,10 @@ var (
 type Actor struct {
 	User  *User
 	Token *Token // nil for a browser session, which has every scope
-	roles map[int64]Role
-	epoch int64 // the people epoch it was read at
+	// Session is the browser session the request came with; nil for an API token.
+	Session *Session
+	roles   map[int64]Role
+	epoch   int64 // the people epoch it was read at
 }
 
 // NewActor returns the actor for user with the given memberships (subsite id to role).

@@ -157,8 +157,8 @@ func TestPeopleSingleLineText(t *testing.T) {
 			}
 		}
 		form := url.Values{"csrf_token": {csrf[1]}, "name": {decomposed}, "password": {"correct horse"}, "confirm": {"correct horse"}}
-		if r := fetch(t, c, http.MethodPost, link, form); r.status != 200 {
-			t.Fatalf("accepting: %d\n%s", r.status, r.body)
+		if r := fetch(t, c, http.MethodPost, link, form); r.status != http.StatusSeeOther {
+			t.Fatalf("accepting: %d, want 303 (signed in, to the front page)\n%s", r.status, r.body)
 		}
 		var list []person
 		owner.Get("people/all/").Want(200).Decode(&list)

@@ -285,16 +285,24 @@ func (s *Service) loadActor(ctx context.Context, hash string) (*Actor, error) {
 	}
 	tok.Scopes = strings.Fields(scopes)
 	actor := NewActor(user, tok, map[int64]Role{})
-	for _, pair := range strings.Split(roles.String, ",") {
+	if err := parseRoles(roles.String, actor.roles); err != nil {
+		return nil, fmt.Errorf("authenticate: %w", err)
+	}
+	return actor, nil
+}
+
+// parseRoles reads the memberships "SUBSITE:ROLE,..." that the actor queries concatenate into roles.
+func parseRoles(list string, roles map[int64]Role) error {
+	for _, pair := range strings.Split(list, ",") {
 		if id, role, ok := strings.Cut(pair, ":"); ok {
 			n, err := strconv.ParseInt(id, 10, 64)
 			if err != nil {
-				return nil, fmt.Errorf("authenticate: membership of subsite %q: %w", id, err)
+				return fmt.Errorf("membership of subsite %q: %w", id, err)
 			}
-			actor.roles[n] = Role(role)
+			roles[n] = Role(role)
 		}
 	}
-	return actor, nil
+	return nil
 }
 
 // prefixed qualifies each column of a list with a table alias.

@@ -223,7 +223,7 @@ func (s *Service) SetPassword(ctx context.Context, tx DBTX, userID int64, passwo
 	return nil
 }
 
-// DeleteUser removes a person from the site: their memberships and tokens go, their content
+// DeleteUser removes a person from the site: their memberships, tokens and sessions go, their content
 // stays. Returns ErrUserNotFound if there is no such active user and ErrLastOwner for the
 // site's only owner.
 func (s *Service) DeleteUser(ctx context.Context, id int64) (*User, error) {
@@ -254,6 +254,9 @@ func (s *Service) DeleteUser(ctx context.Context, id int64) (*User, error) {
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM memberships WHERE user_id = ?`, id); err != nil {
 			return fmt.Errorf("delete user %d: %w", id, err)
+		}
+		if err := endSessions(ctx, tx, id, 0); err != nil {
+			return err
 		}
 		u.DeletedAt = &now
 		return s.personChanged(ctx, tx, id)
@@ -310,4 +313,10 @@ func FillNames(ctx context.Context, db DBTX, refs ...*api.UserRef) error {
 		}
 	}
 	return nil
+}
+
+// SetUserPassword sets a person's password, for the site itself (the CLI, tests); it ends none
+// of their sessions. Returns a validation error on "password".
+func (s *Service) SetUserPassword(ctx context.Context, userID int64, password string) error {
+	return s.DB.Write(ctx, func(tx *sql.Tx) error { return s.SetPassword(ctx, tx, userID, password) })
 }

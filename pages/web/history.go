@@ -252,14 +252,8 @@ func (h history) restore(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	p, err := httpapi.ParseParams(c)
+	versionID, err := restoreForm(c)
 	if err != nil {
-		return err
-	}
-	p.Allow("version_id", webui.CSRFField)
-	p.Require("version_id")
-	versionID := p.Int("version_id", 0)
-	if err := p.Err(); err != nil {
 		return err
 	}
 	old, err := h.pages.ReadWidgetVersion(ctx, actor, sub, page.ID, widgetID, versionID)
@@ -272,6 +266,28 @@ func (h history) restore(c *gin.Context) error {
 	}
 	c.Redirect(http.StatusSeeOther, fmt.Sprintf("%s/%d?to=%d&restored=%d", historyURL(c, page), w.FirstID(), w.ID, old.Number))
 	return nil
+}
+
+// restoreForm reads the restore form's version_id. The session gate may have parsed the form
+// already (for its CSRF field), so it is read from the parsed form, never from the body again.
+func restoreForm(c *gin.Context) (int64, error) {
+	if err := c.Request.ParseForm(); err != nil {
+		return 0, api.Invalid("", "The form could not be read: %v.", err)
+	}
+	for k := range c.Request.PostForm {
+		if k != "version_id" && k != webui.CSRFField {
+			return 0, api.Invalid(k, "Parameter %q is not one of this form's.", k)
+		}
+	}
+	vs := c.Request.PostForm["version_id"]
+	if len(vs) != 1 {
+		return 0, api.Invalid("version_id", "Parameter \"version_id\" is required, once.")
+	}
+	id, err := strconv.ParseInt(vs[0], 10, 64)
+	if err != nil || id <= 0 {
+		return 0, api.Invalid("version_id", "Parameter \"version_id\" must be a version id of this widget, not %q.", vs[0])
+	}
+	return id, nil
 }
 
 // diffText is what a diff compares of a version: its text, a line per paragraph, then what

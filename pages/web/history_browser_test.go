@@ -10,19 +10,17 @@ import (
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 
+	"quire/app/apptest"
 	"quire/app/apptest/browser"
 	"quire/people"
 )
 
-// sendToken makes every request of the tab carry token, until browser sessions land.
-func sendToken(t *testing.T, ctx context.Context, token string) {
+// signIn gives the tab a browser session of u, as signing in at /login would.
+func signIn(t *testing.T, ctx context.Context, site *apptest.Site, u *people.User) {
 	t.Helper()
-	browser.Step(t, ctx, "send the token", chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
-		if _, err := cdp.Call(ctx, tg, network.Enable, network.EnableParams{}); err != nil {
-			return err
-		}
-		_, err := cdp.Call(ctx, tg, network.SetExtraHTTPHeaders, network.SetExtraHTTPHeadersParams{
-			Headers: network.Headers{"X-Auth-Token": token}})
+	ss := site.SignIn(u)
+	browser.Step(t, ctx, "sign in", chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		_, err := cdp.Call(ctx, tg, network.SetCookie, network.SetCookieParams{Name: ss.Cookie.Name, Value: ss.Cookie.Value, URL: site.URL})
 		return err
 	}))
 }
@@ -40,14 +38,14 @@ func checkHistory(t *testing.T, ctx context.Context, name string) {
 }
 
 // TestHistoryInBrowser opens a page's history, follows an edit to its diff, restores the older
-// version and finds it on the page.
+// version (a form with its CSRF token, in a browser session) and finds it on the page.
 func TestHistoryInBrowser(t *testing.T) {
 	t.Parallel()
 	site, _, c, p := historySite(t, "<p>Lunch is at noon in the <b>big room</b>.</p><p>Bring a cup.</p>")
 	v1 := p.JSON[0][0]
 	editParagraph(t, c, p, v1.ID, "<p>Lunch is at one in the <b>big room</b>.</p><p>Bring a cup and a plate.</p>")
 	ctx := browser.New(t)
-	sendToken(t, ctx, site.OwnerTk)
+	signIn(t, ctx, site, site.Owner)
 	base := site.URL + "/@" + people.DefaultSlug
 
 	browser.Step(t, ctx, "open the history", chromedp.Navigate(base+historyPath(p)), chromedp.WaitVisible(chromedp.ID("timeline")))

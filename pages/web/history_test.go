@@ -137,7 +137,7 @@ func TestHistoryRestore(t *testing.T) {
 	t.Parallel()
 	site, _, c, p := historySite(t, "<p>First draft</p>")
 	v1 := p.JSON[0][0]
-	editParagraph(t, c, p, v1.ID, "<p>Second draft</p>")
+	v2 := editParagraph(t, c, p, v1.ID, "<p>Second draft</p>")
 	widgetPage := fmt.Sprintf("%s/%d", historyPath(p), v1.ID)
 	if body := string(c.Get(widgetPage).Want(200).Body); !strings.Contains(body, `name="version_id" value="`+fmt.Sprint(v1.ID)+`"`) {
 		t.Fatalf("no restore form for version 1: %s", body)
@@ -157,6 +157,18 @@ func TestHistoryRestore(t *testing.T) {
 	if !strings.Contains(shown, "Version 1 was restored as version 3.") {
 		t.Errorf("the restored version's page says nothing of it: %s", shown)
 	}
+	// In a browser session, the form must carry the session's CSRF token.
+	ss := site.SignIn(site.Owner)
+	browserClient := site.Client("").In(people.DefaultSlug)
+	browserClient.Headers = http.Header{"Cookie": {ss.Cookie.String()}}
+	form := func(csrf string) string {
+		return url.Values{"version_id": {fmt.Sprint(v2.ID)}, "csrf_token": {csrf}}.Encode()
+	}
+	browserClient.PostRaw(widgetPage+"/restore", "application/x-www-form-urlencoded", form("forged")).Want(403)
+	browserClient.PostRaw(widgetPage+"/restore", "application/x-www-form-urlencoded", form(ss.CSRF)).Want(http.StatusSeeOther)
+	if body := string(browserClient.Get(widgetPage).Want(200).Body); !strings.Contains(body, `name="csrf_token" value="`+ss.CSRF+`"`) {
+		t.Errorf("the restore forms do not carry the session's CSRF token: %s", body)
+	}
 	// A viewer sees the versions but no restore button, and a restore is refused.
 	_, viewer := site.Member("Vera Viewer", site.Home(), people.RoleViewer)
 	if body := string(viewer.Get(widgetPage).Want(200).Body); strings.Contains(body, "Restore version") {
@@ -164,7 +176,7 @@ func TestHistoryRestore(t *testing.T) {
 	}
 	viewer.PostRaw(widgetPage+"/restore", "application/x-www-form-urlencoded", "version_id="+fmt.Sprint(v1.ID)).Want(403)
 	c.Get(fmt.Sprintf("page/%d/paragraph/versions/%d/", p.ID, v1.ID)).Want(200).Decode(&versions)
-	if len(versions) != 3 {
+	if len(versions) != 4 { // the session's restore of version 2 stored the fourth
 		t.Errorf("the viewer's restore stored a version: %d versions", len(versions))
 	}
 }

@@ -85,10 +85,10 @@ func ListOutbox(ctx context.Context, db sqldb.DBTX, list api.ListQuery) ([]*Mail
 	return out, nil, rows.Err()
 }
 
-// inviteToken is the token part of an invitation link in a mail.
-var inviteToken = regexp.MustCompile(`/invite/[A-Za-z0-9_-]{20,}`)
+// oneTimeLink is the token part of a one-time link in a mail: an invitation or a password reset.
+var oneTimeLink = regexp.MustCompile(`/(invite|password/reset)/[A-Za-z0-9_-]{20,}`)
 
-// redactLinks removes the tokens of invitation links from a mail that was sent.
+// redactLinks removes the tokens of one-time links from a mail that was sent.
 func redactLinks(body string) string {
-	return inviteToken.ReplaceAllString(body, "/invite/(link sent, not kept)")
+	return oneTimeLink.ReplaceAllString(body, "/$1/(link sent, not kept)")
 }

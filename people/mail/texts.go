@@ -71,3 +71,11 @@ func summarize(kind, actor string, ev Event) string {
 	}
 	return api.Flatten(line) // one line, whatever names and titles stored before they were checked hold
 }
+
+// PasswordReset is the mail that gives name, of the wiki at baseURL, the one-time link that sets
+// a new password (valid for 24 hours).
+func PasswordReset(name, baseURL, link string) (subject, body string) {
+	return "Reset your Quire password", fmt.Sprintf("Hello %s,\n\nSomeone, probably you, asked to reset your password "+
+		"on the Quire wiki at %s.\n\nChoose a new password here (the link works once, for 24 hours):\n\n  %s\n\n"+
+		"If it was not you, ignore this mail: your password stays as it is.\n", name, baseURL, link)
+}
