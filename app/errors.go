@@ -127,8 +127,13 @@ func (s *Server) answerError(c *gin.Context, code, message, field string) {
 		c.Header("Retry-After", retryAfter)
 	}
 	if c.GetBool(keyWebPage) {
-		if code == api.CodeUnavailable { // the API's message speaks of its Retry-After header
+		switch code {
+		case api.CodeUnavailable: // the API's message speaks of its Retry-After header
 			message = "The wiki is busy and cannot answer this now. Nothing was changed; try again in a few seconds."
+		case api.CodeNotFound:
+			// One page for every kind of absence (a subsite one is not a member of, a page that
+			// does not exist or is in the trash, a folder): the page tells nothing apart.
+			message = webNotFound
 		}
 		s.answerErrorPage(c, st.status, message)
 		return
@@ -140,6 +145,9 @@ func (s *Server) answerError(c *gin.Context, code, message, field string) {
 	}
 	c.AbortWithStatusJSON(st.status, body)
 }
+
+// webNotFound is the message of every 404 a web page answers.
+const webNotFound = "There is nothing here, or you may not see it. Check the address, or start again from the home page."
 
 // errorPage is what the HTML error page shows.
 type errorPage struct {

@@ -15,6 +15,9 @@ import (
 var webRoutes = map[string]bool{
 	"GET /static/*filepath": true, "HEAD /static/*filepath": true,
 	"GET /invite/:token": true, "POST /invite/:token": true,
+	// pages/web: a subsite's home, folders and pages, and the page's form and comment posts.
+	"GET /": true, "GET /-/folders/:folder_id/": true, "GET /:page": true, "GET /:page/": true,
+	"POST /:page/form/:widget_id/": true, "POST /:page/comments/": true,
 	// people/web: signing in and out, passwords, the account page
 	"GET /login": true, "POST /login": true, "POST /logout": true,
 	"GET /password/forgot": true, "POST /password/forgot": true,

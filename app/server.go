@@ -17,8 +17,8 @@ import (
 	"quire/app/api"
 	"quire/app/httpapi"
 	"quire/app/sqldb"
+	"quire/app/webui"
 	"quire/pages/rest"
-	pagesweb "quire/pages/web"
 	"quire/people"
 	peopleweb "quire/people/web"
 	"quire/static"
@@ -43,6 +43,9 @@ const maxRateBuckets = 100_000
 func NewServer(site *Site, log *slog.Logger) (*Server, error) {
 	doc, err := OpenAPIDocument()
 	if err != nil {
+		return nil, err
+	}
+	if _, err := webui.Load(); err != nil { // a template that does not parse stops the start
 		return nil, err
 	}
 	s := &Server{Site: site, cfg: site.Config, log: log, limiter: newRateLimiter(maxRateBuckets, site.DB.Now),
@@ -74,14 +77,9 @@ func NewServer(site *Site, log *slog.Logger) (*Server, error) {
 	web.Use(s.limitWeb, s.boundBodies, s.webSession)
 	s.People.InvitePageRoutes(web)
 	peopleweb.New(s.People).Routes(web)
-	// Web pages of a subsite's pages, for a signed-in person (webSession found them; without one,
-	// requirePlace answers the missing token's 401).
-	pagesWeb := web.Group("", func(c *gin.Context) {
-		if people.ActorFrom(c.Request.Context()) == nil {
-			c.Set(keyAuthError, errMissingToken)
-		}
-	}, s.requirePlace)
-	pagesweb.HistoryRoutes(pagesWeb, s.Pages)
+	// Signed-in web pages: a person (session or token), their subsite from /@slug, the frame.
+	signedIn := e.Group("", s.webHeaders, s.boundBodies, s.webSession, s.limitSignedIn, s.requireWebPlace)
+	s.webPages(signedIn)
 
 	e.NoRoute(s.noRoute)
 	e.NoMethod(s.noMethod)

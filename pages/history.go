@@ -15,24 +15,6 @@ import (
 // The operations of a page's history, as the web UI shows it: its widgets' changes, one
 // widget's versions, and what changed since the reader's last visit.
 
-// PageBySlug returns the page of the subsite whose slug is slug, not in the trash, for a person
-// who may view it. Returns ErrPageNotFound, or the actor's permission error.
-func (s *Service) PageBySlug(ctx context.Context, actor *people.Actor, sub *people.Subsite, slug string) (*Page, error) {
-	if err := actor.Can(people.View, sub.ID); err != nil {
-		return nil, err
-	}
-	var id int64
-	err := s.DB.R.QueryRowContext(ctx, `SELECT id FROM pages WHERE subsite_id = ? AND slug = ? AND deleted_at IS NULL`,
-		sub.ID, slug).Scan(&id)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, ErrPageNotFound
-	}
-	if err != nil {
-		return nil, fmt.Errorf("find page %q: %w", slug, err)
-	}
-	return s.FindPage(ctx, s.DB.R, sub, id)
-}
-
 // ReadPageHistory returns a batch of the page's history (widgets.Changes: its widgets' versions
 // and removals, newest first), at most q.Limit (1 to api.MaxLimit) after q.Cursor, with their
 // authors' names, and the cursor of the next batch (nil after the last). Returns ErrPageNotFound,

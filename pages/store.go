@@ -286,7 +286,8 @@ func CleanTags(tags []string) ([]string, error) {
 }
 
 // freeSlug returns a slug for title that no page of the subsite has (trashed ones included, so
-// that restoring them keeps their URL): the title's slug, or it with -2, -3...
+// that restoring them keeps their URL) and that is not reserved: the title's slug, or it with
+// -2, -3...
 func freeSlug(ctx context.Context, db DBTX, subsiteID int64, title string) (string, error) {
 	base := api.Slugify(title, maxSlug)
 	if base == "" {
@@ -316,11 +317,16 @@ func freeSlug(ctx context.Context, db DBTX, subsiteID int64, title string) (stri
 	if err := rows.Err(); err != nil {
 		return "", err
 	}
-	if !taken {
+	if !taken && !reservedSlugs[base] {
 		return base, nil
 	}
 	return fmt.Sprintf("%s-%d", base, highest+1), nil
 }
+
+// reservedSlugs are the first segments of the site's own paths under a subsite (/@slug/static/,
+// /@slug/healthz...): a page's URL never takes one, so that it always leads to the page.
+var reservedSlugs = map[string]bool{"api": true, "static": true, "files": true, "healthz": true, "invite": true,
+	"login": true, "logout": true, "search": true, "account": true, "avatar": true, "docs": true}
 
 // NewPage is a validated page to create.
 type NewPage struct {

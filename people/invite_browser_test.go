@@ -47,13 +47,14 @@ func TestAcceptInvitationInBrowser(t *testing.T) {
 		chromedp.SendKeys(chromedp.ID("confirm"), "to the stars 1"),
 		chromedp.Click(chromedp.CSS("button[type=submit]")),
 	)
-	// Accepting signs the person in and takes them to the front page.
-	at := ""
-	for deadline := time.Now().Add(browser.Timeout); at != site.URL+"/" && time.Now().Before(deadline); {
+	// Accepting signs the person in and takes them to the front page, which leads to the first
+	// subsite they belong to (pages/web).
+	at, front := "", site.URL+"/@home/"
+	for deadline := time.Now().Add(browser.Timeout); at != front && time.Now().Before(deadline); {
 		at, _ = chromedp.Run(ctx, chromedp.Location()) // fails while the page navigates: ask again
 	}
-	if at != site.URL+"/" {
-		t.Errorf("after accepting, the browser is at %q, want the front page", at)
+	if at != front {
+		t.Errorf("after accepting, the browser is at %q, want the front page's subsite home %s", at, front)
 	}
 	browser.Step(t, ctx, "the account page, signed in", chromedp.Navigate(site.URL+"/account"), chromedp.WaitVisible(chromedp.ID("account")))
 	if heading := browser.Read(t, ctx, chromedp.Text(chromedp.ID("account"))); name != "Mae Jemison" || heading != "Mae Jemison" {

@@ -13,11 +13,9 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"quire/app/api"
-	"quire/app/httpapi"
 	"quire/app/webui"
 	"quire/pages"
 	"quire/people"
-	"quire/templates"
 	"quire/widgets"
 )
 
@@ -29,18 +27,6 @@ import (
 
 // historyBatch is how many entries of a timeline, and versions of a widget, one page shows.
 const historyBatch = 50
-
-// history serves the history pages through the pages operations.
-type history struct{ pages *pages.Service }
-
-// HistoryRoutes registers the history pages; r must authenticate the person and resolve the
-// subsite (people.RequestContext) and answer errors as HTML pages.
-func HistoryRoutes(r gin.IRoutes, s *pages.Service) {
-	h := history{pages: s}
-	r.GET("/:page/history", httpapi.Handle(h.timeline))
-	r.GET("/:page/history/:widget_id", httpapi.Handle(h.widget))
-	r.POST("/:page/history/:widget_id/restore", httpapi.Handle(h.restore))
-}
 
 // historyEntry is one change of a page's timeline as it shows.
 type historyEntry struct {
@@ -60,10 +46,10 @@ type timelinePage struct {
 	OlderURL, NewestURL        string // the next batch, and the first (when this is not it)
 }
 
-func (h history) timeline(c *gin.Context) error {
+func (h *Handler) historyTimeline(c *gin.Context) error {
 	actor, place := people.RequestContext(c)
 	ctx := c.Request.Context()
-	page, err := h.pages.PageBySlug(ctx, actor, place.Subsite, c.Param("page"))
+	page, err := h.livePage(c)
 	if err != nil {
 		return err
 	}
@@ -73,11 +59,11 @@ func (h history) timeline(c *gin.Context) error {
 			return err
 		}
 	}
-	list, next, err := h.pages.ReadPageHistory(ctx, actor, place.Subsite, page.ID, q)
+	list, next, err := h.Pages.ReadPageHistory(ctx, actor, place.Subsite, page.ID, q)
 	if err != nil {
 		return err
 	}
-	visit, err := h.pages.RecordVisit(ctx, actor, place.Subsite, page.ID)
+	visit, err := h.Pages.RecordVisit(ctx, actor, place.Subsite, page.ID)
 	if err != nil {
 		return err
 	}
@@ -101,7 +87,11 @@ func (h history) timeline(c *gin.Context) error {
 	if len(q.Cursor) > 0 {
 		data.NewestURL = base
 	}
-	return templates.Render(c.Writer, http.StatusOK, "history.html", data)
+	crumbs, err := h.historyCrumbs(c, page, false)
+	if err != nil {
+		return err
+	}
+	return webui.Render(c, http.StatusOK, "history.html", webui.Page{Title: data.Title, Crumbs: crumbs, Data: data})
 }
 
 // versionRow is one version in a widget's list of versions.
@@ -123,13 +113,12 @@ type widgetPage struct {
 	Versions                              []versionRow
 	OlderURL                              string
 	Restored                              int // the number of the version just restored, or 0
-	CSRF                                  string
 }
 
-func (h history) widget(c *gin.Context) error {
+func (h *Handler) historyWidget(c *gin.Context) error {
 	actor, place := people.RequestContext(c)
 	ctx, sub := c.Request.Context(), place.Subsite
-	page, err := h.pages.PageBySlug(ctx, actor, sub, c.Param("page"))
+	page, err := h.livePage(c)
 	if err != nil {
 		return err
 	}
@@ -143,13 +132,13 @@ func (h history) widget(c *gin.Context) error {
 			return err
 		}
 	}
-	list, next, err := h.pages.ReadWidgetHistory(ctx, actor, sub, page.ID, widgetID, q)
+	list, next, err := h.Pages.ReadWidgetHistory(ctx, actor, sub, page.ID, widgetID, q)
 	if err != nil {
 		return err
 	}
 	newest := list
 	if len(q.Cursor) > 0 || len(list) == 0 {
-		if newest, _, err = h.pages.ReadWidgetHistory(ctx, actor, sub, page.ID, widgetID, api.ListQuery{Limit: 1}); err != nil {
+		if newest, _, err = h.Pages.ReadWidgetHistory(ctx, actor, sub, page.ID, widgetID, api.ListQuery{Limit: 1}); err != nil {
 			return err
 		}
 	}
@@ -158,19 +147,24 @@ func (h history) widget(c *gin.Context) error {
 		return err
 	}
 	data := newWidgetPage(c, page, newest[0], from, to, list, next)
-	return templates.Render(c.Writer, http.StatusOK, "history-widget.html", data)
+	crumbs, err := h.historyCrumbs(c, page, true)
+	if err != nil {
+		return err
+	}
+	crumbs = append(crumbs, webui.Crumb{Name: data.Kind})
+	return webui.Render(c, http.StatusOK, "history-widget.html", webui.Page{Title: data.Title, Crumbs: crumbs, Data: data})
 }
 
 // compared reads the two versions the request compares: ?to= (the newest when absent) and ?from=
 // (when absent, the version before to; nil when to is the first).
-func (h history) compared(c *gin.Context, page *pages.Page, newest *pages.NumberedVersion) (from, to *pages.NumberedVersion, err error) {
+func (h *Handler) compared(c *gin.Context, page *pages.Page, newest *pages.NumberedVersion) (from, to *pages.NumberedVersion, err error) {
 	actor, place := people.RequestContext(c)
 	widgetID := newest.FirstID()
 	if to, err = h.version(c, page, widgetID, "to", newest.ID); err != nil {
 		return nil, nil, err
 	}
 	var fromID int64
-	before, _, err := h.pages.ReadWidgetHistory(c.Request.Context(), actor, place.Subsite, page.ID, widgetID,
+	before, _, err := h.Pages.ReadWidgetHistory(c.Request.Context(), actor, place.Subsite, page.ID, widgetID,
 		api.ListQuery{Limit: 1, Cursor: []string{strconv.FormatInt(to.ID, 10)}})
 	if err != nil {
 		return nil, nil, err
@@ -198,7 +192,7 @@ func newWidgetPage(c *gin.Context, page *pages.Page, newest, from, to *pages.Num
 		return r
 	}
 	data := widgetPage{PageURL: pageHref(c, page), HistoryURL: historyURL(c, page), WidgetURL: base,
-		Kind: kindLabel(to.Classname), To: row(to), CSRF: webui.CSRFToken(c)}
+		Kind: kindLabel(to.Classname), To: row(to)}
 	data.Title = fmt.Sprintf("%s history · %s", data.Kind, page.Title)
 	older := ""
 	if from != nil {
@@ -221,7 +215,7 @@ func newWidgetPage(c *gin.Context, page *pages.Page, newest, from, to *pages.Num
 
 // version reads the version the query parameter param names (def when it is absent; nil when
 // that is 0).
-func (h history) version(c *gin.Context, page *pages.Page, widgetID int64, param string, def int64) (*pages.NumberedVersion, error) {
+func (h *Handler) version(c *gin.Context, page *pages.Page, widgetID int64, param string, def int64) (*pages.NumberedVersion, error) {
 	id := def
 	if s, ok := c.GetQuery(param); ok {
 		n, err := strconv.ParseInt(s, 10, 64)
@@ -234,17 +228,17 @@ func (h history) version(c *gin.Context, page *pages.Page, widgetID int64, param
 		return nil, nil
 	}
 	actor, place := people.RequestContext(c)
-	v, err := h.pages.ReadWidgetVersion(c.Request.Context(), actor, place.Subsite, page.ID, widgetID, id)
+	v, err := h.Pages.ReadWidgetVersion(c.Request.Context(), actor, place.Subsite, page.ID, widgetID, id)
 	if errors.Is(err, widgets.ErrVersionNotFound) {
 		return nil, api.Invalid(param, "Version %d is not a version of this widget.", id)
 	}
 	return v, err
 }
 
-func (h history) restore(c *gin.Context) error {
+func (h *Handler) historyRestore(c *gin.Context) error {
 	actor, place := people.RequestContext(c)
 	ctx, sub := c.Request.Context(), place.Subsite
-	page, err := h.pages.PageBySlug(ctx, actor, sub, c.Param("page"))
+	page, err := h.livePage(c)
 	if err != nil {
 		return err
 	}
@@ -256,11 +250,11 @@ func (h history) restore(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	old, err := h.pages.ReadWidgetVersion(ctx, actor, sub, page.ID, widgetID, versionID)
+	old, err := h.Pages.ReadWidgetVersion(ctx, actor, sub, page.ID, widgetID, versionID)
 	if err != nil {
 		return err
 	}
-	w, err := h.pages.RestoreWidget(ctx, actor, sub, page.ID, widgetID, old.Classname, versionID)
+	w, err := h.Pages.RestoreWidget(ctx, actor, sub, page.ID, widgetID, old.Classname, versionID)
 	if err != nil {
 		return err
 	}
@@ -342,13 +336,28 @@ func kindLabel(classname string) string {
 // when shows a time as people read it, in UTC (the browser's zone is not known to the server).
 func when(t api.Time) string { return t.UTC().Format("2 Jan 2006, 15:04 UTC") }
 
-// pagePath is the page's URL on this server, as the browser reached it.
+// pageHref is the page's URL, as a path.
 func pageHref(c *gin.Context, p *pages.Page) string {
-	return httpapi.PathPrefix(c.Request.Context()) + "/" + p.Slug + "/"
+	return pagePath(people.PlaceFrom(c.Request.Context()).Subsite, p)
 }
 
-// historyURL is the URL of the page's timeline.
+// historyURL is the URL of the page's timeline, as a path.
 func historyURL(c *gin.Context, p *pages.Page) string { return pageHref(c, p) + "history" }
+
+// historyCrumbs are the breadcrumbs of the page's history: the page's own (subsite, folders),
+// the page, and History, a link when inWidget (a widget's versions come after it).
+func (h *Handler) historyCrumbs(c *gin.Context, page *pages.Page, inWidget bool) ([]webui.Crumb, error) {
+	crumbs, err := h.crumbs(c.Request.Context(), people.PlaceFrom(c.Request.Context()).Subsite, page.Category)
+	if err != nil {
+		return nil, err
+	}
+	crumbs = append(crumbs, webui.Crumb{Name: page.Title, URL: pageHref(c, page)})
+	history := webui.Crumb{Name: "History"}
+	if inWidget {
+		history.URL = historyURL(c, page)
+	}
+	return append(crumbs, history), nil
+}
 
 // pathID reads a positive integer path parameter.
 func pathID(c *gin.Context, name string) (int64, error) {

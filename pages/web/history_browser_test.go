@@ -48,7 +48,8 @@ func TestHistoryInBrowser(t *testing.T) {
 	signIn(t, ctx, site, site.Owner)
 	base := site.URL + "/@" + people.DefaultSlug
 
-	browser.Step(t, ctx, "open the history", chromedp.Navigate(base+historyPath(p)), chromedp.WaitVisible(chromedp.ID("timeline")))
+	browser.Step(t, ctx, "open the page's history from the page", chromedp.Navigate(base+"/"+p.Slug+"/"),
+		chromedp.Click(chromedp.CSS(".page-history a")), chromedp.WaitVisible(chromedp.ID("timeline")))
 	if first := browser.Read(t, ctx, chromedp.Text(chromedp.CSS("#timeline li a"))); first != "Text edited" {
 		t.Errorf("newest change %q, want the edit", first)
 	}
@@ -67,10 +68,11 @@ func TestHistoryInBrowser(t *testing.T) {
 		t.Errorf("after the restore the page says %q", got)
 	}
 	checkHistory(t, ctx, "history-restored")
-	// The page answers the restored text. (The page view comes with web-read's frame.)
-	var page pageRef
-	c.Get(fmt.Sprintf("pages/get/%d/", p.ID)).Want(200).Decode(&page)
-	if got := page.JSON[0][0].HTML; got != v1.HTML {
-		t.Errorf("the page holds %q after the restore, want %q", got, v1.HTML)
+	// Back on the page (its breadcrumb), the restored text shows.
+	browser.Step(t, ctx, "go back to the page", chromedp.Click(chromedp.CSS(`.crumbs a[href$="/`+p.Slug+`/"]`)),
+		chromedp.WaitVisible(chromedp.ID(fmt.Sprintf("w%d", v1.ID))))
+	if got := browser.Read(t, ctx, chromedp.Text(chromedp.ID(fmt.Sprintf("w%d", v1.ID)))); !strings.Contains(got, "Lunch is at noon") || strings.Contains(got, "plate") {
+		t.Errorf("the page shows %q after the restore, want version 1's text", got)
 	}
+	checkHistory(t, ctx, "history-page-after-restore")
 }

@@ -1,0 +1,76 @@
+package app
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"quire/app/httpapi"
+	"quire/app/webui"
+	pagesweb "quire/pages/web"
+	"quire/people"
+)
+
+// webPages registers the signed-in web pages of each domain on r.
+func (s *Server) webPages(r gin.IRoutes) {
+	(&pagesweb.Handler{Pages: s.Pages, People: s.People}).Routes(r)
+}
+
+// signedInWebRate is how many web requests one signed-in person may make: a person reading and
+// opening folders, not a script. (Signed-out requests share their address's webRate.)
+var signedInWebRate = people.Rate{N: 600, Per: time.Minute}
+
+// limitSignedIn limits web pages per person once authenticated (per address before), so that
+// colleagues behind one address do not share one budget.
+func (s *Server) limitSignedIn(c *gin.Context) {
+	key, rate := "web:"+c.ClientIP(), webRate
+	if a := people.ActorFrom(c.Request.Context()); a != nil {
+		key, rate = "webuser:"+strconv.FormatInt(a.User.ID, 10), signedInWebRate
+	}
+	if v := s.limiter.take(key, rate); !v.allowed {
+		c.Header("Retry-After", ceilSeconds(v.retry))
+		s.answerErrorPage(c, http.StatusTooManyRequests, "Too many requests; try again in a minute.")
+	}
+}
+
+// requireWebPlace is requirePlace for web pages, after webSession: someone signed out is sent to
+// sign in (303 to /login?next=the page), and a subsite the person is not a member of is the web's one 404. It then
+// records the frame's person and subsites (webui.SetFrame).
+func (s *Server) requireWebPlace(c *gin.Context) {
+	if people.ActorFrom(c.Request.Context()) == nil { // webSession found no one
+		next := httpapi.PathPrefix(c.Request.Context()) + c.Request.URL.Path
+		if c.Request.URL.RawQuery != "" {
+			next += "?" + c.Request.URL.RawQuery
+		}
+		c.Redirect(http.StatusSeeOther, "/login?next="+url.QueryEscape(next))
+		c.Abort()
+		return
+	}
+	s.requirePlace(c)
+	if c.IsAborted() {
+		return
+	}
+	ctx := c.Request.Context()
+	actor, place := people.ActorFrom(ctx), people.PlaceFrom(ctx)
+	subs, err := s.People.MemberSubsites(ctx, actor)
+	if err != nil {
+		c.Error(err)
+		c.Abort()
+		return
+	}
+	f := webui.Frame{UserName: actor.User.Name}
+	for _, sub := range subs {
+		link := webui.SubsiteLink{Slug: sub.Slug, Title: sub.Title, URL: "/@" + sub.Slug + "/",
+			Current: !place.SiteWide && sub.ID == place.Subsite.ID}
+		f.Subsites = append(f.Subsites, link)
+	}
+	for i := range f.Subsites {
+		if f.Subsites[i].Current {
+			f.Subsite = &f.Subsites[i]
+		}
+	}
+	webui.SetFrame(c, f)
+}

@@ -1,0 +1,97 @@
+package webui
+
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"path"
+	"strings"
+	"sync"
+
+	"github.com/gin-gonic/gin"
+
+	"quire/templates"
+)
+
+// The template set: web/frame.html and web/parts/*.html shared, and one clone of them per file of
+// web/pages/, in which the page defines the frame's blocks "main" (required) and "sidebar".
+type set struct {
+	base  *template.Template            // frame and parts: what fragments render from
+	pages map[string]*template.Template // by file name, such as "page.html"
+}
+
+// Load parses the web UI's templates. app calls it at start, so that a template that does not
+// parse stops the start rather than a request; Render calls it too and gets the same set.
+var Load = sync.OnceValues(func() (*set, error) { return parse(templates.Web()) })
+
+func parse(files fs.FS) (*set, error) {
+	base, err := template.New("").Funcs(templates.WebFuncs()).Funcs(funcs).ParseFS(files, "frame.html", "parts/*.html")
+	if err != nil {
+		return nil, fmt.Errorf("web templates: %w", err)
+	}
+	names, err := fs.Glob(files, "pages/*.html")
+	if err != nil {
+		return nil, err
+	}
+	s := &set{base: base, pages: map[string]*template.Template{}}
+	for _, name := range names {
+		t, err := template.Must(base.Clone()).ParseFS(files, name)
+		if err != nil {
+			return nil, fmt.Errorf("web templates: %w", err)
+		}
+		if t.Lookup("main") == nil {
+			return nil, fmt.Errorf("web template %s defines no \"main\" block", name)
+		}
+		s.pages[path.Base(name)] = t
+	}
+	return s, nil
+}
+
+// Render answers the page template name (a file of templates/web/pages/, such as "page.html")
+// inside the frame, with status. The page is rendered whole before anything is written, so that
+// a template error is returned (and answered as a clean 500) rather than half a page.
+func Render(c *gin.Context, status int, name string, p Page) error {
+	s, err := Load()
+	if err != nil {
+		return err
+	}
+	t, ok := s.pages[name]
+	if !ok {
+		return fmt.Errorf("no web page template %q", name)
+	}
+	return write(c, status, t, "frame", View{Frame: frameOf(c, p), Data: p.Data})
+}
+
+// RenderPart answers one partial of templates/web/parts/ (a {{define}} name, such as
+// "folder-children") without the frame: the HTML fragment an htmx request swaps in. Its data is
+// the partial's own, not a View.
+func RenderPart(c *gin.Context, status int, name string, data any) error {
+	s, err := Load()
+	if err != nil {
+		return err
+	}
+	return write(c, status, s.base, name, data)
+}
+
+func write(c *gin.Context, status int, t *template.Template, name string, data any) error {
+	var b bytes.Buffer
+	if err := t.ExecuteTemplate(&b, name, data); err != nil {
+		return fmt.Errorf("render %s: %w", name, err)
+	}
+	page := templates.WithNonce(c.Writer.Header(), b.Bytes())
+	c.Header("Content-Type", "text/html; charset=utf-8")
+	c.Status(status)
+	_, err := c.Writer.Write(page)
+	return err
+}
+
+// funcs are the web templates' own functions besides templates' (static, cspNonce): formatting
+// only, no logic.
+var funcs = template.FuncMap{
+	"lower": strings.ToLower,
+	"add":   func(a, b int) int { return a + b },
+	// safeWidgetHTML marks widget and post HTML as safe: it is sanitized when it is stored
+	// (widgets/sanitize.go), and it is the only HTML a web template renders unescaped.
+	"safeWidgetHTML": func(s string) template.HTML { return template.HTML(s) },
+}

@@ -1,0 +1,243 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"quire/app/api"
+	"quire/app/webui"
+	"quire/pages"
+	"quire/pages/rest"
+	"quire/people"
+	"quire/widgets"
+)
+
+// pageData is the page view: the page, its columns at the layout's widths, and the sidebar.
+type pageData struct {
+	Page    *pages.Page
+	Folder  string // the folder's path, "" for Main
+	Columns []column
+	Sidebar *sidebar
+	Trashed bool
+	// HistoryURL is the page's history, and SinceVisit what changed there since the reader's
+	// last visit (history.go); nil for a page in the trash.
+	HistoryURL string
+	SinceVisit *SinceVisit
+}
+
+// column is one column of the page: its width in percent of the layout and its widgets.
+type column struct {
+	Width   int
+	Widgets []*widgetView
+}
+
+// widgetView is a widget as the page view renders it, with what its form or discussion needs.
+type widgetView struct {
+	*widgets.Widget
+	Level  int               // a heading's element: h0 and h1 are <h2>, h2 <h3>, h3 <h4>, h4 <h5>
+	Files  []fileView        // an attachment's or image's files
+	Action string            // where its form posts (forms and discussions)
+	CSRF   string            // the token its form carries
+	Fields []fieldView       // a form's fields, with what was sent and its errors
+	Sent   bool              // a form's record was stored just now
+	Posts  []*widgets.Post   // a discussion's latest posts, oldest first
+	More   bool              // the discussion has older posts than those shown
+	Error  string            // a discussion's post error
+	Values map[string]string // what a refused post sent, to show again
+}
+
+type fileView struct {
+	widgets.File
+	Path string // the file's URL as a path on this site
+	Icon string // the type icon's class: pdf, image, doc, sheet, slides, archive, text, file
+}
+
+type fieldView struct {
+	widgets.Field
+	ID, Value, Error string
+	Checked          bool
+}
+
+// maxPosts is how many of a discussion's latest posts the page view shows.
+const maxPosts = 50
+
+// page answers a page's URL: the page view, or with ?json the API's answer for the page. A slug
+// the page had before a rename leads to its URL now (301). A page that does not exist, and one
+// in the trash for someone who may not see the trash, are the same 404 as a subsite one is not
+// a member of.
+func (h *Handler) page(c *gin.Context) error {
+	actor, place := people.RequestContext(c)
+	ctx := c.Request.Context()
+	if place.SiteWide {
+		return pages.ErrPageNotFound
+	}
+	sub := place.Subsite
+	p, err := h.Pages.FindPageBySlug(ctx, actor, sub, c.Param("page"))
+	if errors.Is(err, pages.ErrPageNotFound) {
+		moved, err := h.Pages.FindRenamedPage(ctx, actor, sub, c.Param("page"))
+		if err != nil {
+			return err
+		}
+		target := pagePath(sub, moved)
+		if q := c.Request.URL.RawQuery; q != "" {
+			target += "?" + q
+		}
+		c.Redirect(http.StatusMovedPermanently, target)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if p.DeletedAt != nil && actor.Can(people.ViewTrash, sub.ID) != nil {
+		return pages.ErrPageNotFound
+	}
+	if _, asJSON := c.GetQuery("json"); asJSON {
+		// The API's answer for the page, byte for byte (Papyrs' ?json for testing); a page in
+		// the trash has none, as pages/get has not.
+		if p.DeletedAt != nil {
+			return pages.ErrPageNotFound
+		}
+		return rest.PageAnswer(c, h.Pages, actor, sub, p.ID)
+	}
+	var touch func(*widgetView)
+	if sent := c.Query("sent"); sent != "" { // back from a form's post (submitForm)
+		touch = func(v *widgetView) { v.Sent = v.Classname == widgets.Form && itoa(v.FirstID()) == sent }
+	}
+	return h.renderPage(c, http.StatusOK, p, touch)
+}
+
+// renderPage renders the page view of p with status; touch, when not nil, changes the view of
+// one widget (a form's errors, a discussion's refused post) before it is rendered.
+func (h *Handler) renderPage(c *gin.Context, status int, p *pages.Page, touch func(*widgetView)) error {
+	actor, place := people.RequestContext(c)
+	ctx := c.Request.Context()
+	sub := place.Subsite
+	if p.DeletedAt == nil { // the page and its widgets in one snapshot, memory within the budget
+		full, err := h.Pages.ReadPage(ctx, actor, sub, p.ID)
+		if err != nil {
+			return err
+		}
+		p = full
+	} else if err := h.Pages.FillContent(ctx, h.Pages.DB.R, sub, p); err != nil {
+		return err
+	}
+	data := pageData{Page: p, Folder: p.Category, Trashed: p.DeletedAt != nil, HistoryURL: historyURL(c, p)}
+	if !data.Trashed {
+		var err error
+		if data.SinceVisit, err = SinceLastVisit(c, h.Pages, p); err != nil {
+			return err
+		}
+	}
+	widths := []int{100}
+	if len(p.Layout) > 0 {
+		widths = p.Layout[0]
+	}
+	for i, col := range *p.JSON {
+		cv := column{Width: 100}
+		if i < len(widths) {
+			cv.Width = widths[i]
+		}
+		for _, w := range col {
+			wv, err := h.widgetView(ctx, c, actor, sub, p, w)
+			if err != nil {
+				return err
+			}
+			if touch != nil {
+				touch(wv)
+			}
+			cv.Widgets = append(cv.Widgets, wv)
+		}
+		data.Columns = append(data.Columns, cv)
+	}
+	var err error
+	if data.Sidebar, err = h.buildSidebar(ctx, actor, sub, p.Category, p.ID); err != nil {
+		return err
+	}
+	crumbs, err := h.crumbs(ctx, sub, p.Category)
+	if err != nil {
+		return err
+	}
+	crumbs = append(crumbs, webui.Crumb{Name: p.Title})
+	return webui.Render(c, status, "page.html", webui.Page{Title: p.Title, Crumbs: crumbs, Data: data})
+}
+
+// widgetView prepares one widget for its template.
+func (h *Handler) widgetView(ctx context.Context, c *gin.Context, actor *people.Actor, sub *people.Subsite, p *pages.Page, w *widgets.Widget) (*widgetView, error) {
+	v := &widgetView{Widget: w, CSRF: webui.CSRFToken(c)}
+	switch w.Classname {
+	case widgets.Heading:
+		v.Level = headingLevel(w.Heading)
+	case widgets.Attachment, widgets.Image:
+		if w.Extra.Files != nil {
+			for _, f := range *w.Extra.Files {
+				v.Files = append(v.Files, fileView{File: f, Path: strings.TrimPrefix(f.URL, h.Pages.BaseURL), Icon: fileIcon(f)})
+			}
+		}
+	case widgets.Form:
+		v.Action = pagePath(sub, p) + "form/" + itoa(w.FirstID()) + "/"
+		if w.Extra.Fields != nil {
+			for _, f := range *w.Extra.Fields {
+				v.Fields = append(v.Fields, fieldView{Field: f, ID: "f" + itoa(w.FirstID()) + "-" + f.Name})
+			}
+		}
+	case widgets.Discussion:
+		v.Action = pagePath(sub, p) + "comments/"
+		if p.DeletedAt != nil { // a page in the trash takes no comments, and shows none
+			return v, nil
+		}
+		read, err := h.Pages.ReadPosts(ctx, actor, sub, p.ID)
+		if err != nil {
+			return nil, err
+		}
+		posts, next, err := read(ctx, h.Pages.DB.R, api.ListQuery{Limit: maxPosts})
+		if err != nil {
+			return nil, err
+		}
+		slices.Reverse(posts) // the latest, read oldest first down to the comment box
+		v.Posts, v.More = posts, len(next) > 0
+	}
+	return v, nil
+}
+
+func headingLevel(h *string) int {
+	if h == nil {
+		return 2
+	}
+	switch *h {
+	case "h2":
+		return 3
+	case "h3":
+		return 4
+	case "h4":
+		return 5
+	}
+	return 2
+}
+
+// fileIcon names the type icon of a file from its content type and name.
+func fileIcon(f widgets.File) string {
+	name, ct := strings.ToLower(f.Filename), f.ContentType
+	ext := name[strings.LastIndexByte(name, '.')+1:]
+	switch {
+	case strings.HasPrefix(ct, "image/"):
+		return "image"
+	case ct == "application/pdf" || ext == "pdf":
+		return "pdf"
+	case ext == "doc" || ext == "docx" || ext == "odt" || ext == "rtf":
+		return "doc"
+	case ext == "xls" || ext == "xlsx" || ext == "ods" || ext == "csv":
+		return "sheet"
+	case ext == "ppt" || ext == "pptx" || ext == "odp" || ext == "key":
+		return "slides"
+	case ext == "zip" || ext == "gz" || ext == "tgz" || ext == "7z" || ext == "rar":
+		return "archive"
+	case strings.HasPrefix(ct, "text/"):
+		return "text"
+	}
+	return "file"
+}
