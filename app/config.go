@@ -23,11 +23,13 @@ type Config struct {
 	MailFrom      string        // sender address of Quire's mail
 	MailPoll      time.Duration // how often the mailer looks for mail to send
 	Rate          string        // default API rate per token, "N/DURATION"
+	SessionRate   string        // rate of each signed-in person's browser, "N/DURATION"
 	MaxUploadMB   int64         // largest upload accepted
 	AnswerMemMB   int64         // memory that large answers, being built or waiting for their clients, may hold at once
 	OwnerEmail    string        // the owner account made on first start
 	PasswordCost  int           // bcrypt work factor of new password hashes
 	rate          people.Rate
+	sessionRate   people.Rate
 	baseURLForced bool
 	// lockNotice, when set (by the CLI), is told when a write waits for the database's write
 	// lock held by another process, and the write waits longer (see lockWaiter).
@@ -48,6 +50,7 @@ var configVars = []configVar{
 	{"mail-from", "QUIRE_MAIL_FROM", "", "send Quire's mail from `ADDRESS` (default quire@HOST of the base URL)"},
 	{"mail-poll", "QUIRE_MAIL_POLL", "5s", "send mail and notifications every `DURATION`"},
 	{"rate", "QUIRE_RATE", "6/60s", "let each API token make `N/DURATION` requests unless it has its own rate"},
+	{"session-rate", "QUIRE_SESSION_RATE", "600/60s", "let each signed-in person's browser make `N/DURATION` web page requests, and as many API requests"},
 	{"max-upload-mb", "QUIRE_MAX_UPLOAD_MB", "100", "refuse uploads larger than `MB` megabytes"},
 	{"answer-memory-mb", "QUIRE_ANSWER_MEMORY_MB", "256", "let large answers, being built or waiting for slow clients, hold at most `MB` megabytes at once"},
 	{"owner-email", "QUIRE_OWNER_EMAIL", "owner@example.com", "make the owner account with `EMAIL` on first start"},
@@ -76,11 +79,14 @@ func bindConfig(fs *flag.FlagSet, env map[string]string, only ...string) map[str
 func buildConfig(vals map[string]*string) (Config, error) {
 	cfg := Config{
 		Addr: *vals["addr"], Data: *vals["data"], BaseURL: strings.TrimRight(*vals["base-url"], "/"),
-		SMTPURL: *vals["smtp-url"], Rate: *vals["rate"], OwnerEmail: *vals["owner-email"],
+		SMTPURL: *vals["smtp-url"], Rate: *vals["rate"], SessionRate: *vals["session-rate"], OwnerEmail: *vals["owner-email"],
 	}
 	var err error
 	if cfg.rate, err = people.ParseRate(cfg.Rate); err != nil {
 		return cfg, fmt.Errorf("--rate: %w", err)
+	}
+	if cfg.sessionRate, err = people.ParseRate(cfg.SessionRate); err != nil {
+		return cfg, fmt.Errorf("--session-rate: %w", err)
 	}
 	if cfg.MaxUploadMB, err = strconv.ParseInt(*vals["max-upload-mb"], 10, 64); err != nil || cfg.MaxUploadMB < 1 {
 		return cfg, fmt.Errorf("--max-upload-mb must be a whole number of megabytes, at least 1")

@@ -18,6 +18,8 @@ var webRoutes = map[string]bool{
 	// pages/web: a subsite's home, folders and pages, and the page's form and comment posts.
 	"GET /": true, "GET /-/folders/:folder_id/": true, "GET /:page": true, "GET /:page/": true,
 	"POST /:page/form/:widget_id/": true, "POST /:page/comments/": true,
+	// pages/search: the search page and its box's suggestions.
+	"GET /search": true, "GET /search/suggest": true,
 	// people/web: signing in and out, passwords, the account page
 	"GET /login": true, "POST /login": true, "POST /logout": true,
 	"GET /password/forgot": true, "POST /password/forgot": true,

@@ -144,7 +144,9 @@ func (s *Server) limitRate(c *gin.Context) {
 			}
 		}
 	} else if actor != nil { // a browser session (session.go)
-		key, r = "user:"+strconv.FormatInt(actor.User.ID, 10), sessionRate
+		// A page shows avatars and files by the dozen, which the API's rate for scripts (--rate)
+		// would refuse: a person's browser sessions together have --session-rate.
+		key, r = "user:"+strconv.FormatInt(actor.User.ID, 10), s.cfg.sessionRate
 	}
 	c.Set(httpapi.KeyRate, r.String())
 	v := s.limiter.take(key, r)

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
-	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -20,10 +19,6 @@ import (
 // (Sec-Fetch-Site or Origin must be this site's) and the session's token in the csrf_token field
 // or the X-CSRF-Token header, for browsers that send neither header. Requests with an API token
 // are judged as before, byte for byte: a token is not sent by a browser on its own.
-
-// sessionRate is the API allowance of a person's browser sessions together: a page shows
-// avatars and files by the dozen, which the API's rate for scripts (--rate) would refuse.
-var sessionRate = people.Rate{N: 600, Per: time.Minute}
 
 var errCSRF = api.Forbidden("This request was refused to protect your account: it came from another site, or its " +
 	"form is out of date (a CSRF check). Reload the page and try again.")

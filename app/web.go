@@ -4,7 +4,6 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
-	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -17,18 +16,16 @@ import (
 // webPages registers the signed-in web pages of each domain on r.
 func (s *Server) webPages(r gin.IRoutes) {
 	(&pagesweb.Handler{Pages: s.Pages, People: s.People}).Routes(r)
+	s.Search.WebRoutes(r)
 }
 
-// signedInWebRate is how many web requests one signed-in person may make: a person reading and
-// opening folders, not a script. (Signed-out requests share their address's webRate.)
-var signedInWebRate = people.Rate{N: 600, Per: time.Minute}
-
-// limitSignedIn limits web pages per person once authenticated (per address before), so that
+// limitSignedIn limits web pages per person once authenticated, at --session-rate (a person
+// reading and opening folders, not a script), and per address before (webRate), so that
 // colleagues behind one address do not share one budget.
 func (s *Server) limitSignedIn(c *gin.Context) {
 	key, rate := "web:"+c.ClientIP(), webRate
 	if a := people.ActorFrom(c.Request.Context()); a != nil {
-		key, rate = "webuser:"+strconv.FormatInt(a.User.ID, 10), signedInWebRate
+		key, rate = "webuser:"+strconv.FormatInt(a.User.ID, 10), s.cfg.sessionRate
 	}
 	if v := s.limiter.take(key, rate); !v.allowed {
 		c.Header("Retry-After", ceilSeconds(v.retry))

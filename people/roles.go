@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync"
 
 	"quire/app/api"
 )
@@ -111,6 +112,13 @@ type Actor struct {
 	Session *Session
 	roles   map[int64]Role
 	epoch   int64 // the people epoch it was read at
+	// member keeps what MemberSubsites read: a cached actor lives for one people epoch, and
+	// any change to subsites or memberships moves that epoch on.
+	member struct {
+		sync.Mutex
+		read     bool
+		subsites []*Subsite
+	}
 }
 
 // NewActor returns the actor for user with the given memberships (subsite id to role).

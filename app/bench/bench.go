@@ -35,8 +35,10 @@ type bench struct {
 	clients  int
 	duration time.Duration
 	pageIDs  []int64
-	widgets  [][2]int64 // page id, paragraph widget id
-	words    []string   // words that occur in seeded pages, from common to rare
+	pageURLs []string     // the pages' web URLs, as the API answers them
+	session  *http.Cookie // the owner's browser session
+	widgets  [][2]int64   // page id, paragraph widget id
+	words    []string     // words that occur in seeded pages, from common to rare
 	phrases  []string
 	rows     []row
 	seeded   int
@@ -64,8 +66,13 @@ func newBench(ctx context.Context, inst *app.Instance, clients int, duration tim
 	if err != nil {
 		return nil, err
 	}
+	secret, _, err := inst.People.StartSession(ctx, owner.ID, "bench", "127.0.0.1")
+	if err != nil {
+		return nil, err
+	}
 	b := &bench{inst: inst, token: token, clients: clients, duration: duration,
-		client: &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: clients * 2, MaxConnsPerHost: clients * 2}}}
+		session: &http.Cookie{Name: people.SessionCookie, Value: secret},
+		client:  &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: clients * 2, MaxConnsPerHost: clients * 2}}}
 	// The ceiling: gin in release mode, no middleware, one handler, on the same loopback.
 	gin.SetMode(gin.ReleaseMode)
 	e := gin.New()
@@ -117,7 +124,7 @@ func (b *bench) seed(ctx context.Context, total int) error {
 
 // sample reads 2,000 pages through the API to learn their ids, paragraphs and words.
 func (b *bench) sample(ctx context.Context) error {
-	b.pageIDs, b.widgets, b.phrases = nil, nil, nil
+	b.pageIDs, b.pageURLs, b.widgets, b.phrases = nil, nil, nil, nil
 	counts := map[string]int{}
 	next := b.inst.URL + "/api/v1/pages/all/?limit=1000"
 	for next != "" && len(b.pageIDs) < 2000 {
@@ -126,13 +133,15 @@ func (b *bench) sample(ctx context.Context) error {
 			return err
 		}
 		var list []struct {
-			ID int64 `json:"id"`
+			ID  int64  `json:"id"`
+			URL string `json:"url"`
 		}
 		if err := json.Unmarshal(resp.body, &list); err != nil {
 			return err
 		}
 		for _, p := range list {
 			b.pageIDs = append(b.pageIDs, p.ID)
+			b.pageURLs = append(b.pageURLs, p.URL)
 		}
 		next = strings.TrimSuffix(strings.TrimPrefix(strings.Split(resp.header.Get("Link"), ";")[0], "<"), ">")
 	}
@@ -230,6 +239,17 @@ func (b *bench) authDebug(rng *rand.Rand) (*http.Request, error) {
 
 func (b *bench) getPage(rng *rand.Rand) (*http.Request, error) {
 	return b.apiRequest(http.MethodGet, fmt.Sprintf("pages/get/%d/", b.pageIDs[rng.IntN(len(b.pageIDs))]), nil)
+}
+
+// pageView is a person reading a page in the browser: its web URL with the session's cookie,
+// answered as the whole server-rendered HTML page (frame, sidebar, every widget).
+func (b *bench) pageView(rng *rand.Rand) (*http.Request, error) {
+	req, err := http.NewRequest(http.MethodGet, b.pageURLs[rng.IntN(len(b.pageURLs))], nil)
+	if err != nil {
+		return nil, err
+	}
+	req.AddCookie(b.session)
+	return req, nil
 }
 
 func (b *bench) listPages(rng *rand.Rand) (*http.Request, error) {

@@ -6,6 +6,7 @@ import (
 	"html/template"
 	"io/fs"
 	"path"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -81,6 +82,9 @@ func write(c *gin.Context, status int, t *template.Template, name string, data a
 	}
 	page := templates.WithNonce(c.Writer.Header(), b.Bytes())
 	c.Header("Content-Type", "text/html; charset=utf-8")
+	// Its length is known: said outright, a HEAD answers it too, even for an empty fragment
+	// (net/http infers it for a GET's small body, but not for a HEAD that writes none).
+	c.Header("Content-Length", strconv.Itoa(len(page)))
 	c.Status(status)
 	_, err := c.Writer.Write(page)
 	return err

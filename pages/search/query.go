@@ -38,6 +38,9 @@ type Result struct {
 	SubsiteID int64    `json:"subsite_id"`
 	UpdatedAt api.Time `json:"updated_at"`
 	PageID    *int64   `json:"page_id"`
+
+	parts   []SnippetPart   // the snippet, as text runs (Snippet is their HTML)
+	subsite *people.Subsite // the subsite it is in; nil for a contact's owners-only entry
 }
 
 // Query is a parsed search: the FTS5 expression, the reader, where to look.
@@ -508,7 +511,8 @@ func (s *Service) describe(ctx context.Context, list []*hit, terms []term) error
 		if about == "" {
 			about = r.Title
 		}
-		r.Weight, r.Desc, r.Snippet = roundWeight(h.weight()), r.Title, makeSnippet(about, texts[doc][1], terms)
+		r.parts = snippetParts(about, texts[doc][1], terms)
+		r.Weight, r.Desc, r.Snippet = roundWeight(h.weight()), r.Title, makeSnippet(r.parts)
 		h.r, h.pageSlug = r, slug
 	}
 	if err := rows.Err(); err != nil {
@@ -548,6 +552,7 @@ func (s *Service) linkResult(ctx context.Context, q *Query, r *Result, pageSlug 
 		q.subsites[r.SubsiteID] = sub
 	}
 	prefix := ""
+	r.subsite = sub
 	if sub != nil {
 		prefix = "/@" + sub.Slug
 	}

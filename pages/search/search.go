@@ -1,7 +1,7 @@
 // Package search is the wiki's full-text search: the index (one FTS5 index over pages, files,
 // people, form entries and comments, in parts), the queue of pages to index, the rebuild of an
-// index of an older format, the query and its ranking and snippets, and the HTTP handler of
-// /search/query/.
+// index of an older format, the query and its ranking and snippets, the HTTP handler of
+// /search/query/, and the web UI's search page and suggestions (web.go).
 //
 // pages calls it inside its write transactions (IndexPage, QueuePage, IndexFile, IndexDoc);
 // people, through app's wiring, for every change to a person (IndexPerson). It never imports

@@ -3,6 +3,7 @@ package search
 import (
 	"html"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -41,9 +42,33 @@ func matchTokens(tokens []token, terms []term) []bool {
 	return hit
 }
 
+// SnippetPart is a run of a snippet's text, as stored (not escaped), marked when it matched the
+// query. A snippet is a list of them, so that a web page can escape the text and add the marks
+// itself rather than trust HTML.
+type SnippetPart struct {
+	Text   string
+	Marked bool
+}
+
 // makeSnippet returns safe HTML of the part of body (or, when the terms are not in it, of title)
-// around the first match, with matched tokens in <mark>.
-func makeSnippet(title, body string, terms []term) string {
+// around the first match, with matched tokens in <mark>: snippetParts, escaped.
+func makeSnippet(parts []SnippetPart) string {
+	var b strings.Builder
+	for _, p := range parts {
+		if p.Marked {
+			b.WriteString("<mark>" + html.EscapeString(p.Text) + "</mark>")
+		} else {
+			b.WriteString(html.EscapeString(p.Text))
+		}
+	}
+	return b.String()
+}
+
+// snippetParts returns the part of body (or, when the terms are not in it, of title) around the
+// first match, cut into runs, the matched tokens' runs marked. Tokens matched side by side (a
+// phrase, CJK and Thai characters, C++) make one run; the space between two matched words does
+// not.
+func snippetParts(title, body string, terms []term) []SnippetPart {
 	text := body
 	if len(text) > snippetScan {
 		cut := snippetScan
@@ -63,31 +88,61 @@ func makeSnippet(title, body string, terms []term) string {
 		first = 0
 	}
 	if len(tokens) == 0 {
-		return html.EscapeString(text)
+		return plainPart(strings.TrimSpace(text))
+	}
+	var out []SnippetPart
+	add := func(s string, marked bool) {
+		if s == "" {
+			return
+		}
+		if n := len(out); n > 0 && out[n-1].Marked == marked {
+			out[n-1].Text += s
+			return
+		}
+		out = append(out, SnippetPart{Text: s, Marked: marked})
 	}
 	from := max(0, first-snippetTokens/4)
 	to := min(len(tokens), from+snippetTokens)
-	var b strings.Builder
 	if from > 0 {
-		b.WriteString("…")
+		add("…", false)
 	}
 	pos := tokens[from].start
 	for i := from; i < to; i++ {
-		b.WriteString(html.EscapeString(text[pos:tokens[i].start]))
-		word := html.EscapeString(text[tokens[i].start:tokens[i].end])
-		if hits[i] && tokens[i].kind != gapToken {
-			word = "<mark>" + word + "</mark>"
-		}
-		b.WriteString(word)
+		add(text[pos:tokens[i].start], false)
+		add(text[tokens[i].start:tokens[i].end], hits[i] && tokens[i].kind != gapToken)
 		pos = tokens[i].end
 	}
 	if to < len(tokens) {
-		b.WriteString(" …")
+		add(" …", false)
 	} else {
-		b.WriteString(html.EscapeString(text[pos:]))
+		add(text[pos:], false)
 	}
-	// Tokens matched side by side (a phrase, CJK and Thai characters, C++) make one mark.
-	return strings.ReplaceAll(strings.TrimSpace(b.String()), "</mark><mark>", "")
+	return trimParts(out)
+}
+
+func plainPart(s string) []SnippetPart {
+	if s == "" {
+		return nil
+	}
+	return []SnippetPart{{Text: s}}
+}
+
+// trimParts trims the space at the snippet's two ends.
+func trimParts(parts []SnippetPart) []SnippetPart {
+	for len(parts) > 0 {
+		if parts[0].Text = strings.TrimLeftFunc(parts[0].Text, unicode.IsSpace); parts[0].Text != "" {
+			break
+		}
+		parts = parts[1:]
+	}
+	for len(parts) > 0 {
+		n := len(parts) - 1
+		if parts[n].Text = strings.TrimRightFunc(parts[n].Text, unicode.IsSpace); parts[n].Text != "" {
+			break
+		}
+		parts = parts[:n]
+	}
+	return parts
 }
 
 // tokenizeToMatch returns the tokens of text up to snippetTokens past the end of the first match

@@ -91,6 +91,12 @@ func TestFrontPageAndSwitcher(t *testing.T) {
 	if len(links) != 1 || links[0][1] != "/@eng/" {
 		t.Errorf("switcher links %v, want only /@eng/", links)
 	}
+	// The list is kept with the person's credentials until memberships change: joining Design
+	// shows it at once.
+	s.Join(s.Subsite("Design", "design"), u, people.RoleViewer)
+	if body := string(get(c, "/@eng/").Want(200).Body); !strings.Contains(body, `href="/@design/"`) {
+		t.Errorf("after joining Design, the switcher lacks it")
+	}
 	owner := string(get(w.owner, "/@home/").Want(200).Body)
 	for _, want := range []string{`href="/@home/" aria-current="true"`, `href="/@board/"`, `href="/@eng/"`} {
 		if !strings.Contains(owner, want) {
