@@ -84,6 +84,9 @@ func routeURL(t *testing.T, path string, params, widgetIDs map[string]string) st
 		v, ok := params[seg]
 		if seg == ":widget_id" {
 			v, ok = widgetIDs[segments[i-2]] // /page/:page_id/KIND/get/:widget_id/
+			if segments[i-1] == "history" {  // /:page/history/:widget_id
+				v, ok = widgetIDs["paragraph"]
+			}
 		}
 		if !ok || v == "" {
 			t.Fatalf("route %s: this test has no value for %s; add one to headFixtures", path, seg)
@@ -127,7 +130,9 @@ func differingHeaders(get, head http.Header) []string {
 var subsitePages = map[string]bool{"/": true, "/:page": true, "/:page/": true, "/-/folders/:folder_id/": true,
 	// pages/web's editing pages (edit*.go)
 	"/-/new/": true, "/-/trash/": true, "/:page/edit/": true, "/:page/edit/presence/": true, "/:page/settings/": true,
-	"/:page/edit/w/:widget_id/": true}
+	"/:page/edit/w/:widget_id/": true,
+	// pages/web's history pages (history*.go)
+	"/:page/history": true, "/:page/history/:widget_id": true}
 
 // redirectPages answer a GET with a redirect: "/:page" to "/:page/", and a widget's editor,
 // without htmx, to the page's editor with that widget open.

@@ -25,6 +25,10 @@ type pageData struct {
 	Sidebar *sidebar
 	Trashed bool
 	Editing *pageEditing // the editor's links and who has the page open (edit.go)
+	// HistoryURL is the page's history, and SinceVisit what changed there since the reader's
+	// last visit (history.go); nil for a page in the trash.
+	HistoryURL string
+	SinceVisit *SinceVisit
 }
 
 // column is one column of the page: its width in percent of the layout and its widgets.
@@ -123,7 +127,13 @@ func (h *Handler) renderPage(c *gin.Context, status int, p *pages.Page, touch fu
 	} else if err := h.Pages.FillContent(ctx, h.Pages.DB.R, sub, p); err != nil {
 		return err
 	}
-	data := pageData{Page: p, Folder: p.Category, Trashed: p.DeletedAt != nil}
+	data := pageData{Page: p, Folder: p.Category, Trashed: p.DeletedAt != nil, HistoryURL: historyURL(c, p)}
+	if !data.Trashed {
+		var err error
+		if data.SinceVisit, err = SinceLastVisit(c, h.Pages, p); err != nil {
+			return err
+		}
+	}
 	widths := []int{100}
 	if len(p.Layout) > 0 {
 		widths = p.Layout[0]

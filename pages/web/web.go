@@ -29,6 +29,9 @@ func (h *Handler) Routes(r gin.IRoutes) {
 	r.GET("/:page/", httpapi.Handle(h.page))
 	r.POST("/:page/form/:widget_id/", httpapi.Handle(h.submitForm))
 	r.POST("/:page/comments/", httpapi.Handle(h.postComment))
+	r.GET("/:page/history", httpapi.Handle(h.historyTimeline))
+	r.GET("/:page/history/:widget_id", httpapi.Handle(h.historyWidget))
+	r.POST("/:page/history/:widget_id/restore", httpapi.Handle(h.historyRestore))
 }
 
 // sidebarLimit bounds each folder's entries in the sidebar; the folder's own page lists more.

@@ -1,0 +1,175 @@
+package pages
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"quire/app/api"
+	"quire/people"
+	"quire/widgets"
+)
+
+// The operations of a page's history, as the web UI shows it: its widgets' changes, one
+// widget's versions, and what changed since the reader's last visit.
+
+// ReadPageHistory returns a batch of the page's history (widgets.Changes: its widgets' versions
+// and removals, newest first), at most q.Limit (1 to api.MaxLimit) after q.Cursor, with their
+// authors' names, and the cursor of the next batch (nil after the last). Returns ErrPageNotFound,
+// a validation error on "cursor", or the actor's permission error.
+func (s *Service) ReadPageHistory(ctx context.Context, actor *people.Actor, sub *people.Subsite, pageID int64, q api.ListQuery) ([]*widgets.Change, []string, error) {
+	if err := actor.Can(people.View, sub.ID); err != nil {
+		return nil, nil, err
+	}
+	if q.Limit < 1 || q.Limit > api.MaxLimit {
+		q.Limit = api.MaxLimit
+	}
+	if _, err := s.FindPage(ctx, s.DB.R, sub, pageID); err != nil {
+		return nil, nil, err
+	}
+	list, next, err := widgets.Changes(ctx, s.DB.R, pageID, q)
+	if err != nil {
+		return nil, nil, err
+	}
+	refs := make([]*api.UserRef, 0, len(list))
+	for _, c := range list {
+		if c.By.ID != 0 {
+			refs = append(refs, &c.By)
+		}
+	}
+	return list, next, people.FillNames(ctx, s.DB.R, refs...)
+}
+
+// NumberedVersion is one version of a widget with its number among the widget's versions (1 for
+// its first).
+type NumberedVersion struct {
+	*widgets.Widget
+	Number int
+}
+
+// ReadWidgetVersion returns the version versionID of the widget of the page that widgetID names
+// (removed widgets included), presented (its author's name, its files' URLs), and numbered.
+// Returns ErrPageNotFound, widgets.ErrNotFound, widgets.ErrVersionNotFound, or the actor's
+// permission error.
+func (s *Service) ReadWidgetVersion(ctx context.Context, actor *people.Actor, sub *people.Subsite, pageID, widgetID, versionID int64) (*NumberedVersion, error) {
+	if err := actor.Can(people.View, sub.ID); err != nil {
+		return nil, err
+	}
+	if _, err := s.FindPage(ctx, s.DB.R, sub, pageID); err != nil {
+		return nil, err
+	}
+	w, err := widgets.Version(ctx, s.DB.R, pageID, widgetID, versionID)
+	if err != nil {
+		return nil, err
+	}
+	n, err := widgets.VersionNumber(ctx, s.DB.R, w)
+	if err != nil {
+		return nil, err
+	}
+	return &NumberedVersion{Widget: w, Number: n}, s.present(ctx, s.DB.R, sub, w)
+}
+
+// visitGap is how long after the start of a person's visit to a page a view still belongs to
+// it: the first view after that starts a new visit. So page_visits is written at most once per
+// visitGap per person and page, not on every view.
+const visitGap = 30 * time.Minute
+
+// Visit is what RecordVisit tells of a person's visits to a page.
+type Visit struct {
+	// Since is the start of the person's visit before the current one: changes after it by
+	// someone else are new to them. Nil on a first visit.
+	Since *api.Time
+}
+
+// IsNew reports whether the change is new to the person since their last visit: made after it,
+// and not by them (a removal, whose author is not stored, is new to everyone).
+func (v Visit) IsNew(c *widgets.Change, personID int64) bool {
+	return v.Since != nil && c.At.Key() > v.Since.Key() && c.By.ID != personID
+}
+
+// RecordVisit records that actor views the page now and returns their previous visit. It reads
+// one row on every view and writes one only when a new visit starts (visitGap). Returns
+// ErrPageNotFound, or the actor's permission error.
+func (s *Service) RecordVisit(ctx context.Context, actor *people.Actor, sub *people.Subsite, pageID int64) (Visit, error) {
+	if err := actor.Can(people.View, sub.ID); err != nil {
+		return Visit{}, err
+	}
+	if _, err := s.FindPage(ctx, s.DB.R, sub, pageID); err != nil {
+		return Visit{}, err
+	}
+	now := api.NewTime(s.DB.Now())
+	var visited api.Time
+	var previous *api.Time
+	err := s.DB.R.QueryRowContext(ctx, `SELECT visited_at, previous_at FROM page_visits WHERE user_id = ? AND page_id = ?`,
+		actor.User.ID, pageID).Scan(&visited, &previous)
+	switch {
+	case err == nil && now.Sub(visited.Time) < visitGap:
+		return Visit{Since: previous}, nil // the same visit: nothing to write
+	case err == nil:
+		previous = &visited // a new visit: the one that started at visited is now the previous
+	case errors.Is(err, sql.ErrNoRows):
+	default:
+		return Visit{}, fmt.Errorf("page %d visit: %w", pageID, err)
+	}
+	// Two views at once may both come here: the condition lets only the first start the visit.
+	stale := api.NewTime(now.Add(-visitGap))
+	err = s.DB.Write(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO page_visits (user_id, page_id, visited_at, previous_at) VALUES (?, ?, ?, NULL)
+			ON CONFLICT (user_id, page_id) DO UPDATE SET previous_at = visited_at, visited_at = excluded.visited_at
+			WHERE visited_at <= ?`, actor.User.ID, pageID, now, stale)
+		return err
+	})
+	if err != nil {
+		return Visit{}, fmt.Errorf("page %d visit: %w", pageID, err)
+	}
+	return Visit{Since: previous}, nil
+}
+
+// MaxChangesSince bounds CountChangesSince: a reader is told "99+" rather than made to wait
+// for an exact count of a busy page's history.
+const MaxChangesSince = 100
+
+// CountChangesSince returns how many changes of the page's history are new to actor since the
+// visit v (see Visit.IsNew), at most MaxChangesSince; 0 on a first visit. Returns the actor's
+// permission error, or the errors of widgets.CountChanges.
+func (s *Service) CountChangesSince(ctx context.Context, actor *people.Actor, sub *people.Subsite, pageID int64, v Visit) (int, error) {
+	if err := actor.Can(people.View, sub.ID); err != nil {
+		return 0, err
+	}
+	if v.Since == nil {
+		return 0, nil
+	}
+	return widgets.CountChanges(ctx, s.DB.R, pageID, *v.Since, actor.User.ID, MaxChangesSince)
+}
+
+// ReadWidgetHistory returns a batch of the versions of the widget of the page that widgetID
+// names (removed widgets included, whatever its kind), newest first, at most q.Limit (1 to
+// api.MaxLimit) after q.Cursor, numbered and presented, and the cursor of the next batch (nil
+// after the last). Returns ErrPageNotFound, widgets.ErrNotFound, a validation error on "cursor",
+// or the actor's permission error.
+func (s *Service) ReadWidgetHistory(ctx context.Context, actor *people.Actor, sub *people.Subsite, pageID, widgetID int64, q api.ListQuery) ([]*NumberedVersion, []string, error) {
+	if err := actor.Can(people.View, sub.ID); err != nil {
+		return nil, nil, err
+	}
+	if q.Limit < 1 || q.Limit > api.MaxLimit {
+		q.Limit = api.MaxLimit
+	}
+	if _, err := s.FindPage(ctx, s.DB.R, sub, pageID); err != nil {
+		return nil, nil, err
+	}
+	list, next, err := widgets.Versions(ctx, s.DB.R, pageID, widgetID, q)
+	if err != nil || len(list) == 0 {
+		return nil, nil, err
+	}
+	first, err := widgets.VersionNumber(ctx, s.DB.R, list[0])
+	if err != nil {
+		return nil, nil, err
+	}
+	out := make([]*NumberedVersion, len(list))
+	for i, w := range list {
+		out[i] = &NumberedVersion{Widget: w, Number: first - i}
+	}
+	return out, next, s.present(ctx, s.DB.R, sub, list...)
+}
