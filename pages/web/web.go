@@ -18,6 +18,8 @@ import (
 type Handler struct {
 	Pages  *pages.Service
 	People *people.Service
+
+	views viewCache // the page views' parts that every reader of a role sees alike
 }
 
 // Routes registers the web pages on r, a group behind app's web gate (signed in, subsite
