@@ -76,7 +76,6 @@ func NewServer(site *Site, log *slog.Logger) (*Server, error) {
 	web := e.Group("", s.webHeaders)
 	web.GET("/static/*filepath", s.serveStatic)
 	web.Use(s.limitWeb, s.boundBodies, s.webSession)
-	s.People.InvitePageRoutes(web)
 	peopleweb.New(s.People).Routes(web)
 	// Signed-in web pages: a person (session or token), their subsite from /@slug, the frame.
 	signedIn := e.Group("", s.webHeaders, s.boundBodies, s.webSession, s.limitSignedIn, s.requireWebPlace)
