@@ -33,6 +33,18 @@ func checkRole(p *httpapi.Params, name, text string) people.Role {
 	return role
 }
 
+// requiredChoice reads name, the one parameter p may hold, with parse, recording in p's errors
+// its absence or, failing that, notOne when parse refuses its value.
+func requiredChoice[T any](p *httpapi.Params, name string, parse func(string) (T, bool), notOne error) T {
+	p.Allow(name)
+	p.Require(name)
+	v, ok := parse(p.String(name))
+	if p.Err() == nil && !ok {
+		p.Fail(notOne)
+	}
+	return v
+}
+
 func errNotRole(name string) error {
 	return api.Invalid(name, "Parameter %q must be viewer, editor or admin.", name)
 }
@@ -178,12 +190,7 @@ func (s handlers) setPermission(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	p.Allow("role")
-	p.Require("role")
-	role, ok := people.ParseRole(p.String("role"))
-	if p.Err() == nil && !ok {
-		p.Fail(errNotRole("role"))
-	}
+	role := requiredChoice(p, "role", people.ParseRole, errNotRole("role"))
 	if err := p.Err(); err != nil {
 		return err
 	}
@@ -203,12 +210,8 @@ func (s handlers) setNotifications(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	p.Allow("notifications")
-	p.Require("notifications")
-	level, ok := people.ParseNotifications(p.String("notifications"))
-	if p.Err() == nil && !ok {
-		p.Fail(api.Invalid("notifications", "Parameter \"notifications\" must be off, on or digest."))
-	}
+	level := requiredChoice(p, "notifications", people.ParseNotifications,
+		api.Invalid("notifications", "Parameter \"notifications\" must be off, on or digest."))
 	if err := p.Err(); err != nil {
 		return err
 	}
