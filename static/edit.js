@@ -39,6 +39,31 @@
     upgrade(document);
   });
 
+  // Nothing typed is lost by leaving the editor: a form whose text changed and was not sent
+  // makes the browser ask before the page is left ("Done editing", a link, closing the tab).
+  // A form that was sent, or that an answer replaced (htmx), no longer counts.
+  var unsent = new Set();
+  function changed(e) {
+    var form = e.target.closest && e.target.closest("form");
+    if (form && form.querySelector("trix-editor, textarea")) {
+      unsent.add(form);
+    }
+  }
+  document.addEventListener("trix-change", changed);
+  document.addEventListener("input", changed);
+  document.addEventListener("submit", function (e) {
+    unsent.delete(e.target);
+  });
+  window.addEventListener("beforeunload", function (e) {
+    for (var form of unsent) {
+      if (document.contains(form)) {
+        e.preventDefault();
+        e.returnValue = "";
+        return;
+      }
+    }
+  });
+
   if (window.htmx) {
     // Answers that carry a form again (a refusal naming a field, an edit conflict) are swapped in
     // like any other: they hold what the person typed.

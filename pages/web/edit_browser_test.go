@@ -69,14 +69,27 @@ func TestEditInBrowser(t *testing.T) {
 		chromedp.Click(chromedp.CSS(`#col0 details[open] button.primary`)),
 		chromedp.WaitVisible(chromedp.CSS(`#col0 .widget.paragraph.note`)),
 	)
-	browser.Step(t, ctx, "add a heading",
+	// Leaving the editor asks first while typed text is unsent (edit.js, beforeunload).
+	leaving := `(() => { const e = new Event("beforeunload", {cancelable: true}); window.dispatchEvent(e); return e.defaultPrevented })()`
+	if browser.Read(t, ctx, chromedp.Evaluate[bool](leaving)) {
+		t.Errorf("with nothing typed, leaving the editor asks first")
+	}
+	browser.Step(t, ctx, "type a heading",
 		chromedp.Click(chromedp.CSS(`#col0 details:nth-of-type(2) > summary`)),
 		typeInto(`#col0 details[open] trix-editor`, "Timeline"),
+	)
+	if !browser.Read(t, ctx, chromedp.Evaluate[bool](leaving)) {
+		t.Errorf("with a heading typed and not saved, leaving the editor does not ask first")
+	}
+	browser.Step(t, ctx, "add the heading",
 		chromedp.SetValue(chromedp.CSS(`#new-h0-size`), "h1"),
 		chromedp.SetValue(chromedp.CSS(`#new-h0-style`), "bars"),
 		chromedp.Click(chromedp.CSS(`#col0 details[open] button.primary`)),
 		chromedp.WaitVisible(chromedp.CSS(`#col0 .widget.heading.h1.bars`)),
 	)
+	if browser.Read(t, ctx, chromedp.Evaluate[bool](leaving)) {
+		t.Errorf("after the heading was saved, leaving the editor still asks first")
+	}
 	browser.Screenshot(t, ctx, "edit-added")
 	browser.Step(t, ctx, "edit the paragraph in place",
 		chromedp.Click(chromedp.CSS(`#col0 .edit-widget:nth-of-type(1) .edit-actions a`)),
