@@ -249,8 +249,17 @@ func TestRenameTrashRestoreInBrowser(t *testing.T) {
 	)
 	browser.Screenshot(t, ctx, "edit-trash")
 	browser.Axe(t, ctx)
-	browser.Step(t, ctx, "restore it",
-		chromedp.Click(chromedp.CSS(`.trash-list button`)),
+	browser.Step(t, ctx, "open it from the trash",
+		chromedp.Click(chromedp.CSS(`.trash-list a.title`)),
+		chromedp.WaitVisible(chromedp.CSS(`form.page-reader button`)),
+	)
+	if notice := browser.Read(t, ctx, chromedp.Text(chromedp.CSS(`.page-head .notice`))); notice != "This page is in the trash." {
+		t.Errorf("the trashed page says %q", notice)
+	}
+	browser.Axe(t, ctx)
+	browser.Step(t, ctx, "restore it from there",
+		chromedp.Click(chromedp.CSS(`form.page-reader button`)),
+		chromedp.WaitNotPresent(chromedp.CSS(`.page-head .notice`)),
 		chromedp.WaitVisible(chromedp.ID("page-title")),
 	)
 	if h := browser.Read(t, ctx, chromedp.Text(chromedp.ID("page-title"))); h != "New name" {

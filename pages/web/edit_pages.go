@@ -248,6 +248,7 @@ type trashData struct {
 
 type trashEntry struct {
 	*pages.Page
+	URL     string // the page, as it reads in the trash
 	Restore string // where its restore form posts
 }
 
@@ -270,10 +271,15 @@ func (h *Handler) trash(c *gin.Context) error {
 	}
 	d := trashData{More: len(next) > 0, CSRF: webui.CSRFToken(c)}
 	for _, p := range list {
-		d.Pages = append(d.Pages, trashEntry{Page: p, Restore: subsitePath(sub) + "-/trash/" + itoa(p.ID) + "/restore/"})
+		d.Pages = append(d.Pages, trashEntry{Page: p, URL: pagePath(sub, p), Restore: trashRestorePath(sub, p)})
 	}
 	crumbs := []webui.Crumb{{Name: sub.Title, URL: subsitePath(sub)}, {Name: "Trash"}}
 	return webui.Render(c, http.StatusOK, "edit-trash.html", webui.Page{Title: "Trash", Crumbs: crumbs, Data: d})
+}
+
+// trashRestorePath is where the form that takes p out of the trash posts.
+func trashRestorePath(sub *people.Subsite, p *pages.Page) string {
+	return subsitePath(sub) + "-/trash/" + itoa(p.ID) + "/restore/"
 }
 
 // restorePage takes a page out of the trash and goes to it.

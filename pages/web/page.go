@@ -129,6 +129,8 @@ type pageView struct {
 	// last visit (history.go); nil for a page in the trash.
 	HistoryURL string
 	SinceVisit *SinceVisit
+	// RestoreURL is where a page in the trash is restored from, for someone who may (editors).
+	RestoreURL string
 }
 
 // renderPage renders the page view of p with status; touch, when not nil, changes the view of
@@ -147,6 +149,9 @@ func (h *Handler) renderView(c *gin.Context, status int, r *renderedView) error 
 	sub := people.PlaceFrom(c.Request.Context()).Subsite
 	p := r.page
 	view := pageView{Trashed: p.DeletedAt != nil}
+	if view.Trashed && people.ActorFrom(c.Request.Context()).Can(people.Edit, sub.ID) == nil {
+		view.RestoreURL = trashRestorePath(sub, p)
+	}
 	var err error
 	if !view.Trashed {
 		view.HistoryURL = historyURL(c, p)
