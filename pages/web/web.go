@@ -11,13 +11,15 @@ import (
 
 	"quire/app/httpapi"
 	"quire/pages"
+	"quire/pages/activity"
 	"quire/people"
 )
 
 // Handler holds what the web pages of the pages domain need.
 type Handler struct {
-	Pages  *pages.Service
-	People *people.Service
+	Pages    *pages.Service
+	Activity *activity.Service // a page's timeline, visits and editors
+	People   *people.Service
 }
 
 // Routes registers the web pages on r, a group behind app's web gate (signed in, subsite

@@ -1,4 +1,4 @@
-package pages
+package activity
 
 import (
 	"context"
@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"quire/app/api"
+	"quire/pages"
 	"quire/people"
 )
 
@@ -20,17 +21,17 @@ const maxEditorsShown = 20
 // MarkEditing records that actor has the page pageID of sub open for editing now, and returns
 // the others who do (refreshed within EditorTTL), by name. It also forgets the page's expired
 // rows. The actor must be an editor in sub. Returns people.ErrNotFound for a subsite actor is not
-// in, a forbidden error, and ErrPageNotFound for a page not in sub or in the trash.
+// in, a forbidden error, and pages.ErrPageNotFound for a page not in sub or in the trash.
 func (s *Service) MarkEditing(ctx context.Context, actor *people.Actor, sub *people.Subsite, pageID int64) ([]api.UserRef, error) {
 	if err := actor.Can(people.Edit, sub.ID); err != nil {
 		return nil, err
 	}
 	var others []api.UserRef
-	err := s.DB.Write(ctx, func(tx *sql.Tx) error {
-		if _, err := s.findPageToWrite(ctx, tx, sub, pageID); err != nil {
+	err := s.Pages.DB.Write(ctx, func(tx *sql.Tx) error {
+		if _, err := s.Pages.FindPage(ctx, tx, sub, pageID); err != nil {
 			return err
 		}
-		now := s.DB.Now()
+		now := s.Pages.DB.Now()
 		if _, err := tx.ExecContext(ctx, `DELETE FROM page_editors WHERE page_id = ? AND seen_at < ?`,
 			pageID, api.NewTime(now.Add(-EditorTTL))); err != nil {
 			return fmt.Errorf("mark editing: %w", err)
@@ -52,7 +53,7 @@ func (s *Service) StopEditing(ctx context.Context, actor *people.Actor, sub *peo
 	if err := actor.Can(people.Edit, sub.ID); err != nil {
 		return err
 	}
-	return s.DB.Write(ctx, func(tx *sql.Tx) error {
+	return s.Pages.DB.Write(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `DELETE FROM page_editors WHERE page_id = ? AND user_id = ?
 			AND page_id IN (SELECT id FROM pages WHERE subsite_id = ?)`, pageID, actor.User.ID, sub.ID)
 		if err != nil {
@@ -64,18 +65,18 @@ func (s *Service) StopEditing(ctx context.Context, actor *people.Actor, sub *peo
 
 // PageEditors returns who has the page pageID of sub open for editing now, other than actor, by
 // name. The actor must be allowed to view sub. Returns people.ErrNotFound for a subsite actor is
-// not in, and ErrPageNotFound for a page not in sub or in the trash.
+// not in, and pages.ErrPageNotFound for a page not in sub or in the trash.
 func (s *Service) PageEditors(ctx context.Context, actor *people.Actor, sub *people.Subsite, pageID int64) ([]api.UserRef, error) {
 	if err := actor.Can(people.View, sub.ID); err != nil {
 		return nil, err
 	}
-	if _, err := s.findPageToWrite(ctx, s.DB.R, sub, pageID); err != nil {
+	if _, err := s.Pages.FindPage(ctx, s.Pages.DB.R, sub, pageID); err != nil {
 		return nil, err
 	}
-	return s.editors(ctx, s.DB.R, pageID, actor.User.ID, s.DB.Now())
+	return s.editors(ctx, s.Pages.DB.R, pageID, actor.User.ID, s.Pages.DB.Now())
 }
 
-func (s *Service) editors(ctx context.Context, db DBTX, pageID, except int64, now time.Time) ([]api.UserRef, error) {
+func (s *Service) editors(ctx context.Context, db pages.DBTX, pageID, except int64, now time.Time) ([]api.UserRef, error) {
 	rows, err := db.QueryContext(ctx, `SELECT user_id FROM page_editors WHERE page_id = ? AND user_id != ? AND seen_at >= ?
 		ORDER BY seen_at DESC LIMIT ?`, pageID, except, api.NewTime(now.Add(-EditorTTL)), maxEditorsShown)
 	if err != nil {
