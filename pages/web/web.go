@@ -12,6 +12,7 @@ import (
 	"quire/app/httpapi"
 	"quire/pages"
 	"quire/pages/activity"
+	"quire/pages/records"
 	"quire/people"
 )
 
@@ -19,6 +20,7 @@ import (
 type Handler struct {
 	Pages    *pages.Service
 	Activity *activity.Service // a page's timeline, visits and editors
+	Records  *records.Service  // forms' records
 	People   *people.Service
 }
 
