@@ -104,7 +104,7 @@ func (h *Handler) submitForm(c *gin.Context) error {
 	})
 }
 
-// postComment posts a comment to the page's discussion (pages.Service.PostToPage) from a plain
+// postComment posts a comment to the page's discussion (discussions.Service.PostToPage) from a plain
 // form post: 303 back to the discussion, or the page again (422) with the message kept and the
 // error next to it.
 func (h *Handler) postComment(c *gin.Context) error {
@@ -114,7 +114,7 @@ func (h *Handler) postComment(c *gin.Context) error {
 		return err
 	}
 	msg := c.PostForm("message")
-	_, err = h.Pages.PostToPage(c.Request.Context(), actor, place.Subsite, p.ID, msg, "message")
+	_, err = h.Discussions.PostToPage(c.Request.Context(), actor, place.Subsite, p.ID, msg, "message")
 	var fe fieldError
 	if err == nil {
 		c.Redirect(http.StatusSeeOther, pagePath(place.Subsite, p)+"#discussion")

@@ -12,16 +12,18 @@ import (
 	"quire/app/httpapi"
 	"quire/pages"
 	"quire/pages/activity"
+	"quire/pages/discussions"
 	"quire/pages/records"
 	"quire/people"
 )
 
 // Handler holds what the web pages of the pages domain need.
 type Handler struct {
-	Pages    *pages.Service
-	Activity *activity.Service // a page's timeline, visits and editors
-	Records  *records.Service  // forms' records
-	People   *people.Service
+	Pages       *pages.Service
+	Activity    *activity.Service    // a page's timeline, visits and editors
+	Records     *records.Service     // forms' records
+	Discussions *discussions.Service // posts
+	People      *people.Service
 }
 
 // Routes registers the web pages on r, a group behind app's web gate (signed in, subsite
