@@ -13,7 +13,7 @@ func TestLeavesImportNoWebFramework(t *testing.T) {
 	t.Parallel()
 	ctx := build.Default
 	ctx.BuildTags = append(ctx.BuildTags, "sqlite_fts5")
-	for _, leaf := range []string{"quire/widgets", "quire/app/api", "quire/app/sqldb"} {
+	for _, leaf := range []string{"quire/widgets", "quire/widgets/markdown", "quire/widgets/blobs", "quire/app/api", "quire/app/sqldb"} {
 		seen := map[string]string{leaf: ""} // package: the package that imports it
 		queue := []string{leaf}
 		for len(queue) > 0 {

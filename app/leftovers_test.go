@@ -15,6 +15,7 @@ import (
 
 	"quire/app/apptest"
 	"quire/widgets"
+	"quire/widgets/blobs"
 )
 
 // blobPath is where the bytes of content are stored.
@@ -73,8 +74,8 @@ func TestLeftoverUploadsAreCollected(t *testing.T) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	got, err := site.Inst.Pages.Blobs.Collect(context.Background(), site.Inst.DB.R, time.Now().Add(-widgets.BlobGrace))
-	if err != nil || got != (widgets.Leftovers{}) {
+	got, err := site.Inst.Pages.Blobs.Collect(context.Background(), widgets.BlobsInUse(site.Inst.DB.R), time.Now().Add(-blobs.Grace))
+	if err != nil || got != (blobs.Leftovers{}) {
 		t.Errorf("a second collection removed %+v (%v), want nothing more", got, err)
 	}
 	for name, path := range map[string]string{"referenced": blobPath(site, "kept"), "recent": blobPath(site, "young orphan"),
@@ -90,12 +91,12 @@ func TestLeftoverUploadsAreCollected(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got, err := site.Inst.Pages.Blobs.Collect(context.Background(), site.Inst.DB.R, time.Now().Add(-widgets.BlobGrace)); err != nil || got.Blobs != 0 {
+	if got, err := site.Inst.Pages.Blobs.Collect(context.Background(), widgets.BlobsInUse(site.Inst.DB.R), time.Now().Add(-blobs.Grace)); err != nil || got.Blobs != 0 {
 		t.Errorf("while held, a collection removed %+v (%v)", got, err)
 	}
 	release()
-	got, err = site.Inst.Pages.Blobs.Collect(context.Background(), site.Inst.DB.R, time.Now().Add(-widgets.BlobGrace))
-	if err != nil || got != (widgets.Leftovers{Blobs: 1, Bytes: int64(len("young orphan"))}) {
+	got, err = site.Inst.Pages.Blobs.Collect(context.Background(), widgets.BlobsInUse(site.Inst.DB.R), time.Now().Add(-blobs.Grace))
+	if err != nil || got != (blobs.Leftovers{Blobs: 1, Bytes: int64(len("young orphan"))}) {
 		t.Errorf("after the hold: removed %+v (%v), want the one leftover", got, err)
 	}
 	if !exists(blobPath(site, "kept")) {
@@ -125,13 +126,13 @@ func TestUploadOutlastingTheGrace(t *testing.T) {
 	for _, tc := range []struct {
 		name, content string
 		storedBefore  bool // an earlier failed upload stored the same bytes
-		collected     widgets.Leftovers
+		collected     blobs.Leftovers
 		status        int
 	}{
 		{name: "file arrived, new bytes", content: "new bytes held back",
-			collected: widgets.Leftovers{Blobs: 1, Bytes: int64(len("new bytes held back"))}, status: 408},
+			collected: blobs.Leftovers{Blobs: 1, Bytes: int64(len("new bytes held back"))}, status: 408},
 		{name: "file arrived, reused bytes", content: "reused bytes held back", storedBefore: true,
-			collected: widgets.Leftovers{Blobs: 1, Bytes: int64(len("reused bytes held back"))}, status: 408},
+			collected: blobs.Leftovers{Blobs: 1, Bytes: int64(len("reused bytes held back"))}, status: 408},
 		{name: "file half arrived", content: strings.Repeat("half a file ", 20000), status: 200},
 	} {
 		if tc.storedBefore {
@@ -172,7 +173,7 @@ func TestUploadOutlastingTheGrace(t *testing.T) {
 			}
 			time.Sleep(10 * time.Millisecond)
 		}
-		got, err := site.Inst.Pages.Blobs.Collect(context.Background(), site.Inst.DB.R, time.Now().Add(2*time.Hour))
+		got, err := site.Inst.Pages.Blobs.Collect(context.Background(), widgets.BlobsInUse(site.Inst.DB.R), time.Now().Add(2*time.Hour))
 		if err != nil || got != tc.collected {
 			t.Errorf("%s: Collect two hours later removed %+v (%v), want %+v", tc.name, got, err, tc.collected)
 		}

@@ -15,6 +15,7 @@ import (
 	"quire/people"
 	"quire/people/mail"
 	"quire/widgets"
+	"quire/widgets/blobs"
 )
 
 // shutdownGrace is how long in-flight requests may take to finish after a stop signal.
@@ -37,7 +38,7 @@ type Instance struct {
 	searchDone    chan struct{}
 }
 
-// collectEvery is how often the server removes what uploads left behind (widgets.Blobs.Collect).
+// collectEvery is how often the server removes what uploads left behind (blobs.Store.Collect).
 const collectEvery = time.Hour
 
 // Start opens the site of cfg, listens on cfg.Addr and serves until Stop. On a site without an
@@ -128,7 +129,7 @@ func (inst *Instance) Stop() error {
 // then every collectEvery, until ctx ends.
 func (inst *Instance) collectLeftovers(ctx context.Context, log *slog.Logger) {
 	for {
-		got, err := inst.Pages.Blobs.Collect(ctx, inst.DB.R, time.Now().Add(-widgets.BlobGrace))
+		got, err := inst.Pages.Blobs.Collect(ctx, widgets.BlobsInUse(inst.DB.R), time.Now().Add(-blobs.Grace))
 		switch {
 		case err != nil && ctx.Err() == nil:
 			log.Error("collect leftover uploads", "error", err.Error())

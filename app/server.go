@@ -20,6 +20,7 @@ import (
 	"quire/app/webui"
 	"quire/pages/rest"
 	"quire/people"
+	peoplerest "quire/people/rest"
 	peopleweb "quire/people/web"
 	"quire/static"
 )
@@ -64,18 +65,17 @@ func NewServer(site *Site, log *slog.Logger) (*Server, error) {
 	// A body is judged (boundBodies) once its request is authenticated and counted: a request
 	// without a valid token is a 401 whatever it declares, and a 413 carries the RateLimit headers.
 	v1 := e.Group("/api/v1", s.authenticate, s.limitRate, s.requirePlace, s.boundBodies, s.idempotency)
-	s.People.Routes(v1)
+	peoplerest.Routes(v1, s.People)
 	rest.Routes(v1, s.Pages)
 	s.Search.Routes(v1)
 	// Outside the API but behind the same gate: things the API's answers link to.
 	gated := e.Group("", s.authenticate, s.limitRate, s.requirePlace, s.boundBodies)
-	s.People.AvatarRoutes(gated)
+	peoplerest.AvatarRoutes(gated, s.People)
 	rest.FileRoutes(gated, s.Pages)
 	// Web pages: server-rendered, scripts from /static only, strict headers (webHeaders).
 	web := e.Group("", s.webHeaders)
 	web.GET("/static/*filepath", s.serveStatic)
 	web.Use(s.limitWeb, s.boundBodies, s.webSession)
-	s.People.InvitePageRoutes(web)
 	peopleweb.New(s.People).Routes(web)
 	// Signed-in web pages: a person (session or token), their subsite from /@slug, the frame.
 	signedIn := e.Group("", s.webHeaders, s.boundBodies, s.webSession, s.limitSignedIn, s.requireWebPlace)

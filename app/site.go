@@ -14,6 +14,7 @@ import (
 	"quire/pages/search"
 	"quire/people"
 	"quire/widgets"
+	"quire/widgets/blobs"
 )
 
 // DatabaseFile is the name of the SQLite file in the data directory.
@@ -63,10 +64,10 @@ func OpenSite(ctx context.Context, cfg Config) (*Site, error) {
 func wire(cfg Config, db *sqldb.DB) *Site {
 	budget := httpapi.NewBudget(cfg.AnswerMemMB<<20, filepath.Join(cfg.Data, "tmp"))
 	ppl := &people.Service{DB: db, BaseURL: cfg.BaseURL, Budget: budget, PasswordCost: cfg.PasswordCost}
-	blobs := &widgets.Blobs{Dir: filepath.Join(cfg.Data, "files")}
-	sr := &search.Service{DB: db, People: ppl, BaseURL: cfg.BaseURL, Blobs: blobs}
+	store := &blobs.Store{Dir: filepath.Join(cfg.Data, "files")}
+	sr := &search.Service{DB: db, People: ppl, BaseURL: cfg.BaseURL, Blobs: store}
 	pg := &pages.Service{DB: db, People: ppl, BaseURL: cfg.BaseURL, Budget: budget,
-		Blobs: blobs, MaxUploadBytes: cfg.MaxUploadMB << 20, Search: sr}
+		Blobs: store, MaxUploadBytes: cfg.MaxUploadMB << 20, Search: sr}
 	ppl.SubsiteCreated = pg.CreateMainFolder
 	ppl.PersonChanged = sr.IndexPerson
 	return &Site{Config: cfg, DB: db, People: ppl, Pages: pg, Search: sr}

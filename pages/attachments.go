@@ -42,7 +42,7 @@ func (s *Service) CheckPageEditable(ctx context.Context, actor *people.Actor, su
 
 // The operations on files of a page. Each stores its upload, file (its Blob saved already), as a
 // file of the page, indexed for search, in the one transaction of the widget's write, and returns
-// the errors of the widget operations (widget_handlers.go), widgets.ErrBlobGone when the blob was
+// the errors of the widget operations (widget_handlers.go), blobs.ErrGone when the blob was
 // cleared away meanwhile (see storeFile), and a validation error on "file" for no file or one the
 // widget does not show, or on "column".
 

@@ -8,13 +8,14 @@ import (
 	"quire/app/api"
 	"quire/people"
 	"quire/widgets"
+	"quire/widgets/blobs"
 )
 
-// NewFile is an uploaded file, stored in the blob store already (widgets.Blobs.Save) and not yet
+// NewFile is an uploaded file, stored in the blob store already (blobs.Store.Save) and not yet
 // a file of any page: its content, its clean name (widgets.CleanFilename) and its type
 // (widgets.DetectType). Blob is nil when no file was sent.
 type NewFile struct {
-	Blob        *widgets.Blob
+	Blob        *blobs.Blob
 	Filename    string
 	ContentType string
 }
@@ -25,8 +26,8 @@ func (s *Service) fileURL(sub *people.Subsite, id int64, filename string) string
 }
 
 // storeFile records an upload as a file of the page and indexes it for search, in the caller's
-// transaction. It claims the upload's blob first (widgets.Blobs.Claim): when the blob was
-// cleared away while the rest of the request arrived, it returns widgets.ErrBlobGone, and the
+// transaction. It claims the upload's blob first (blobs.Store.Claim): when the blob was
+// cleared away while the rest of the request arrived, it returns blobs.ErrGone, and the
 // caller's transaction must roll back.
 func (s *Service) storeFile(ctx context.Context, tx DBTX, page *Page, up NewFile, now api.Time, by int64) (*widgets.StoredFile, error) {
 	if err := s.Blobs.Claim(up.Blob.SHA256); err != nil {

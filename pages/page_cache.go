@@ -36,6 +36,13 @@ func (s *Service) pageEpoch(ctx context.Context) (int64, error) {
 	return sqldb.Epoch(ctx, s.DB.R, pageEpochs...)
 }
 
+// ContentEpoch returns the epoch of everything a page shows (its row, folder and tags, its
+// widgets, their files and posts, the names of people and subsites): any change to those that
+// any process commits moves it on. What is rendered from a page's content stays true while it
+// stands still, provided it is read before the content. Within a request it is read once
+// (sqldb.WithEpochs).
+func (s *Service) ContentEpoch(ctx context.Context) (int64, error) { return s.pageEpoch(ctx) }
+
 type cachedPage struct {
 	subsiteID int64
 	body      []byte

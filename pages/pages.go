@@ -29,6 +29,7 @@ import (
 	"quire/pages/search"
 	"quire/people"
 	"quire/widgets"
+	"quire/widgets/blobs"
 )
 
 // Migrations are the page tables; app applies them after people's and widgets'.
@@ -45,7 +46,7 @@ type Service struct {
 	People  *people.Service
 	BaseURL string
 	// Blobs stores uploaded files; MaxUploadBytes is the largest accepted.
-	Blobs          *widgets.Blobs
+	Blobs          *blobs.Store
 	MaxUploadBytes int64
 	// Budget bounds the memory of large answers built at once (nil: no bound).
 	Budget *httpapi.Budget

@@ -8,6 +8,7 @@ import (
 	"quire/app/api"
 	"quire/people"
 	"quire/widgets"
+	"quire/widgets/markdown"
 )
 
 // The operations on a page's widgets. Each checks that actor may do it in the subsite sub, and
@@ -135,11 +136,11 @@ func (s *Service) MoveWidget(ctx context.Context, actor *people.Actor, sub *peop
 	return w, s.presentWritten(ctx, actor, sub, w)
 }
 
-// CreateMarkdownWidgets places the widgets that the Markdown source makes (widgets.FromMarkdown,
+// CreateMarkdownWidgets places the widgets that the Markdown source makes (markdown.Split,
 // at most MaxWidgetsPerRequest) on the page, in order from at. Returns also a validation error on
 // "val" for Markdown with no content or too many widgets, or on "column".
 func (s *Service) CreateMarkdownWidgets(ctx context.Context, actor *people.Actor, sub *people.Subsite, pageID int64, source string, at Place) ([]*widgets.Widget, error) {
-	contents, err := widgets.FromMarkdown("val", source, MaxWidgetsPerRequest)
+	contents, err := markdown.Split("val", source, MaxWidgetsPerRequest)
 	if err == nil && len(contents) == 0 {
 		err = api.Invalid("val", "The Markdown has no content to make widgets of.")
 	}

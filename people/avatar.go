@@ -5,15 +5,8 @@ import (
 	"fmt"
 	"hash/fnv"
 	"html"
-	"net/http"
-	"strconv"
 	"strings"
 	"unicode"
-
-	"github.com/gin-gonic/gin"
-
-	"quire/app/api"
-	"quire/app/httpapi"
 )
 
 // CanSee reports whether viewer may see person userID in the directory: themselves, anyone who
@@ -72,28 +65,4 @@ func (s *Service) AvatarSVG(ctx context.Context, viewer *Actor, userID int64) ([
 		`<rect width="128" height="128" rx="64" fill="%s"/>`+
 		`<text x="64" y="64" dy=".35em" text-anchor="middle" font-family="sans-serif" font-size="52" fill="#fff">%s</text></svg>`,
 		avatarColors[h.Sum32()%uint32(len(avatarColors))], html.EscapeString(initials(u.Name))), nil
-}
-
-// AvatarRoutes registers the avatar route on a group that authenticates like the API.
-func (s *Service) AvatarRoutes(r gin.IRoutes) {
-	r.GET("/avatar/:file", httpapi.Handle(s.serveAvatar))
-}
-
-// serveAvatar answers GET /avatar/ID.svg: the person's picture (AvatarSVG) to those who may see
-// the person; others get 404.
-func (s *Service) serveAvatar(c *gin.Context) error {
-	idText, ok := strings.CutSuffix(c.Param("file"), ".svg")
-	id, err := strconv.ParseInt(idText, 10, 64)
-	if !ok || err != nil {
-		return api.NotFound("No such avatar; avatars are at /avatar/ID.svg.")
-	}
-	svg, err := s.AvatarSVG(c.Request.Context(), ActorFrom(c.Request.Context()), id)
-	if err != nil {
-		return err
-	}
-	c.Header("Cache-Control", "private, max-age=3600")
-	c.Header("Content-Security-Policy", "default-src 'none'")
-	c.Header("X-Content-Type-Options", "nosniff")
-	c.Data(http.StatusOK, "image/svg+xml", svg)
-	return nil
 }

@@ -1,11 +1,12 @@
 // Package people holds who uses the wiki and what they may do: users, subsites, memberships and
-// roles, the permission policy (Actor.Can), API tokens, invitations, and the HTTP handlers of
-// /people/*, /subsites/*, /mail/* and /auth/*. Every action the API offers is an operation of
-// Service that takes the actor (AddMember, SetRole, InvitePerson, UpdateSubsite...): it checks
-// permission, validates, runs one transaction with its mail queued in it, and returns the errors
-// of errors.go; the handlers (handlers.go) parse, call one and answer. Methods without an actor
-// (CreateUser, AddToSubsite, CreateSubsite...) are for the site itself: the CLI, the first start
-// and tests. Mail and notifications are the sub-package mail.
+// roles, the permission policy (Actor.Can), API tokens, browser sessions, invitations and
+// one-time links. Every action the API offers is an operation of Service that takes the actor
+// (AddMember, SetRole, InvitePerson, UpdateSubsite...): it checks permission, validates, runs one
+// transaction with its mail queued in it, and returns the errors of errors.go. The REST API v1
+// handlers of /people/*, /subsites/*, /mail/* and /auth/* (people/rest) and the web pages
+// (people/web) parse, call one and answer. Methods without an actor (CreateUser, AddToSubsite,
+// CreateSubsite...) are for the site itself: the CLI, the first start and tests. Mail and
+// notifications are the sub-package mail.
 package people
 
 import (
@@ -27,8 +28,7 @@ var Migrations embed.FS
 // transaction.
 type DBTX = sqldb.DBTX
 
-// Service is the people domain over one database: its operations, store functions and HTTP
-// handlers.
+// Service is the people domain over one database: its operations and store functions.
 type Service struct {
 	DB *sqldb.DB
 	// BaseURL is the site's absolute URL without a trailing slash, for links in answers.

@@ -11,6 +11,8 @@ import (
 	"strings"
 
 	"quire/app/api"
+	"quire/app/sqldb"
+	"quire/widgets/blobs"
 )
 
 // StoredFile is an uploaded file: a name and a type given to stored bytes, on a page.
@@ -114,7 +116,7 @@ func (f *StoredFile) Answer() File {
 }
 
 // CreateFile records stored bytes as a file of the page, not yet in a widget.
-func CreateFile(ctx context.Context, tx DBTX, pageID int64, blob *Blob, filename, contentType string, now api.Time, by int64) (*StoredFile, error) {
+func CreateFile(ctx context.Context, tx DBTX, pageID int64, blob *blobs.Blob, filename, contentType string, now api.Time, by int64) (*StoredFile, error) {
 	res, err := tx.ExecContext(ctx, `INSERT INTO files (page_id, sha256, size, filename, content_type, created_at, created_by)
 		VALUES (?, ?, ?, ?, ?, ?, ?)`, pageID, blob.SHA256, blob.Size, filename, contentType, now, by)
 	if err != nil {
@@ -215,11 +217,36 @@ func copyFiles(ctx context.Context, tx DBTX, files []File, to int64, now api.Tim
 		if err != nil {
 			return nil, err
 		}
-		cp, err := CreateFile(ctx, tx, to, &Blob{SHA256: src.SHA256, Size: src.Size}, src.Filename, src.ContentType, now, by)
+		cp, err := CreateFile(ctx, tx, to, &blobs.Blob{SHA256: src.SHA256, Size: src.Size}, src.Filename, src.ContentType, now, by)
 		if err != nil {
 			return nil, err
 		}
 		out = append(out, cp.Answer())
 	}
 	return out, nil
+}
+
+// BlobsInUse is, for blobs.Store.Collect, which of the blobs a row of files refers to, read
+// through db.
+func BlobsInUse(db DBTX) blobs.InUse {
+	return func(ctx context.Context, sums []string) (map[string]bool, error) {
+		args := make([]any, len(sums))
+		for i, s := range sums {
+			args[i] = s
+		}
+		rows, err := db.QueryContext(ctx, `SELECT DISTINCT sha256 FROM files WHERE sha256 IN (`+sqldb.Placeholders(len(sums))+`)`, args...)
+		if err != nil {
+			return nil, fmt.Errorf("collect leftovers: %w", err)
+		}
+		defer rows.Close()
+		refs := map[string]bool{}
+		for rows.Next() {
+			var sum string
+			if err := rows.Scan(&sum); err != nil {
+				return nil, err
+			}
+			refs[sum] = true
+		}
+		return refs, rows.Err()
+	}
 }

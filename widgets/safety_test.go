@@ -1,9 +1,10 @@
-package widgets
+package widgets_test
 
 import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -11,6 +12,8 @@ import (
 	"golang.org/x/net/html/atom"
 
 	"quire/app/api"
+	"quire/widgets"
+	"quire/widgets/markdown"
 )
 
 // allowlist is what a sanitized fragment may contain, written independently of the policies in
@@ -152,7 +155,7 @@ func elementReasons(n *xhtml.Node, allow allowlist) []string {
 		case strings.HasPrefix(strings.ToLower(key), "on"):
 			reasons = append(reasons, fmt.Sprintf("event handler %s=%q on <%s>", key, a.Val, name))
 			continue
-		case !contains(attrs, key):
+		case !slices.Contains(attrs, key):
 			reasons = append(reasons, fmt.Sprintf("attribute %s=%q not allowed on <%s>", key, a.Val, name))
 		}
 		switch {
@@ -202,20 +205,23 @@ func assertSafe(t testing.TB, path, input, output string, allow allowlist) {
 	}
 }
 
+// anyWidgets lets markdown.Split make as many widgets as a test's document holds.
+const anyWidgets = 1 << 30
+
 // assertAllSafe runs input through every path that stores HTML and checks each output.
 func assertAllSafe(t testing.TB, input string) {
 	t.Helper()
-	assertSafe(t, "SanitizeHTML", input, refusedOr(t, input)(SanitizeHTML("val", input)), richAllowlist)
-	assertSafe(t, "SanitizeMarkdownHTML", input, refusedOr(t, input)(SanitizeMarkdownHTML("val", input)), richAllowlist)
-	assertSafe(t, "SanitizeComment", input, refusedOr(t, input)(SanitizeComment("msg", input)), commentAllowlist)
-	assertSafe(t, "TextToHTML", input, TextToHTML(input), textAllowlist)
-	contents, err := FromMarkdown("val", input, anyWidgets)
+	assertSafe(t, "SanitizeHTML", input, refusedOr(t, input)(widgets.SanitizeHTML("val", input)), richAllowlist)
+	assertSafe(t, "SanitizeMarkdownHTML", input, refusedOr(t, input)(widgets.SanitizeMarkdownHTML("val", input)), richAllowlist)
+	assertSafe(t, "SanitizeComment", input, refusedOr(t, input)(widgets.SanitizeComment("msg", input)), commentAllowlist)
+	assertSafe(t, "TextToHTML", input, widgets.TextToHTML(input), textAllowlist)
+	contents, err := markdown.Split("val", input, anyWidgets)
 	if err != nil {
 		refusedOr(t, input)("", err)
 		return
 	}
 	for i, c := range contents {
-		assertSafe(t, fmt.Sprintf("FromMarkdown content %d (%s)", i, c.Classname), input, c.HTML, richAllowlist)
+		assertSafe(t, fmt.Sprintf("markdown.Split content %d (%s)", i, c.Classname), input, c.HTML, richAllowlist)
 	}
 }
 

@@ -1,6 +1,8 @@
-package widgets
+package widgets_test
 
 import (
+	"quire/widgets"
+	"quire/widgets/markdown"
 	"regexp"
 	"strings"
 	"testing"
@@ -121,12 +123,12 @@ func TestFormattingSurvives(t *testing.T) {
 			allow := richAllowlist
 			switch tc.path {
 			case "html":
-				out = must(t)(SanitizeHTML("val", tc.input))
+				out = must(t)(widgets.SanitizeHTML("val", tc.input))
 			case "comment":
-				out = must(t)(SanitizeComment("msg", tc.input))
+				out = must(t)(widgets.SanitizeComment("msg", tc.input))
 				allow = commentAllowlist
 			case "markdown":
-				contents, err := FromMarkdown("val", tc.input, anyWidgets)
+				contents, err := markdown.Split("val", tc.input, anyWidgets)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -141,7 +143,7 @@ func TestFormattingSurvives(t *testing.T) {
 					t.Errorf("no %s in the output\ninput:  %q\noutput: %q", sel, tc.input, out)
 				}
 			}
-			text := PlainText(out)
+			text := widgets.PlainText(out)
 			for _, s := range tc.text {
 				if !strings.Contains(text, s) {
 					t.Errorf("plain text %q lacks %q\ninput:  %q\noutput: %q", text, s, tc.input, out)
@@ -155,9 +157,9 @@ func TestFormattingSurvives(t *testing.T) {
 // that an <input> written in raw HTML comes through only as a checkbox.
 func TestMarkdownTaskListIsReadOnly(t *testing.T) {
 	t.Parallel()
-	contents, err := FromMarkdown("val", "- [x] done\n- [ ] todo", anyWidgets)
+	contents, err := markdown.Split("val", "- [x] done\n- [ ] todo", anyWidgets)
 	if err != nil || len(contents) != 1 {
-		t.Fatalf("FromMarkdown = %+v, %v", contents, err)
+		t.Fatalf("markdown.Split = %+v, %v", contents, err)
 	}
 	nodes := parseFragment(t, contents[0].HTML)
 	if n := countMatches(nodes, "input"); n != 2 || countMatches(nodes, "input[disabled]") != 2 {
@@ -169,7 +171,7 @@ func TestMarkdownTaskListIsReadOnly(t *testing.T) {
 // page to it (window.opener) or leaking the wiki's URL.
 func TestLinksOpenSafely(t *testing.T) {
 	t.Parallel()
-	out := must(t)(SanitizeHTML("val", `<a href="https://example.com/">x</a><a href="/local/">y</a>`))
+	out := must(t)(widgets.SanitizeHTML("val", `<a href="https://example.com/">x</a><a href="/local/">y</a>`))
 	nodes := parseFragment(t, out)
 	if !anyMatches(nodes, `a[href=https://example.com/][target=_blank]`) {
 		t.Errorf("external link not opened in a new tab: %q", out)

@@ -81,10 +81,10 @@ func TextToHTML(text string) string {
 	return strings.ReplaceAll(html.EscapeString(text), "\n", "<br>")
 }
 
-// showsSomething reports whether an HTML fragment, as sent, holds anything a reader would see or
+// ShowsSomething reports whether an HTML fragment, as sent, holds anything a reader would see or
 // that its author meant as content: text that is not white space (the text of a <script> or
 // <style> counts, since its author typed it), or an image, rule or checkbox.
-func showsSomething(fragment string) bool {
+func ShowsSomething(fragment string) bool {
 	z := xhtml.NewTokenizer(strings.NewReader(fragment))
 	for {
 		switch z.Next() {

@@ -144,7 +144,7 @@ func NewContent(classname string, in Input) (Content, error) {
 // showed something and would show nothing once sanitized, is a validation error on "val": a
 // non-empty widget never becomes an empty one. So is a val that holds NUL or invalid UTF-8
 // (api.Markup), which sanitizing would drop, and a heading whose text breaks the rule for one
-// line (checkHeadingText).
+// line (CheckHeadingText).
 func (in Input) Apply(base Content) (Content, error) {
 	c := base
 	if in.Format != nil {
@@ -173,7 +173,7 @@ func (in Input) Apply(base Content) (Content, error) {
 			if c.HTML, err = SanitizeHTML("val", val); err != nil {
 				return c, err
 			}
-			if !showsSomething(c.HTML) && showsSomething(val) {
+			if !ShowsSomething(c.HTML) && ShowsSomething(val) {
 				return c, api.Invalid("val", "Nothing visible is left of \"val\" once unsafe HTML is removed "+
 					"(scripts, styles, frames, forms, event handlers, unsafe links). Send it with \"format\": \"text\" "+
 					"to show it as written, or send HTML that shows something.")
@@ -181,7 +181,7 @@ func (in Input) Apply(base Content) (Content, error) {
 		}
 		c.Text = PlainText(c.HTML)
 		if c.Classname == Heading {
-			if err := checkHeadingText("val", c.Text); err != nil {
+			if err := CheckHeadingText("val", c.Text); err != nil {
 				return c, err
 			}
 			if c.Text == "" {
@@ -214,10 +214,10 @@ func (in Input) Apply(base Content) (Content, error) {
 	return c, nil
 }
 
-// checkHeadingText holds a heading's text (PlainText of its HTML) to the rule for one line of
+// CheckHeadingText holds a heading's text (PlainText of its HTML) to the rule for one line of
 // text (api.Line): a heading is a label, as a page title is, so a line break (<br>, two blocks),
 // a control or a bidirectional control in it is a validation error on field.
-func checkHeadingText(field, text string) error {
+func CheckHeadingText(field, text string) error {
 	_, err := api.Line(field, text, 0)
 	return err
 }

@@ -1,7 +1,8 @@
-package widgets
+package widgets_test
 
 import (
 	"fmt"
+	"quire/widgets"
 	"strings"
 	"testing"
 )
@@ -283,8 +284,8 @@ func TestXSSCorpusKeepsNoScriptText(t *testing.T) {
 		`<p>a<style>body{color:red}</style>b</p>`,
 		`<p>a<iframe>alert(1)</iframe>b</p>`,
 	} {
-		for name, out := range map[string]string{"SanitizeHTML": must(t)(SanitizeHTML("val", input)),
-			"SanitizeComment": must(t)(SanitizeComment("msg", input))} {
+		for name, out := range map[string]string{"SanitizeHTML": must(t)(widgets.SanitizeHTML("val", input)),
+			"SanitizeComment": must(t)(widgets.SanitizeComment("msg", input))} {
 			if strings.Contains(out, "alert") || strings.Contains(out, "color") || !strings.Contains(out, "ab") {
 				t.Errorf("%s(%q) = %q; want the script text gone and the text around it kept", name, input, out)
 			}

@@ -241,6 +241,29 @@ func (b *bench) getPage(rng *rand.Rand) (*http.Request, error) {
 	return b.apiRequest(http.MethodGet, fmt.Sprintf("pages/get/%d/", b.pageIDs[rng.IntN(len(b.pageIDs))]), nil)
 }
 
+// visitPages has the bench's browser read every sampled page once, as a reader of a wiki has:
+// the scenario after it measures reading pages again (a first visit also writes the visit's
+// start, once per person, page and half hour; see pages.RecordVisit).
+func (b *bench) visitPages(ctx context.Context) error {
+	for _, u := range b.pageURLs {
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+		if err != nil {
+			return err
+		}
+		req.AddCookie(b.session)
+		resp, err := b.client.Do(req)
+		if err != nil {
+			return err
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			return fmt.Errorf("GET %s: %d", u, resp.StatusCode)
+		}
+	}
+	return nil
+}
+
 // pageView is a person reading a page in the browser: its web URL with the session's cookie,
 // answered as the whole server-rendered HTML page (frame, sidebar, every widget).
 func (b *bench) pageView(rng *rand.Rand) (*http.Request, error) {

@@ -68,7 +68,10 @@ func run(small, large, clients int, duration time.Duration, dataDir string) erro
 	b.measure("hello-world (gin, no middleware)", b.hello)
 	b.measure("auth/debug (the middleware alone)", b.authDebug)
 	b.measure("pages/get", b.getPage)
-	b.measure("HTML page view (session)", b.pageView)
+	if err := b.visitPages(ctx); err != nil {
+		return err
+	}
+	b.measure("HTML page view (session, pages read before)", b.pageView)
 	b.measure("pages/all?limit=50", b.listPages)
 	b.measure("paragraph update", b.updateParagraph)
 	b.measure("markdown create", b.createMarkdown)

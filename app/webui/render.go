@@ -2,6 +2,8 @@ package webui
 
 import (
 	"bytes"
+	"crypto/rand"
+	"encoding/hex"
 	"fmt"
 	"html/template"
 	"io/fs"
@@ -75,12 +77,44 @@ func RenderPart(c *gin.Context, status int, name string, data any) error {
 	return write(c, status, s.base, name, data)
 }
 
+// Fragment renders the partial name (a {{define}} of templates/web/parts/) with data, as HTML a
+// page includes whole: html/template escaped it as it rendered, so it is not escaped again. It is
+// for parts of a page that are the same for many requests and kept rendered (pages/web's page
+// view cache); a form inside carries CSRFMark, not a request's token. Returns the template's
+// error.
+func Fragment(name string, data any) (template.HTML, error) {
+	s, err := Load()
+	if err != nil {
+		return "", err
+	}
+	var b strings.Builder
+	if err := s.base.ExecuteTemplate(&b, name, data); err != nil {
+		return "", fmt.Errorf("render %s: %w", name, err)
+	}
+	return template.HTML(b.String()), nil
+}
+
+// csrfMark stands for the request's CSRF token in a Fragment until write puts the token in its
+// place. It is random for each process, so no text a person wrote can contain it.
+var csrfMark = func() string {
+	b := make([]byte, 16)
+	_, _ = rand.Read(b)
+	return "quire-csrf-" + hex.EncodeToString(b)
+}()
+
+// CSRFMark returns what a form of a Fragment carries as its CSRF token: every answer replaces it
+// by the token of its own request.
+func CSRFMark() string { return csrfMark }
+
 func write(c *gin.Context, status int, t *template.Template, name string, data any) error {
 	var b bytes.Buffer
 	if err := t.ExecuteTemplate(&b, name, data); err != nil {
 		return fmt.Errorf("render %s: %w", name, err)
 	}
 	page := templates.WithNonce(c.Writer.Header(), b.Bytes())
+	if bytes.Contains(page, []byte(csrfMark)) {
+		page = bytes.ReplaceAll(page, []byte(csrfMark), []byte(CSRFToken(c)))
+	}
 	c.Header("Content-Type", "text/html; charset=utf-8")
 	// Its length is known: said outright, a HEAD answers it too, even for an empty fragment
 	// (net/http infers it for a GET's small body, but not for a HEAD that writes none).

@@ -4,8 +4,10 @@
 // StopEditing, PageEditors).
 //
 // It imports pages and calls its exported reads (FindPage) for the page an operation is about, so
-// pages never imports it; its callers are the front ends (pages/web). Its two tables, page_visits
-// and page_editors, are created by pages' migrations, where they were first applied.
+// pages never imports it; its callers are the front ends (pages/web). The two reads every page
+// view makes (RecordVisit, PageEditors) join the pages table themselves, to check the page in
+// the same query. Its two tables, page_visits and page_editors, are created by pages'
+// migrations, where they were first applied.
 package activity
 
 import "quire/pages"

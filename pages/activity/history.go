@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"quire/app/api"
+	"quire/pages"
 	"quire/people"
 	"quire/widgets"
 )
@@ -67,23 +68,21 @@ func (s *Service) RecordVisit(ctx context.Context, actor *people.Actor, sub *peo
 	if err := actor.Can(people.View, sub.ID); err != nil {
 		return Visit{}, err
 	}
-	if _, err := s.Pages.FindPage(ctx, s.Pages.DB.R, sub, pageID); err != nil {
-		return Visit{}, err
-	}
 	now := api.NewTime(s.Pages.DB.Now())
-	var visited api.Time
-	var previous *api.Time
-	err := s.Pages.DB.R.QueryRowContext(ctx, `SELECT visited_at, previous_at FROM page_visits WHERE user_id = ? AND page_id = ?`,
-		actor.User.ID, pageID).Scan(&visited, &previous)
+	var visited, previous *api.Time
+	// The page (live, in sub) and the person's visit of it, in one read: a page view makes it.
+	err := s.Pages.DB.R.QueryRowContext(ctx, `SELECT v.visited_at, v.previous_at FROM pages p
+		LEFT JOIN page_visits v ON v.page_id = p.id AND v.user_id = ?
+		WHERE p.id = ? AND p.subsite_id = ? AND p.deleted_at IS NULL`, actor.User.ID, pageID, sub.ID).Scan(&visited, &previous)
 	switch {
-	case err == nil && now.Sub(visited.Time) < visitGap:
-		return Visit{Since: previous}, nil // the same visit: nothing to write
-	case err == nil:
-		previous = &visited // a new visit: the one that started at visited is now the previous
 	case errors.Is(err, sql.ErrNoRows):
-	default:
+		return Visit{}, pages.ErrPageNotFound
+	case err != nil:
 		return Visit{}, fmt.Errorf("page %d visit: %w", pageID, err)
+	case visited != nil && now.Sub(visited.Time) < visitGap:
+		return Visit{Since: previous}, nil // the same visit: nothing to write
 	}
+	previous = visited // a new visit: the one that started at visited (if any) is now the previous
 	// Two views at once may both come here: the condition lets only the first start the visit.
 	stale := api.NewTime(now.Add(-visitGap))
 	err = s.Pages.DB.Write(ctx, func(tx *sql.Tx) error {

@@ -17,7 +17,7 @@ import (
 
 	"quire/app/sqldb"
 	"quire/people"
-	"quire/widgets"
+	"quire/widgets/blobs"
 )
 
 // DBTX is a connection or transaction.
@@ -28,7 +28,7 @@ type Service struct {
 	DB      *sqldb.DB
 	People  *people.Service // the subsites that results link into
 	BaseURL string          // results' url is BaseURL + their lnk
-	Blobs   *widgets.Blobs  // the bytes of uploaded files, whose text is indexed
+	Blobs   *blobs.Store    // the bytes of uploaded files, whose text is indexed
 	// Log takes what the service does not answer to anyone (nil: slog's default logger).
 	Log *slog.Logger
 

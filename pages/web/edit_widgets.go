@@ -148,7 +148,7 @@ func (h *Handler) renderEditor(c *gin.Context, status int, actor *people.Actor, 
 
 // editWidget prepares one widget for the editor.
 func (h *Handler) editWidget(c *gin.Context, sub *people.Subsite, p *pages.Page, w *widgets.Widget) (*editWidget, error) {
-	v, err := h.widgetView(c.Request.Context(), c, people.ActorFrom(c.Request.Context()), sub, p, w)
+	v, err := h.widgetView(c.Request.Context(), people.ActorFrom(c.Request.Context()), sub, p, w)
 	if err != nil {
 		return nil, err
 	}
@@ -270,7 +270,7 @@ func (h *Handler) saveWidget(c *gin.Context) error {
 	switch {
 	case errors.As(err, &conflict):
 		status = http.StatusConflict
-		theirs, err := h.widgetView(c.Request.Context(), c, actor, sub, p, conflict.Current)
+		theirs, err := h.widgetView(c.Request.Context(), actor, sub, p, conflict.Current)
 		if err != nil {
 			return err
 		}

@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"errors"
+	"html/template"
 	"net/http"
 	"slices"
 	"strings"
@@ -17,18 +18,13 @@ import (
 	"quire/widgets"
 )
 
-// pageData is the page view: the page, its columns at the layout's widths, and the sidebar.
+// pageData is the page's article ("page-article"): the page and its columns at the layout's
+// widths.
 type pageData struct {
 	Page    *pages.Page
 	Folder  string // the folder's path, "" for Main
 	Columns []column
-	Sidebar *sidebar
 	Trashed bool
-	Editing *pageEditing // the editor's links and who has the page open (edit.go)
-	// HistoryURL is the page's history, and SinceVisit what changed there since the reader's
-	// last visit (history.go); nil for a page in the trash.
-	HistoryURL string
-	SinceVisit *SinceVisit
 }
 
 // column is one column of the page: its width in percent of the layout and its widgets.
@@ -78,6 +74,16 @@ func (h *Handler) page(c *gin.Context) error {
 		return pages.ErrPageNotFound
 	}
 	sub := place.Subsite
+	_, asJSON := c.GetQuery("json")
+	if !asJSON && c.Query("sent") == "" { // a plain view: perhaps kept rendered (view_cache.go)
+		epoch, err := h.Pages.ContentEpoch(ctx)
+		if err != nil {
+			return err
+		}
+		if r := h.views.get(epoch, viewKey{subsite: sub.ID, slug: c.Param("page"), role: actor.Role(sub.ID)}); r != nil {
+			return h.renderView(c, http.StatusOK, r)
+		}
+	}
 	p, err := h.Pages.FindPageBySlug(ctx, actor, sub, c.Param("page"))
 	if errors.Is(err, pages.ErrPageNotFound) {
 		moved, err := h.Pages.FindRenamedPage(ctx, actor, sub, c.Param("page"))
@@ -97,7 +103,7 @@ func (h *Handler) page(c *gin.Context) error {
 	if p.DeletedAt != nil && actor.Can(people.ViewTrash, sub.ID) != nil {
 		return pages.ErrPageNotFound
 	}
-	if _, asJSON := c.GetQuery("json"); asJSON {
+	if asJSON {
 		// The API's answer for the page, byte for byte (Papyrs' ?json for testing); a page in
 		// the trash has none, as pages/get has not.
 		if p.DeletedAt != nil {
@@ -112,28 +118,79 @@ func (h *Handler) page(c *gin.Context) error {
 	return h.renderPage(c, http.StatusOK, p, touch)
 }
 
+// pageView is the page view: the page's article and sidebar (rendered, the same for every
+// reader of a role: renderedView) and, between the article's head and body, what is the
+// reader's own.
+type pageView struct {
+	Head, Body, Sidebar template.HTML
+	Trashed             bool
+	Editing             *pageEditing // the editor's links and who has the page open (edit.go)
+	// HistoryURL is the page's history, and SinceVisit what changed there since the reader's
+	// last visit (history.go); nil for a page in the trash.
+	HistoryURL string
+	SinceVisit *SinceVisit
+}
+
 // renderPage renders the page view of p with status; touch, when not nil, changes the view of
 // one widget (a form's errors, a discussion's refused post) before it is rendered.
 func (h *Handler) renderPage(c *gin.Context, status int, p *pages.Page, touch func(*widgetView)) error {
+	r, err := h.renderedView(c, p, status == http.StatusOK && touch == nil, touch)
+	if err != nil {
+		return err
+	}
+	return h.renderView(c, status, r)
+}
+
+// renderView answers the page view of r with status: r's rendered parts, and between the
+// article's head and body the reader's own bar.
+func (h *Handler) renderView(c *gin.Context, status int, r *renderedView) error {
+	sub := people.PlaceFrom(c.Request.Context()).Subsite
+	p := r.page
+	view := pageView{Trashed: p.DeletedAt != nil}
+	var err error
+	if !view.Trashed {
+		view.HistoryURL = historyURL(c, p)
+		if view.SinceVisit, err = SinceLastVisit(c, h.Pages, p); err != nil {
+			return err
+		}
+	}
+	if view.Editing, err = h.pageEditing(c, sub, p); err != nil {
+		return err
+	}
+	view.Head, view.Body, view.Sidebar = r.head, r.body, r.sidebar
+	return webui.Render(c, status, "page.html", webui.Page{Title: r.title, Crumbs: r.crumbs, Data: view})
+}
+
+// renderedView returns the part of p's view that is the same for every reader of a role: its
+// article's head and body and its sidebar, rendered, with its breadcrumbs. A plain view (cacheable) of a live page
+// comes from the view cache while nothing it shows has changed; any other is rendered now.
+func (h *Handler) renderedView(c *gin.Context, p *pages.Page, cacheable bool, touch func(*widgetView)) (*renderedView, error) {
 	actor, place := people.RequestContext(c)
 	ctx := c.Request.Context()
 	sub := place.Subsite
+	cacheable = cacheable && p.DeletedAt == nil
+	found := p // as the handler found it, without its content
+	key := viewKey{subsite: sub.ID, slug: p.Slug, role: actor.Role(sub.ID)}
+	var epoch int64
+	if cacheable { // the epoch before the content, so that a change meanwhile is never kept
+		var err error
+		if epoch, err = h.Pages.ContentEpoch(ctx); err != nil {
+			return nil, err
+		}
+		if r := h.views.get(epoch, key); r != nil {
+			return r, nil
+		}
+	}
 	if p.DeletedAt == nil { // the page and its widgets in one snapshot, memory within the budget
 		full, err := h.Pages.ReadPage(ctx, actor, sub, p.ID)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		p = full
 	} else if err := h.Pages.FillContent(ctx, h.Pages.DB.R, sub, p); err != nil {
-		return err
+		return nil, err
 	}
-	data := pageData{Page: p, Folder: p.Category, Trashed: p.DeletedAt != nil, HistoryURL: historyURL(c, p)}
-	if !data.Trashed {
-		var err error
-		if data.SinceVisit, err = SinceLastVisit(c, h.Pages, p); err != nil {
-			return err
-		}
-	}
+	data := pageData{Page: p, Folder: p.Category, Trashed: p.DeletedAt != nil}
 	widths := []int{100}
 	if len(p.Layout) > 0 {
 		widths = p.Layout[0]
@@ -144,9 +201,9 @@ func (h *Handler) renderPage(c *gin.Context, status int, p *pages.Page, touch fu
 			cv.Width = widths[i]
 		}
 		for _, w := range col {
-			wv, err := h.widgetView(ctx, c, actor, sub, p, w)
+			wv, err := h.widgetView(ctx, actor, sub, p, w)
 			if err != nil {
-				return err
+				return nil, err
 			}
 			if touch != nil {
 				touch(wv)
@@ -155,24 +212,33 @@ func (h *Handler) renderPage(c *gin.Context, status int, p *pages.Page, touch fu
 		}
 		data.Columns = append(data.Columns, cv)
 	}
-	var err error
-	if data.Editing, err = h.pageEditing(c, sub, p); err != nil {
-		return err
-	}
-	if data.Sidebar, err = h.buildSidebar(ctx, actor, sub, p.Category, p.ID); err != nil {
-		return err
+	sidebar, err := h.buildSidebar(ctx, actor, sub, p.Category, p.ID)
+	if err != nil {
+		return nil, err
 	}
 	crumbs, err := h.crumbs(ctx, sub, p.Category)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	crumbs = append(crumbs, webui.Crumb{Name: p.Title})
-	return webui.Render(c, status, "page.html", webui.Page{Title: p.Title, Crumbs: crumbs, Data: data})
+	r := &renderedView{page: found, title: p.Title, crumbs: append(crumbs, webui.Crumb{Name: p.Title})}
+	if r.head, err = webui.Fragment("page-article-head", data); err != nil {
+		return nil, err
+	}
+	if r.body, err = webui.Fragment("page-article-body", data); err != nil {
+		return nil, err
+	}
+	if r.sidebar, err = webui.Fragment("sidebar-nav", sidebar); err != nil {
+		return nil, err
+	}
+	if cacheable {
+		h.views.put(epoch, key, r)
+	}
+	return r, nil
 }
 
 // widgetView prepares one widget for its template.
-func (h *Handler) widgetView(ctx context.Context, c *gin.Context, actor *people.Actor, sub *people.Subsite, p *pages.Page, w *widgets.Widget) (*widgetView, error) {
-	v := &widgetView{Widget: w, CSRF: webui.CSRFToken(c)}
+func (h *Handler) widgetView(ctx context.Context, actor *people.Actor, sub *people.Subsite, p *pages.Page, w *widgets.Widget) (*widgetView, error) {
+	v := &widgetView{Widget: w, CSRF: webui.CSRFMark()} // the article may be kept for other requests
 	switch w.Classname {
 	case widgets.Heading:
 		v.Level = headingLevel(w.Heading)

@@ -24,6 +24,8 @@ type Handler struct {
 	Records     *records.Service     // forms' records
 	Discussions *discussions.Service // posts
 	People      *people.Service
+
+	views viewCache // the page views' parts that every reader of a role sees alike
 }
 
 // Routes registers the web pages on r, a group behind app's web gate (signed in, subsite

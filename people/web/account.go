@@ -69,7 +69,7 @@ func (h *Handler) changePassword(c *gin.Context) error {
 	if actor == nil {
 		return toLogin(c)
 	}
-	if status, problem := readForm(c); problem != "" {
+	if status, problem := readForm(c, maxForm); problem != "" {
 		return h.renderAccount(c, status, actor, problem, "")
 	}
 	form := c.Request.PostForm

@@ -47,7 +47,7 @@ func (h *Handler) loginPage(c *gin.Context) error {
 // password.
 func (h *Handler) signIn(c *gin.Context) error {
 	d := loginData{Next: c.Query("next")}
-	if status, problem := readForm(c); problem != "" {
+	if status, problem := readForm(c, maxForm); problem != "" {
 		d.Error = problem
 		return h.renderLogin(c, status, d)
 	}

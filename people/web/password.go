@@ -36,7 +36,7 @@ func (h *Handler) forgotPage(c *gin.Context) error {
 // ResetAsksPerAddress times (then 429).
 func (h *Handler) forgot(c *gin.Context) error {
 	var d forgotData
-	if status, problem := readForm(c); problem != "" {
+	if status, problem := readForm(c, maxForm); problem != "" {
 		d.Error = problem
 		return h.renderForgot(c, status, d)
 	}
@@ -108,7 +108,7 @@ func (h *Handler) reset(c *gin.Context) error {
 	if err != nil {
 		return resetInvalid(c, err)
 	}
-	if status, problem := readForm(c); problem != "" {
+	if status, problem := readForm(c, maxForm); problem != "" {
 		return h.renderReset(c, status, link, problem)
 	}
 	form := c.Request.PostForm

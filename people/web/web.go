@@ -1,8 +1,9 @@
 // Package web is the people domain's web pages: signing in and out, forgotten and reset
-// passwords, and the account page (password, sessions). Its handlers render templates/ through
-// people's operations; app's middleware has found the actor (people.ActorFrom) and checked the
-// CSRF token of a signed-in browser's unsafe requests. The forms of a signed-out browser carry a
-// token bound to its form cookie (people.Service.FormToken), checked here.
+// passwords, accepting an invitation, and the account page (password, sessions). Its handlers
+// render templates/ through people's operations; app's middleware has found the actor
+// (people.ActorFrom) and checked the CSRF token of a signed-in browser's unsafe requests. The
+// forms of a signed-out browser carry a token bound to its form cookie (people.Service.FormToken)
+// or, on the invitation page, to the invitation (people.Service.CSRFToken), checked here.
 package web
 
 import (
@@ -53,6 +54,8 @@ func (h *Handler) Routes(r gin.IRoutes) {
 	r.POST("/password/forgot", httpapi.Handle(h.forgot))
 	r.GET("/password/reset/:reset", httpapi.Handle(h.resetPage))
 	r.POST("/password/reset/:reset", httpapi.Handle(h.reset))
+	r.GET("/invite/:token", httpapi.Handle(h.invitePage))
+	r.POST("/invite/:token", httpapi.Handle(h.acceptInvitePage))
 	r.GET("/account", httpapi.Handle(h.accountPage))
 	r.POST("/account", httpapi.Handle(h.changePassword))
 	r.POST("/account/sessions/end-others", httpapi.Handle(h.endOtherSessions))
@@ -61,11 +64,11 @@ func (h *Handler) Routes(r gin.IRoutes) {
 // maxForm bounds a form's body on these pages: an address, passwords and a token.
 const maxForm = 16 << 10
 
-// readForm reads the form of the request; a body that cannot be read whole is an error the
-// form shows: its status and message.
-func readForm(c *gin.Context) (int, string) {
-	tooLarge := api.TooLarge("The form is over %d KB; shorten what you typed.", maxForm>>10)
-	err := httpapi.LimitBody(c, maxForm, tooLarge)
+// readForm reads the form of the request, of at most limit bytes; a body that cannot be read
+// whole is an error the form shows: its status and message (0 and "" when it was read).
+func readForm(c *gin.Context, limit int64) (status int, problem string) {
+	tooLarge := api.TooLarge("The form is over %d KB; shorten what you typed.", limit>>10)
+	err := httpapi.LimitBody(c, limit, tooLarge)
 	if err == nil {
 		if err = c.Request.ParseForm(); err != nil {
 			err = httpapi.ReadError(c, err, tooLarge, "")

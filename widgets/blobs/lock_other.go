@@ -1,6 +1,6 @@
 //go:build !unix
 
-package widgets
+package blobs
 
 import "os"
 

@@ -1,6 +1,6 @@
 //go:build unix
 
-package widgets
+package blobs
 
 import (
 	"errors"
@@ -30,7 +30,7 @@ func lockOpen(f *os.File, exclusive, wait bool) (bool, error) {
 		case errors.Is(err, syscall.EWOULDBLOCK):
 			return false, nil
 		case errors.Is(err, syscall.ENOLCK), errors.Is(err, syscall.ENOTSUP), errors.Is(err, syscall.ENOSYS):
-			// A file system without locks: as where there are none (blobs_lock_other.go).
+			// A file system without locks: as where there are none (lock_other.go).
 			return true, nil
 		}
 		return false, err

@@ -1,6 +1,6 @@
 //go:build !race
 
-package widgets
+package markdown
 
 // raceDetector is whether the tests run with the race detector (see race_test.go).
 const raceDetector = false

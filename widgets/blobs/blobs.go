@@ -1,4 +1,7 @@
-package widgets
+// Package blobs keeps the bytes of uploaded files on disk, named by their SHA-256, and removes
+// what uploads left behind. It knows nothing of the rows that refer to its blobs: widgets stores
+// those (widgets.CreateFile) and tells Collect which blobs are in use (widgets.BlobsInUse).
+package blobs
 
 import (
 	"crypto/sha256"
@@ -15,17 +18,17 @@ import (
 	"quire/app/api"
 )
 
-// Blobs keeps uploaded bytes on disk, named by their SHA-256 (DATA/files/ab/cdef...): the same
+// Store keeps uploaded bytes on disk, named by their SHA-256 (DATA/files/ab/cdef...): the same
 // content is stored once. A file is streamed to a temporary file while it is hashed and counted,
 // synced, then renamed into place, so that a crash leaves either no blob or a whole one. What is
 // left over (blobs of uploads whose transaction failed, temporary files of a crash) is removed by
 // Collect.
 //
-// A blob is safe from Collect while a row of files refers to it, and for BlobGrace after it was
+// A blob is safe from Collect while a row of files refers to it, and for Grace after it was
 // last stored, reused or claimed (each renews its time). A row that is about to refer to a blob
 // claims it (Claim) inside the row's transaction, so a blob removed while its upload was still
 // arriving fails the upload instead of leaving a row that refers to nothing.
-type Blobs struct {
+type Store struct {
 	Dir string
 	// mu orders, in this process, a blob's renewal (Save reusing it, Claim) against Collect's
 	// removal of it; a lock on the blob's file orders them across processes (lockOpen).
@@ -44,15 +47,15 @@ func errUploadTooLarge(max int64) error {
 	return api.TooLarge("The file is over the upload limit of %d MB.", max>>20)
 }
 
-// ErrBlobGone is Claim's answer for a blob that is no longer stored: Collect removed it because
-// more than BlobGrace passed between the end of the file and the end of its request. Nothing of
+// ErrGone is Claim's answer for a blob that is no longer stored: Collect removed it because
+// more than Grace passed between the end of the file and the end of its request. Nothing of
 // the request is kept; sending it again works.
-var ErrBlobGone = &api.Error{Code: api.CodeRequestTimeout, Message: fmt.Sprintf("The file's bytes were cleared "+
+var ErrGone = &api.Error{Code: api.CodeRequestTimeout, Message: fmt.Sprintf("The file's bytes were cleared "+
 	"away while the rest of the request arrived: more than %.0f minutes passed between the end of the file and the "+
-	"end of the request. Nothing was changed; send the upload again without pausing.", BlobGrace.Minutes())}
+	"end of the request. Nothing was changed; send the upload again without pausing.", Grace.Minutes())}
 
 // path returns where the blob with hash sum lives.
-func (b *Blobs) path(sum string) string {
+func (b *Store) path(sum string) string {
 	return filepath.Join(b.Dir, sum[:2], sum[2:])
 }
 
@@ -60,7 +63,7 @@ func (b *Blobs) path(sum string) string {
 // and nothing is left behind. While r is read, the temporary file is locked, so that Collect
 // leaves it however slowly the bytes arrive. The blob's time is set to when Save returns; the
 // row that will refer to it must Claim it.
-func (b *Blobs) Save(r io.Reader, max int64) (*Blob, error) {
+func (b *Store) Save(r io.Reader, max int64) (*Blob, error) {
 	tmpDir := filepath.Join(b.Dir, "tmp")
 	if err := os.MkdirAll(tmpDir, 0o750); err != nil {
 		return nil, fmt.Errorf("save upload: %w", err)
@@ -113,11 +116,11 @@ func (b *Blobs) Save(r io.Reader, max int64) (*Blob, error) {
 	return blob, nil
 }
 
-// Claim renews the stored blob with hash sum, so that Collect leaves it for BlobGrace, or
-// returns ErrBlobGone when it is not stored. Call it inside the transaction that inserts a row
+// Claim renews the stored blob with hash sum, so that Collect leaves it for Grace, or
+// returns ErrGone when it is not stored. Call it inside the transaction that inserts a row
 // referring to the blob: once it returns nil, the blob stays until that transaction has
-// committed (BlobGrace is far longer than a transaction), and the row keeps it afterwards.
-func (b *Blobs) Claim(sum string) error {
+// committed (Grace is far longer than a transaction), and the row keeps it afterwards.
+func (b *Store) Claim(sum string) error {
 	if len(sum) != 64 {
 		return errors.New("claim blob: bad hash")
 	}
@@ -126,7 +129,7 @@ func (b *Blobs) Claim(sum string) error {
 	case err != nil:
 		return fmt.Errorf("claim blob: %w", err)
 	case !stored:
-		return ErrBlobGone
+		return ErrGone
 	}
 	return nil
 }
@@ -135,7 +138,7 @@ func (b *Blobs) Claim(sum string) error {
 // blob is there. It takes, shared, the lock on the blob's file that Collect takes exclusively to
 // remove it, so that a blob is either removed before (and renew reports false) or renewed before
 // Collect looks at its time.
-func (b *Blobs) renew(path string) (bool, error) {
+func (b *Store) renew(path string) (bool, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	f, err := os.Open(path)
@@ -162,7 +165,7 @@ func (b *Blobs) renew(path string) (bool, error) {
 
 // lockFile opens the file whose lock keeps Collect from removing anything while a backup copies
 // the blobs, in this process or another: Dir + ".lock", beside the blobs (DATA/files.lock).
-func (b *Blobs) lockFile() (*os.File, error) {
+func (b *Store) lockFile() (*os.File, error) {
 	if err := os.MkdirAll(filepath.Dir(filepath.Clean(b.Dir)), 0o750); err != nil {
 		return nil, err
 	}
@@ -172,7 +175,7 @@ func (b *Blobs) lockFile() (*os.File, error) {
 // Hold keeps Collect, in any process, from removing anything until release is called; it waits
 // for a Collect under way to end. A backup holds the blobs while it copies those its snapshot
 // of the database refers to.
-func (b *Blobs) Hold() (release func(), err error) {
+func (b *Store) Hold() (release func(), err error) {
 	f, err := b.lockFile()
 	if err != nil {
 		return nil, fmt.Errorf("hold blobs: %w", err)
@@ -185,7 +188,7 @@ func (b *Blobs) Hold() (release func(), err error) {
 }
 
 // tryLock takes the lock Collect needs, unless a holder has it (ok false).
-func (b *Blobs) tryLock() (release func(), ok bool, err error) {
+func (b *Store) tryLock() (release func(), ok bool, err error) {
 	f, err := b.lockFile()
 	if err != nil {
 		return nil, false, fmt.Errorf("collect leftovers: %w", err)
@@ -201,7 +204,7 @@ func (b *Blobs) tryLock() (release func(), ok bool, err error) {
 }
 
 // Open opens the blob with the hash for reading.
-func (b *Blobs) Open(sum string) (*os.File, error) {
+func (b *Store) Open(sum string) (*os.File, error) {
 	if len(sum) != 64 {
 		return nil, errors.New("open blob: bad hash")
 	}

@@ -1,4 +1,9 @@
-package widgets
+// Package markdown turns a Markdown document into the contents of text widgets (headings and
+// paragraphs), for /page/:id/markdown/create. It bounds the document before goldmark parses it
+// (limits.go) and sanitizes what goldmark renders with widgets' policy for Markdown output
+// (widgets.SanitizeMarkdownHTML), so what it returns is what may be stored. It imports widgets;
+// widgets never imports it.
+package markdown
 
 import (
 	"bytes"
@@ -14,36 +19,37 @@ import (
 	"github.com/yuin/goldmark/text"
 
 	"quire/app/api"
+	"quire/widgets"
 )
 
-// markdown renders CommonMark with GitHub's extensions (tables, strikethrough, task lists,
+// engine renders CommonMark with GitHub's extensions (tables, strikethrough, task lists,
 // autolinks). Raw HTML is let through to the sanitizer rather than dropped by goldmark, so that
 // harmless inline HTML (<kbd>, <sup>) keeps working; the sanitizer removes anything unsafe.
-var markdown = sync.OnceValue(func() goldmark.Markdown {
+var engine = sync.OnceValue(func() goldmark.Markdown {
 	return goldmark.New(
 		goldmark.WithExtensions(extension.GFM),
 		goldmark.WithRendererOptions(html.WithUnsafe()),
 	)
 })
 
-// MaxMarkdownBytes bounds one Markdown document.
-const MaxMarkdownBytes = 2 << 20
+// MaxBytes bounds one Markdown document.
+const MaxBytes = 2 << 20
 
-// FromMarkdown splits a Markdown document into widget contents: each top-level heading becomes a
-// Heading (# = h1 ... #### = h4; deeper levels are h4), and the blocks between headings one
-// Paragraph. The HTML of each is sanitized. An empty heading makes no widget, and an empty
-// document gives no contents. Line endings CR LF and CR are read as LF, as CommonMark says.
+// Split splits a Markdown document into widget contents: each top-level heading becomes a
+// widgets.Heading (# = h1 ... #### = h4; deeper levels are h4), and the blocks between headings
+// one widgets.Paragraph. The HTML of each is sanitized. An empty heading makes no widget, and an
+// empty document gives no contents. Line endings CR LF and CR are read as LF, as CommonMark says.
 //
-// Before parsing, the document is held to MaxMarkdownBytes (a too_large error) and to the limits
-// of checkMarkdown, and refused when it holds NUL or invalid UTF-8 (api.Markup: CommonMark would
+// Before parsing, the document is held to MaxBytes (a too_large error) and to the limits of
+// checkMarkdown, and refused when it holds NUL or invalid UTF-8 (api.Markup: CommonMark would
 // make them U+FFFD); before rendering, to maxWidgets widgets; after, each widget's HTML to
-// MaxHTMLBytes and MaxHTMLDepth, and each heading's text to the rule for a line (checkHeadingText).
-// Each refusal is an error on field that names the limit. A heading, or a run of blocks between
-// headings, that would show something and shows nothing once sanitized is an error on field that
-// names its lines (checkKept), never a widget left out.
-func FromMarkdown(field, source string, maxWidgets int) ([]Content, error) {
-	if len(source) > MaxMarkdownBytes {
-		return nil, errTooLong(field, MaxMarkdownBytes)
+// widgets.MaxHTMLBytes and widgets.MaxHTMLDepth, and each heading's text to the rule for a line
+// (widgets.CheckHeadingText). Each refusal is an error on field that names the limit. A heading,
+// or a run of blocks between headings, that would show something and shows nothing once
+// sanitized is an error on field that names its lines (checkKept), never a widget left out.
+func Split(field, source string, maxWidgets int) ([]widgets.Content, error) {
+	if len(source) > MaxBytes {
+		return nil, api.TooLarge("Parameter %q is over the limit of %d KB.", field, MaxBytes>>10)
 	}
 	if err := api.Markup(field, source); err != nil {
 		return nil, err
@@ -53,23 +59,23 @@ func FromMarkdown(field, source string, maxWidgets int) ([]Content, error) {
 		return nil, err
 	}
 	src := []byte(source)
-	md := markdown()
+	md := engine()
 	doc := md.Parser().Parse(text.NewReader(src))
 	if err := countWidgets(field, doc, maxWidgets); err != nil {
 		return nil, err
 	}
-	var out []Content
+	var out []widgets.Content
 	var pending bytes.Buffer
 	var run []ast.Node // the blocks whose HTML is pending
 	flush := func() error {
-		if pending.Len() > MaxHTMLBytes {
+		if pending.Len() > widgets.MaxHTMLBytes {
 			return errWidgetTooLarge(field, pending.Len())
 		}
 		rendered := pending.String()
 		pending.Reset()
 		blocks := run
 		run = nil
-		h, err := SanitizeMarkdownHTML(field, rendered)
+		h, err := widgets.SanitizeMarkdownHTML(field, rendered)
 		if err != nil {
 			return err
 		}
@@ -77,7 +83,7 @@ func FromMarkdown(field, source string, maxWidgets int) ([]Content, error) {
 			return err
 		}
 		if strings.TrimSpace(h) != "" {
-			out = append(out, Content{Classname: Paragraph, HTML: strings.TrimSpace(h), Format: FormatHTML})
+			out = append(out, widgets.Content{Classname: widgets.Paragraph, HTML: strings.TrimSpace(h), Format: widgets.FormatHTML})
 		}
 		return nil
 	}
@@ -88,7 +94,7 @@ func FromMarkdown(field, source string, maxWidgets int) ([]Content, error) {
 		}
 		heading, ok := n.(*ast.Heading)
 		if !ok {
-			if pending.Len()+buf.Len() > MaxHTMLBytes {
+			if pending.Len()+buf.Len() > widgets.MaxHTMLBytes {
 				return nil, errWidgetTooLarge(field, pending.Len()+buf.Len())
 			}
 			pending.Write(buf.Bytes())
@@ -105,35 +111,35 @@ func FromMarkdown(field, source string, maxWidgets int) ([]Content, error) {
 		if i := strings.LastIndex(inner, "</h"); i >= 0 {
 			inner = inner[:i]
 		}
-		h, err := SanitizeMarkdownHTML(field, inner)
+		h, err := widgets.SanitizeMarkdownHTML(field, inner)
 		if err != nil {
 			return nil, err
 		}
 		if err := checkKept(field, inner, h, src, n); err != nil {
 			return nil, err
 		}
-		if h = strings.TrimSpace(h); !showsSomething(h) { // "#" alone, or "# <b></b>"
+		if h = strings.TrimSpace(h); !widgets.ShowsSomething(h) { // "#" alone, or "# <b></b>"
 			continue
 		}
 		if err := checkMarkdownHeading(field, h, src, n); err != nil {
 			return nil, err
 		}
-		out = append(out, Content{Classname: Heading, HTML: h, Format: FormatHTML,
+		out = append(out, widgets.Content{Classname: widgets.Heading, HTML: h, Format: widgets.FormatHTML,
 			Heading: fmt.Sprintf("h%d", min(heading.Level, 4))})
 	}
 	if err := flush(); err != nil {
 		return nil, err
 	}
 	for i := range out {
-		out[i].Text = PlainText(out[i].HTML)
+		out[i].Text = widgets.PlainText(out[i].HTML)
 	}
 	return out, nil
 }
 
-// checkMarkdownHeading is checkHeadingText for the sanitized HTML h of a Markdown heading n: its
+// checkMarkdownHeading is widgets.CheckHeadingText for the sanitized HTML h of a Markdown heading n: its
 // error names the heading's line.
 func checkMarkdownHeading(field, h string, src []byte, n ast.Node) error {
-	err := checkHeadingText(field, PlainText(h))
+	err := widgets.CheckHeadingText(field, widgets.PlainText(h))
 	var e *api.Error
 	if err == nil || !errors.As(err, &e) {
 		return err
@@ -149,7 +155,7 @@ func checkMarkdownHeading(field, h string, src []byte, n ast.Node) error {
 // is a validation error on field naming the blocks' lines, rather than a widget that vanishes or
 // stays empty. Blocks that keep something visible keep only that, as a text widget's HTML does.
 func checkKept(field, rendered, sanitized string, src []byte, blocks ...ast.Node) error {
-	if showsSomething(sanitized) || !showsSomething(rendered) {
+	if widgets.ShowsSomething(sanitized) || !widgets.ShowsSomething(rendered) {
 		return nil
 	}
 	where := "The Markdown"
@@ -214,5 +220,5 @@ func countWidgets(field string, doc ast.Node, max int) error {
 func errWidgetTooLarge(field string, n int) error {
 	return api.Invalid(field, "Parameter %q makes a widget of more than %d KB of HTML (the blocks between two headings "+
 		"make one widget; these make %d KB or more). Add headings to split it, or send it in parts.",
-		field, MaxHTMLBytes>>10, n>>10)
+		field, widgets.MaxHTMLBytes>>10, n>>10)
 }

@@ -1,7 +1,6 @@
-package widgets
+package markdown
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"strings"
@@ -10,9 +9,10 @@ import (
 	"github.com/yuin/goldmark/text"
 
 	"quire/app/api"
+	"quire/widgets"
 )
 
-// anyWidgets lets FromMarkdown make as many widgets as a test's document holds.
+// anyWidgets lets Split make as many widgets as a test's document holds.
 const anyWidgets = 1 << 30
 
 // sections puts a heading at the first line break after every 256 KB of src, so that no run of
@@ -85,22 +85,22 @@ and the *API reference* for ` + "`pages/get`" + `. Ask in #help when in doubt.
 // tables, pass the checks.
 func TestCheckMarkdownAccepts(t *testing.T) {
 	t.Parallel()
-	size := MaxMarkdownBytes
+	size := MaxBytes
 	if raceDetector {
 		size /= 32 // see TestPathologicalMarkdown
 	}
 	tests := map[string]string{
 		"ordinary document at the size limit": ordinaryMarkdown(size),
 		"list nested to the limit by indentation": lines(size/2, func(i int) string {
-			return strings.Repeat("  ", i%MaxMarkdownNesting) + "- item"
+			return strings.Repeat("  ", i%MaxNesting) + "- item"
 		}),
-		"list markers chained to the limit":              strings.Repeat("* ", MaxMarkdownNesting) + "x",
-		"quotes chained to the limit":                    strings.Repeat("> ", MaxMarkdownNesting) + "x",
-		"quotes and lists mixed to the limit":            strings.Repeat("> - ", MaxMarkdownNesting/2) + "x",
+		"list markers chained to the limit":              strings.Repeat("* ", MaxNesting) + "x",
+		"quotes chained to the limit":                    strings.Repeat("> ", MaxNesting) + "x",
+		"quotes and lists mixed to the limit":            strings.Repeat("> - ", MaxNesting/2) + "x",
 		"a long thematic break":                          strings.Repeat("- ", 500),
 		"a long starred rule":                            strings.Repeat("* ", 500),
 		"a list of a thousand bold items":                lines(size/2, func(i int) string { return fmt.Sprintf("- **item %d** _note_", i) }),
-		"a table of the widest kind":                     "|" + strings.Repeat(" h |", MaxMarkdownTableColumns) + "\n|" + strings.Repeat("---|", MaxMarkdownTableColumns) + "\n" + strings.Repeat("|"+strings.Repeat(" c |", MaxMarkdownTableColumns)+"\n", size/2048),
+		"a table of the widest kind":                     "|" + strings.Repeat(" h |", MaxTableColumns) + "\n|" + strings.Repeat("---|", MaxTableColumns) + "\n" + strings.Repeat("|"+strings.Repeat(" c |", MaxTableColumns)+"\n", size/2048),
 		"fenced code full of markers":                    "```\n" + lines(size/8, func(i int) string { return strings.Repeat("> * ", 50) + "[a](b" }) + "```\n",
 		"fence in a list item, full of markers":          "- ```\n" + lines(size/8, func(i int) string { return "  " + strings.Repeat("> * ", 50) }) + "  ```\n- next",
 		"fence in a quote, full of markers":              "> ~~~\n" + lines(size/8, func(i int) string { return "> " + strings.Repeat("* ", 50) }) + "> ~~~\n",
@@ -108,17 +108,17 @@ func TestCheckMarkdownAccepts(t *testing.T) {
 		"a long numbered list with emphasis":             lines(size/4, func(i int) string { return fmt.Sprintf("%d. **item** _%d_", i+1, i) }),
 		"a long quote with emphasis, a paragraph a line": lines(size/4, func(i int) string { return "> **a** _b_\n>" }),
 		"indented code after a paragraph":                "text\n\n" + lines(size/8, func(i int) string { return "        " + strings.Repeat("* ", 40) }),
-		"one paragraph at the marks limit":               fill("*a* ", MaxMarkdownEmphasis*2),
+		"one paragraph at the marks limit":               fill("*a* ", MaxEmphasis*2),
 		"links with long targets":                        lines(size/2, func(i int) string { return "[a](https://example.com/" + strings.Repeat("x", 200) + ") and more" }),
 		"lazy continuation lines":                        lines(size/8, func(i int) string { return [2]string{"- a", "lazy"}[i%2] }),
 		"windows line endings":                           strings.ReplaceAll(ordinaryMarkdown(size/8), "\n", "\r\n"),
 	}
 	for name, src := range tests {
 		t.Run(name, func(t *testing.T) {
-			if len(src) > MaxMarkdownBytes {
+			if len(src) > MaxBytes {
 				t.Fatalf("test input is %d bytes, over the limit", len(src))
 			}
-			if _, err := FromMarkdown("val", sections(src), anyWidgets); err != nil {
+			if _, err := Split("val", sections(src), anyWidgets); err != nil {
 				t.Fatalf("refused: %v", err)
 			}
 		})
@@ -144,7 +144,7 @@ func pathological(n int) []struct{ name, src, want string } {
 		}), "nests lists and quotes"},
 		{"nested block quotes", fill("> ", n-1) + "a", "nests lists and quotes"},
 		{"quotes around lists", fill("> 1. ", n-1) + "a", "nests lists and quotes"},
-		{"nested lists at the nesting limit, repeated", sections(lines(n-1000, func(i int) string { return nest(i % MaxMarkdownNesting) })), ""},
+		{"nested lists at the nesting limit, repeated", sections(lines(n-1000, func(i int) string { return nest(i % MaxNesting) })), ""},
 		{"nested strong emphasis", fill("*a **a ", n/2) + "b" + fill(" a** a*", n/2), "too many of the characters *"},
 		{"emphasis closers without openers", fill("a_ ", n), "too many of the characters *"},
 		{"emphasis openers without closers", fill("_a ", n), "too many of the characters *"},
@@ -155,10 +155,10 @@ func pathological(n int) []struct{ name, src, want string } {
 		{"link openers and emphasis closers", fill("[ a_", n), "too many of the characters *"},
 		{"nested brackets", fill("[", n/2-1) + "a" + fill("]", n/2-1), "too many of the characters ["},
 		{"mixed emphasis markers (goldmark #555)", fill("*a_b*c_d**e_f*g**h*i_j**", n), "too many of the characters *"},
-		{"emphasis at the limit in one paragraph", fill("c* ", 3*MaxMarkdownEmphasis) + "\n\n" +
-			sections(lines(n-3*MaxMarkdownEmphasis-1000, func(int) string { return "plain text" })), ""},
-		{"brackets at the limit in one paragraph", fill("[a] ", 2*MaxMarkdownBrackets) + "\n\n" +
-			sections(lines(n-2*MaxMarkdownBrackets-1000, func(int) string { return "plain text" })), ""},
+		{"emphasis at the limit in one paragraph", fill("c* ", 3*MaxEmphasis) + "\n\n" +
+			sections(lines(n-3*MaxEmphasis-1000, func(int) string { return "plain text" })), ""},
+		{"brackets at the limit in one paragraph", fill("[a] ", 2*MaxBrackets) + "\n\n" +
+			sections(lines(n-2*MaxBrackets-1000, func(int) string { return "plain text" })), ""},
 		{"emphasis spread under the limit over many paragraphs", sections(lines(n-1000, func(i int) string {
 			return fill("*a_ ", 40) + "\n"
 		})), ""},
@@ -176,14 +176,14 @@ func pathological(n int) []struct{ name, src, want string } {
 		{"code spans, closed", sections(lines(n-1000, func(int) string { return fill("a `code` and ``more`` ", 200) })), ""},
 		{"link definitions in a row", lines(n, func(i int) string { return fmt.Sprintf("[%d]: u", i+1) }), "link reference definitions"},
 		{"link definitions in runs under the limit", lines(n-100, func(i int) string {
-			return fmt.Sprintf("[%d]: u", i+1) + [2]string{"", "\n"}[min(1, (i+1)%(MaxMarkdownDefinitions/50))] // runs of 80
+			return fmt.Sprintf("[%d]: u", i+1) + [2]string{"", "\n"}[min(1, (i+1)%(MaxDefinitions/50))] // runs of 80
 		}) + "\n[1] [2] [0]", ""},
-		{"raw HTML tag left open", "<a " + lines(min(n, MaxHTMLBytes-1024), func(int) string { return "b c" }), ""},
-		{"table of the most columns, rows short", "|" + strings.Repeat("h|", MaxMarkdownTableColumns) + "\n|" +
-			strings.Repeat("-|", MaxMarkdownTableColumns) + "\n" + fill("x\n", n-1000), "cells"},
+		{"raw HTML tag left open", "<a " + lines(min(n, widgets.MaxHTMLBytes-1024), func(int) string { return "b c" }), ""},
+		{"table of the most columns, rows short", "|" + strings.Repeat("h|", MaxTableColumns) + "\n|" +
+			strings.Repeat("-|", MaxTableColumns) + "\n" + fill("x\n", n-1000), "cells"},
 		{"table too wide", "|" + strings.Repeat("h|", 1000) + "\n|" + strings.Repeat("-|", 1000) + "\n", "columns"},
 		{"emphasis nested inside itself", fill("*", 2000) + "a" + fill("*", 2000), "nests HTML elements"},
-		{"HTML nested in Markdown", fill("<div>", 5*(MaxHTMLDepth+1)) + "x", "nests HTML elements"},
+		{"HTML nested in Markdown", fill("<div>", 5*(widgets.MaxHTMLDepth+1)) + "x", "nests HTML elements"},
 		{"markers after a fence opened in a quote", "> ```\n" + fill("* ", n-10) + "x", "nests lists and quotes"},
 		{"markers after a fence opened in a list item", "- ```\n" + fill("> ", n-10) + "x", "nests lists and quotes"},
 		{"markers after a fence opened in a list item, blank line between", "- ```\n\n" + fill("* ", n-10) + "x", "nests lists and quotes"},
@@ -198,25 +198,25 @@ func pathological(n int) []struct{ name, src, want string } {
 }
 
 // TestPathologicalMarkdown runs each pathological input at the largest size Quire accepts through
-// FromMarkdown: each must end (within the test's deadline, without a timed assertion here: the
+// Split: each must end (within the test's deadline, without a timed assertion here: the
 // benchmarks measure speed) and be accepted, or refused by the limit that names it. Under the
 // race detector, which parses several times slower, the inputs that are accepted (and so
 // parsed whole) are a 32nd of that size; refusals come before parsing and keep full size.
 func TestPathologicalMarkdown(t *testing.T) {
 	t.Parallel()
-	full, accepted := pathological(MaxMarkdownBytes), pathological(MaxMarkdownBytes)
+	full, accepted := pathological(MaxBytes), pathological(MaxBytes)
 	if raceDetector {
-		accepted = pathological(MaxMarkdownBytes / 32)
+		accepted = pathological(MaxBytes / 32)
 	}
 	for i, tc := range full {
 		if tc.want == "" {
 			tc = accepted[i]
 		}
 		t.Run(tc.name, func(t *testing.T) {
-			if len(tc.src) > MaxMarkdownBytes {
+			if len(tc.src) > MaxBytes {
 				t.Fatalf("test input is %d bytes, over the limit", len(tc.src))
 			}
-			_, err := FromMarkdown("val", tc.src, anyWidgets)
+			_, err := Split("val", tc.src, anyWidgets)
 			var e *api.Error
 			switch {
 			case tc.want == "" && err != nil:
@@ -228,22 +228,22 @@ func TestPathologicalMarkdown(t *testing.T) {
 	}
 }
 
-// TestFromMarkdownCountsWidgetsFirst: a document that would make more widgets than asked is
+// TestSplitCountsWidgetsFirst: a document that would make more widgets than asked is
 // refused before anything is rendered, naming the count.
-func TestFromMarkdownCountsWidgetsFirst(t *testing.T) {
+func TestSplitCountsWidgetsFirst(t *testing.T) {
 	t.Parallel()
-	_, err := FromMarkdown("val", strings.Repeat("# h\n\np\n\n", 101), 200)
+	_, err := Split("val", strings.Repeat("# h\n\np\n\n", 101), 200)
 	var e *api.Error
 	if !errors.As(err, &e) || e.Field != "val" || !strings.Contains(e.Message, "101 top-level headings and 101 runs") {
 		t.Fatalf("err = %v; want a validation error counting 202 widgets", err)
 	}
-	if got, err := FromMarkdown("val", strings.Repeat("# h\n\np\n\n", 100), 200); err != nil || len(got) != 200 {
+	if got, err := Split("val", strings.Repeat("# h\n\np\n\n", 100), 200); err != nil || len(got) != 200 {
 		t.Fatalf("200 widgets: got %d, %v", len(got), err)
 	}
 }
 
 // BenchmarkMarkdownLimits compares the checks made before parsing with the parse itself and with
-// the whole of FromMarkdown, on an ordinary document of 256 KB: the checks must cost a small
+// the whole of Split, on an ordinary document of 256 KB: the checks must cost a small
 // fraction of the parse. Compare the ns/op of the three from one run.
 func BenchmarkMarkdownLimits(b *testing.B) {
 	src := ordinaryMarkdown(256 << 10)
@@ -258,39 +258,13 @@ func BenchmarkMarkdownLimits(b *testing.B) {
 	b.Run("parse", func(b *testing.B) {
 		b.SetBytes(int64(len(src)))
 		for b.Loop() {
-			markdown().Parser().Parse(text.NewReader([]byte(src)))
+			engine().Parser().Parse(text.NewReader([]byte(src)))
 		}
 	})
-	b.Run("FromMarkdown", func(b *testing.B) {
+	b.Run("Split", func(b *testing.B) {
 		b.SetBytes(int64(len(src)))
 		for b.Loop() {
-			if _, err := FromMarkdown("val", src, anyWidgets); err != nil {
-				b.Fatal(err)
-			}
-		}
-	})
-}
-
-// BenchmarkHTMLNesting compares the nesting check made before sanitizing with sanitizing, on the
-// HTML of the same document.
-func BenchmarkHTMLNesting(b *testing.B) {
-	var buf bytes.Buffer
-	if err := markdown().Convert([]byte(ordinaryMarkdown(256<<10)), &buf); err != nil {
-		b.Fatal(err)
-	}
-	html := buf.String()
-	b.Run("check", func(b *testing.B) {
-		b.SetBytes(int64(len(html)))
-		for b.Loop() {
-			if nestsDeeper(html, MaxHTMLDepth) {
-				b.Fatal("too deep")
-			}
-		}
-	})
-	b.Run("sanitize", func(b *testing.B) {
-		b.SetBytes(int64(len(html)))
-		for b.Loop() {
-			if _, err := SanitizeMarkdownHTML("val", html); err != nil {
+			if _, err := Split("val", src, anyWidgets); err != nil {
 				b.Fatal(err)
 			}
 		}

@@ -1,4 +1,4 @@
-package widgets
+package markdown
 
 import (
 	"regexp"
@@ -16,30 +16,30 @@ import (
 // These limits keep every accepted document to well under a second of parsing, and no document
 // written by a person comes near them.
 const (
-	// MaxMarkdownNesting is how deeply quotes and list items may nest.
-	MaxMarkdownNesting = 32
-	// MaxMarkdownEmphasis bounds the characters * _ ~ of a paragraph, which goldmark pairs in time
+	// MaxNesting is how deeply quotes and list items may nest.
+	MaxNesting = 32
+	// MaxEmphasis bounds the characters * _ ~ of a paragraph, which goldmark pairs in time
 	// that grows with the square of their number: a paragraph may hold this many, and a document
 	// as many as keep the sum of each paragraph's count squared under its square.
-	MaxMarkdownEmphasis = 5000
-	// MaxMarkdownBrackets is the same bound for the characters [ and ], cheaper to pair.
-	MaxMarkdownBrackets = 16000
-	// MaxMarkdownLinkScan bounds, in bytes, how much goldmark reads of link targets in all: each
+	MaxEmphasis = 5000
+	// MaxBrackets is the same bound for the characters [ and ], cheaper to pair.
+	MaxBrackets = 16000
+	// MaxLinkScan bounds, in bytes, how much goldmark reads of link targets in all: each
 	// "](" makes it read on to the next space (to the next ">" after "](<").
-	MaxMarkdownLinkScan = 16 << 20
-	// MaxMarkdownCodeScan bounds, in bytes, how much goldmark reads looking for the ends of code
+	MaxLinkScan = 16 << 20
+	// MaxCodeScan bounds, in bytes, how much goldmark reads looking for the ends of code
 	// spans: a run of backticks is read on to the next run of as many, or to the end of its
 	// paragraph when there is none.
-	MaxMarkdownCodeScan = 64 << 20
-	// MaxMarkdownDefinitions bounds link reference definitions ("[label]: target") that follow
+	MaxCodeScan = 64 << 20
+	// MaxDefinitions bounds link reference definitions ("[label]: target") that follow
 	// each other without a blank line, which goldmark reads in time that grows with the square of
-	// their number: as for MaxMarkdownEmphasis, by the sum of each run's count squared.
-	MaxMarkdownDefinitions = 4000
-	// MaxMarkdownTableColumns bounds the columns of one table.
-	MaxMarkdownTableColumns = 64
-	// MaxMarkdownTableCells bounds the cells of all tables: a row with fewer cells than its
+	// their number: as for MaxEmphasis, by the sum of each run's count squared.
+	MaxDefinitions = 4000
+	// MaxTableColumns bounds the columns of one table.
+	MaxTableColumns = 64
+	// MaxTableCells bounds the cells of all tables: a row with fewer cells than its
 	// header is filled with empty ones, so two bytes of input can make 64 cells.
-	MaxMarkdownTableCells = 100_000
+	MaxTableCells = 100_000
 )
 
 // mdScan is what checkMarkdown keeps between lines.
@@ -185,10 +185,10 @@ func (sc *mdScan) read(line string) error {
 		// A link reference definition, not inline text; a run of n costs n squared, added a line
 		// at a time.
 		sc.definitions = definitions + 1
-		if sc.definitionWork += int64(2*sc.definitions - 1); sc.definitionWork > MaxMarkdownDefinitions*MaxMarkdownDefinitions {
+		if sc.definitionWork += int64(2*sc.definitions - 1); sc.definitionWork > MaxDefinitions*MaxDefinitions {
 			return api.Invalid(sc.field, "The Markdown has too many link reference definitions (\"[label]: target\") in a row: "+
 				"%d at line %d. A run may hold %d, and fewer when others hold many (the sum of each run's count squared is "+
-				"at most %d squared). Put blank lines between them.", sc.definitions, sc.line, MaxMarkdownDefinitions, MaxMarkdownDefinitions)
+				"at most %d squared). Put blank lines between them.", sc.definitions, sc.line, MaxDefinitions, MaxDefinitions)
 		}
 		return nil
 	}
@@ -214,9 +214,9 @@ func (sc *mdScan) read(line string) error {
 func (sc *mdScan) readText(text string, quotes int) error {
 	if sc.para.open && isTableDelimiter(text) && cellCount(sc.para.last) == delimiterCount(text) {
 		cols := delimiterCount(text)
-		if cols > MaxMarkdownTableColumns {
+		if cols > MaxTableColumns {
 			return api.Invalid(sc.field, "The table at line %d has %d columns; a table may have at most %d.",
-				sc.line, cols, MaxMarkdownTableColumns)
+				sc.line, cols, MaxTableColumns)
 		}
 		sc.tableCols, sc.tableLine, sc.tableQuotes = cols, sc.line, quotes
 		sc.cells += 2 * cols // the header and the delimiter row
@@ -232,10 +232,10 @@ func (sc *mdScan) readText(text string, quotes int) error {
 // readRow counts a table row's cells, its header's number whatever it holds (goldmark fills a
 // short row with empty cells), and reads its text as a paragraph of its own.
 func (sc *mdScan) readRow(text string) error {
-	if sc.cells += sc.tableCols; sc.cells > MaxMarkdownTableCells {
+	if sc.cells += sc.tableCols; sc.cells > MaxTableCells {
 		return api.Invalid(sc.field, "The Markdown's tables have more than %d cells (rows times columns, counting the cells "+
 			"that rows shorter than their header are given), reached in the table at line %d. Split the tables over several calls.",
-			MaxMarkdownTableCells, sc.tableLine)
+			MaxTableCells, sc.tableLine)
 	}
 	if err := sc.readLinks(text); err != nil {
 		return err
@@ -324,9 +324,9 @@ func (sc *mdScan) inFence(line string) bool {
 
 // checkDepth refuses the line when its quotes and the open list items nest too deep.
 func (sc *mdScan) checkDepth(quotes int) error {
-	if depth := len(sc.items) + quotes; depth > MaxMarkdownNesting {
+	if depth := len(sc.items) + quotes; depth > MaxNesting {
 		return api.Invalid(sc.field, "The Markdown nests lists and quotes %d deep at line %d; at most %d levels are read. "+
-			"Flatten the deepest part.", depth, sc.line, MaxMarkdownNesting)
+			"Flatten the deepest part.", depth, sc.line, MaxNesting)
 	}
 	return nil
 }
@@ -369,20 +369,20 @@ func (sc *mdScan) endParagraph() error {
 	sc.bracketWork += b * b
 	sc.codeScan += codeScan(p.ticks, p.size)
 	switch {
-	case sc.emphasisWork > MaxMarkdownEmphasis*MaxMarkdownEmphasis:
+	case sc.emphasisWork > MaxEmphasis*MaxEmphasis:
 		return api.Invalid(sc.field, "The Markdown has too many of the characters *, _ and ~ in its paragraphs to be read in "+
 			"bounded time: the paragraph at line %d has %d. A paragraph may hold %d, and fewer when others hold many "+
 			"(the sum of each paragraph's count squared is at most %d squared). Split long paragraphs with blank lines.",
-			p.line, e, MaxMarkdownEmphasis, MaxMarkdownEmphasis)
-	case sc.bracketWork > MaxMarkdownBrackets*MaxMarkdownBrackets:
+			p.line, e, MaxEmphasis, MaxEmphasis)
+	case sc.bracketWork > MaxBrackets*MaxBrackets:
 		return api.Invalid(sc.field, "The Markdown has too many of the characters [ and ] in its paragraphs to be read in "+
 			"bounded time: the paragraph at line %d has %d. A paragraph may hold %d, and fewer when others hold many "+
 			"(the sum of each paragraph's count squared is at most %d squared). Split long paragraphs with blank lines.",
-			p.line, b, MaxMarkdownBrackets, MaxMarkdownBrackets)
-	case sc.codeScan > MaxMarkdownCodeScan:
+			p.line, b, MaxBrackets, MaxBrackets)
+	case sc.codeScan > MaxCodeScan:
 		return api.Invalid(sc.field, "The Markdown has too many runs of backticks (`) without a closing run of as many "+
 			"in long paragraphs, reached at the paragraph at line %d: each is read to the end of its paragraph, and at most %d MB "+
-			"are read in all. Close code spans, or split long paragraphs with blank lines.", p.line, MaxMarkdownCodeScan>>20)
+			"are read in all. Close code spans, or split long paragraphs with blank lines.", p.line, MaxCodeScan>>20)
 	}
 	return nil
 }
@@ -432,9 +432,9 @@ func (sc *mdScan) readLinks(rest string) error {
 			}
 		}
 	}
-	if sc.linkScan > MaxMarkdownLinkScan {
+	if sc.linkScan > MaxLinkScan {
 		return api.Invalid(sc.field, "The Markdown's link targets (after \"](\") run on for more than %d MB in all, reached at line %d: "+
-			"a target is read up to the next space. End link targets with \")\" and a space, or send less.", MaxMarkdownLinkScan>>20, sc.line)
+			"a target is read up to the next space. End link targets with \")\" and a space, or send less.", MaxLinkScan>>20, sc.line)
 	}
 	return nil
 }

@@ -1,4 +1,4 @@
-package widgets
+package blobs
 
 import (
 	"context"
@@ -8,17 +8,15 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
-
-	"quire/app/sqldb"
 )
 
-// BlobGrace is how long Collect leaves an unreferenced blob, or a temporary upload file no one
+// Grace is how long Collect leaves an unreferenced blob, or a temporary upload file no one
 // is writing, after it was last stored, written, reused or claimed. Nothing depends on requests
 // being fast: a temporary file being written is locked, however slowly its bytes arrive, and a
-// blob is claimed inside the transaction of the row that refers to it (Blobs.Claim). The grace
+// blob is claimed inside the transaction of the row that refers to it (Store.Claim). The grace
 // only has to cover the time from a claim to its transaction's commit, and lets a failed upload's
 // bytes be reused by its retry.
-const BlobGrace = time.Hour
+const Grace = time.Hour
 
 // Leftovers counts what Collect removed.
 type Leftovers struct {
@@ -27,18 +25,23 @@ type Leftovers struct {
 	Bytes int64 // their size in all
 }
 
-// collectBatch is how many blobs one query checks for references.
+// InUse reports which of the hashes sums a stored row still refers to (a map holding true for
+// each), for Collect. The store of the rows provides it (widgets.BlobsInUse); an error stops
+// Collect.
+type InUse func(ctx context.Context, sums []string) (map[string]bool, error)
+
+// collectBatch is how many blobs one call of InUse checks.
 const collectBatch = 500
 
-// Collect removes what uploads left behind: blobs that no row of files refers to and that were
+// Collect removes what uploads left behind: blobs that no row refers to (inUse) and that were
 // last stored, reused or claimed before cutoff (an upload whose transaction failed), and
 // temporary upload files last written before cutoff that no upload is writing (a crash during an
-// upload). The server passes BlobGrace ago as cutoff. It never removes a blob a committed row
+// upload). The server passes Grace ago as cutoff. It never removes a blob a committed row
 // refers to, nor one a transaction has claimed since cutoff (Claim and Collect take a lock on the
 // blob's file, in this process or another), nor a temporary file an upload is writing. While a
 // backup holds the blobs (Hold), it removes nothing and returns at once. It stops when ctx ends,
 // returning what it removed so far.
-func (b *Blobs) Collect(ctx context.Context, db sqldb.DBTX, cutoff time.Time) (Leftovers, error) {
+func (b *Store) Collect(ctx context.Context, inUse InUse, cutoff time.Time) (Leftovers, error) {
 	var out Leftovers
 	release, ok, err := b.tryLock()
 	if err != nil || !ok {
@@ -87,7 +90,7 @@ func (b *Blobs) Collect(ctx context.Context, db sqldb.DBTX, cutoff time.Time) (L
 		for len(old) > 0 {
 			batch := old[:min(len(old), collectBatch)]
 			old = old[len(batch):]
-			refs, err := referencedBlobs(ctx, db, batch)
+			refs, err := inUse(ctx, batch)
 			if err != nil {
 				return out, err
 			}
@@ -95,7 +98,7 @@ func (b *Blobs) Collect(ctx context.Context, db sqldb.DBTX, cutoff time.Time) (L
 				if refs[sum] {
 					continue
 				}
-				size, removed, err := b.removeLeftover(ctx, db, sum, cutoff)
+				size, removed, err := b.removeLeftover(ctx, inUse, sum, cutoff)
 				if err != nil {
 					return out, err
 				}
@@ -134,7 +137,7 @@ func removeUnlocked(path string, cutoff time.Time) (bool, error) {
 
 // removeLeftover removes the blob sum if, under the locks that a renewal takes (Save reusing the
 // blob, Claim), it is still older than cutoff and no row refers to it.
-func (b *Blobs) removeLeftover(ctx context.Context, db sqldb.DBTX, sum string, cutoff time.Time) (int64, bool, error) {
+func (b *Store) removeLeftover(ctx context.Context, inUse InUse, sum string, cutoff time.Time) (int64, bool, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	path := b.path(sum)
@@ -153,7 +156,7 @@ func (b *Blobs) removeLeftover(ctx context.Context, db sqldb.DBTX, sum string, c
 	if now, err := os.Stat(path); err != nil || !os.SameFile(info, now) {
 		return 0, false, nil // replaced by a new copy of the same bytes
 	}
-	refs, err := referencedBlobs(ctx, db, []string{sum})
+	refs, err := inUse(ctx, []string{sum})
 	if err != nil || refs[sum] {
 		return 0, false, err
 	}
@@ -161,28 +164,6 @@ func (b *Blobs) removeLeftover(ctx context.Context, db sqldb.DBTX, sum string, c
 		return 0, false, fmt.Errorf("collect leftovers: %w", err)
 	}
 	return info.Size(), true, nil
-}
-
-// referencedBlobs returns which of the hashes a row of files refers to.
-func referencedBlobs(ctx context.Context, db sqldb.DBTX, sums []string) (map[string]bool, error) {
-	args := make([]any, len(sums))
-	for i, s := range sums {
-		args[i] = s
-	}
-	rows, err := db.QueryContext(ctx, `SELECT DISTINCT sha256 FROM files WHERE sha256 IN (`+sqldb.Placeholders(len(sums))+`)`, args...)
-	if err != nil {
-		return nil, fmt.Errorf("collect leftovers: %w", err)
-	}
-	defer rows.Close()
-	refs := map[string]bool{}
-	for rows.Next() {
-		var sum string
-		if err := rows.Scan(&sum); err != nil {
-			return nil, err
-		}
-		refs[sum] = true
-	}
-	return refs, rows.Err()
 }
 
 // isHex reports whether s is n lower-case hexadecimal digits, as blob names are.
