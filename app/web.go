@@ -9,13 +9,17 @@ import (
 
 	"quire/app/httpapi"
 	"quire/app/webui"
+	"quire/pages/activity"
+	"quire/pages/discussions"
+	"quire/pages/records"
 	pagesweb "quire/pages/web"
 	"quire/people"
 )
 
 // webPages registers the signed-in web pages of each domain on r.
 func (s *Server) webPages(r gin.IRoutes) {
-	pw := &pagesweb.Handler{Pages: s.Pages, People: s.People}
+	pw := &pagesweb.Handler{Pages: s.Pages, Activity: &activity.Service{Pages: s.Pages},
+		Records: &records.Service{Pages: s.Pages}, Discussions: &discussions.Service{Pages: s.Pages}, People: s.People}
 	pw.Routes(r)
 	pw.EditRoutes(r)
 	s.Search.WebRoutes(r)

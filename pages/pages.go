@@ -1,9 +1,15 @@
-// Package pages holds pages and their column layout, folders, copy and trash, forms' records,
-// discussions and the page cache. It uses widgets for content and people for who may do what.
+// Package pages holds pages and their column layout, folders, copy and trash, the operations on
+// their widgets and the widgets' versions, and the page cache. It uses widgets for content and
+// people for who may do what.
+//
+// Concepts that need only its exported reads live in sub-packages that import it (so it never
+// imports them): pages/activity (a page's timeline, visits, editors), pages/records (forms'
+// records) and pages/discussions (posts). pages/search is the other way: pages calls it inside
+// its write transactions.
 //
 // What the API offers is a set of operations, exported methods of Service that take the caller
 // (a *people.Actor), the subsite and parsed values, and know nothing of HTTP: CreatePage,
-// CopyPage, UpdateTextWidget, PostToPage, ReadPages, ReadPage... Each checks permission
+// CopyPage, UpdateTextWidget, TrashPage, ReadPages, ReadPage... Each checks permission
 // (actor.Can), validates, runs one transaction with its side effects queued in it
 // (notifications, the search queue) and returns typed errors, listed in its doc comment; a read
 // of a list returns the api.ListReader the answer reads in batches. The REST API's handlers

@@ -22,7 +22,7 @@ func (s handlers) postMessage(c *gin.Context) error {
 	if err := firstErr(err, r.p.Err()); err != nil {
 		return err
 	}
-	post, err := s.PostToPage(r.ctx, r.actor, r.sub, pageID, msg, field)
+	post, err := s.Discussions.PostToPage(r.ctx, r.actor, r.sub, pageID, msg, field)
 	if err != nil {
 		return err
 	}
@@ -41,7 +41,7 @@ func (s handlers) postToStream(c *gin.Context) error {
 	if err := r.p.Err(); err != nil {
 		return err
 	}
-	post, err := s.PostToStream(r.ctx, r.actor, r.sub, msg, field)
+	post, err := s.Discussions.PostToStream(r.ctx, r.actor, r.sub, msg, field)
 	if err != nil {
 		return err
 	}
@@ -60,7 +60,7 @@ func (s handlers) listPosts(c *gin.Context) error {
 	if err := firstErr(err, r.p.Err()); err != nil {
 		return err
 	}
-	read, err := s.ReadPosts(r.ctx, r.actor, r.sub, pageID)
+	read, err := s.Discussions.ReadPosts(r.ctx, r.actor, r.sub, pageID)
 	if err != nil {
 		return err
 	}
@@ -78,7 +78,7 @@ func (s handlers) listStream(c *gin.Context) error {
 	if err := r.p.Err(); err != nil {
 		return err
 	}
-	read, err := s.ReadStream(r.ctx, r.actor, r.sub)
+	read, err := s.Discussions.ReadStream(r.ctx, r.actor, r.sub)
 	if err != nil {
 		return err
 	}

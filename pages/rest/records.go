@@ -37,7 +37,7 @@ func (s handlers) submitRecord(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	rec, err := s.SubmitRecord(r.ctx, r.actor, r.sub, pageID, formID, values)
+	rec, err := s.Records.SubmitRecord(r.ctx, r.actor, r.sub, pageID, formID, values)
 	if err != nil {
 		return err
 	}
@@ -64,7 +64,7 @@ func (s handlers) listRecords(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	records, err := s.ReadRecords(r.ctx, r.actor, r.sub, pageID, formID)
+	records, err := s.Records.ReadRecords(r.ctx, r.actor, r.sub, pageID, formID)
 	if err != nil {
 		return err
 	}

@@ -10,7 +10,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"quire/app/httpapi"
-	"quire/pages"
+	"quire/pages/records"
 	"quire/widgets"
 )
 
@@ -18,8 +18,8 @@ import (
 // (after the record's id, time and author), then a row per record, read and written in batches
 // as every list is (httpapi.StreamList). Without paging parameters it answers every record. The
 // columns are the form's current fields, then fields of earlier versions that records answered.
-func (s handlers) exportRecords(c *gin.Context, records *pages.Records, list httpapi.List[*widgets.Record], paged bool) error {
-	cols, err := s.RecordColumns(c.Request.Context(), records)
+func (s handlers) exportRecords(c *gin.Context, records *records.FormRecords, list httpapi.List[*widgets.Record], paged bool) error {
+	cols, err := s.Records.RecordColumns(c.Request.Context(), records)
 	if err != nil {
 		return err
 	}

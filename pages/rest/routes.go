@@ -5,18 +5,25 @@ import (
 
 	"quire/app/httpapi"
 	"quire/pages"
+	"quire/pages/discussions"
+	"quire/pages/records"
 	"quire/widgets"
 )
 
 // handlers are the REST API v1 handlers (httpapi.Handler) of the pages domain: each parses its
-// parameters, calls one operation of the embedded pages.Service and answers.
-type handlers struct{ *pages.Service }
+// parameters, calls one operation of the embedded pages.Service (or of a sub-package's: Records,
+// Discussions) and answers.
+type handlers struct {
+	*pages.Service
+	Records     *records.Service
+	Discussions *discussions.Service
+}
 
 // Routes registers the page, widget and folder endpoints on the API group, whose middleware has
 // already resolved the subsite and the caller. Every route is written out, so that a path found
 // in API.md or a log is found here by grep.
 func Routes(r gin.IRoutes, svc *pages.Service) {
-	s := handlers{svc}
+	s := handlers{Service: svc, Records: &records.Service{Pages: svc}, Discussions: &discussions.Service{Pages: svc}}
 	h := httpapi.Handle // a handler's error goes to app's one error writer
 	r.GET("/pages/get/:page_id/", h(s.getPage))
 	r.GET("/pages/all/", h(s.listPages))
@@ -93,7 +100,7 @@ func Routes(r gin.IRoutes, svc *pages.Service) {
 // FileRoutes registers the download of uploaded files, outside the API but behind its gate
 // (authentication, rate limit, subsite).
 func FileRoutes(r gin.IRoutes, svc *pages.Service) {
-	s := handlers{svc}
+	s := handlers{Service: svc, Records: &records.Service{Pages: svc}, Discussions: &discussions.Service{Pages: svc}}
 	h := httpapi.Handle
 	r.GET("/files/:file_id/:filename", h(s.serveFile))
 }

@@ -171,7 +171,7 @@ func (h *Handler) pageEditing(c *gin.Context, sub *people.Subsite, p *pages.Page
 		return nil, nil
 	}
 	actor := people.ActorFrom(c.Request.Context())
-	editors, err := h.Pages.PageEditors(c.Request.Context(), actor, sub, p.ID)
+	editors, err := h.Activity.PageEditors(c.Request.Context(), actor, sub, p.ID)
 	if err != nil {
 		return nil, err
 	}

@@ -80,7 +80,7 @@ type conflictView struct {
 }
 
 // editPage shows the page's editor (with ?w=ID, that widget's editor form open: the editor without
-// script), and records that the person has it open (pages.Service.MarkEditing).
+// script), and records that the person has it open (activity.Service.MarkEditing).
 func (h *Handler) editPage(c *gin.Context) error {
 	actor, sub, err := editorSubsite(c)
 	if err != nil {
@@ -106,7 +106,7 @@ func (h *Handler) editPage(c *gin.Context) error {
 func (h *Handler) renderEditor(c *gin.Context, status int, actor *people.Actor, sub *people.Subsite, p *pages.Page,
 	touch func(*editWidget), touchCol func(*editColumn)) error {
 	ctx := c.Request.Context()
-	others, err := h.Pages.MarkEditing(ctx, actor, sub, p.ID)
+	others, err := h.Activity.MarkEditing(ctx, actor, sub, p.ID)
 	if err != nil {
 		return err
 	}
@@ -410,7 +410,7 @@ func (h *Handler) afterAdd(c *gin.Context, actor *people.Actor, sub *people.Subs
 }
 
 // presence answers the "also editing" note of an open editor, and records that the person still
-// has it open; the editor asks again about every 20 seconds (pages.EditorTTL forgets them a
+// has it open; the editor asks again about every 20 seconds (activity.EditorTTL forgets them a
 // minute after they stop).
 func (h *Handler) presence(c *gin.Context) error {
 	actor, sub, err := editorSubsite(c)
@@ -421,7 +421,7 @@ func (h *Handler) presence(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	others, err := h.Pages.MarkEditing(c.Request.Context(), actor, sub, p.ID)
+	others, err := h.Activity.MarkEditing(c.Request.Context(), actor, sub, p.ID)
 	if err != nil {
 		return err
 	}
@@ -438,7 +438,7 @@ func (h *Handler) doneEditing(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := h.Pages.StopEditing(c.Request.Context(), actor, sub, p.ID); err != nil {
+	if err := h.Activity.StopEditing(c.Request.Context(), actor, sub, p.ID); err != nil {
 		return err
 	}
 	return seeOther(c, pagePath(sub, p))

@@ -15,6 +15,7 @@ import (
 	"quire/app/api"
 	"quire/app/webui"
 	"quire/pages"
+	"quire/pages/activity"
 	"quire/people"
 	"quire/widgets"
 )
@@ -59,11 +60,11 @@ func (h *Handler) historyTimeline(c *gin.Context) error {
 			return err
 		}
 	}
-	list, next, err := h.Pages.ReadPageHistory(ctx, actor, place.Subsite, page.ID, q)
+	list, next, err := h.Activity.ReadPageHistory(ctx, actor, place.Subsite, page.ID, q)
 	if err != nil {
 		return err
 	}
-	visit, err := h.Pages.RecordVisit(ctx, actor, place.Subsite, page.ID)
+	visit, err := h.Activity.RecordVisit(ctx, actor, place.Subsite, page.ID)
 	if err != nil {
 		return err
 	}
@@ -389,19 +390,19 @@ type SinceVisit struct {
 	URL   string // the page's history, where those changes are marked
 }
 
-// SinceLastVisit records that the request's person views the page now (pages.RecordVisit: a
+// SinceLastVisit records that the request's person views the page now (activity.Service.RecordVisit: a
 // write once a visit, not once a view) and returns what template "since-visit" shows them. The
 // page view calls it; the history page records visits the same way.
 func SinceLastVisit(c *gin.Context, s *pages.Service, page *pages.Page) (*SinceVisit, error) {
 	actor, place := people.RequestContext(c)
-	ctx := c.Request.Context()
-	visit, err := s.RecordVisit(ctx, actor, place.Subsite, page.ID)
+	ctx, a := c.Request.Context(), &activity.Service{Pages: s}
+	visit, err := a.RecordVisit(ctx, actor, place.Subsite, page.ID)
 	if err != nil {
 		return nil, err
 	}
-	n, err := s.CountChangesSince(ctx, actor, place.Subsite, page.ID, visit)
+	n, err := a.CountChangesSince(ctx, actor, place.Subsite, page.ID, visit)
 	if err != nil {
 		return nil, err
 	}
-	return &SinceVisit{Count: n, More: n >= pages.MaxChangesSince, URL: historyURL(c, page)}, nil
+	return &SinceVisit{Count: n, More: n >= activity.MaxChangesSince, URL: historyURL(c, page)}, nil
 }

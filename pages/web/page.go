@@ -265,7 +265,7 @@ func (h *Handler) widgetView(ctx context.Context, actor *people.Actor, sub *peop
 		if p.DeletedAt != nil { // a page in the trash takes no comments, and shows none
 			return v, nil
 		}
-		read, err := h.Pages.ReadPosts(ctx, actor, sub, p.ID)
+		read, err := h.Discussions.ReadPosts(ctx, actor, sub, p.ID)
 		if err != nil {
 			return nil, err
 		}

@@ -38,7 +38,7 @@ func (h *Handler) livePage(c *gin.Context) (*pages.Page, error) {
 	return p, nil
 }
 
-// submitForm stores a record of a form of the page (pages.Service.SubmitRecord) from a plain
+// submitForm stores a record of a form of the page (records.Service.SubmitRecord) from a plain
 // form post. Each field is checked on its own first, so that every field's error shows next to
 // it; the page is answered again (422) with what was sent. On success, 303 back to the page.
 func (h *Handler) submitForm(c *gin.Context) error {
@@ -81,7 +81,7 @@ func (h *Handler) submitForm(c *gin.Context) error {
 		}
 	}
 	if len(errs) == 0 {
-		_, err = h.Pages.SubmitRecord(c.Request.Context(), actor, place.Subsite, p.ID, &formID, values)
+		_, err = h.Records.SubmitRecord(c.Request.Context(), actor, place.Subsite, p.ID, &formID, values)
 		var fe fieldError
 		if err == nil {
 			c.Redirect(http.StatusSeeOther, pagePath(place.Subsite, p)+"?sent="+itoa(formID)+"#w"+itoa(formID))
@@ -104,7 +104,7 @@ func (h *Handler) submitForm(c *gin.Context) error {
 	})
 }
 
-// postComment posts a comment to the page's discussion (pages.Service.PostToPage) from a plain
+// postComment posts a comment to the page's discussion (discussions.Service.PostToPage) from a plain
 // form post: 303 back to the discussion, or the page again (422) with the message kept and the
 // error next to it.
 func (h *Handler) postComment(c *gin.Context) error {
@@ -114,7 +114,7 @@ func (h *Handler) postComment(c *gin.Context) error {
 		return err
 	}
 	msg := c.PostForm("message")
-	_, err = h.Pages.PostToPage(c.Request.Context(), actor, place.Subsite, p.ID, msg, "message")
+	_, err = h.Discussions.PostToPage(c.Request.Context(), actor, place.Subsite, p.ID, msg, "message")
 	var fe fieldError
 	if err == nil {
 		c.Redirect(http.StatusSeeOther, pagePath(place.Subsite, p)+"#discussion")

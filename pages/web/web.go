@@ -11,13 +11,19 @@ import (
 
 	"quire/app/httpapi"
 	"quire/pages"
+	"quire/pages/activity"
+	"quire/pages/discussions"
+	"quire/pages/records"
 	"quire/people"
 )
 
 // Handler holds what the web pages of the pages domain need.
 type Handler struct {
-	Pages  *pages.Service
-	People *people.Service
+	Pages       *pages.Service
+	Activity    *activity.Service    // a page's timeline, visits and editors
+	Records     *records.Service     // forms' records
+	Discussions *discussions.Service // posts
+	People      *people.Service
 
 	views viewCache // the page views' parts that every reader of a role sees alike
 }

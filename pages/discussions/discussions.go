@@ -1,4 +1,11 @@
-package pages
+// Package discussions is the posts people write: in a page's discussion (PostToPage, ReadPosts)
+// and in a subsite's activity stream (PostToStream, ReadStream), with the members they mention,
+// their notifications and their search entries.
+//
+// It imports pages and calls its exported reads (FindPage) for the page a post is on, so pages
+// never imports it; its callers are the front ends (pages/rest, pages/web). The Discussion widget
+// itself (pages.Service.CreateDiscussionWidget) and the posts' table (widgets) are not its own.
+package discussions
 
 import (
 	"context"
@@ -7,18 +14,24 @@ import (
 	"strings"
 
 	"quire/app/api"
+	"quire/pages"
 	"quire/pages/search"
 	"quire/people"
 	"quire/people/mail"
 	"quire/widgets"
 )
 
+// Service holds the operations on posts; Pages is the pages domain they find pages through.
+type Service struct {
+	Pages *pages.Service
+}
+
 // PostToPage stores a post in the page's discussion; whoever may comment (viewers up) may post.
 // The message msg is text as typed, which came in the parameter field ("msg" or "message", for
 // messages): it is stored as posted (unsafe_c) and as escaped HTML with its line breaks and bare
 // links kept (c), with the members it mentions and their notifications. Returns
 // people.ErrNotFound for a subsite actor is not in, a forbidden error for a role or token that
-// may not comment, ErrPageNotFound, and a validation error for a message that is empty or too
+// may not comment, pages.ErrPageNotFound, and a validation error for a message that is empty or too
 // long (on field) or a page without a Discussion widget (on "page_id").
 func (s *Service) PostToPage(ctx context.Context, actor *people.Actor, sub *people.Subsite, pageID int64, msg, field string) (*widgets.Post, error) {
 	return s.post(ctx, actor, sub, &pageID, msg, field)
@@ -44,11 +57,11 @@ func (s *Service) post(ctx context.Context, actor *people.Actor, sub *people.Sub
 		return nil, err
 	}
 	var post *widgets.Post
-	err = s.DB.Write(ctx, func(tx *sql.Tx) error {
-		var page *Page
+	err = s.Pages.DB.Write(ctx, func(tx *sql.Tx) error {
+		var page *pages.Page
 		if pageID != nil {
 			var err error
-			if page, err = s.FindPage(ctx, tx, sub, *pageID); err != nil {
+			if page, err = s.Pages.FindPage(ctx, tx, sub, *pageID); err != nil {
 				return err
 			}
 			if err := needDiscussion(ctx, tx, page); err != nil {
@@ -62,7 +75,7 @@ func (s *Service) post(ctx context.Context, actor *people.Actor, sub *people.Sub
 	if err != nil {
 		return nil, err
 	}
-	return post, s.presentPosts(ctx, s.DB.R, post)
+	return post, s.presentPosts(ctx, s.Pages.DB.R, post)
 }
 
 // streamTitle names the activity stream in notifications and search.
@@ -71,7 +84,7 @@ const streamTitle = "the activity stream"
 // storePost stores msg, whose HTML is body (widgets.PostHTML), as the actor's post of page's
 // discussion, or of sub's activity stream when page is nil, in tx: with the members it mentions,
 // their notifications (and the other members' by their levels), and its search entry.
-func (s *Service) storePost(ctx context.Context, actor *people.Actor, sub *people.Subsite, tx *sql.Tx, page *Page, msg, body string) (*widgets.Post, error) {
+func (s *Service) storePost(ctx context.Context, actor *people.Actor, sub *people.Subsite, tx *sql.Tx, page *pages.Page, msg, body string) (*widgets.Post, error) {
 	np := widgets.NewPost{SubsiteID: sub.ID, AuthorID: actor.User.ID, Text: msg, HTML: body}
 	ev := mail.Event{SubsiteID: sub.ID, Kind: mail.EventComment, ActorID: actor.User.ID, Title: streamTitle,
 		URL: sub.URL, Excerpt: msg}
@@ -84,7 +97,7 @@ func (s *Service) storePost(ctx context.Context, actor *people.Actor, sub *peopl
 		return nil, err
 	}
 	np.Mentioned, ev.MentionedUserIDs = mentioned, mentioned
-	post, err := widgets.CreatePost(ctx, tx, np, api.NewTime(s.DB.Now()))
+	post, err := widgets.CreatePost(ctx, tx, np, api.NewTime(s.Pages.DB.Now()))
 	if err != nil {
 		return nil, err
 	}
@@ -97,12 +110,12 @@ func (s *Service) storePost(ctx context.Context, actor *people.Actor, sub *peopl
 
 // ReadPosts returns the reader of the posts of the page's discussion, newest first (with since,
 // oldest first), presented. Posts stay readable when the Discussion widget is removed. Returns
-// people.ErrNotFound for a subsite actor is not in, a forbidden error, and ErrPageNotFound.
+// people.ErrNotFound for a subsite actor is not in, a forbidden error, and pages.ErrPageNotFound.
 func (s *Service) ReadPosts(ctx context.Context, actor *people.Actor, sub *people.Subsite, pageID int64) (api.ListReader[*widgets.Post], error) {
 	if err := actor.Can(people.View, sub.ID); err != nil {
 		return nil, err
 	}
-	page, err := s.FindPage(ctx, s.DB.R, sub, pageID)
+	page, err := s.Pages.FindPage(ctx, s.Pages.DB.R, sub, pageID)
 	if err != nil {
 		return nil, err
 	}
@@ -131,26 +144,8 @@ func (s *Service) ReadStream(ctx context.Context, actor *people.Actor, sub *peop
 	}, nil
 }
 
-// CreateDiscussionWidget adds a Discussion widget, with in as its optional intro, to a page that
-// has none. Returns the errors of the widget operations (widget_handlers.go), a validation error
-// for input it does not take or a column the page does not have, and a conflict when the page has
-// a Discussion widget already.
-func (s *Service) CreateDiscussionWidget(ctx context.Context, actor *people.Actor, sub *people.Subsite, pageID int64, in widgets.Input, at Place) (*widgets.Widget, error) {
-	content, err := widgets.NewDiscussion(in)
-	if err != nil {
-		return nil, err
-	}
-	return s.addWidget(ctx, actor, sub, pageID, content, at, func(tx *sql.Tx, page *Page) error {
-		has, err := widgets.HasDiscussion(ctx, tx, page.ID)
-		if err == nil && has {
-			err = api.Conflict("Page %d has a Discussion widget already; a page has at most one.", page.ID)
-		}
-		return err
-	})
-}
-
 // needDiscussion returns a validation error unless the page has a Discussion widget.
-func needDiscussion(ctx context.Context, db DBTX, page *Page) error {
+func needDiscussion(ctx context.Context, db pages.DBTX, page *pages.Page) error {
 	ok, err := widgets.HasDiscussion(ctx, db, page.ID)
 	if err == nil && !ok {
 		err = api.Invalid("page_id", "Page %d has no Discussion widget, so it takes no posts; "+
@@ -161,7 +156,7 @@ func needDiscussion(ctx context.Context, db DBTX, page *Page) error {
 
 // findMentions returns the members of the subsite that msg mentions (see widgets.FindMentions),
 // leaving out the author: nobody is told of their own post.
-func findMentions(ctx context.Context, db DBTX, subsiteID int64, msg string, author int64) ([]int64, error) {
+func findMentions(ctx context.Context, db pages.DBTX, subsiteID int64, msg string, author int64) ([]int64, error) {
 	if !strings.Contains(msg, "@") {
 		return nil, nil
 	}
@@ -179,7 +174,7 @@ func findMentions(ctx context.Context, db DBTX, subsiteID int64, msg string, aut
 }
 
 // presentPosts completes posts for an answer: their authors' names and avatars.
-func (s *Service) presentPosts(ctx context.Context, db DBTX, list ...*widgets.Post) error {
+func (s *Service) presentPosts(ctx context.Context, db pages.DBTX, list ...*widgets.Post) error {
 	refs := make([]api.UserRef, len(list))
 	ptrs := make([]*api.UserRef, len(list))
 	for i, p := range list {
@@ -190,31 +185,7 @@ func (s *Service) presentPosts(ctx context.Context, db DBTX, list ...*widgets.Po
 		return err
 	}
 	for i, p := range list {
-		p.By, p.Avatar = refs[i].Name, s.People.AvatarURL(p.AuthorID)
-	}
-	return nil
-}
-
-// fillPostCounts sets post_count on Discussion widgets: how many posts their page has.
-func fillPostCounts(ctx context.Context, db DBTX, list []*widgets.Widget) error {
-	var pageIDs []int64
-	for _, w := range list {
-		if w.Classname == widgets.Discussion {
-			pageIDs = append(pageIDs, w.PageID)
-		}
-	}
-	if len(pageIDs) == 0 {
-		return nil
-	}
-	counts, err := widgets.CountPosts(ctx, db, pageIDs...)
-	if err != nil {
-		return err
-	}
-	for _, w := range list {
-		if w.Classname == widgets.Discussion {
-			n := counts[w.PageID]
-			w.PostCount = &n
-		}
+		p.By, p.Avatar = refs[i].Name, s.Pages.People.AvatarURL(p.AuthorID)
 	}
 	return nil
 }
@@ -222,7 +193,7 @@ func fillPostCounts(ctx context.Context, db DBTX, list []*widgets.Widget) error 
 // indexPost adds a post to the search index, in its transaction: found by its text, titled after
 // its page, visible where its page is (and hidden with it in the trash); a post of the activity
 // stream (page nil) is visible to the members of its subsite.
-func indexPost(ctx context.Context, tx DBTX, page *Page, post *widgets.Post) error {
+func indexPost(ctx context.Context, tx pages.DBTX, page *pages.Page, post *widgets.Post) error {
 	d := search.Doc{Cat: search.CatComment, RefID: post.ID, SubsiteID: post.SubsiteID, Title: "Post on " + streamTitle,
 		Body: widgets.PlainText(post.HTML), UpdatedAt: post.CreatedAt}
 	if page != nil {

@@ -1,4 +1,4 @@
-package pages_test
+package activity_test
 
 import (
 	"errors"
@@ -10,6 +10,7 @@ import (
 	"quire/app/api"
 	"quire/app/apptest"
 	"quire/pages"
+	"quire/pages/activity"
 	"quire/people"
 )
 
@@ -30,7 +31,7 @@ func TestPageEditors(t *testing.T) {
 	s := apptest.Start(t)
 	clock := &setClock{t: time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)}
 	s.Inst.DB.Now = clock.Now
-	ctx, svc, home := t.Context(), s.Inst.Pages, s.Home()
+	ctx, svc, home := t.Context(), &activity.Service{Pages: s.Inst.Pages}, s.Home()
 	actor := func(token string) *people.Actor {
 		a, err := s.Inst.People.Authenticate(ctx, token)
 		if err != nil {
@@ -44,7 +45,7 @@ func TestPageEditors(t *testing.T) {
 		return actor(s.Token(u))
 	}
 	ann, bob, vic := member("Ann", people.RoleEditor), member("Bob", people.RoleEditor), member("Vic", people.RoleViewer)
-	p := newPage(t, s.Client(s.OwnerTk).In("home"), "Busy")
+	p := s.Client(s.OwnerTk).In("home").Post("pages/create/", map[string]any{"title": "Busy", "json": [][]any{{}}}).Want(200).ID()
 	names := func(refs []api.UserRef, err error) []string {
 		t.Helper()
 		if err != nil {
@@ -62,19 +63,19 @@ func TestPageEditors(t *testing.T) {
 			t.Errorf("%s: %q, want %q", what, got, want)
 		}
 	}
-	check("Ann opens", names(svc.MarkEditing(ctx, ann, home, p.ID)), []string{})
+	check("Ann opens", names(svc.MarkEditing(ctx, ann, home, p)), []string{})
 	clock.Add(10 * time.Second)
-	check("Bob opens", names(svc.MarkEditing(ctx, bob, home, p.ID)), []string{"Ann"})
-	check("a reader sees", names(svc.PageEditors(ctx, vic, home, p.ID)), []string{"Bob", "Ann"})
-	clock.Add(pages.EditorTTL - 5*time.Second) // Ann's last refresh is EditorTTL+5s old
-	check("Bob refreshes", names(svc.MarkEditing(ctx, bob, home, p.ID)), []string{})
-	check("Ann refreshes", names(svc.MarkEditing(ctx, ann, home, p.ID)), []string{"Bob"})
-	if err := svc.StopEditing(ctx, bob, home, p.ID); err != nil {
+	check("Bob opens", names(svc.MarkEditing(ctx, bob, home, p)), []string{"Ann"})
+	check("a reader sees", names(svc.PageEditors(ctx, vic, home, p)), []string{"Bob", "Ann"})
+	clock.Add(activity.EditorTTL - 5*time.Second) // Ann's last refresh is EditorTTL+5s old
+	check("Bob refreshes", names(svc.MarkEditing(ctx, bob, home, p)), []string{})
+	check("Ann refreshes", names(svc.MarkEditing(ctx, ann, home, p)), []string{"Bob"})
+	if err := svc.StopEditing(ctx, bob, home, p); err != nil {
 		t.Fatal(err)
 	}
-	check("Bob closed", names(svc.MarkEditing(ctx, ann, home, p.ID)), []string{})
+	check("Bob closed", names(svc.MarkEditing(ctx, ann, home, p)), []string{})
 	var refused *api.Error
-	if _, err := svc.MarkEditing(ctx, vic, home, p.ID); !errors.As(err, &refused) || refused.Code != api.CodeForbidden {
+	if _, err := svc.MarkEditing(ctx, vic, home, p); !errors.As(err, &refused) || refused.Code != api.CodeForbidden {
 		t.Errorf("a viewer marks editing: %v, want forbidden", err)
 	}
 	if _, err := svc.MarkEditing(ctx, ann, home, 999999); err != pages.ErrPageNotFound {

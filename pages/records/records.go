@@ -1,4 +1,10 @@
-package pages
+// Package records is the answers people submit to a page's Form widgets: storing one
+// (SubmitRecord, with its search entry) and reading them (ReadRecords, RecordColumns).
+//
+// It imports pages and calls its exported reads (FindPage) for the page a form is on, so pages
+// never imports it; its callers are the front ends (pages/rest, pages/web). The Form widget
+// itself, and its records' table, belong to widgets.
+package records
 
 import (
 	"context"
@@ -7,15 +13,22 @@ import (
 	"strings"
 
 	"quire/app/api"
+	"quire/pages"
 	"quire/pages/search"
 	"quire/people"
 	"quire/widgets"
 )
 
+// Service holds the operations on forms' records; Pages is the pages domain they find pages
+// through.
+type Service struct {
+	Pages *pages.Service
+}
+
 // SubmitRecord stores the actor's answers to the page's form: the form widget formID names, or
 // else the page's only Form widget; values is keyed by field name, or {"fields": [{"field",
 // "value"}]} where field is a name or a label. Whoever may comment (viewers up) may submit.
-// Returns people.ErrNotFound for a subsite actor is not in, a forbidden error, ErrPageNotFound,
+// Returns people.ErrNotFound for a subsite actor is not in, a forbidden error, pages.ErrPageNotFound,
 // widgets' not found for a form not on the page, and a validation error for answers the form does
 // not take or a page with no form or several (naming them).
 func (s *Service) SubmitRecord(ctx context.Context, actor *people.Actor, sub *people.Subsite, pageID int64, formID *int64, values map[string]any) (*widgets.Record, error) {
@@ -23,7 +36,7 @@ func (s *Service) SubmitRecord(ctx context.Context, actor *people.Actor, sub *pe
 		return nil, err
 	}
 	var rec *widgets.Record
-	err := s.DB.Write(ctx, func(tx *sql.Tx) error {
+	err := s.Pages.DB.Write(ctx, func(tx *sql.Tx) error {
 		page, form, err := s.recordForm(ctx, tx, sub, pageID, formID, false)
 		if err != nil {
 			return err
@@ -32,7 +45,7 @@ func (s *Service) SubmitRecord(ctx context.Context, actor *people.Actor, sub *pe
 		if err != nil {
 			return err
 		}
-		if rec, err = widgets.CreateRecord(ctx, tx, form, answers, api.NewTime(s.DB.Now()), actor.User.ID); err != nil {
+		if rec, err = widgets.CreateRecord(ctx, tx, form, answers, api.NewTime(s.Pages.DB.Now()), actor.User.ID); err != nil {
 			return err
 		}
 		return indexRecord(ctx, tx, page, rec)
@@ -40,31 +53,31 @@ func (s *Service) SubmitRecord(ctx context.Context, actor *people.Actor, sub *pe
 	if err != nil {
 		return nil, err
 	}
-	return rec, people.FillNames(ctx, s.DB.R, &rec.CreatedBy)
+	return rec, people.FillNames(ctx, s.Pages.DB.R, &rec.CreatedBy)
 }
 
-// Records is a form's records to read: the page, its form, and the reader of the records, oldest
+// FormRecords is a form's records to read: the page, its form, and the reader of the records, oldest
 // first, with their authors' names.
-type Records struct {
-	Page *Page
+type FormRecords struct {
+	Page *pages.Page
 	Form *widgets.Widget
 	Read api.ListReader[*widgets.Record]
 }
 
 // ReadRecords returns the records of the page's form: the one formID names (also when it was taken
 // off the page, so that its records can still be read), or else the page's only Form widget.
-// Returns people.ErrNotFound for a subsite actor is not in, a forbidden error, ErrPageNotFound,
+// Returns people.ErrNotFound for a subsite actor is not in, a forbidden error, pages.ErrPageNotFound,
 // widgets' not found for a form not of the page, and a validation error for a page with no form
 // or several.
-func (s *Service) ReadRecords(ctx context.Context, actor *people.Actor, sub *people.Subsite, pageID int64, formID *int64) (*Records, error) {
+func (s *Service) ReadRecords(ctx context.Context, actor *people.Actor, sub *people.Subsite, pageID int64, formID *int64) (*FormRecords, error) {
 	if err := actor.Can(people.View, sub.ID); err != nil {
 		return nil, err
 	}
-	page, form, err := s.recordForm(ctx, s.DB.R, sub, pageID, formID, true)
+	page, form, err := s.recordForm(ctx, s.Pages.DB.R, sub, pageID, formID, true)
 	if err != nil {
 		return nil, err
 	}
-	return &Records{Page: page, Form: form,
+	return &FormRecords{Page: page, Form: form,
 		Read: func(ctx context.Context, db api.DBTX, q api.ListQuery) ([]*widgets.Record, []string, error) {
 			list, next, err := widgets.ListRecords(ctx, db, form, widgets.RecordQuery{Limit: q.Limit, Offset: q.Offset,
 				Cursor: q.Cursor, Since: q.Since})
@@ -78,8 +91,8 @@ func (s *Service) ReadRecords(ctx context.Context, actor *people.Actor, sub *peo
 // recordForm returns the page pageID of sub and its form that records go to: the one formID
 // names, or else the page's only Form widget. withRemoved finds a form taken off the page, so that
 // its records can still be read.
-func (s *Service) recordForm(ctx context.Context, db DBTX, sub *people.Subsite, pageID int64, formID *int64, withRemoved bool) (*Page, *widgets.Widget, error) {
-	page, err := s.FindPage(ctx, db, sub, pageID)
+func (s *Service) recordForm(ctx context.Context, db pages.DBTX, sub *people.Subsite, pageID int64, formID *int64, withRemoved bool) (*pages.Page, *widgets.Widget, error) {
+	page, err := s.Pages.FindPage(ctx, db, sub, pageID)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -129,7 +142,7 @@ func readSubmission(fields []widgets.Field, values map[string]any) ([]widgets.An
 	return widgets.CheckSubmission(fields, values)
 }
 
-func fillRecordNames(ctx context.Context, db DBTX, list []*widgets.Record) error {
+func fillRecordNames(ctx context.Context, db pages.DBTX, list []*widgets.Record) error {
 	refs := make([]*api.UserRef, len(list))
 	for i, rec := range list {
 		refs[i] = &rec.CreatedBy
@@ -139,7 +152,7 @@ func fillRecordNames(ctx context.Context, db DBTX, list []*widgets.Record) error
 
 // indexRecord adds a record to the search index, in its transaction: found by its values, under
 // its page's title, where its page is visible.
-func indexRecord(ctx context.Context, tx DBTX, page *Page, rec *widgets.Record) error {
+func indexRecord(ctx context.Context, tx pages.DBTX, page *pages.Page, rec *widgets.Record) error {
 	var body strings.Builder
 	for _, a := range rec.Answers {
 		if a.Value != "" {
@@ -153,6 +166,6 @@ func indexRecord(ctx context.Context, tx DBTX, page *Page, rec *widgets.Record) 
 
 // RecordColumns returns the columns of a table of the records: the form's current fields, then
 // fields of earlier versions that records answered (widgets.RecordColumns).
-func (s *Service) RecordColumns(ctx context.Context, records *Records) ([]widgets.Field, error) {
-	return widgets.RecordColumns(ctx, s.DB.R, records.Form)
+func (s *Service) RecordColumns(ctx context.Context, records *FormRecords) ([]widgets.Field, error) {
+	return widgets.RecordColumns(ctx, s.Pages.DB.R, records.Form)
 }

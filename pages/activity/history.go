@@ -1,4 +1,4 @@
-package pages
+package activity
 
 import (
 	"context"
@@ -8,16 +8,17 @@ import (
 	"time"
 
 	"quire/app/api"
+	"quire/pages"
 	"quire/people"
 	"quire/widgets"
 )
 
-// The operations of a page's history, as the web UI shows it: its widgets' changes, one
-// widget's versions, and what changed since the reader's last visit.
+// A page's timeline, as the web UI shows it: its widgets' changes, and what changed since the
+// reader's last visit.
 
 // ReadPageHistory returns a batch of the page's history (widgets.Changes: its widgets' versions
 // and removals, newest first), at most q.Limit (1 to api.MaxLimit) after q.Cursor, with their
-// authors' names, and the cursor of the next batch (nil after the last). Returns ErrPageNotFound,
+// authors' names, and the cursor of the next batch (nil after the last). Returns pages.ErrPageNotFound,
 // a validation error on "cursor", or the actor's permission error.
 func (s *Service) ReadPageHistory(ctx context.Context, actor *people.Actor, sub *people.Subsite, pageID int64, q api.ListQuery) ([]*widgets.Change, []string, error) {
 	if err := actor.Can(people.View, sub.ID); err != nil {
@@ -26,10 +27,10 @@ func (s *Service) ReadPageHistory(ctx context.Context, actor *people.Actor, sub 
 	if q.Limit < 1 || q.Limit > api.MaxLimit {
 		q.Limit = api.MaxLimit
 	}
-	if _, err := s.FindPage(ctx, s.DB.R, sub, pageID); err != nil {
+	if _, err := s.Pages.FindPage(ctx, s.Pages.DB.R, sub, pageID); err != nil {
 		return nil, nil, err
 	}
-	list, next, err := widgets.Changes(ctx, s.DB.R, pageID, q)
+	list, next, err := widgets.Changes(ctx, s.Pages.DB.R, pageID, q)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -39,36 +40,7 @@ func (s *Service) ReadPageHistory(ctx context.Context, actor *people.Actor, sub 
 			refs = append(refs, &c.By)
 		}
 	}
-	return list, next, people.FillNames(ctx, s.DB.R, refs...)
-}
-
-// NumberedVersion is one version of a widget with its number among the widget's versions (1 for
-// its first).
-type NumberedVersion struct {
-	*widgets.Widget
-	Number int
-}
-
-// ReadWidgetVersion returns the version versionID of the widget of the page that widgetID names
-// (removed widgets included), presented (its author's name, its files' URLs), and numbered.
-// Returns ErrPageNotFound, widgets.ErrNotFound, widgets.ErrVersionNotFound, or the actor's
-// permission error.
-func (s *Service) ReadWidgetVersion(ctx context.Context, actor *people.Actor, sub *people.Subsite, pageID, widgetID, versionID int64) (*NumberedVersion, error) {
-	if err := actor.Can(people.View, sub.ID); err != nil {
-		return nil, err
-	}
-	if _, err := s.FindPage(ctx, s.DB.R, sub, pageID); err != nil {
-		return nil, err
-	}
-	w, err := widgets.Version(ctx, s.DB.R, pageID, widgetID, versionID)
-	if err != nil {
-		return nil, err
-	}
-	n, err := widgets.VersionNumber(ctx, s.DB.R, w)
-	if err != nil {
-		return nil, err
-	}
-	return &NumberedVersion{Widget: w, Number: n}, s.present(ctx, s.DB.R, sub, w)
+	return list, next, people.FillNames(ctx, s.Pages.DB.R, refs...)
 }
 
 // visitGap is how long after the start of a person's visit to a page a view still belongs to
@@ -91,20 +63,20 @@ func (v Visit) IsNew(c *widgets.Change, personID int64) bool {
 
 // RecordVisit records that actor views the page now and returns their previous visit. It reads
 // one row on every view and writes one only when a new visit starts (visitGap). Returns
-// ErrPageNotFound, or the actor's permission error.
+// pages.ErrPageNotFound, or the actor's permission error.
 func (s *Service) RecordVisit(ctx context.Context, actor *people.Actor, sub *people.Subsite, pageID int64) (Visit, error) {
 	if err := actor.Can(people.View, sub.ID); err != nil {
 		return Visit{}, err
 	}
-	now := api.NewTime(s.DB.Now())
+	now := api.NewTime(s.Pages.DB.Now())
 	var visited, previous *api.Time
 	// The page (live, in sub) and the person's visit of it, in one read: a page view makes it.
-	err := s.DB.R.QueryRowContext(ctx, `SELECT v.visited_at, v.previous_at FROM pages p
+	err := s.Pages.DB.R.QueryRowContext(ctx, `SELECT v.visited_at, v.previous_at FROM pages p
 		LEFT JOIN page_visits v ON v.page_id = p.id AND v.user_id = ?
 		WHERE p.id = ? AND p.subsite_id = ? AND p.deleted_at IS NULL`, actor.User.ID, pageID, sub.ID).Scan(&visited, &previous)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
-		return Visit{}, ErrPageNotFound
+		return Visit{}, pages.ErrPageNotFound
 	case err != nil:
 		return Visit{}, fmt.Errorf("page %d visit: %w", pageID, err)
 	case visited != nil && now.Sub(visited.Time) < visitGap:
@@ -113,7 +85,7 @@ func (s *Service) RecordVisit(ctx context.Context, actor *people.Actor, sub *peo
 	previous = visited // a new visit: the one that started at visited (if any) is now the previous
 	// Two views at once may both come here: the condition lets only the first start the visit.
 	stale := api.NewTime(now.Add(-visitGap))
-	err = s.DB.Write(ctx, func(tx *sql.Tx) error {
+	err = s.Pages.DB.Write(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO page_visits (user_id, page_id, visited_at, previous_at) VALUES (?, ?, ?, NULL)
 			ON CONFLICT (user_id, page_id) DO UPDATE SET previous_at = visited_at, visited_at = excluded.visited_at
 			WHERE visited_at <= ?`, actor.User.ID, pageID, now, stale)
@@ -139,35 +111,5 @@ func (s *Service) CountChangesSince(ctx context.Context, actor *people.Actor, su
 	if v.Since == nil {
 		return 0, nil
 	}
-	return widgets.CountChanges(ctx, s.DB.R, pageID, *v.Since, actor.User.ID, MaxChangesSince)
-}
-
-// ReadWidgetHistory returns a batch of the versions of the widget of the page that widgetID
-// names (removed widgets included, whatever its kind), newest first, at most q.Limit (1 to
-// api.MaxLimit) after q.Cursor, numbered and presented, and the cursor of the next batch (nil
-// after the last). Returns ErrPageNotFound, widgets.ErrNotFound, a validation error on "cursor",
-// or the actor's permission error.
-func (s *Service) ReadWidgetHistory(ctx context.Context, actor *people.Actor, sub *people.Subsite, pageID, widgetID int64, q api.ListQuery) ([]*NumberedVersion, []string, error) {
-	if err := actor.Can(people.View, sub.ID); err != nil {
-		return nil, nil, err
-	}
-	if q.Limit < 1 || q.Limit > api.MaxLimit {
-		q.Limit = api.MaxLimit
-	}
-	if _, err := s.FindPage(ctx, s.DB.R, sub, pageID); err != nil {
-		return nil, nil, err
-	}
-	list, next, err := widgets.Versions(ctx, s.DB.R, pageID, widgetID, q)
-	if err != nil || len(list) == 0 {
-		return nil, nil, err
-	}
-	first, err := widgets.VersionNumber(ctx, s.DB.R, list[0])
-	if err != nil {
-		return nil, nil, err
-	}
-	out := make([]*NumberedVersion, len(list))
-	for i, w := range list {
-		out[i] = &NumberedVersion{Widget: w, Number: first - i}
-	}
-	return out, next, s.present(ctx, s.DB.R, sub, list...)
+	return widgets.CountChanges(ctx, s.Pages.DB.R, pageID, *v.Since, actor.User.ID, MaxChangesSince)
 }

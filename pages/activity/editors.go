@@ -1,4 +1,4 @@
-package pages
+package activity
 
 import (
 	"context"
@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"quire/app/api"
+	"quire/pages"
 	"quire/people"
 )
 
@@ -20,17 +21,17 @@ const maxEditorsShown = 20
 // MarkEditing records that actor has the page pageID of sub open for editing now, and returns
 // the others who do (refreshed within EditorTTL), by name. It also forgets the page's expired
 // rows. The actor must be an editor in sub. Returns people.ErrNotFound for a subsite actor is not
-// in, a forbidden error, and ErrPageNotFound for a page not in sub or in the trash.
+// in, a forbidden error, and pages.ErrPageNotFound for a page not in sub or in the trash.
 func (s *Service) MarkEditing(ctx context.Context, actor *people.Actor, sub *people.Subsite, pageID int64) ([]api.UserRef, error) {
 	if err := actor.Can(people.Edit, sub.ID); err != nil {
 		return nil, err
 	}
 	var others []api.UserRef
-	err := s.DB.Write(ctx, func(tx *sql.Tx) error {
-		if _, err := s.findPageToWrite(ctx, tx, sub, pageID); err != nil {
+	err := s.Pages.DB.Write(ctx, func(tx *sql.Tx) error {
+		if _, err := s.Pages.FindPage(ctx, tx, sub, pageID); err != nil {
 			return err
 		}
-		now := s.DB.Now()
+		now := s.Pages.DB.Now()
 		if _, err := tx.ExecContext(ctx, `DELETE FROM page_editors WHERE page_id = ? AND seen_at < ?`,
 			pageID, api.NewTime(now.Add(-EditorTTL))); err != nil {
 			return fmt.Errorf("mark editing: %w", err)
@@ -52,7 +53,7 @@ func (s *Service) StopEditing(ctx context.Context, actor *people.Actor, sub *peo
 	if err := actor.Can(people.Edit, sub.ID); err != nil {
 		return err
 	}
-	return s.DB.Write(ctx, func(tx *sql.Tx) error {
+	return s.Pages.DB.Write(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `DELETE FROM page_editors WHERE page_id = ? AND user_id = ?
 			AND page_id IN (SELECT id FROM pages WHERE subsite_id = ?)`, pageID, actor.User.ID, sub.ID)
 		if err != nil {
@@ -64,17 +65,17 @@ func (s *Service) StopEditing(ctx context.Context, actor *people.Actor, sub *peo
 
 // PageEditors returns who has the page pageID of sub open for editing now, other than actor, by
 // name. The actor must be allowed to view sub. Returns people.ErrNotFound for a subsite actor is
-// not in, and ErrPageNotFound for a page not in sub or in the trash.
+// not in, and pages.ErrPageNotFound for a page not in sub or in the trash.
 func (s *Service) PageEditors(ctx context.Context, actor *people.Actor, sub *people.Subsite, pageID int64) ([]api.UserRef, error) {
 	if err := actor.Can(people.View, sub.ID); err != nil {
 		return nil, err
 	}
 	// The page (live, in sub) and its editors in one read: every page view makes it.
-	rows, err := s.DB.R.QueryContext(ctx, `SELECT e.user_id FROM pages p
+	rows, err := s.Pages.DB.R.QueryContext(ctx, `SELECT e.user_id FROM pages p
 		LEFT JOIN (SELECT user_id, seen_at FROM page_editors WHERE page_id = ? AND user_id != ? AND seen_at >= ?
 			ORDER BY seen_at DESC LIMIT ?) e
 		WHERE p.id = ? AND p.subsite_id = ? AND p.deleted_at IS NULL`,
-		pageID, actor.User.ID, api.NewTime(s.DB.Now().Add(-EditorTTL)), maxEditorsShown, pageID, sub.ID)
+		pageID, actor.User.ID, api.NewTime(s.Pages.DB.Now().Add(-EditorTTL)), maxEditorsShown, pageID, sub.ID)
 	if err != nil {
 		return nil, fmt.Errorf("page editors: %w", err)
 	}
@@ -94,12 +95,12 @@ func (s *Service) PageEditors(ctx context.Context, actor *people.Actor, sub *peo
 		return nil, fmt.Errorf("page editors: %w", err)
 	}
 	if !found {
-		return nil, ErrPageNotFound
+		return nil, pages.ErrPageNotFound
 	}
-	return out, s.fillEditorNames(ctx, s.DB.R, out)
+	return out, s.fillEditorNames(ctx, s.Pages.DB.R, out)
 }
 
-func (s *Service) editors(ctx context.Context, db DBTX, pageID, except int64, now time.Time) ([]api.UserRef, error) {
+func (s *Service) editors(ctx context.Context, db pages.DBTX, pageID, except int64, now time.Time) ([]api.UserRef, error) {
 	rows, err := db.QueryContext(ctx, `SELECT user_id FROM page_editors WHERE page_id = ? AND user_id != ? AND seen_at >= ?
 		ORDER BY seen_at DESC LIMIT ?`, pageID, except, api.NewTime(now.Add(-EditorTTL)), maxEditorsShown)
 	if err != nil {
@@ -121,7 +122,7 @@ func (s *Service) editors(ctx context.Context, db DBTX, pageID, except int64, no
 }
 
 // fillEditorNames fills in the names of editors (none: no read).
-func (s *Service) fillEditorNames(ctx context.Context, db DBTX, editors []api.UserRef) error {
+func (s *Service) fillEditorNames(ctx context.Context, db pages.DBTX, editors []api.UserRef) error {
 	refs := make([]*api.UserRef, len(editors))
 	for i := range editors {
 		refs[i] = &editors[i]
