@@ -89,7 +89,6 @@ func Start(ctx context.Context, cfg Config, out io.Writer, log *slog.Logger) (*I
 		defer close(inst.collectorDone)
 		inst.collectLeftovers(collectCtx, log)
 	}()
-	site.Pages.Log = log
 	site.Search.Log = log
 	// The search index is rebuilt in the background when this binary writes another format.
 	searchCtx, stopSearch := context.WithCancel(context.WithoutCancel(ctx))

@@ -10,6 +10,7 @@ import (
 
 	"quire/app/api"
 	"quire/app/sqldb"
+	"quire/pages/folderpath"
 	"quire/people"
 )
 
@@ -31,7 +32,7 @@ const maxCopyNames = 100
 // Y is copied into X) is copied, and a copy always ends. The first step stores these marks with
 // the copy's folder (the folder_copies table); the steps after it read them there, whatever the
 // client sends. Each step checks again, in its own transaction, that the copy is not inside its
-// source and that no folder it makes is deeper than maxFolderDepth.
+// source and that no folder it makes is deeper than folderpath.MaxDepth.
 type FolderCopy struct {
 	From   *people.Subsite
 	Source *Folder
@@ -87,7 +88,7 @@ func (s *Service) copyFolderStep(ctx context.Context, tx DBTX, fc FolderCopy, no
 			VALUES (?, ?, ?, ?)`, fc.Copy.ID, fc.Source.ID, fc.MaxFolderID, fc.MaxPageID); err != nil {
 			return nil, fmt.Errorf("copy folder %d: %w", fc.Source.ID, err)
 		}
-	} else if fc.From.ID == fc.To.ID && inSubtree(fc.Source.Path, fc.Copy.Path) {
+	} else if fc.From.ID == fc.To.ID && folderpath.InSubtree(fc.Source.Path, fc.Copy.Path) {
 		return nil, api.Invalid("new_folder_id", "The copy cannot be inside the folder it copies.")
 	}
 	budget := copyBatch
@@ -133,12 +134,12 @@ func resumeFolderCopy(ctx context.Context, tx DBTX, fc *FolderCopy, copyID int64
 }
 
 // copyFolderPath returns where the copy of the subfolder rel goes, refusing one deeper than
-// maxFolderDepth.
+// folderpath.MaxDepth.
 func copyFolderPath(fc *FolderCopy, rel string) (string, error) {
-	path := joinPath(fc.Copy.Path, rel)
-	if depth(path) > maxFolderDepth {
-		return "", api.Invalid("target_folder_id", "Folders nest at most %d deep; the copy of %q would go deeper.", maxFolderDepth,
-			joinPath(fc.Source.Path, rel))
+	path := folderpath.Join(fc.Copy.Path, rel)
+	if folderpath.Depth(path) > folderpath.MaxDepth {
+		return "", api.Invalid("target_folder_id", "Folders nest at most %d deep; the copy of %q would go deeper.", folderpath.MaxDepth,
+			folderpath.Join(fc.Source.Path, rel))
 	}
 	return path, nil
 }
@@ -154,7 +155,7 @@ func copySet(fc *FolderCopy) (string, []any) {
 // startFolderCopy checks that fc.Source may go into fc.Into and makes its copy there, named as
 // the source, or "Name (copy)", "Name (copy 2)"... when Into already has a folder of that name.
 func (s *Service) startFolderCopy(ctx context.Context, tx DBTX, fc FolderCopy) (*Folder, error) {
-	if fc.From.ID == fc.To.ID && inSubtree(fc.Source.Path, fc.Into.Path) {
+	if fc.From.ID == fc.To.ID && folderpath.InSubtree(fc.Source.Path, fc.Into.Path) {
 		return nil, api.Invalid("target_folder_id", "A folder cannot be copied into itself or one of its subfolders.")
 	}
 	cond, args := subtree(fc.From.ID, fc.Source.Path)
@@ -164,15 +165,15 @@ func (s *Service) startFolderCopy(ctx context.Context, tx DBTX, fc FolderCopy) (
 	if err != nil {
 		return nil, fmt.Errorf("copy folder %d: %w", fc.Source.ID, err)
 	}
-	if depth(fc.Into.Path)+1+deepest-depth(fc.Source.Path) > maxFolderDepth {
+	if folderpath.Depth(fc.Into.Path)+1+deepest-folderpath.Depth(fc.Source.Path) > folderpath.MaxDepth {
 		return nil, api.Invalid("target_folder_id", "Folders nest at most %d deep; the copy of %q inside %q would go deeper.",
-			maxFolderDepth, fc.Source.Name, fc.Into.Name)
+			folderpath.MaxDepth, fc.Source.Name, fc.Into.Name)
 	}
 	name, err := freeFolderName(ctx, tx, fc.To.ID, fc.Into.Path, fc.Source.Name)
 	if err != nil {
 		return nil, err
 	}
-	return s.EnsureFolderPath(ctx, tx, fc.To.ID, joinPath(fc.Into.Path, name))
+	return s.EnsureFolderPath(ctx, tx, fc.To.ID, folderpath.Join(fc.Into.Path, name))
 }
 
 // freeFolderName returns name, or the first of "name (copy)", "name (copy 2)"... that no folder
@@ -187,11 +188,11 @@ func freeFolderName(ctx context.Context, db DBTX, subsiteID int64, parent, name 
 			suffix = fmt.Sprintf(" (copy %d)", i-1)
 		}
 		base := []rune(name)
-		if keep := maxFolderName - utf8.RuneCountInString(suffix); len(base) > keep {
+		if keep := folderpath.MaxName - utf8.RuneCountInString(suffix); len(base) > keep {
 			base = base[:keep]
 		}
 		candidate := strings.TrimSpace(string(base)) + suffix
-		_, err := FindFolderByPath(ctx, db, subsiteID, joinPath(parent, candidate))
+		_, err := FindFolderByPath(ctx, db, subsiteID, folderpath.Join(parent, candidate))
 		if errors.Is(err, ErrFolderNotFound) {
 			return candidate, nil
 		}
@@ -206,7 +207,7 @@ func freeFolderName(ctx context.Context, db DBTX, subsiteID int64, parent, name 
 // moves fc.AfterPath on. It reports how many it made and whether more remain.
 func (s *Service) copySubfolders(ctx context.Context, tx DBTX, fc *FolderCopy, budget int) (int, bool, error) {
 	cond, args := subtree(fc.From.ID, fc.Source.Path)
-	args = append(args, fc.MaxFolderID, joinPath(fc.Source.Path, fc.AfterPath), budget+1)
+	args = append(args, fc.MaxFolderID, folderpath.Join(fc.Source.Path, fc.AfterPath), budget+1)
 	rows, err := tx.QueryContext(ctx, `SELECT f.path FROM folders f WHERE `+cond+` AND f.id <= ? AND f.path > ? ORDER BY f.path LIMIT ?`, args...)
 	if err != nil {
 		return 0, false, fmt.Errorf("copy folder %d: %w", fc.Source.ID, err)

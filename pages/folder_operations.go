@@ -5,6 +5,7 @@ import (
 	"database/sql"
 
 	"quire/app/api"
+	"quire/pages/folderpath"
 	"quire/people"
 )
 
@@ -28,7 +29,7 @@ func (s *Service) CreateFolder(ctx context.Context, actor *people.Actor, sub *pe
 	if err := actor.Can(people.Edit, sub.ID); err != nil {
 		return nil, err
 	}
-	path, err := CleanFolderPath("path", path)
+	path, err := folderpath.Clean("path", path)
 	if err != nil {
 		return nil, err
 	}

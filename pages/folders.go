@@ -6,9 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"unicode/utf8"
 
 	"quire/app/api"
+	"quire/pages/folderpath"
 )
 
 // Folder is a place in a subsite's folder tree. The Main folder is the root; its path is "".
@@ -24,12 +24,6 @@ type Folder struct {
 // MainFolderName is the name of each subsite's root folder.
 const MainFolderName = "Main"
 
-// Limits of folder paths.
-const (
-	maxFolderDepth = 12
-	maxFolderName  = 100
-)
-
 // ErrFolderNotFound is a folder id or path that the subsite does not have.
 var ErrFolderNotFound = api.NotFound("No such folder in this subsite.")
 
@@ -42,37 +36,6 @@ func (s *Service) CreateMainFolder(ctx context.Context, tx DBTX, subsiteID int64
 		return fmt.Errorf("create main folder of subsite %d: %w", subsiteID, err)
 	}
 	return nil
-}
-
-// CleanFolderPath checks a folder path such as "HR/Guides" (slashes at either end ignored) and
-// returns it tidied, or a validation error on field: each name is one line of text (api.Line) of
-// at most maxFolderName characters, none is empty, "." or ".." (a path names folders from Main;
-// it does not move about), and there are at most maxFolderDepth.
-func CleanFolderPath(field, path string) (string, error) {
-	path = strings.Trim(strings.TrimSpace(path), "/")
-	if path == "" {
-		return "", nil
-	}
-	parts := strings.Split(path, "/")
-	if len(parts) > maxFolderDepth {
-		return "", api.Invalid(field, "Folders nest at most %d deep.", maxFolderDepth)
-	}
-	for i, part := range parts {
-		part, err := api.Line(field, part, 0)
-		switch {
-		case err != nil:
-			return "", err
-		case part == "":
-			return "", api.Invalid(field, "The folder path %q has an empty folder name.", path)
-		case part == "." || part == "..":
-			return "", api.Invalid(field, "The folder path %q has a %q segment; a path names each folder from Main down, "+
-				"such as \"HR/Guides\", and \".\" or \"..\" are not folder names.", path, part)
-		case utf8.RuneCountInString(part) > maxFolderName:
-			return "", api.Invalid(field, "Folder names are at most %d characters.", maxFolderName)
-		}
-		parts[i] = part
-	}
-	return strings.Join(parts, "/"), nil
 }
 
 const folderColumns = `f.id, f.subsite_id, f.parent_id, f.name, f.path,
@@ -131,30 +94,6 @@ func (s *Service) EnsureFolderPath(ctx context.Context, tx DBTX, subsiteID int64
 	return &Folder{ID: id, SubsiteID: subsiteID, ParentID: &parent.ID, Name: name, Path: path}, nil
 }
 
-// joinPath joins folder paths, either of which may be "" (Main).
-func joinPath(parent, child string) string {
-	switch {
-	case parent == "":
-		return child
-	case child == "":
-		return parent
-	}
-	return parent + "/" + child
-}
-
-// depth is how deep a folder path lies below Main: 0 for Main, 1 for "HR", 2 for "HR/Guides".
-func depth(path string) int {
-	if path == "" {
-		return 0
-	}
-	return strings.Count(path, "/") + 1
-}
-
-// inSubtree reports whether path is the folder at root or one below it.
-func inSubtree(root, path string) bool {
-	return root == "" || path == root || strings.HasPrefix(path, root+"/")
-}
-
 // subtree returns the condition on folders f (and its arguments) that holds for the folder at
 // path in the subsite and every folder below it. The paths below "HR" are those that start with
 // "HR/": in byte order they lie from "HR/" up to, not including, "HR0" ('0' follows '/'), a range
@@ -208,7 +147,7 @@ func findChoice(ctx context.Context, db DBTX, subsiteID int64, fc FolderChoice) 
 	if fc.ID != nil {
 		return FindFolder(ctx, db, subsiteID, *fc.ID)
 	}
-	path, err := CleanFolderPath(fc.PathField, *fc.Path)
+	path, err := folderpath.Clean(fc.PathField, *fc.Path)
 	if err != nil {
 		return nil, err
 	}
@@ -306,7 +245,7 @@ func (s *Service) resolve(ctx context.Context, tx DBTX, subsiteID int64, fc Fold
 	path := ""
 	if fc.Path != nil {
 		var err error
-		if path, err = CleanFolderPath(fc.PathField, *fc.Path); err != nil {
+		if path, err = folderpath.Clean(fc.PathField, *fc.Path); err != nil {
 			return nil, err
 		}
 	}

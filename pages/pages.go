@@ -21,7 +21,6 @@ import (
 	"context"
 	"embed"
 	"fmt"
-	"log/slog"
 
 	"quire/app/api"
 	"quire/app/httpapi"
@@ -50,8 +49,6 @@ type Service struct {
 	MaxUploadBytes int64
 	// Budget bounds the memory of large answers built at once (nil: no bound).
 	Budget *httpapi.Budget
-	// Log takes what the service does not answer to anyone (nil: slog's default logger).
-	Log *slog.Logger
 
 	// Search indexes what pages' writes change, inside their transactions.
 	Search *search.Service
@@ -122,11 +119,3 @@ func touchPage(ctx context.Context, tx DBTX, pageID int64, now api.Time) error {
 //
 //go:embed openapi/*.yaml
 var OpenAPI embed.FS
-
-// log returns the service's logger.
-func (s *Service) log() *slog.Logger {
-	if s.Log == nil {
-		return slog.Default()
-	}
-	return s.Log
-}

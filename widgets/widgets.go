@@ -6,7 +6,6 @@ package widgets
 import (
 	"embed"
 	"strings"
-	"unicode/utf8"
 
 	"quire/app/api"
 	"quire/app/sqldb"
@@ -32,12 +31,6 @@ const (
 
 // Classnames are every kind's classname, in the order the documentation lists them (Kinds).
 var Classnames []string
-
-// ClassnameOf returns the kind for a URL segment ("paragraph") or a classname in any case.
-func ClassnameOf(s string) (string, bool) {
-	k, ok := KindOf(s)
-	return k.Classname, ok
-}
 
 // Formats of a text widget's value.
 const (
@@ -233,12 +226,4 @@ func contains(list []string, s string) bool {
 
 func errTooLong(field string, max int) error {
 	return api.TooLarge("Parameter %q is over the limit of %d KB.", field, max>>10)
-}
-
-// truncateText cuts s to at most n characters, for previews.
-func truncateText(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	return string([]rune(s)[:n])
 }

@@ -59,9 +59,6 @@ var spec = sync.OnceValues(func() (routers.Router, error) {
 var quireHeaders = []string{"X-Request-Id", "RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset",
 	"Retry-After", "Link", "Idempotent-Replayed"}
 
-// OpenAPIRouter returns the router of the OpenAPI document, or the reason it cannot be built.
-func OpenAPIRouter() (routers.Router, error) { return spec() }
-
 // CheckContract returns a description of how an answer breaks the OpenAPI document, or "", for
 // tests that read answers without a Client (over a raw connection).
 func CheckContract(method, rawURL string, status int, header http.Header, body []byte) string {

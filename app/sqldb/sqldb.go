@@ -347,12 +347,6 @@ func IsUnique(err error) bool {
 	return false
 }
 
-// IsForeignKey reports whether err is a violation of a FOREIGN KEY constraint.
-func IsForeignKey(err error) bool {
-	var se sqlite3.Error
-	return errors.As(err, &se) && se.ExtendedCode == sqlite3.ErrConstraintForeignKey
-}
-
 // Int64s runs query, whose rows have one integer column (ids, mostly), and returns the column's
 // values in row order (nil when there are none). The query bounds how many rows it reads.
 func Int64s(ctx context.Context, db DBTX, query string, args ...any) ([]int64, error) {

@@ -11,7 +11,7 @@ import (
 )
 
 // maxFolderItemBytes is the most one folder of folder/tree takes in JSON: a path of
-// maxFolderDepth names of maxFolderName characters of up to 4 bytes, its name, and the rest.
+// folderpath.MaxDepth names of folderpath.MaxName characters of up to 4 bytes, its name, and the rest.
 const maxFolderItemBytes = 8 << 10
 
 func (s handlers) folderTree(c *gin.Context) error {

@@ -44,13 +44,6 @@ type widgetRef struct {
 	HTML        string `json:"html"`
 }
 
-func (w widgetRef) first() int64 {
-	if w.VersionOfID != nil {
-		return *w.VersionOfID
-	}
-	return w.ID
-}
-
 type pageRef struct {
 	ID   int64         `json:"id"`
 	Slug string        `json:"slug"`
