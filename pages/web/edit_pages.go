@@ -75,6 +75,17 @@ func editorSubsite(c *gin.Context) (*people.Actor, *people.Subsite, error) {
 	return actor, place.Subsite, nil
 }
 
+// editorPage returns the actor, subsite and live page of an editing request: the actor must
+// be an editor of the subsite (editorSubsite), and the page live (livePage).
+func (h *Handler) editorPage(c *gin.Context) (*people.Actor, *people.Subsite, *pages.Page, error) {
+	actor, sub, err := editorSubsite(c)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	p, err := h.livePage(c)
+	return actor, sub, p, err
+}
+
 // newPageForm shows the form of a new page: title, folder, layout and tags.
 func (h *Handler) newPageForm(c *gin.Context) error {
 	_, sub, err := editorSubsite(c)
@@ -162,11 +173,7 @@ func formField(field string) string {
 
 // settingsForm shows a page's settings: title, folder, tags and layout, and its removal.
 func (h *Handler) settingsForm(c *gin.Context) error {
-	_, sub, err := editorSubsite(c)
-	if err != nil {
-		return err
-	}
-	p, err := h.livePage(c)
+	_, sub, p, err := h.editorPage(c)
 	if err != nil {
 		return err
 	}
@@ -183,11 +190,7 @@ func (h *Handler) settingsOf(sub *people.Subsite, p *pages.Page, f *pageForm) {
 // fields that differ from the page. A layout left at a value that is no choice (a page laid out
 // through the API) is kept. Then back to the editor, at the page's URL now.
 func (h *Handler) saveSettings(c *gin.Context) error {
-	actor, sub, err := editorSubsite(c)
-	if err != nil {
-		return err
-	}
-	p, err := h.livePage(c)
+	actor, sub, p, err := h.editorPage(c)
 	if err != nil {
 		return err
 	}
@@ -225,11 +228,7 @@ func (h *Handler) saveSettings(c *gin.Context) error {
 
 // trashPage moves the page to the trash and shows the trash.
 func (h *Handler) trashPage(c *gin.Context) error {
-	actor, sub, err := editorSubsite(c)
-	if err != nil {
-		return err
-	}
-	p, err := h.livePage(c)
+	actor, sub, p, err := h.editorPage(c)
 	if err != nil {
 		return err
 	}

@@ -82,11 +82,7 @@ type conflictView struct {
 // editPage shows the page's editor (with ?w=ID, that widget's editor form open: the editor without
 // script), and records that the person has it open (activity.Service.MarkEditing).
 func (h *Handler) editPage(c *gin.Context) error {
-	actor, sub, err := editorSubsite(c)
-	if err != nil {
-		return err
-	}
-	p, err := h.livePage(c)
+	actor, sub, p, err := h.editorPage(c)
 	if err != nil {
 		return err
 	}
@@ -349,11 +345,7 @@ func (h *Handler) deleteWidget(c *gin.Context) error {
 
 // addWidget places a new paragraph or heading at the end of a column, from the column's add form.
 func (h *Handler) addWidget(c *gin.Context) error {
-	actor, sub, err := editorSubsite(c)
-	if err != nil {
-		return err
-	}
-	p, err := h.livePage(c)
+	actor, sub, p, err := h.editorPage(c)
 	if err != nil {
 		return err
 	}
@@ -374,11 +366,7 @@ func (h *Handler) addWidget(c *gin.Context) error {
 // addMarkdown places the widgets that Markdown makes (pages.Service.CreateMarkdownWidgets) at the
 // end of a column.
 func (h *Handler) addMarkdown(c *gin.Context) error {
-	actor, sub, err := editorSubsite(c)
-	if err != nil {
-		return err
-	}
-	p, err := h.livePage(c)
+	actor, sub, p, err := h.editorPage(c)
 	if err != nil {
 		return err
 	}
@@ -413,11 +401,7 @@ func (h *Handler) afterAdd(c *gin.Context, actor *people.Actor, sub *people.Subs
 // has it open; the editor asks again about every 20 seconds (activity.EditorTTL forgets them a
 // minute after they stop).
 func (h *Handler) presence(c *gin.Context) error {
-	actor, sub, err := editorSubsite(c)
-	if err != nil {
-		return err
-	}
-	p, err := h.livePage(c)
+	actor, sub, p, err := h.editorPage(c)
 	if err != nil {
 		return err
 	}
@@ -430,11 +414,7 @@ func (h *Handler) presence(c *gin.Context) error {
 
 // doneEditing closes the editor: the person no longer counts as editing, and reads the page.
 func (h *Handler) doneEditing(c *gin.Context) error {
-	actor, sub, err := editorSubsite(c)
-	if err != nil {
-		return err
-	}
-	p, err := h.livePage(c)
+	actor, sub, p, err := h.editorPage(c)
 	if err != nil {
 		return err
 	}
