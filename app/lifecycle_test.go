@@ -244,6 +244,14 @@ func TestServeCommand(t *testing.T) {
 			t.Errorf("the first token's rate %q, limit %q; want %s", debug.Rate, resp.Header.Get("RateLimit-Limit"), app.FirstTokenRate)
 		}
 	}
+	// The greeting says where a browser signs in, and that page is there.
+	if !strings.Contains(out, "Sign in with a browser at "+base[1]+"/login") {
+		t.Errorf("serve's greeting does not say where to sign in:\n%s", out)
+	} else if resp, err := http.Get(base[1] + "/login"); err != nil || resp.StatusCode != 200 {
+		t.Errorf("the sign-in page: %v %v", resp, err)
+	} else {
+		resp.Body.Close()
+	}
 	if resp, err := http.Get(base[1] + "/healthz"); err != nil || resp.StatusCode != 200 {
 		t.Errorf("healthz: %v %v", resp, err)
 	} else {

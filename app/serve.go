@@ -191,9 +191,9 @@ First start: an owner account was made. Keep these; they are not shown again.
   Password:     %s
   API token:    %s  (rate %s, enough for the README's examples; later tokens get --rate, %s)
 
-Try it:
+Sign in with a browser at %s/login, or try the API:
   curl -H "X-Auth-Token: %s" %s/api/v1/pages/all/
-`, owner.Email, password, secret, FirstTokenRate, site.Config.Rate, secret, url)
+`, owner.Email, password, secret, FirstTokenRate, site.Config.Rate, url, secret, url)
 	return nil
 }
 
