@@ -1,6 +1,7 @@
 package rest
 
 import (
+	"context"
 	"net/http"
 	"strings"
 
@@ -165,28 +166,13 @@ func (s handlers) createPageHandler(c *gin.Context) error {
 	return nil
 }
 
-func (s handlers) trashPage(c *gin.Context) error {
-	r, err := start(c, people.Edit)
-	if err != nil {
-		return err
-	}
-	r.p.Allow()
-	if err := r.p.Err(); err != nil {
-		return err
-	}
-	id, err := r.id("page_id")
-	if err != nil {
-		return err
-	}
-	p, err := s.TrashPage(r.ctx, r.actor, r.sub, id)
-	if err != nil {
-		return err
-	}
-	httpapi.JSON(c, http.StatusOK, gin.H{"success": true, "page": p})
-	return nil
-}
+func (s handlers) trashPage(c *gin.Context) error { return s.movePage(c, s.TrashPage) }
 
-func (s handlers) restorePage(c *gin.Context) error {
+func (s handlers) restorePage(c *gin.Context) error { return s.movePage(c, s.RestorePage) }
+
+// movePage answers pages/delete and pages/restore, which take only the page's id: move (the
+// TrashPage or RestorePage operation) and answer the page.
+func (s handlers) movePage(c *gin.Context, move func(context.Context, *people.Actor, *people.Subsite, int64) (*pages.Page, error)) error {
 	r, err := start(c, people.Edit)
 	if err != nil {
 		return err
@@ -199,7 +185,7 @@ func (s handlers) restorePage(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	p, err := s.RestorePage(r.ctx, r.actor, r.sub, id)
+	p, err := move(r.ctx, r.actor, r.sub, id)
 	if err != nil {
 		return err
 	}
