@@ -23,5 +23,5 @@ func (s *Service) CreateFormWidget(ctx context.Context, actor *people.Actor, sub
 // An update that changes nothing stores nothing and returns the current version. Returns the
 // errors of the widget operations, and a validation error for input the form does not take.
 func (s *Service) UpdateFormWidget(ctx context.Context, actor *people.Actor, sub *people.Subsite, pageID, widgetID int64, in widgets.FormInput) (*widgets.Widget, error) {
-	return s.updateWidget(ctx, actor, sub, pageID, widgetID, widgets.Form, in.Apply)
+	return s.updateWidget(ctx, actor, sub, pageID, widgetID, widgets.Form, 0, in.Apply)
 }

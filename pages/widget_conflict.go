@@ -2,7 +2,6 @@ package pages
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"time"
@@ -40,32 +39,7 @@ func (e *EditConflict) ErrorField() string { return "base_version_id" }
 // validation error on "base_version_id" for a base that is not a version of this widget, and the
 // errors of UpdateTextWidget.
 func (s *Service) UpdateTextWidgetFrom(ctx context.Context, actor *people.Actor, sub *people.Subsite, pageID, widgetID int64, kind string, base int64, in widgets.Input) (*widgets.Widget, error) {
-	var w *widgets.Widget
-	err := s.writePage(ctx, actor, sub, pageID, indexLater, func(tx *sql.Tx, page *Page, now api.Time) error {
-		cur, err := widgets.FindKind(ctx, tx, page.ID, widgetID, kind)
-		if err != nil {
-			return err
-		}
-		if base != 0 && base != cur.ID {
-			if err := checkVersionOf(ctx, tx, cur, base); err != nil {
-				return err
-			}
-			if err := s.present(ctx, tx, sub, cur); err != nil {
-				return err
-			}
-			return &EditConflict{Base: base, Current: cur}
-		}
-		content, err := in.Apply(widgets.ContentOf(cur))
-		if err != nil {
-			return err
-		}
-		w, err = widgets.Update(ctx, tx, cur, content, now, actor.User.ID)
-		return unchanged(w, cur, err)
-	})
-	if err != nil {
-		return nil, err
-	}
-	return w, s.presentWritten(ctx, actor, sub, w)
+	return s.updateWidget(ctx, actor, sub, pageID, widgetID, kind, base, in.Apply)
 }
 
 // checkVersionOf returns a validation error on "base_version_id" unless id is a version of the

@@ -55,7 +55,7 @@ func (s *Service) CreateTextWidget(ctx context.Context, actor *people.Actor, sub
 // update that changes nothing stores nothing and returns the current version. Returns also a
 // validation error for input the kind does not take.
 func (s *Service) UpdateTextWidget(ctx context.Context, actor *people.Actor, sub *people.Subsite, pageID, widgetID int64, kind string, in widgets.Input) (*widgets.Widget, error) {
-	return s.updateWidget(ctx, actor, sub, pageID, widgetID, kind, in.Apply)
+	return s.updateWidget(ctx, actor, sub, pageID, widgetID, kind, 0, in.Apply)
 }
 
 // DeleteWidget takes a widget of kind off the page (its versions stay) and returns it, presented.
@@ -201,12 +201,23 @@ func (s *Service) addWidget(ctx context.Context, actor *people.Actor, sub *peopl
 
 // updateWidget stores a new version of a widget of kind whose content apply makes of the current
 // one; when that is the current content, nothing is stored and the current version returned.
-func (s *Service) updateWidget(ctx context.Context, actor *people.Actor, sub *people.Subsite, pageID, widgetID int64, kind string, apply func(widgets.Content) (widgets.Content, error)) (*widgets.Widget, error) {
+// With base (not 0), only when base is the current version: else an *EditConflict, or a
+// validation error when base is no version of the widget.
+func (s *Service) updateWidget(ctx context.Context, actor *people.Actor, sub *people.Subsite, pageID, widgetID int64, kind string, base int64, apply func(widgets.Content) (widgets.Content, error)) (*widgets.Widget, error) {
 	var w *widgets.Widget
 	err := s.writePage(ctx, actor, sub, pageID, indexLater, func(tx *sql.Tx, page *Page, now api.Time) error {
 		cur, err := widgets.FindKind(ctx, tx, page.ID, widgetID, kind)
 		if err != nil {
 			return err
+		}
+		if base != 0 && base != cur.ID { // edited from an older version (UpdateTextWidgetFrom)
+			if err := checkVersionOf(ctx, tx, cur, base); err != nil {
+				return err
+			}
+			if err := s.present(ctx, tx, sub, cur); err != nil {
+				return err
+			}
+			return &EditConflict{Base: base, Current: cur}
 		}
 		content, err := apply(widgets.ContentOf(cur))
 		if err != nil {
