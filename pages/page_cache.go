@@ -2,6 +2,7 @@ package pages
 
 import (
 	"context"
+	"slices"
 	"sync"
 
 	"quire/app/sqldb"
@@ -42,6 +43,12 @@ func (s *Service) pageEpoch(ctx context.Context) (int64, error) {
 // stands still, provided it is read before the content. Within a request it is read once
 // (sqldb.WithEpochs).
 func (s *Service) ContentEpoch(ctx context.Context) (int64, error) { return s.pageEpoch(ctx) }
+
+// ContentEpochWith is ContentEpoch summed with the named epochs of other tables that a view
+// shows besides the content (such as pages/activity's presence).
+func (s *Service) ContentEpochWith(ctx context.Context, names ...string) (int64, error) {
+	return sqldb.Epoch(ctx, s.DB.R, slices.Concat(names, pageEpochs)...)
+}
 
 type cachedPage struct {
 	subsiteID int64

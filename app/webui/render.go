@@ -66,6 +66,35 @@ func Render(c *gin.Context, status int, name string, p Page) error {
 	return write(c, status, t, "frame", View{Frame: frameOf(c, p), Data: p.Data})
 }
 
+// Prerender renders the page template name inside the frame as Render does, but returns it
+// instead of answering it, with the request's CSRF token and CSP nonce left as marks: the
+// result is the same for every request of the same person to the same page while nothing it
+// shows changes, so a handler may keep it and answer it with WriteRendered. Returns the
+// template's error.
+func Prerender(c *gin.Context, name string, p Page) ([]byte, error) {
+	s, err := Load()
+	if err != nil {
+		return nil, err
+	}
+	t, ok := s.pages[name]
+	if !ok {
+		return nil, fmt.Errorf("no web page template %q", name)
+	}
+	frame := frameOf(c, p)
+	if frame.CSRF != "" {
+		frame.CSRF = csrfMark
+	}
+	var b bytes.Buffer
+	if err := t.ExecuteTemplate(&b, "frame", View{Frame: frame, Data: p.Data}); err != nil {
+		return nil, fmt.Errorf("render %s: %w", name, err)
+	}
+	return b.Bytes(), nil
+}
+
+// WriteRendered answers a page made by Prerender with status, its marks replaced by this
+// request's CSRF token and CSP nonce.
+func WriteRendered(c *gin.Context, status int, page []byte) error { return answer(c, status, page) }
+
 // RenderPart answers one partial of templates/web/parts/ (a {{define}} name, such as
 // "folder-children") without the frame: the HTML fragment an htmx request swaps in. Its data is
 // the partial's own, not a View.
@@ -111,7 +140,13 @@ func write(c *gin.Context, status int, t *template.Template, name string, data a
 	if err := t.ExecuteTemplate(&b, name, data); err != nil {
 		return fmt.Errorf("render %s: %w", name, err)
 	}
-	page := templates.WithNonce(c.Writer.Header(), b.Bytes())
+	return answer(c, status, b.Bytes())
+}
+
+// answer writes a rendered page with its marks replaced: the CSP nonce's and CSRFMark. The page
+// it is given is not changed (it may be kept for other requests).
+func answer(c *gin.Context, status int, rendered []byte) error {
+	page := templates.WithNonce(c.Writer.Header(), rendered)
 	if bytes.Contains(page, []byte(csrfMark)) {
 		page = bytes.ReplaceAll(page, []byte(csrfMark), []byte(CSRFToken(c)))
 	}

@@ -129,3 +129,11 @@ func (s *Service) fillEditorNames(ctx context.Context, db pages.DBTX, editors []
 	}
 	return people.FillNames(ctx, db, refs...)
 }
+
+// ReaderEpoch returns the epoch of everything a page view shows its reader: the page's content
+// (pages.Service.ContentEpoch: the page, its widgets, people's names) and who is editing it
+// (the presence epoch, moved by every change to page_editors). Read once per request with the
+// content's (sqldb.WithEpochs), before what it keys is read.
+func (s *Service) ReaderEpoch(ctx context.Context) (int64, error) {
+	return s.Pages.ContentEpochWith(ctx, "presence")
+}

@@ -53,6 +53,9 @@ type Visit struct {
 	// Since is the start of the person's visit before the current one: changes after it by
 	// someone else are new to them. Nil on a first visit.
 	Since *api.Time
+	// Until is when the current visit ends: the first view after it starts a new one (and
+	// writes). Until then, what a view shows of the visit stays as it is.
+	Until time.Time
 }
 
 // IsNew reports whether the change is new to the person since their last visit: made after it,
@@ -80,21 +83,30 @@ func (s *Service) RecordVisit(ctx context.Context, actor *people.Actor, sub *peo
 	case err != nil:
 		return Visit{}, fmt.Errorf("page %d visit: %w", pageID, err)
 	case visited != nil && now.Sub(visited.Time) < visitGap:
-		return Visit{Since: previous}, nil // the same visit: nothing to write
+		return Visit{Since: previous, Until: visited.Add(visitGap)}, nil // the same visit: nothing to write
 	}
 	previous = visited // a new visit: the one that started at visited (if any) is now the previous
 	// Two views at once may both come here: the condition lets only the first start the visit.
 	stale := api.NewTime(now.Add(-visitGap))
+	started := false
 	err = s.Pages.DB.Write(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO page_visits (user_id, page_id, visited_at, previous_at) VALUES (?, ?, ?, NULL)
+		res, err := tx.ExecContext(ctx, `INSERT INTO page_visits (user_id, page_id, visited_at, previous_at) VALUES (?, ?, ?, NULL)
 			ON CONFLICT (user_id, page_id) DO UPDATE SET previous_at = visited_at, visited_at = excluded.visited_at
 			WHERE visited_at <= ?`, actor.User.ID, pageID, now, stale)
+		if err != nil {
+			return err
+		}
+		n, err := res.RowsAffected()
+		started = n == 1
 		return err
 	})
 	if err != nil {
 		return Visit{}, fmt.Errorf("page %d visit: %w", pageID, err)
 	}
-	return Visit{Since: previous}, nil
+	if !started { // a view at the same moment started it: when, this one does not know
+		return Visit{Since: previous, Until: now.Time}, nil
+	}
+	return Visit{Since: previous, Until: now.Add(visitGap)}, nil
 }
 
 // MaxChangesSince bounds CountChangesSince: a reader is told "99+" rather than made to wait

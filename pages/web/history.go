@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -388,6 +389,9 @@ type SinceVisit struct {
 	Count int    // at most 100; More says there may be more
 	More  bool   // Count is the bound, not the whole count
 	URL   string // the page's history, where those changes are marked
+	// Until is when the reader's visit ends (activity.Visit): what this shows stays true
+	// until then while the page does not change.
+	Until time.Time
 }
 
 // SinceLastVisit records that the request's person views the page now (activity.Service.RecordVisit: a
@@ -404,5 +408,5 @@ func SinceLastVisit(c *gin.Context, s *pages.Service, page *pages.Page) (*SinceV
 	if err != nil {
 		return nil, err
 	}
-	return &SinceVisit{Count: n, More: n >= activity.MaxChangesSince, URL: historyURL(c, page)}, nil
+	return &SinceVisit{Count: n, More: n >= activity.MaxChangesSince, URL: historyURL(c, page), Until: visit.Until}, nil
 }

@@ -76,11 +76,20 @@ func (h *Handler) page(c *gin.Context) error {
 	sub := place.Subsite
 	_, asJSON := c.GetQuery("json")
 	if !asJSON && c.Query("sent") == "" { // a plain view: perhaps kept rendered (view_cache.go)
+		if key, ok := answerKeyOf(c); ok {
+			epoch, err := h.Activity.ReaderEpoch(ctx)
+			if err != nil {
+				return err
+			}
+			if a, ok := h.answers.get(epoch, key); ok && h.Pages.DB.Now().Before(a.until) {
+				return webui.WriteRendered(c, http.StatusOK, a.page)
+			}
+		}
 		epoch, err := h.Pages.ContentEpoch(ctx)
 		if err != nil {
 			return err
 		}
-		if r := h.views.get(epoch, viewKey{subsite: sub.ID, slug: c.Param("page"), role: actor.Role(sub.ID)}); r != nil {
+		if r, ok := h.views.get(epoch, viewKey{subsite: sub.ID, slug: c.Param("page"), role: actor.Role(sub.ID)}); ok {
 			return h.renderView(c, http.StatusOK, r)
 		}
 	}
@@ -163,7 +172,39 @@ func (h *Handler) renderView(c *gin.Context, status int, r *renderedView) error 
 		return err
 	}
 	view.Head, view.Body, view.Sidebar = r.head, r.body, r.sidebar
-	return webui.Render(c, status, "page.html", webui.Page{Title: r.title, Crumbs: r.crumbs, Data: view})
+	page := webui.Page{Title: r.title, Crumbs: r.crumbs, Data: view}
+	key, keep := answerKeyOf(c)
+	if !keep || status != http.StatusOK || view.Trashed {
+		return webui.Render(c, status, "page.html", page)
+	}
+	// The whole view is kept for its reader (answerCache) under the epoch this request read
+	// first, before anything it shows, until the reader's visit ends or, while someone edits
+	// the page, a few seconds.
+	epoch, err := h.Activity.ReaderEpoch(c.Request.Context())
+	if err != nil {
+		return err
+	}
+	rendered, err := webui.Prerender(c, "page.html", page)
+	if err != nil {
+		return err
+	}
+	until := view.SinceVisit.Until
+	if soon := h.Pages.DB.Now().Add(editorsShownFor); view.Editing != nil && len(view.Editing.Editors) > 0 && soon.Before(until) {
+		until = soon
+	}
+	h.answers.put(epoch, key, keptAnswer{page: rendered, until: until})
+	return webui.WriteRendered(c, status, rendered)
+}
+
+// answerKeyOf returns the key of the request's page view in the answer cache, and whether it
+// may be kept there: a plain GET of a page (no query, which could change what is shown) by a
+// signed-in person.
+func answerKeyOf(c *gin.Context) (answerKey, bool) {
+	actor, place := people.RequestContext(c)
+	if actor == nil || actor.Session == nil || actor.User == nil || place.Subsite == nil || c.Request.URL.RawQuery != "" {
+		return answerKey{}, false
+	}
+	return answerKey{user: actor.User.ID, subsite: place.Subsite.ID, slug: c.Param("page")}, true
 }
 
 // renderedView returns the part of p's view that is the same for every reader of a role: its
@@ -182,7 +223,7 @@ func (h *Handler) renderedView(c *gin.Context, p *pages.Page, cacheable bool, to
 		if epoch, err = h.Pages.ContentEpoch(ctx); err != nil {
 			return nil, err
 		}
-		if r := h.views.get(epoch, key); r != nil {
+		if r, ok := h.views.get(epoch, key); ok {
 			return r, nil
 		}
 	}

@@ -3,15 +3,25 @@ package web
 import (
 	"html/template"
 	"sync"
+	"time"
 
 	"quire/app/webui"
 	"quire/pages"
 	"quire/people"
 )
 
-// maxViewBytes bounds the rendered page views kept in memory (their article and sidebar HTML):
-// some thousands of ordinary pages.
+// maxViewBytes bounds the rendered page views' parts kept in memory (their article and sidebar
+// HTML): some thousands of ordinary pages.
 const maxViewBytes = 32 << 20
+
+// maxAnswerBytes bounds the page views kept whole for their readers: a few thousand ordinary
+// pages.
+const maxAnswerBytes = 64 << 20
+
+// editorsShownFor is how long a kept page view that names people editing the page is answered:
+// someone who closes the editor without leaving it cleanly drops out of the page view this much
+// later than out of the database (activity.EditorTTL).
+const editorsShownFor = 5 * time.Second
 
 // viewCache keeps what the page view shows the same way to every reader of one role: the page's
 // article (its widgets, forms and latest comments, rendered) and its sidebar, with the
@@ -20,12 +30,17 @@ const maxViewBytes = 32 << 20
 // another, moves the epoch on and so empties the cache. What differs per reader (the frame, the
 // CSRF token, the editing bar, changes since one's last visit) is rendered per request around
 // it; forms inside the article carry webui.CSRFMark, which each answer replaces by its token.
-type viewCache struct {
-	mu      sync.Mutex
-	epoch   int64
-	bytes   int
-	entries map[viewKey]*renderedView
-}
+type viewCache = epochCache[viewKey, *renderedView]
+
+// answerCache keeps whole page views as one person sees them (the frame, the article, their own
+// editing bar and changes since their last visit), made by webui.Prerender, so that the next
+// view of the same page by the same person is answered without a query past the epochs, and
+// without a template. An entry belongs to the reader epoch (activity.Service.ReaderEpoch) read
+// before what it shows was, and is answered until its own deadline at the latest: the end of
+// the reader's visit (a view past it starts a new visit, which is a write) and, while someone
+// is editing the page, editorsShownFor. The person's CSRF token and the request's CSP nonce
+// are marks that each answer replaces (webui.WriteRendered).
+type answerCache = epochCache[answerKey, keptAnswer]
 
 // viewKey is a page, by the slug of its URL, as a reader of a role sees it.
 type viewKey struct {
@@ -34,7 +49,7 @@ type viewKey struct {
 	role    people.Role
 }
 
-// renderedView is one page view's part that the cache keeps.
+// renderedView is one page view's part that the view cache keeps.
 type renderedView struct {
 	page       *pages.Page // the page, without its content (its widgets)
 	title      string
@@ -45,40 +60,67 @@ type renderedView struct {
 
 func (r *renderedView) size() int { return len(r.head) + len(r.body) + len(r.sidebar) + 256 }
 
-// get returns the view kept for k at epoch, or nil.
-func (vc *viewCache) get(epoch int64, k viewKey) *renderedView {
-	vc.mu.Lock()
-	defer vc.mu.Unlock()
-	if vc.epoch != epoch {
-		return nil
-	}
-	return vc.entries[k]
+// answerKey is a page, by the slug of its URL, as one person sees it.
+type answerKey struct {
+	user, subsite int64
+	slug          string
 }
 
-// put keeps r for k, rendered from content read at epoch. An older epoch than the cache's is
+// keptAnswer is a whole page view as webui.Prerender made it, good until until.
+type keptAnswer struct {
+	page  []byte
+	until time.Time
+}
+
+func (a keptAnswer) size() int { return len(a.page) + 64 }
+
+// epochCache keeps values rendered from what the database held at one epoch (a sum of
+// sqldb.Epoch counters, read before what the value shows was read), up to max bytes of them.
+// Values of an older epoch are dropped the first time a newer one is kept.
+type epochCache[K comparable, V interface{ size() int }] struct {
+	max     int
+	mu      sync.Mutex
+	epoch   int64
+	bytes   int
+	entries map[K]V
+}
+
+// get returns the value kept for k at epoch, and whether there is one.
+func (ec *epochCache[K, V]) get(epoch int64, k K) (V, bool) {
+	ec.mu.Lock()
+	defer ec.mu.Unlock()
+	v, ok := ec.entries[k]
+	if ec.epoch != epoch {
+		var zero V
+		return zero, false
+	}
+	return v, ok
+}
+
+// put keeps v for k, rendered from content read at epoch. An older epoch than the cache's is
 // not kept (the content changed while it was rendered); a newer one empties the cache first.
-// Past maxViewBytes, arbitrary entries go until a quarter of the room is free.
-func (vc *viewCache) put(epoch int64, k viewKey, r *renderedView) {
-	vc.mu.Lock()
-	defer vc.mu.Unlock()
+// Past max bytes, arbitrary entries go until a quarter of the room is free.
+func (ec *epochCache[K, V]) put(epoch int64, k K, v V) {
+	ec.mu.Lock()
+	defer ec.mu.Unlock()
 	switch {
-	case epoch < vc.epoch:
+	case epoch < ec.epoch:
 		return
-	case epoch > vc.epoch || vc.entries == nil:
-		vc.epoch, vc.entries, vc.bytes = epoch, map[viewKey]*renderedView{}, 0
+	case epoch > ec.epoch || ec.entries == nil:
+		ec.epoch, ec.entries, ec.bytes = epoch, map[K]V{}, 0
 	}
-	if old := vc.entries[k]; old != nil {
-		vc.bytes -= old.size()
+	if old, ok := ec.entries[k]; ok {
+		ec.bytes -= old.size()
 	}
-	if vc.bytes+r.size() > maxViewBytes {
-		for key, e := range vc.entries {
-			delete(vc.entries, key)
-			vc.bytes -= e.size()
-			if vc.bytes+r.size() <= maxViewBytes*3/4 {
+	if ec.bytes+v.size() > ec.max {
+		for key, e := range ec.entries {
+			delete(ec.entries, key)
+			ec.bytes -= e.size()
+			if ec.bytes+v.size() <= ec.max*3/4 {
 				break
 			}
 		}
 	}
-	vc.entries[k] = r
-	vc.bytes += r.size()
+	ec.entries[k] = v
+	ec.bytes += v.size()
 }

@@ -25,12 +25,14 @@ type Handler struct {
 	Discussions *discussions.Service // posts
 	People      *people.Service
 
-	views viewCache // the page views' parts that every reader of a role sees alike
+	views   viewCache   // the page views' parts that every reader of a role sees alike
+	answers answerCache // whole page views, as each person sees them
 }
 
 // Routes registers the web pages on r, a group behind app's web gate (signed in, subsite
 // resolved, frame set). Paths are relative to the subsite prefix /@slug, which app strips.
 func (h *Handler) Routes(r gin.IRoutes) {
+	h.views.max, h.answers.max = maxViewBytes, maxAnswerBytes
 	r.GET("/", httpapi.Handle(h.home))
 	r.GET("/-/folders/:folder_id/", httpapi.Handle(h.folder))
 	r.GET("/:page", httpapi.Handle(h.addSlash))
