@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -64,7 +65,7 @@ func (s *Server) requireWebPlace(c *gin.Context) {
 		c.Abort()
 		return
 	}
-	f := webui.Frame{UserName: actor.User.Name}
+	f := webui.Frame{UserName: actor.User.Name, SecureCookies: strings.HasPrefix(s.People.BaseURL, "https://")}
 	for _, sub := range subs {
 		link := webui.SubsiteLink{Slug: sub.Slug, Title: sub.Title, URL: "/@" + sub.Slug + "/",
 			Current: !place.SiteWide && sub.ID == place.Subsite.ID}

@@ -17,6 +17,10 @@ type Frame struct {
 	Crumbs   []Crumb       // the breadcrumbs, outermost first; the last is the current page
 	CSRF     string        // the CSRF token every form carries (CSRFToken)
 	Query    string        // the search box's text
+	Flash    string        // a one-shot message about what the person just did (SetFlash)
+	// SecureCookies is whether cookies the web UI sets get the Secure attribute (an https base
+	// URL); app's web middleware sets it.
+	SecureCookies bool
 }
 
 // SubsiteLink is a subsite as the frame links to it.
@@ -54,14 +58,21 @@ func SetFrame(c *gin.Context, f Frame) { c.Set(keyFrame, f) }
 // frameOf returns the request's frame with the page's title and breadcrumbs and the request's
 // CSRF token and search text.
 func frameOf(c *gin.Context, p Page) Frame {
-	f, _ := c.Get(keyFrame)
-	frame, _ := f.(Frame)
+	frame := frameOfContext(c)
+	frame.Flash = takeFlash(c)
 	frame.Title = p.Title
 	frame.Crumbs = p.Crumbs
 	frame.CSRF = CSRFToken(c)
 	if frame.Query == "" {
 		frame.Query = c.Query("q")
 	}
+	return frame
+}
+
+// frameOfContext returns the request-wide frame SetFrame recorded (a zero Frame before).
+func frameOfContext(c *gin.Context) Frame {
+	f, _ := c.Get(keyFrame)
+	frame, _ := f.(Frame)
 	return frame
 }
 

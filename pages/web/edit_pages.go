@@ -154,6 +154,7 @@ func (h *Handler) createPage(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
+	webui.SetFlash(c, webui.FlashPageCreated)
 	return seeOther(c, editPath(sub, p))
 }
 
@@ -188,7 +189,8 @@ func (h *Handler) settingsOf(sub *people.Subsite, p *pages.Page, f *pageForm) {
 
 // saveSettings changes the page as its settings form says (pages.Service.UpdatePage): only the
 // fields that differ from the page. A layout left at a value that is no choice (a page laid out
-// through the API) is kept. Then back to the editor, at the page's URL now.
+// through the API) is kept. Then to the page, at its URL now, saying so: as Confluence and
+// BookStack land on the page after its settings are saved.
 func (h *Handler) saveSettings(c *gin.Context) error {
 	actor, sub, p, err := h.editorPage(c)
 	if err != nil {
@@ -223,7 +225,8 @@ func (h *Handler) saveSettings(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	return seeOther(c, editPath(sub, updated))
+	webui.SetFlash(c, webui.FlashPageSaved)
+	return seeOther(c, pagePath(sub, updated))
 }
 
 // trashPage moves the page to the trash and shows the trash.
@@ -235,6 +238,7 @@ func (h *Handler) trashPage(c *gin.Context) error {
 	if _, err := h.Pages.TrashPage(c.Request.Context(), actor, sub, p.ID); err != nil {
 		return err
 	}
+	webui.SetFlash(c, webui.FlashPageTrashed)
 	return seeOther(c, subsitePath(sub)+"-/trash/")
 }
 
@@ -295,5 +299,6 @@ func (h *Handler) restorePage(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
+	webui.SetFlash(c, webui.FlashPageRestored)
 	return seeOther(c, pagePath(sub, p))
 }

@@ -323,7 +323,7 @@ func TestPageForms(t *testing.T) {
 	}
 	saved := editPost(e.web, "/@home/team-notes/settings/", url.Values{"title": {"Team minutes"}, "folder": {"Minutes"},
 		"tags": {"c"}, "layout": {"100"}}, false).Want(303)
-	if loc := saved.Header.Get("Location"); loc != "/@home/team-minutes/edit/" {
+	if loc := saved.Header.Get("Location"); loc != "/@home/team-minutes/" {
 		t.Errorf("after settings: Location %q", loc)
 	}
 	var after map[string]any
