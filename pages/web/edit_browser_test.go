@@ -235,8 +235,12 @@ func TestRenameTrashRestoreInBrowser(t *testing.T) {
 		chromedp.Evaluate[chromedp.Void](`document.querySelector('#title').value = ''`),
 		chromedp.SendKeys(chromedp.CSS(`#title`), "New name"),
 		chromedp.Click(chromedp.CSS(`.page-form button.primary`)),
-		chromedp.WaitVisible(chromedp.CSS(`.editing`)),
+		chromedp.WaitVisible(chromedp.CSS(`p.flash[role=status]`)),
 	)
+	if flash := browser.Read(t, ctx, chromedp.Text(chromedp.CSS(`p.flash`))); flash != "Page settings saved." {
+		t.Errorf("after saving the settings: %q", flash)
+	}
+	browser.Screenshot(t, ctx, "settings-saved")
 	browser.Axe(t, ctx)
 	browser.Step(t, ctx, "the old URL", chromedp.Navigate(s.URL+"/@home/old-name/"), chromedp.WaitVisible(chromedp.ID("page-title")))
 	if loc := browser.Read(t, ctx, chromedp.Location()); loc != s.URL+"/@home/new-name/" {
@@ -247,6 +251,9 @@ func TestRenameTrashRestoreInBrowser(t *testing.T) {
 		chromedp.Click(chromedp.CSS(`.danger-zone button`)),
 		chromedp.WaitVisible(chromedp.CSS(`.trash-list`)),
 	)
+	if flash := browser.Read(t, ctx, chromedp.Text(chromedp.CSS(`p.flash`))); flash != "Page moved to the trash. Restore it from here." {
+		t.Errorf("after trashing: %q", flash)
+	}
 	browser.Screenshot(t, ctx, "edit-trash")
 	browser.Axe(t, ctx)
 	browser.Step(t, ctx, "open it from the trash",
@@ -264,6 +271,13 @@ func TestRenameTrashRestoreInBrowser(t *testing.T) {
 	)
 	if h := browser.Read(t, ctx, chromedp.Text(chromedp.ID("page-title"))); h != "New name" {
 		t.Errorf("restored: %q", h)
+	}
+	if flash := browser.Read(t, ctx, chromedp.Text(chromedp.CSS(`p.flash`))); flash != "Page restored from the trash." {
+		t.Errorf("after restoring: %q", flash)
+	}
+	browser.Step(t, ctx, "the message shows once", chromedp.Reload(), chromedp.WaitVisible(chromedp.ID("page-title")))
+	if n := browser.Read(t, ctx, chromedp.Evaluate[int](`document.querySelectorAll('p.flash').length`)); n != 0 {
+		t.Errorf("after a reload, %d flash messages", n)
 	}
 	browser.CSPViolations(t, ctx)
 }

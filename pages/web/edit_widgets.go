@@ -388,7 +388,7 @@ func (h *Handler) afterAdd(c *gin.Context, actor *people.Actor, sub *people.Subs
 		if !errors.As(err, &full) {
 			return err
 		}
-		e = &api.Error{Message: full.Error()}
+		e = &webui.Refusal{Message: full.Error()}
 	}
 	return h.renderEditor(c, http.StatusUnprocessableEntity, actor, sub, p, nil, func(ec *editColumn) {
 		if ec.Index == col {
