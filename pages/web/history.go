@@ -108,6 +108,7 @@ type versionRow struct {
 type widgetPage struct {
 	Title, PageURL, HistoryURL, WidgetURL string
 	Kind                                  string
+	Name                                  string // the widget's kind and place on the page: "paragraph 2"
 	From, To                              *versionRow // From nil: To is compared with nothing
 	Parts                                 []widgets.DiffPart
 	Unchanged                             bool // From and To hold the same text
@@ -148,11 +149,17 @@ func (h *Handler) historyWidget(c *gin.Context) error {
 		return err
 	}
 	data := newWidgetPage(c, page, newest[0], from, to, list, next)
+	full, err := h.Pages.ReadPage(ctx, actor, sub, page.ID) // where the widget sits, to name it
+	if err != nil {
+		return err
+	}
+	data.Name = widgetName(full, newest[0].FirstID(), newest[0].Classname)
+	data.Title = page.Title + " — " + data.Name + ": versions"
 	crumbs, err := h.historyCrumbs(c, page, true)
 	if err != nil {
 		return err
 	}
-	crumbs = append(crumbs, webui.Crumb{Name: data.Kind})
+	crumbs = append(crumbs, webui.Crumb{Name: data.Name})
 	return webui.Render(c, http.StatusOK, "history-widget.html", webui.Page{Title: data.Title, Crumbs: crumbs, Data: data})
 }
 
@@ -194,7 +201,6 @@ func newWidgetPage(c *gin.Context, page *pages.Page, newest, from, to *pages.Num
 	}
 	data := widgetPage{PageURL: pageHref(c, page), HistoryURL: historyURL(c, page), WidgetURL: base,
 		Kind: kindLabel(to.Classname), To: row(to)}
-	data.Title = fmt.Sprintf("%s history · %s", data.Kind, page.Title)
 	older := ""
 	if from != nil {
 		data.From = row(from)

@@ -367,3 +367,18 @@ func TestHistoryNotFound(t *testing.T) {
 	outsider.PostRaw(fmt.Sprintf("%s/%d/restore", historyPath(p), w.ID), "application/x-www-form-urlencoded",
 		"version_id="+fmt.Sprint(w.ID)).Want(404)
 }
+
+// TestHistoryWidgetNamed: a widget's versions page names the page and the widget by its kind
+// and place among the page's widgets of that kind.
+func TestHistoryWidgetNamed(t *testing.T) {
+	t.Parallel()
+	_, _, c, p := historySite(t, "<p>First</p>", "<p>Second</p>")
+	second := p.JSON[0][1]
+	body := string(c.Get(fmt.Sprintf("%s/%d", historyPath(p), second.ID)).Want(200).Body)
+	for _, want := range []string{"<title>Plans — paragraph 2: versions · Quire</title>", "<h1>Plans — paragraph 2: versions</h1>",
+		`<span aria-current="page">paragraph 2</span>`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("no %q in %.3000s", want, body)
+		}
+	}
+}
