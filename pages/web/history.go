@@ -108,7 +108,7 @@ type versionRow struct {
 type widgetPage struct {
 	Title, PageURL, HistoryURL, WidgetURL string
 	Kind                                  string
-	Name                                  string // the widget's kind and place on the page: "paragraph 2"
+	Name                                  string      // the widget's kind and place on the page: "paragraph 2"
 	From, To                              *versionRow // From nil: To is compared with nothing
 	Parts                                 []widgets.DiffPart
 	Unchanged                             bool // From and To hold the same text
