@@ -133,9 +133,13 @@ func TestEditInBrowser(t *testing.T) {
 		t.Errorf("the reader's page (%s) loads editor scripts %q", browser.Read(t, ctx, chromedp.Location()), n)
 	}
 	browser.Screenshot(t, ctx, "edit-done-page")
+	if n := browser.Read(t, ctx, chromedp.Evaluate[int](`document.querySelectorAll('.widget.heading div, .widget.heading p').length`)); n != 0 {
+		t.Errorf("the page's heading holds %d block elements", n)
+	}
 	var p struct {
 		JSON [][]struct {
 			Text       string  `json:"text"`
+			HTML       string  `json:"html"`
 			Styleclass *string `json:"styleclass"`
 			Heading    *string `json:"heading"`
 		} `json:"json"`
@@ -150,6 +154,10 @@ func TestEditInBrowser(t *testing.T) {
 	s.Client(s.OwnerTk).In("home").Get(fmt.Sprintf("pages/get/%d/", list[0].ID)).Want(200).Decode(&p)
 	if got := fmt.Sprintf("%s %v %v %d", p.Category, p.Tags, p.Layout, len(p.JSON[0])); got != "Projects [launch q1] [[66 34]] 2" {
 		t.Errorf("page %s", got)
+	}
+	// Trix wraps its line in a <div>; a heading keeps its inline content only.
+	if h := p.JSON[0][1]; h.HTML != "Timeline and owners" || h.Text != "Timeline and owners" {
+		t.Errorf("the heading edited with Trix is stored as %q (text %q)", h.HTML, h.Text)
 	}
 }
 
