@@ -91,6 +91,17 @@ func TestEditInBrowser(t *testing.T) {
 		t.Errorf("after the heading was saved, leaving the editor still asks first")
 	}
 	browser.Screenshot(t, ctx, "edit-added")
+	// Each widget's controls sit inside its own box, in a bar above its content, and say which
+	// widget they act on.
+	controls := `[...document.querySelectorAll('#col0 .edit-widget.editable')].map(box => {
+		const r = box.getBoundingClientRect(), bar = box.querySelector('.edit-bar').getBoundingClientRect(),
+			content = box.querySelector('.widget').getBoundingClientRect();
+		const inside = bar.top >= r.top && bar.bottom <= content.top + 1 && content.bottom <= r.bottom + 1;
+		return box.getAttribute('aria-label') + ' | ' + [...box.querySelectorAll('.edit-actions a, .edit-actions button')].map(b => b.textContent.trim()).join(', ') + ' | ' + inside;
+	})`
+	if got := browser.Read(t, ctx, chromedp.Evaluate[[]string](controls)); fmt.Sprint(got) != "[paragraph 1 | Edit paragraph 1, Delete paragraph 1 | true heading 1 | Edit heading 1, Delete heading 1 | true]" {
+		t.Errorf("the widgets' controls: %q", got)
+	}
 	browser.Step(t, ctx, "edit the paragraph in place",
 		chromedp.Click(chromedp.CSS(`#col0 .edit-widget:nth-of-type(1) .edit-actions a`)),
 		typeInto(`#col0 .edit-form trix-editor`, "We launch in April."),
