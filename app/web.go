@@ -1,6 +1,7 @@
 package app
 
 import (
+	"html/template"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -23,6 +24,7 @@ func (s *Server) webPages(r gin.IRoutes) {
 		Records: &records.Service{Pages: s.Pages}, Discussions: &discussions.Service{Pages: s.Pages}, People: s.People}
 	pw.Routes(r)
 	pw.EditRoutes(r)
+	s.Search.Sidebar = func(c *gin.Context) (template.HTML, error) { return pw.Sidebar(c, nil) }
 	s.Search.WebRoutes(r)
 }
 

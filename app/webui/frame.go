@@ -2,6 +2,7 @@ package webui
 
 import (
 	"encoding/json"
+	"html/template"
 
 	"github.com/gin-gonic/gin"
 )
@@ -18,6 +19,8 @@ type Frame struct {
 	CSRF     string        // the CSRF token every form carries (CSRFToken)
 	Query    string        // the search box's text
 	Flash    string        // a one-shot message about what the person just did (SetFlash)
+	// Sidebar is the subsite's page tree beside the page (Page.Sidebar), rendered; "" for none.
+	Sidebar template.HTML
 	// SecureCookies is whether cookies the web UI sets get the Secure attribute (an https base
 	// URL); app's web middleware sets it.
 	SecureCookies bool
@@ -41,6 +44,9 @@ type Page struct {
 	Title  string
 	Crumbs []Crumb
 	Data   any
+	// Sidebar is the subsite's page tree, rendered (pages/web's Sidebar), shown beside the page
+	// by the frame unless the page's template defines its own "sidebar".
+	Sidebar template.HTML
 }
 
 // View is what the frame and the page templates execute with: .Frame and .Data.
@@ -62,6 +68,7 @@ func frameOf(c *gin.Context, p Page) Frame {
 	frame.Flash = takeFlash(c)
 	frame.Title = p.Title
 	frame.Crumbs = p.Crumbs
+	frame.Sidebar = p.Sidebar
 	frame.CSRF = CSRFToken(c)
 	if frame.Query == "" {
 		frame.Query = c.Query("q")

@@ -103,10 +103,17 @@ func (h *Handler) renderPageForm(c *gin.Context, status int, tmpl, title string,
 	}
 	crumbs := []webui.Crumb{{Name: place.Subsite.Title, URL: subsitePath(place.Subsite)}}
 	if f.Page != nil {
-		crumbs = append(crumbs, webui.Crumb{Name: f.Page.Title, URL: pagePath(place.Subsite, f.Page)})
+		var err error
+		if crumbs, err = h.pageCrumbs(c.Request.Context(), place.Subsite, f.Page); err != nil {
+			return err
+		}
+	}
+	bar, err := h.Sidebar(c, f.Page)
+	if err != nil {
+		return err
 	}
 	crumbs = append(crumbs, webui.Crumb{Name: title})
-	return webui.Render(c, status, tmpl, webui.Page{Title: title, Crumbs: crumbs, Data: f})
+	return webui.Render(c, status, tmpl, webui.Page{Title: title, Crumbs: crumbs, Data: f, Sidebar: bar})
 }
 
 // readPageForm reads the page form's fields as sent.
@@ -277,7 +284,11 @@ func (h *Handler) trash(c *gin.Context) error {
 		d.Pages = append(d.Pages, trashEntry{Page: p, URL: pagePath(sub, p), Restore: trashRestorePath(sub, p)})
 	}
 	crumbs := []webui.Crumb{{Name: sub.Title, URL: subsitePath(sub)}, {Name: "Trash"}}
-	return webui.Render(c, http.StatusOK, "edit-trash.html", webui.Page{Title: "Trash", Crumbs: crumbs, Data: d})
+	bar, err := h.Sidebar(c, nil)
+	if err != nil {
+		return err
+	}
+	return webui.Render(c, http.StatusOK, "edit-trash.html", webui.Page{Title: "Trash", Crumbs: crumbs, Data: d, Sidebar: bar})
 }
 
 // trashRestorePath is where the form that takes p out of the trash posts.

@@ -140,8 +140,16 @@ func (h *Handler) renderEditor(c *gin.Context, status int, actor *people.Actor, 
 		}
 		d.Columns = append(d.Columns, ec)
 	}
-	crumbs := []webui.Crumb{{Name: sub.Title, URL: subsitePath(sub)}, {Name: p.Title, URL: d.Path}, {Name: "Edit"}}
-	return webui.Render(c, status, "edit.html", webui.Page{Title: "Edit " + p.Title, Crumbs: crumbs, Data: d})
+	crumbs, err := h.pageCrumbs(ctx, sub, p)
+	if err != nil {
+		return err
+	}
+	bar, err := h.Sidebar(c, p)
+	if err != nil {
+		return err
+	}
+	return webui.Render(c, status, "edit.html", webui.Page{Title: "Edit " + p.Title, Crumbs: append(crumbs, webui.Crumb{Name: "Edit"}),
+		Data: d, Sidebar: bar})
 }
 
 // editWidget prepares one widget for the editor.

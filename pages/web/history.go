@@ -92,7 +92,11 @@ func (h *Handler) historyTimeline(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	return webui.Render(c, http.StatusOK, "history.html", webui.Page{Title: data.Title, Crumbs: crumbs, Data: data})
+	bar, err := h.Sidebar(c, page)
+	if err != nil {
+		return err
+	}
+	return webui.Render(c, http.StatusOK, "history.html", webui.Page{Title: data.Title, Crumbs: crumbs, Data: data, Sidebar: bar})
 }
 
 // versionRow is one version in a widget's list of versions.
@@ -160,7 +164,11 @@ func (h *Handler) historyWidget(c *gin.Context) error {
 		return err
 	}
 	crumbs = append(crumbs, webui.Crumb{Name: data.Name})
-	return webui.Render(c, http.StatusOK, "history-widget.html", webui.Page{Title: data.Title, Crumbs: crumbs, Data: data})
+	bar, err := h.Sidebar(c, page)
+	if err != nil {
+		return err
+	}
+	return webui.Render(c, http.StatusOK, "history-widget.html", webui.Page{Title: data.Title, Crumbs: crumbs, Data: data, Sidebar: bar})
 }
 
 // compared reads the two versions the request compares: ?to= (the newest when absent) and ?from=
@@ -354,11 +362,10 @@ func historyURL(c *gin.Context, p *pages.Page) string { return pageHref(c, p) + 
 // historyCrumbs are the breadcrumbs of the page's history: the page's own (subsite, folders),
 // the page, and History, a link when inWidget (a widget's versions come after it).
 func (h *Handler) historyCrumbs(c *gin.Context, page *pages.Page, inWidget bool) ([]webui.Crumb, error) {
-	crumbs, err := h.crumbs(c.Request.Context(), people.PlaceFrom(c.Request.Context()).Subsite, page.Category)
+	crumbs, err := h.pageCrumbs(c.Request.Context(), people.PlaceFrom(c.Request.Context()).Subsite, page)
 	if err != nil {
 		return nil, err
 	}
-	crumbs = append(crumbs, webui.Crumb{Name: page.Title, URL: pageHref(c, page)})
 	history := webui.Crumb{Name: "History"}
 	if inWidget {
 		history.URL = historyURL(c, page)
