@@ -57,3 +57,40 @@ func TestSidebarAndCrumbsEverywhere(t *testing.T) {
 		}
 	}
 }
+
+// TestSidebarCountsSubtrees: a folder's count in the sidebar is of the live pages in it and in
+// every folder below it; a folder whose name begins as another's does not add to it, nor does
+// a page in the trash.
+func TestSidebarCountsSubtrees(t *testing.T) {
+	t.Parallel()
+	e := startEditSite(t)
+	ids := map[string]int64{}
+	for _, p := range []struct{ title, path string }{
+		{"A one", "Team"}, {"A two", "Team/Notes"}, {"A three", "Team/Notes/Old"}, {"A four", "Team/Notes/Old"},
+		{"Gone", "Team/Notes"}, {"Other", "Team-old"}, {"Zero", "Team0"},
+	} {
+		var made struct {
+			ID int64 `json:"id"`
+		}
+		e.api.Post("pages/create/", map[string]any{"title": p.title, "path": p.path, "json": [][]any{{}}}).Want(200).Decode(&made)
+		ids[p.title] = made.ID
+	}
+	e.api.Post(fmt.Sprintf("pages/delete/%d/", ids["Gone"]), nil).Want(200)
+	count := func(body, folder string) string {
+		m := regexp.MustCompile(`<summary>` + folder + ` <span class="count"[^>]*>(\d+)<`).FindStringSubmatch(body)
+		if m == nil {
+			return "none"
+		}
+		return m[1]
+	}
+	home := string(editGet(e.web, "/@home/", false).Want(200).Body)
+	for folder, want := range map[string]string{"Team": "4", "Team-old": "1", "Team0": "1"} {
+		if got := count(home, folder); got != want {
+			t.Errorf("%s counts %s, want %s", folder, got, want)
+		}
+	}
+	inTeam := string(editGet(e.web, "/@home/a-one/", false).Want(200).Body)
+	if got := count(inTeam, "Notes"); got != "3" {
+		t.Errorf("Notes counts %s, want 3", got)
+	}
+}

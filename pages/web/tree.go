@@ -24,7 +24,7 @@ type treeEntries struct {
 type treeFolder struct {
 	ID        int64
 	Name, URL string
-	Count     int          // its live pages
+	Count     int          // the live pages in it and in its subfolders
 	Entries   *treeEntries // nil: not loaded; the sidebar fetches URL when it is opened
 }
 
@@ -84,7 +84,7 @@ func (h *Handler) entriesAfter(ctx context.Context, actor *people.Actor, sub *pe
 	}
 	out := &treeEntries{}
 	for _, f := range fe.Subfolders {
-		out.Folders = append(out.Folders, treeFolder{ID: f.ID, Name: f.Name, URL: folderPath(sub, f), Count: f.PageCount})
+		out.Folders = append(out.Folders, treeFolder{ID: f.ID, Name: f.Name, URL: folderPath(sub, f), Count: f.SubtreePages})
 	}
 	for _, p := range fe.Pages {
 		out.Pages = append(out.Pages, treeLink{Title: p.Title, URL: pagePath(sub, p), Current: p.ID == currentID})
