@@ -16,6 +16,7 @@ import (
 	"quire/pages/records"
 	pagesweb "quire/pages/web"
 	"quire/people"
+	peopleweb "quire/people/web"
 )
 
 // webPages registers the signed-in web pages of each domain on r.
@@ -26,6 +27,7 @@ func (s *Server) webPages(r gin.IRoutes) {
 	pw.EditRoutes(r)
 	s.Search.Sidebar = func(c *gin.Context) (template.HTML, error) { return pw.Sidebar(c, nil) }
 	s.Search.WebRoutes(r)
+	(&peopleweb.Handler{People: s.People}).SignedInRoutes(r)
 }
 
 // limitSignedIn limits web pages per person once authenticated, at --session-rate (a person
@@ -67,7 +69,7 @@ func (s *Server) requireWebPlace(c *gin.Context) {
 		c.Abort()
 		return
 	}
-	f := webui.Frame{UserName: actor.User.Name, SecureCookies: strings.HasPrefix(s.People.BaseURL, "https://")}
+	f := webui.Frame{UserName: actor.User.Name, Owner: actor.User.IsOwner, SecureCookies: strings.HasPrefix(s.People.BaseURL, "https://")}
 	for _, sub := range subs {
 		link := webui.SubsiteLink{Slug: sub.Slug, Title: sub.Title, URL: "/@" + sub.Slug + "/",
 			Current: !place.SiteWide && sub.ID == place.Subsite.ID}

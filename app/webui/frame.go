@@ -13,6 +13,7 @@ import (
 type Frame struct {
 	Title    string        // the page's title, shown in <title> before the site name
 	UserName string        // the signed-in person's name ("" when signed out)
+	Owner    bool          // the person is a site owner: the user menu links to the people page
 	Subsites []SubsiteLink // the subsites the person belongs to, for the switcher; only those
 	Subsite  *SubsiteLink  // the subsite the URL addresses; nil on site-wide pages
 	Crumbs   []Crumb       // the breadcrumbs, outermost first; the last is the current page
