@@ -73,10 +73,18 @@ func (h *Handler) historyTimeline(c *gin.Context) error {
 	if visit.Since != nil {
 		data.Since = when(*visit.Since)
 	}
+	var entries []historyEntry
 	for _, ch := range list {
-		e := historyEntry{Change: ch, What: kindLabel(ch.Classname) + " " + ch.Kind, When: when(ch.At),
-			Author: ch.By.Name, New: visit.IsNew(ch, actor.User.ID),
-			DiffURL: fmt.Sprintf("%s/%d?to=%d", base, ch.WidgetID, ch.VersionID)}
+		entries = append(entries, historyEntry{Change: ch, What: kindLabel(ch.Classname) + " " + ch.Kind,
+			DiffURL: fmt.Sprintf("%s/%d?to=%d", base, ch.WidgetID, ch.VersionID)})
+	}
+	pageEntries, err := h.pageChangeEntries(ctx, page, list, next, q.Cursor)
+	if err != nil {
+		return err
+	}
+	entries = mergeEntries(entries, pageEntries)
+	for _, e := range entries {
+		e.When, e.Author, e.New = when(e.At), e.By.Name, visit.IsNew(e.Change, actor.User.ID)
 		if e.New {
 			data.NewCount++
 		}
