@@ -106,13 +106,7 @@ func (s *Service) UpdatePage(ctx context.Context, actor *people.Actor, sub *peop
 
 // loggedFields are p's fields as the page's history shows their changes (pagelog).
 func loggedFields(p *Page) pagelog.Fields {
-	var widths []string
-	if len(p.Layout) > 0 {
-		for _, w := range p.Layout[0] {
-			widths = append(widths, strconv.Itoa(w))
-		}
-	}
-	return pagelog.Fields{Title: p.Title, Tags: strings.Join(p.Tags, ", "), Folder: p.Category, Layout: strings.Join(widths, "-")}
+	return pagelog.FieldsOf(p.Title, p.Tags, p.Category, p.Layout)
 }
 
 // retitle gives the page cur its new title, and a new slug when the title's slug is not the one

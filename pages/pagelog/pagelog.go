@@ -8,6 +8,8 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strconv"
+	"strings"
 
 	"quire/app/api"
 )
@@ -22,6 +24,18 @@ type DBTX interface {
 // Folder the folder's path ("" for Main), Layout the widths joined with "-" ("66-34").
 type Fields struct {
 	Title, Tags, Folder, Layout string
+}
+
+// FieldsOf returns the Fields of a page with this title, tags, folder path and layout (one row
+// of column widths).
+func FieldsOf(title string, tags []string, folder string, layout [][]int) Fields {
+	var widths []string
+	if len(layout) > 0 {
+		for _, w := range layout[0] {
+			widths = append(widths, strconv.Itoa(w))
+		}
+	}
+	return Fields{Title: title, Tags: strings.Join(tags, ", "), Folder: folder, Layout: strings.Join(widths, "-")}
 }
 
 // Field names, as stored in page_changes.field.
