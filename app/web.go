@@ -1,9 +1,11 @@
 package app
 
 import (
+	"html/template"
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -14,6 +16,7 @@ import (
 	"quire/pages/records"
 	pagesweb "quire/pages/web"
 	"quire/people"
+	peopleweb "quire/people/web"
 )
 
 // webPages registers the signed-in web pages of each domain on r.
@@ -22,7 +25,9 @@ func (s *Server) webPages(r gin.IRoutes) {
 		Records: &records.Service{Pages: s.Pages}, Discussions: &discussions.Service{Pages: s.Pages}, People: s.People}
 	pw.Routes(r)
 	pw.EditRoutes(r)
+	s.Search.Sidebar = func(c *gin.Context) (template.HTML, error) { return pw.Sidebar(c, nil) }
 	s.Search.WebRoutes(r)
+	(&peopleweb.Handler{People: s.People}).SignedInRoutes(r)
 }
 
 // limitSignedIn limits web pages per person once authenticated, at --session-rate (a person
@@ -64,7 +69,7 @@ func (s *Server) requireWebPlace(c *gin.Context) {
 		c.Abort()
 		return
 	}
-	f := webui.Frame{UserName: actor.User.Name}
+	f := webui.Frame{UserName: actor.User.Name, Owner: actor.User.IsOwner, SecureCookies: strings.HasPrefix(s.People.BaseURL, "https://")}
 	for _, sub := range subs {
 		link := webui.SubsiteLink{Slug: sub.Slug, Title: sub.Title, URL: "/@" + sub.Slug + "/",
 			Current: !place.SiteWide && sub.ID == place.Subsite.ID}

@@ -107,15 +107,20 @@ func (s *Service) BrowseFolder(ctx context.Context, actor *people.Actor, sub *pe
 			ORDER BY p.title, p.id`, f.ID, afterPage, limit+1)
 		return out, morePages(out, limit, err)
 	}
-	rows, err := s.DB.R.QueryContext(ctx, `SELECT `+folderColumns+` FROM folders f WHERE f.parent_id = ? ORDER BY f.name, f.id LIMIT ?`,
-		f.ID, limit+1)
+	// Each subfolder's subtree is its path and the paths below it: [path/, path0) in the
+	// (subsite_id, path) index, '0' being the byte after '/'. The subtrees of one folder's
+	// subfolders are disjoint, so a batch counts each live page of the subsite at most once.
+	rows, err := s.DB.R.QueryContext(ctx, `SELECT `+folderColumns+`, (SELECT COUNT(*) FROM folders d
+		JOIN pages p ON p.folder_id = d.id AND p.deleted_at IS NULL
+		WHERE d.subsite_id = f.subsite_id AND (d.id = f.id OR (d.path >= f.path || '/' AND d.path < f.path || '0')))
+		FROM folders f WHERE f.parent_id = ? ORDER BY f.name, f.id LIMIT ?`, f.ID, limit+1)
 	if err != nil {
 		return nil, fmt.Errorf("browse folder %d: %w", f.ID, err)
 	}
 	defer rows.Close()
 	for rows.Next() {
-		sf, err := scanFolder(rows)
-		if err != nil {
+		sf := &Folder{}
+		if err := rows.Scan(&sf.ID, &sf.SubsiteID, &sf.ParentID, &sf.Name, &sf.Path, &sf.PageCount, &sf.SubtreePages); err != nil {
 			return nil, fmt.Errorf("browse folder %d: %w", f.ID, err)
 		}
 		out.Subfolders = append(out.Subfolders, sf)

@@ -19,6 +19,9 @@ type Folder struct {
 	ParentID  *int64 `json:"parent_id"`
 	PageCount int    `json:"page_count"`
 	SubsiteID int64  `json:"-"`
+	// SubtreePages counts the live pages in the folder and all of its subfolders; only
+	// Service.BrowseFolder's subfolders have it (the API's page_count is the folder's own).
+	SubtreePages int `json:"-"`
 }
 
 // MainFolderName is the name of each subsite's root folder.

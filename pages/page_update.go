@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"quire/app/api"
+	"quire/pages/pagelog"
 	"quire/people"
 	"quire/widgets"
 )
@@ -95,9 +96,17 @@ func (s *Service) UpdatePage(ctx context.Context, actor *people.Actor, sub *peop
 		if p, err = s.FindPage(ctx, tx, sub, id); err != nil {
 			return err
 		}
+		if err := pagelog.Record(ctx, tx, id, actor.User.ID, now, loggedFields(cur), loggedFields(p)); err != nil {
+			return err
+		}
 		return s.FillContent(ctx, tx, sub, p)
 	})
 	return p, err
+}
+
+// loggedFields are p's fields as the page's history shows their changes (pagelog).
+func loggedFields(p *Page) pagelog.Fields {
+	return pagelog.FieldsOf(p.Title, p.Tags, p.Category, p.Layout)
 }
 
 // retitle gives the page cur its new title, and a new slug when the title's slug is not the one

@@ -102,3 +102,25 @@ func ShowsSomething(fragment string) bool {
 		}
 	}
 }
+
+// InlineHTML returns an HTML fragment with its block elements' tags (blockElements: div, p,
+// h1-h6, lists, blockquote...) removed and their content kept: what a heading holds, since a
+// heading is itself the block (an editor such as Trix wraps every line in a <div>, which inside
+// the page's <h2> is invalid HTML). fragment is sanitized HTML; for one line of text (a
+// heading's, CheckHeadingText) nothing of its text is lost.
+func InlineHTML(fragment string) string {
+	z := xhtml.NewTokenizer(strings.NewReader(fragment))
+	var b strings.Builder
+	for {
+		tok := z.Next()
+		switch tok {
+		case xhtml.ErrorToken:
+			return strings.TrimSpace(b.String())
+		case xhtml.StartTagToken, xhtml.EndTagToken, xhtml.SelfClosingTagToken:
+			if name, _ := z.TagName(); blockElements[string(name)] && string(name) != "br" && string(name) != "hr" {
+				continue
+			}
+		}
+		b.Write(z.Raw())
+	}
+}

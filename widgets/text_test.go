@@ -53,3 +53,34 @@ func TestTextToHTML(t *testing.T) {
 		t.Errorf("PlainText(TextToHTML(...)) = %q", got)
 	}
 }
+
+// TestHeadingKeepsInlineContent: a heading's HTML loses an editor's block wrappers (Trix's
+// <div>, a pasted <p> or <h1>) and keeps every inline element and all of its text; a heading of
+// two blocks stays refused, as two lines.
+func TestHeadingKeepsInlineContent(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]string{
+		"<div>Welcome</div>":                            "Welcome",
+		"<div><strong>Our</strong> <em>team</em></div>": "<strong>Our</strong> <em>team</em>",
+		"<p>Plain &amp; simple</p>":                     "Plain &amp; simple",
+		"<h1><div>Nested <a href=\"https://example.com/\" rel=\"nofollow\">link</a></div></h1>": "Nested <a href=\"https://example.com/\" rel=\"nofollow noreferrer noopener\" target=\"_blank\">link</a>",
+		"Already inline": "Already inline",
+	} {
+		c, err := NewContent(Heading, Input{Val: &in})
+		if err != nil {
+			t.Errorf("%q: %v", in, err)
+			continue
+		}
+		if c.HTML != want || c.Text != PlainText(want) {
+			t.Errorf("%q: HTML %q text %q, want %q", in, c.HTML, c.Text, want)
+		}
+	}
+	two := "<div>One</div><div>Two</div>"
+	if _, err := NewContent(Heading, Input{Val: &two}); err == nil {
+		t.Error("a heading of two lines was accepted")
+	}
+	para := "<div>Kept as written</div>"
+	if c, err := NewContent(Paragraph, Input{Val: &para}); err != nil || c.HTML != para {
+		t.Errorf("a paragraph's blocks changed: %q, %v", c.HTML, err)
+	}
+}

@@ -180,6 +180,7 @@ func (in Input) Apply(base Content) (Content, error) {
 			if c.Text == "" {
 				return c, api.Invalid("val", "A heading needs some text.")
 			}
+			c.HTML = InlineHTML(c.HTML) // its one line, without an editor's <div> or <p> around it
 		}
 	}
 	if in.Styleclass != nil {

@@ -2,6 +2,7 @@ package webui
 
 import (
 	"encoding/json"
+	"html/template"
 
 	"github.com/gin-gonic/gin"
 )
@@ -12,11 +13,18 @@ import (
 type Frame struct {
 	Title    string        // the page's title, shown in <title> before the site name
 	UserName string        // the signed-in person's name ("" when signed out)
+	Owner    bool          // the person is a site owner: the user menu links to the people page
 	Subsites []SubsiteLink // the subsites the person belongs to, for the switcher; only those
 	Subsite  *SubsiteLink  // the subsite the URL addresses; nil on site-wide pages
 	Crumbs   []Crumb       // the breadcrumbs, outermost first; the last is the current page
 	CSRF     string        // the CSRF token every form carries (CSRFToken)
 	Query    string        // the search box's text
+	Flash    string        // a one-shot message about what the person just did (SetFlash)
+	// Sidebar is the subsite's page tree beside the page (Page.Sidebar), rendered; "" for none.
+	Sidebar template.HTML
+	// SecureCookies is whether cookies the web UI sets get the Secure attribute (an https base
+	// URL); app's web middleware sets it.
+	SecureCookies bool
 }
 
 // SubsiteLink is a subsite as the frame links to it.
@@ -37,6 +45,9 @@ type Page struct {
 	Title  string
 	Crumbs []Crumb
 	Data   any
+	// Sidebar is the subsite's page tree, rendered (pages/web's Sidebar), shown beside the page
+	// by the frame unless the page's template defines its own "sidebar".
+	Sidebar template.HTML
 }
 
 // View is what the frame and the page templates execute with: .Frame and .Data.
@@ -54,14 +65,22 @@ func SetFrame(c *gin.Context, f Frame) { c.Set(keyFrame, f) }
 // frameOf returns the request's frame with the page's title and breadcrumbs and the request's
 // CSRF token and search text.
 func frameOf(c *gin.Context, p Page) Frame {
-	f, _ := c.Get(keyFrame)
-	frame, _ := f.(Frame)
+	frame := frameOfContext(c)
+	frame.Flash = takeFlash(c)
 	frame.Title = p.Title
 	frame.Crumbs = p.Crumbs
+	frame.Sidebar = p.Sidebar
 	frame.CSRF = CSRFToken(c)
 	if frame.Query == "" {
 		frame.Query = c.Query("q")
 	}
+	return frame
+}
+
+// frameOfContext returns the request-wide frame SetFrame recorded (a zero Frame before).
+func frameOfContext(c *gin.Context) Frame {
+	f, _ := c.Get(keyFrame)
+	frame, _ := f.(Frame)
 	return frame
 }
 

@@ -12,8 +12,11 @@ package search
 
 import (
 	"embed"
+	"html/template"
 	"log/slog"
 	"sync"
+
+	"github.com/gin-gonic/gin"
 
 	"quire/app/sqldb"
 	"quire/people"
@@ -31,6 +34,10 @@ type Service struct {
 	Blobs   *blobs.Store    // the bytes of uploaded files, whose text is indexed
 	// Log takes what the service does not answer to anyone (nil: slog's default logger).
 	Log *slog.Logger
+	// Sidebar renders the subsite's page tree that the search page shows beside its results
+	// ("" on a site-wide URL); app sets it from pages/web, which this package cannot import.
+	// nil: no sidebar.
+	Sidebar func(c *gin.Context) (template.HTML, error)
 
 	wake     chan struct{} // wakes the indexer (rebuild.go)
 	wakeOnce sync.Once

@@ -139,7 +139,15 @@ func (s *Service) searchPage(c *gin.Context) error {
 		crumbs = []webui.Crumb{{Name: q.Subsite.Title, URL: "/@" + q.Subsite.Slug + "/"}, {Name: "Search"}}
 	}
 	page := func(status int) error {
-		return webui.Render(c, status, "search.html", webui.Page{Title: title, Crumbs: crumbs, Data: v})
+		wp := webui.Page{Title: title, Crumbs: crumbs, Data: v}
+		if s.Sidebar != nil {
+			bar, err := s.Sidebar(c)
+			if err != nil {
+				return err
+			}
+			wp.Sidebar = bar
+		}
+		return webui.Render(c, status, "search.html", wp)
 	}
 	p, err := readSearchParams(c)
 	if err != nil {

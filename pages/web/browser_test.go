@@ -159,3 +159,35 @@ func TestFrameByKeyboard(t *testing.T) {
 	browser.Axe(t, ctx)
 	browser.Screenshot(t, ctx, "frame-user-phone")
 }
+
+// TestTopbarMenusExclusiveInBrowser: at a phone's width, opening the user menu closes the
+// subsite switcher and the other way round (one name, an exclusive group of <details>), so the
+// two never cover each other; no script is involved.
+func TestTopbarMenusExclusiveInBrowser(t *testing.T) {
+	t.Parallel()
+	w := seedWiki(t)
+	ctx := tabAs(t, w.site.OwnerTk)
+	browser.Viewport(t, ctx, browser.Phone)
+	open := `[...document.querySelectorAll('header.topbar details')].filter(d => d.open).map(d => d.className).join(',')`
+	browser.Step(t, ctx, "open the switcher",
+		chromedp.Navigate(w.site.URL+"/@home/"),
+		chromedp.Click(chromedp.CSS(`details.switcher > summary`)),
+		chromedp.WaitVisible(chromedp.CSS(`details.switcher nav`)),
+	)
+	if got := browser.Read(t, ctx, chromedp.Evaluate[string](open)); got != "switcher menu" {
+		t.Errorf("after opening the switcher, open: %q", got)
+	}
+	browser.Step(t, ctx, "open the user menu", chromedp.Click(chromedp.CSS(`details.user > summary`)),
+		chromedp.WaitVisible(chromedp.CSS(`details.user ul`)))
+	if got := browser.Read(t, ctx, chromedp.Evaluate[string](open)); got != "user menu" {
+		t.Errorf("after opening the user menu, open: %q", got)
+	}
+	browser.Screenshot(t, ctx, "topbar-user-menu-phone")
+	browser.Step(t, ctx, "the switcher again", chromedp.Click(chromedp.CSS(`details.switcher > summary`)),
+		chromedp.WaitVisible(chromedp.CSS(`details.switcher nav`)))
+	if got := browser.Read(t, ctx, chromedp.Evaluate[string](open)); got != "switcher menu" {
+		t.Errorf("after opening the switcher again, open: %q", got)
+	}
+	browser.Axe(t, ctx)
+	browser.CSPViolations(t, ctx)
+}

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"errors"
 	"net/http"
 	"strconv"
 
@@ -9,6 +8,7 @@ import (
 
 	"quire/app/api"
 	"quire/app/httpapi"
+	"quire/app/webui"
 	"quire/pages"
 	"quire/people"
 	"quire/widgets"
@@ -54,15 +54,10 @@ func widgetEditPath(sub *people.Subsite, p *pages.Page, id int64) string {
 	return editPath(sub, p) + "w/" + itoa(id) + "/"
 }
 
-// invalid returns the validation error in err (its message and field), or nil when err is some
-// other error, which the handler returns to the one error writer.
-func invalid(err error) *api.Error {
-	var e *api.Error
-	if errors.As(err, &e) && e.Code == api.CodeInvalid {
-		return e
-	}
-	return nil
-}
+// invalid returns the validation error in err as a web form shows it (webui.RefusalOf: the
+// field and a human message), or nil when err is some other error, which the handler returns to
+// the one error writer.
+func invalid(err error) *webui.Refusal { return webui.RefusalOf(err) }
 
 // textKind returns the URL segment of a text widget's kind ("paragraph", "heading"); ok is false
 // for the kinds the editor does not edit in place.

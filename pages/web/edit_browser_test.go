@@ -91,6 +91,17 @@ func TestEditInBrowser(t *testing.T) {
 		t.Errorf("after the heading was saved, leaving the editor still asks first")
 	}
 	browser.Screenshot(t, ctx, "edit-added")
+	// Each widget's controls sit inside its own box, in a bar above its content, and say which
+	// widget they act on.
+	controls := `[...document.querySelectorAll('#col0 .edit-widget.editable')].map(box => {
+		const r = box.getBoundingClientRect(), bar = box.querySelector('.edit-bar').getBoundingClientRect(),
+			content = box.querySelector('.widget').getBoundingClientRect();
+		const inside = bar.top >= r.top && bar.bottom <= content.top + 1 && content.bottom <= r.bottom + 1;
+		return box.getAttribute('aria-label') + ' | ' + [...box.querySelectorAll('.edit-actions a, .edit-actions button')].map(b => b.textContent.trim()).join(', ') + ' | ' + inside;
+	})`
+	if got := browser.Read(t, ctx, chromedp.Evaluate[[]string](controls)); fmt.Sprint(got) != "[paragraph 1 | Edit paragraph 1, Delete paragraph 1 | true heading 1 | Edit heading 1, Delete heading 1 | true]" {
+		t.Errorf("the widgets' controls: %q", got)
+	}
 	browser.Step(t, ctx, "edit the paragraph in place",
 		chromedp.Click(chromedp.CSS(`#col0 .edit-widget:nth-of-type(1) .edit-actions a`)),
 		typeInto(`#col0 .edit-form trix-editor`, "We launch in April."),
@@ -133,9 +144,13 @@ func TestEditInBrowser(t *testing.T) {
 		t.Errorf("the reader's page (%s) loads editor scripts %q", browser.Read(t, ctx, chromedp.Location()), n)
 	}
 	browser.Screenshot(t, ctx, "edit-done-page")
+	if n := browser.Read(t, ctx, chromedp.Evaluate[int](`document.querySelectorAll('.widget.heading div, .widget.heading p').length`)); n != 0 {
+		t.Errorf("the page's heading holds %d block elements", n)
+	}
 	var p struct {
 		JSON [][]struct {
 			Text       string  `json:"text"`
+			HTML       string  `json:"html"`
 			Styleclass *string `json:"styleclass"`
 			Heading    *string `json:"heading"`
 		} `json:"json"`
@@ -150,6 +165,10 @@ func TestEditInBrowser(t *testing.T) {
 	s.Client(s.OwnerTk).In("home").Get(fmt.Sprintf("pages/get/%d/", list[0].ID)).Want(200).Decode(&p)
 	if got := fmt.Sprintf("%s %v %v %d", p.Category, p.Tags, p.Layout, len(p.JSON[0])); got != "Projects [launch q1] [[66 34]] 2" {
 		t.Errorf("page %s", got)
+	}
+	// Trix wraps its line in a <div>; a heading keeps its inline content only.
+	if h := p.JSON[0][1]; h.HTML != "Timeline and owners" || h.Text != "Timeline and owners" {
+		t.Errorf("the heading edited with Trix is stored as %q (text %q)", h.HTML, h.Text)
 	}
 }
 
@@ -235,8 +254,12 @@ func TestRenameTrashRestoreInBrowser(t *testing.T) {
 		chromedp.Evaluate[chromedp.Void](`document.querySelector('#title').value = ''`),
 		chromedp.SendKeys(chromedp.CSS(`#title`), "New name"),
 		chromedp.Click(chromedp.CSS(`.page-form button.primary`)),
-		chromedp.WaitVisible(chromedp.CSS(`.editing`)),
+		chromedp.WaitVisible(chromedp.CSS(`p.flash[role=status]`)),
 	)
+	if flash := browser.Read(t, ctx, chromedp.Text(chromedp.CSS(`p.flash`))); flash != "Page settings saved." {
+		t.Errorf("after saving the settings: %q", flash)
+	}
+	browser.Screenshot(t, ctx, "settings-saved")
 	browser.Axe(t, ctx)
 	browser.Step(t, ctx, "the old URL", chromedp.Navigate(s.URL+"/@home/old-name/"), chromedp.WaitVisible(chromedp.ID("page-title")))
 	if loc := browser.Read(t, ctx, chromedp.Location()); loc != s.URL+"/@home/new-name/" {
@@ -247,6 +270,9 @@ func TestRenameTrashRestoreInBrowser(t *testing.T) {
 		chromedp.Click(chromedp.CSS(`.danger-zone button`)),
 		chromedp.WaitVisible(chromedp.CSS(`.trash-list`)),
 	)
+	if flash := browser.Read(t, ctx, chromedp.Text(chromedp.CSS(`p.flash`))); flash != "Page moved to the trash. Restore it from here." {
+		t.Errorf("after trashing: %q", flash)
+	}
 	browser.Screenshot(t, ctx, "edit-trash")
 	browser.Axe(t, ctx)
 	browser.Step(t, ctx, "open it from the trash",
@@ -264,6 +290,13 @@ func TestRenameTrashRestoreInBrowser(t *testing.T) {
 	)
 	if h := browser.Read(t, ctx, chromedp.Text(chromedp.ID("page-title"))); h != "New name" {
 		t.Errorf("restored: %q", h)
+	}
+	if flash := browser.Read(t, ctx, chromedp.Text(chromedp.CSS(`p.flash`))); flash != "Page restored from the trash." {
+		t.Errorf("after restoring: %q", flash)
+	}
+	browser.Step(t, ctx, "the message shows once", chromedp.Reload(), chromedp.WaitVisible(chromedp.ID("page-title")))
+	if n := browser.Read(t, ctx, chromedp.Evaluate[int](`document.querySelectorAll('p.flash').length`)); n != 0 {
+		t.Errorf("after a reload, %d flash messages", n)
 	}
 	browser.CSPViolations(t, ctx)
 }

@@ -103,10 +103,17 @@ func (h *Handler) renderPageForm(c *gin.Context, status int, tmpl, title string,
 	}
 	crumbs := []webui.Crumb{{Name: place.Subsite.Title, URL: subsitePath(place.Subsite)}}
 	if f.Page != nil {
-		crumbs = append(crumbs, webui.Crumb{Name: f.Page.Title, URL: pagePath(place.Subsite, f.Page)})
+		var err error
+		if crumbs, err = h.pageCrumbs(c.Request.Context(), place.Subsite, f.Page); err != nil {
+			return err
+		}
+	}
+	bar, err := h.Sidebar(c, f.Page)
+	if err != nil {
+		return err
 	}
 	crumbs = append(crumbs, webui.Crumb{Name: title})
-	return webui.Render(c, status, tmpl, webui.Page{Title: title, Crumbs: crumbs, Data: f})
+	return webui.Render(c, status, tmpl, webui.Page{Title: title, Crumbs: crumbs, Data: f, Sidebar: bar})
 }
 
 // readPageForm reads the page form's fields as sent.
@@ -154,6 +161,7 @@ func (h *Handler) createPage(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
+	webui.SetFlash(c, webui.FlashPageCreated)
 	return seeOther(c, editPath(sub, p))
 }
 
@@ -188,7 +196,8 @@ func (h *Handler) settingsOf(sub *people.Subsite, p *pages.Page, f *pageForm) {
 
 // saveSettings changes the page as its settings form says (pages.Service.UpdatePage): only the
 // fields that differ from the page. A layout left at a value that is no choice (a page laid out
-// through the API) is kept. Then back to the editor, at the page's URL now.
+// through the API) is kept. Then to the page, at its URL now, saying so: as Confluence and
+// BookStack land on the page after its settings are saved.
 func (h *Handler) saveSettings(c *gin.Context) error {
 	actor, sub, p, err := h.editorPage(c)
 	if err != nil {
@@ -223,7 +232,8 @@ func (h *Handler) saveSettings(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	return seeOther(c, editPath(sub, updated))
+	webui.SetFlash(c, webui.FlashPageSaved)
+	return seeOther(c, pagePath(sub, updated))
 }
 
 // trashPage moves the page to the trash and shows the trash.
@@ -235,6 +245,7 @@ func (h *Handler) trashPage(c *gin.Context) error {
 	if _, err := h.Pages.TrashPage(c.Request.Context(), actor, sub, p.ID); err != nil {
 		return err
 	}
+	webui.SetFlash(c, webui.FlashPageTrashed)
 	return seeOther(c, subsitePath(sub)+"-/trash/")
 }
 
@@ -273,7 +284,11 @@ func (h *Handler) trash(c *gin.Context) error {
 		d.Pages = append(d.Pages, trashEntry{Page: p, URL: pagePath(sub, p), Restore: trashRestorePath(sub, p)})
 	}
 	crumbs := []webui.Crumb{{Name: sub.Title, URL: subsitePath(sub)}, {Name: "Trash"}}
-	return webui.Render(c, http.StatusOK, "edit-trash.html", webui.Page{Title: "Trash", Crumbs: crumbs, Data: d})
+	bar, err := h.Sidebar(c, nil)
+	if err != nil {
+		return err
+	}
+	return webui.Render(c, http.StatusOK, "edit-trash.html", webui.Page{Title: "Trash", Crumbs: crumbs, Data: d, Sidebar: bar})
 }
 
 // trashRestorePath is where the form that takes p out of the trash posts.
@@ -295,5 +310,6 @@ func (h *Handler) restorePage(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
+	webui.SetFlash(c, webui.FlashPageRestored)
 	return seeOther(c, pagePath(sub, p))
 }

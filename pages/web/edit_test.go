@@ -188,7 +188,7 @@ func TestSaveWidgetForms(t *testing.T) {
 	headingNow := int64(e.widgetNow(t, "heading", e.heading)["id"].(float64))
 	bad := editPost(e.web, fmt.Sprintf("/@home/plans/edit/w/%d/", e.heading), url.Values{"val": {"Two\nlines"},
 		"heading": {"h9"}, "base_version_id": {fmt.Sprint(headingNow)}}, false).Want(422)
-	if s := string(bad.Body); !strings.Contains(s, `role="alert"`) || !strings.Contains(s, "Two\nlines") {
+	if s := string(bad.Body); !strings.Contains(s, `role="alert">Choose one of the sizes.</p>`) || !strings.Contains(s, "Two\nlines") {
 		t.Errorf("refusal page: %.3000s", s)
 	}
 	// Delete: htmx gets nothing to swap in; a plain post goes back to the editor.
@@ -323,7 +323,7 @@ func TestPageForms(t *testing.T) {
 	}
 	saved := editPost(e.web, "/@home/team-notes/settings/", url.Values{"title": {"Team minutes"}, "folder": {"Minutes"},
 		"tags": {"c"}, "layout": {"100"}}, false).Want(303)
-	if loc := saved.Header.Get("Location"); loc != "/@home/team-minutes/edit/" {
+	if loc := saved.Header.Get("Location"); loc != "/@home/team-minutes/" {
 		t.Errorf("after settings: Location %q", loc)
 	}
 	var after map[string]any
@@ -334,7 +334,12 @@ func TestPageForms(t *testing.T) {
 	if loc := editGet(e.web, "/@home/team-notes/", false).Want(301).Header.Get("Location"); loc != "/@home/team-minutes/" {
 		t.Errorf("old URL leads to %q", loc)
 	}
-	editPost(e.web, "/@home/team-minutes/settings/", url.Values{"title": {" "}, "layout": {"100"}}, false).Want(422)
+	// A refused field: the field's human text beside it, never the API's words.
+	noTitle := string(editPost(e.web, "/@home/team-minutes/settings/", url.Values{"title": {" "}, "layout": {"100"}}, false).Want(422).Body)
+	if !regexp.MustCompile(`<label for="title">Title</label>\s*<p class="error" role="alert" id="form-error">Give the page a title.</p>\s*<input id="title"`).MatchString(noTitle) ||
+		strings.Contains(noTitle, "Parameter") {
+		t.Errorf("settings without a title: %.4000s", noTitle)
+	}
 
 	// Trash and restore.
 	if loc := editPost(e.web, "/@home/team-minutes/delete/", nil, false).Want(303).Header.Get("Location"); loc != "/@home/-/trash/" {

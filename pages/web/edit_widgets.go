@@ -48,6 +48,7 @@ type editColumn struct {
 type editWidget struct {
 	View      *widgetView
 	Kind      string // "paragraph" or "heading"; "" for kinds not edited here
+	Name      string // its kind and place on the page, as its controls are labelled: "paragraph 2"
 	EditURL   string
 	DeleteURL string
 	CSRF      string
@@ -117,6 +118,7 @@ func (h *Handler) renderEditor(c *gin.Context, status int, actor *people.Actor, 
 	if len(p.Layout) > 0 {
 		widths = p.Layout[0]
 	}
+	names := widgetOrdinals(p)
 	for i, col := range *p.JSON {
 		ec := editColumn{Index: i, Width: 100, AddURL: d.AddURL, MarkdownURL: d.MarkdownURL, CSRF: csrf,
 			Styles: paragraphStyles, HeadingStyles: headingStyles, Sizes: headingSizes}
@@ -124,7 +126,7 @@ func (h *Handler) renderEditor(c *gin.Context, status int, actor *people.Actor, 
 			ec.Width = widths[i]
 		}
 		for _, w := range col {
-			ew, err := h.editWidget(c, sub, p, w)
+			ew, err := h.namedEditWidget(c, sub, p, w, names[w.FirstID()])
 			if err != nil {
 				return err
 			}
@@ -138,17 +140,35 @@ func (h *Handler) renderEditor(c *gin.Context, status int, actor *people.Actor, 
 		}
 		d.Columns = append(d.Columns, ec)
 	}
-	crumbs := []webui.Crumb{{Name: sub.Title, URL: subsitePath(sub)}, {Name: p.Title, URL: d.Path}, {Name: "Edit"}}
-	return webui.Render(c, status, "edit.html", webui.Page{Title: "Edit " + p.Title, Crumbs: crumbs, Data: d})
+	crumbs, err := h.pageCrumbs(ctx, sub, p)
+	if err != nil {
+		return err
+	}
+	bar, err := h.Sidebar(c, p)
+	if err != nil {
+		return err
+	}
+	return webui.Render(c, status, "edit.html", webui.Page{Title: "Edit " + p.Title, Crumbs: append(crumbs, webui.Crumb{Name: "Edit"}),
+		Data: d, Sidebar: bar})
 }
 
 // editWidget prepares one widget for the editor.
 func (h *Handler) editWidget(c *gin.Context, sub *people.Subsite, p *pages.Page, w *widgets.Widget) (*editWidget, error) {
+	if p.JSON == nil { // where the widget sits among the page's widgets, to name it
+		if err := h.Pages.FillContent(c.Request.Context(), h.Pages.DB.R, sub, p); err != nil {
+			return nil, err
+		}
+	}
+	return h.namedEditWidget(c, sub, p, w, widgetName(p, w.FirstID(), w.Classname))
+}
+
+// namedEditWidget is editWidget with the widget's name (widgetName) known.
+func (h *Handler) namedEditWidget(c *gin.Context, sub *people.Subsite, p *pages.Page, w *widgets.Widget, name string) (*editWidget, error) {
 	v, err := h.widgetView(c.Request.Context(), people.ActorFrom(c.Request.Context()), sub, p, w)
 	if err != nil {
 		return nil, err
 	}
-	ew := &editWidget{View: v, CSRF: webui.CSRFToken(c)}
+	ew := &editWidget{View: v, CSRF: webui.CSRFToken(c), Name: name}
 	if kind, ok := textKind(w.Classname); ok {
 		ew.Kind = kind
 		ew.EditURL = widgetEditPath(sub, p, w.FirstID())
@@ -388,7 +408,7 @@ func (h *Handler) afterAdd(c *gin.Context, actor *people.Actor, sub *people.Subs
 		if !errors.As(err, &full) {
 			return err
 		}
-		e = &api.Error{Message: full.Error()}
+		e = &webui.Refusal{Message: full.Error()}
 	}
 	return h.renderEditor(c, http.StatusUnprocessableEntity, actor, sub, p, nil, func(ec *editColumn) {
 		if ec.Index == col {

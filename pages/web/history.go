@@ -74,10 +74,18 @@ func (h *Handler) historyTimeline(c *gin.Context) error {
 	if visit.Since != nil {
 		data.Since = when(*visit.Since)
 	}
+	var entries []historyEntry
 	for _, ch := range list {
-		e := historyEntry{Change: ch, What: kindLabel(ch.Classname) + " " + ch.Kind, When: when(ch.At),
-			Author: ch.By.Name, New: visit.IsNew(ch, actor.User.ID),
-			DiffURL: fmt.Sprintf("%s/%d?to=%d", base, ch.WidgetID, ch.VersionID)}
+		entries = append(entries, historyEntry{Change: ch, What: kindLabel(ch.Classname) + " " + ch.Kind,
+			DiffURL: fmt.Sprintf("%s/%d?to=%d", base, ch.WidgetID, ch.VersionID)})
+	}
+	pageEntries, err := h.pageChangeEntries(ctx, page, list, next, q.Cursor)
+	if err != nil {
+		return err
+	}
+	entries = mergeEntries(entries, pageEntries)
+	for _, e := range entries {
+		e.When, e.Author, e.New = when(e.At), e.By.Name, visit.IsNew(e.Change, actor.User.ID)
 		if e.New {
 			data.NewCount++
 		}
@@ -93,7 +101,11 @@ func (h *Handler) historyTimeline(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	return webui.Render(c, http.StatusOK, "history.html", webui.Page{Title: data.Title, Crumbs: crumbs, Data: data})
+	bar, err := h.Sidebar(c, page)
+	if err != nil {
+		return err
+	}
+	return webui.Render(c, http.StatusOK, "history.html", webui.Page{Title: data.Title, Crumbs: crumbs, Data: data, Sidebar: bar})
 }
 
 // versionRow is one version in a widget's list of versions.
@@ -109,6 +121,7 @@ type versionRow struct {
 type widgetPage struct {
 	Title, PageURL, HistoryURL, WidgetURL string
 	Kind                                  string
+	Name                                  string      // the widget's kind and place on the page: "paragraph 2"
 	From, To                              *versionRow // From nil: To is compared with nothing
 	Parts                                 []widgets.DiffPart
 	Unchanged                             bool // From and To hold the same text
@@ -149,12 +162,22 @@ func (h *Handler) historyWidget(c *gin.Context) error {
 		return err
 	}
 	data := newWidgetPage(c, page, newest[0], from, to, list, next)
+	full, err := h.Pages.ReadPage(ctx, actor, sub, page.ID) // where the widget sits, to name it
+	if err != nil {
+		return err
+	}
+	data.Name = widgetName(full, newest[0].FirstID(), newest[0].Classname)
+	data.Title = page.Title + " — " + data.Name + ": versions"
 	crumbs, err := h.historyCrumbs(c, page, true)
 	if err != nil {
 		return err
 	}
-	crumbs = append(crumbs, webui.Crumb{Name: data.Kind})
-	return webui.Render(c, http.StatusOK, "history-widget.html", webui.Page{Title: data.Title, Crumbs: crumbs, Data: data})
+	crumbs = append(crumbs, webui.Crumb{Name: data.Name})
+	bar, err := h.Sidebar(c, page)
+	if err != nil {
+		return err
+	}
+	return webui.Render(c, http.StatusOK, "history-widget.html", webui.Page{Title: data.Title, Crumbs: crumbs, Data: data, Sidebar: bar})
 }
 
 // compared reads the two versions the request compares: ?to= (the newest when absent) and ?from=
@@ -195,7 +218,6 @@ func newWidgetPage(c *gin.Context, page *pages.Page, newest, from, to *pages.Num
 	}
 	data := widgetPage{PageURL: pageHref(c, page), HistoryURL: historyURL(c, page), WidgetURL: base,
 		Kind: kindLabel(to.Classname), To: row(to)}
-	data.Title = fmt.Sprintf("%s history · %s", data.Kind, page.Title)
 	older := ""
 	if from != nil {
 		data.From = row(from)
@@ -349,11 +371,10 @@ func historyURL(c *gin.Context, p *pages.Page) string { return pageHref(c, p) + 
 // historyCrumbs are the breadcrumbs of the page's history: the page's own (subsite, folders),
 // the page, and History, a link when inWidget (a widget's versions come after it).
 func (h *Handler) historyCrumbs(c *gin.Context, page *pages.Page, inWidget bool) ([]webui.Crumb, error) {
-	crumbs, err := h.crumbs(c.Request.Context(), people.PlaceFrom(c.Request.Context()).Subsite, page.Category)
+	crumbs, err := h.pageCrumbs(c.Request.Context(), people.PlaceFrom(c.Request.Context()).Subsite, page)
 	if err != nil {
 		return nil, err
 	}
-	crumbs = append(crumbs, webui.Crumb{Name: page.Title, URL: pageHref(c, page)})
 	history := webui.Crumb{Name: "History"}
 	if inWidget {
 		history.URL = historyURL(c, page)

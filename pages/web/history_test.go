@@ -367,3 +367,80 @@ func TestHistoryNotFound(t *testing.T) {
 	outsider.PostRaw(fmt.Sprintf("%s/%d/restore", historyPath(p), w.ID), "application/x-www-form-urlencoded",
 		"version_id="+fmt.Sprint(w.ID)).Want(404)
 }
+
+// TestHistoryWidgetNamed: a widget's versions page names the page and the widget by its kind
+// and place among the page's widgets of that kind.
+func TestHistoryWidgetNamed(t *testing.T) {
+	t.Parallel()
+	_, _, c, p := historySite(t, "<p>First</p>", "<p>Second</p>")
+	second := p.JSON[0][1]
+	body := string(c.Get(fmt.Sprintf("%s/%d", historyPath(p), second.ID)).Want(200).Body)
+	for _, want := range []string{"<title>Plans — paragraph 2: versions · Quire</title>", "<h1>Plans — paragraph 2: versions</h1>",
+		`<span aria-current="page">paragraph 2</span>`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("no %q in %.3000s", want, body)
+		}
+	}
+}
+
+// TestHistoryShowsPageChanges: renames, retags, moves and relayouts (through the API's
+// pages/update and the settings form alike) show in the page's timeline among its widgets'
+// changes, newest first, with who made them and the values before and after.
+func TestHistoryShowsPageChanges(t *testing.T) {
+	t.Parallel()
+	_, _, c, p := historySite(t, "<p>First</p>")
+	c.Post(fmt.Sprintf("pages/update/%d/", p.ID), map[string]any{"title": "Plans 2027", "tags": "a,b"}).Want(200)
+	editParagraph(t, c, p, p.JSON[0][0].ID, "<p>Second</p>")
+	c.Post(fmt.Sprintf("pages/update/%d/", p.ID), map[string]any{"path": "Team/Notes", "layout": [][]int{{66, 34}}}).Want(200)
+	c.Post(fmt.Sprintf("pages/update/%d/", p.ID), map[string]any{"tags": ""}).Want(200)
+	body := string(c.Get("/plans-2027/history").Want(200).Body)
+	heads := regexp.MustCompile(`(?s)<p class="change-head">(.*?)</p>\s*(?:<p class="excerpt">(.*?)</p>)?`).FindAllStringSubmatch(body, -1)
+	tag := regexp.MustCompile(`<[^>]+>`)
+	var got []string
+	for _, h := range heads {
+		head := strings.Join(strings.Fields(html.UnescapeString(tag.ReplaceAllString(h[1], " "))), " ")
+		head = regexp.MustCompile(` \d+ \w+ \d{4}, \d\d:\d\d UTC$`).ReplaceAllString(head, "")
+		got = append(got, head+" | "+html.UnescapeString(h[2]))
+	}
+	want := []string{
+		"Tags changed by Site Owner | a, b → no tags",
+		"Layout changed by Site Owner | 100 % → 66-34 %", // one update's changes: the last field first
+		"Page moved by Site Owner | Main → Team/Notes",
+		"Text edited by Site Owner | Second",
+		"Tags changed by Site Owner | no tags → a, b",
+		"Page renamed by Site Owner | “Plans” → “Plans 2027”",
+		"Text created by Site Owner | First",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("timeline\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// TestHistoryPageChangesOnceAcrossBatches: a page change shows in exactly one batch of a long
+// timeline, between the widget changes made before and after it.
+func TestHistoryPageChangesOnceAcrossBatches(t *testing.T) {
+	t.Parallel()
+	_, _, c, p := historySite(t, "<p>v0</p>")
+	for i := 1; i <= 70; i++ {
+		if i == 15 || i == 21 { // lands in the second batch of 50, newest first; and at its edge
+			c.Post(fmt.Sprintf("pages/update/%d/", p.ID), map[string]any{"tags": fmt.Sprintf("t%d", i)}).Want(200)
+		}
+		editParagraph(t, c, p, p.JSON[0][0].ID, fmt.Sprintf("<p>v%d</p>", i))
+	}
+	first := string(c.Get(historyPath(p)).Want(200).Body)
+	m := regexp.MustCompile(`href="([^"]*\?cursor=[^"]+)" rel="next"`).FindStringSubmatch(first)
+	if m == nil {
+		t.Fatal("no second batch")
+	}
+	second := string(c.Get(strings.TrimPrefix(html.UnescapeString(m[1]), "/@home")).Want(200).Body)
+	all := first + second
+	for _, want := range []string{"no tags → t15", "t15 → t21"} {
+		if n := strings.Count(all, want); n != 1 {
+			t.Errorf("%q shows %d times over the two batches", want, n)
+		}
+	}
+	// In order: v21 was saved after the second change, v20 before it.
+	if i, j, k := strings.Index(all, ">v21<"), strings.Index(all, "t15 → t21"), strings.Index(all, ">v20<"); !(i < j && j < k) {
+		t.Errorf("the change is not between v21 and v20: %d %d %d", i, j, k)
+	}
+}

@@ -262,11 +262,12 @@ func (h *Handler) renderedView(c *gin.Context, p *pages.Page, cacheable bool, to
 	if err != nil {
 		return nil, err
 	}
-	crumbs, err := h.crumbs(ctx, sub, p.Category)
+	crumbs, err := h.pageCrumbs(ctx, sub, p)
 	if err != nil {
 		return nil, err
 	}
-	r := &renderedView{page: found, title: p.Title, crumbs: append(crumbs, webui.Crumb{Name: p.Title})}
+	crumbs[len(crumbs)-1].URL = "" // the current page
+	r := &renderedView{page: found, title: p.Title, crumbs: crumbs}
 	if r.head, err = webui.Fragment("page-article-head", data); err != nil {
 		return nil, err
 	}

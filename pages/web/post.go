@@ -8,6 +8,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"quire/app/api"
+	"quire/app/webui"
 	"quire/pages"
 	"quire/people"
 	"quire/widgets"
@@ -77,7 +78,11 @@ func (h *Handler) submitForm(c *gin.Context) error {
 		}
 		values[f.Name] = v
 		if _, err := widgets.CheckSubmission([]widgets.Field{f}, map[string]any{f.Name: v}); err != nil {
-			errs[f.Name] = err.Error()
+			if r := webui.RefusalOf(err); r != nil {
+				errs[f.Name] = r.Message
+			} else {
+				errs[f.Name] = err.Error()
+			}
 		}
 	}
 	if len(errs) == 0 {
@@ -90,7 +95,7 @@ func (h *Handler) submitForm(c *gin.Context) error {
 		if !errors.As(err, &fe) || fe.ErrorCode() != api.CodeInvalid {
 			return err
 		}
-		errs[fe.ErrorField()] = fe.Error()
+		errs[fe.ErrorField()] = webui.RefusalOf(err).Message
 	}
 	return h.renderPage(c, http.StatusUnprocessableEntity, p, func(v *widgetView) {
 		if v.FirstID() != formID {
@@ -125,7 +130,7 @@ func (h *Handler) postComment(c *gin.Context) error {
 	}
 	return h.renderPage(c, http.StatusUnprocessableEntity, p, func(v *widgetView) {
 		if v.Classname == widgets.Discussion {
-			v.Error, v.Values = fe.Error(), map[string]string{"message": msg}
+			v.Error, v.Values = webui.RefusalOf(err).Message, map[string]string{"message": msg}
 		}
 	})
 }

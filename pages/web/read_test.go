@@ -100,10 +100,10 @@ func TestFormSubmit(t *testing.T) {
 		t.Fatalf("status %d, want 422: %s", status, body)
 	}
 	for _, want := range []string{
-		`id="f%d-your_name-error">Field &#34;Your name&#34; is required`,
+		`id="f%d-your_name-error">Fill in this field.`,
 		`id="f%d-email-error">`,
 		`id="f%d-guests-error">`,
-		`id="f%d-i_agree_to_the_rules-error">Field &#34;I agree to the rules&#34; must be checked.`,
+		`id="f%d-i_agree_to_the_rules-error">Tick this box to send the form.`,
 		`value="not an address" aria-invalid="true" aria-describedby="f%d-email-error"`,
 		`>Kept &lt;text&gt;</textarea>`,
 	} {

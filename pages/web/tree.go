@@ -2,7 +2,10 @@ package web
 
 import (
 	"context"
+	"html/template"
 	"strings"
+
+	"github.com/gin-gonic/gin"
 
 	"quire/app/webui"
 	"quire/pages"
@@ -21,7 +24,7 @@ type treeEntries struct {
 type treeFolder struct {
 	ID        int64
 	Name, URL string
-	Count     int          // its live pages
+	Count     int          // the live pages in it and in its subfolders
 	Entries   *treeEntries // nil: not loaded; the sidebar fetches URL when it is opened
 }
 
@@ -81,7 +84,7 @@ func (h *Handler) entriesAfter(ctx context.Context, actor *people.Actor, sub *pe
 	}
 	out := &treeEntries{}
 	for _, f := range fe.Subfolders {
-		out.Folders = append(out.Folders, treeFolder{ID: f.ID, Name: f.Name, URL: folderPath(sub, f), Count: f.PageCount})
+		out.Folders = append(out.Folders, treeFolder{ID: f.ID, Name: f.Name, URL: folderPath(sub, f), Count: f.SubtreePages})
 	}
 	for _, p := range fe.Pages {
 		out.Pages = append(out.Pages, treeLink{Title: p.Title, URL: pagePath(sub, p), Current: p.ID == currentID})
@@ -111,4 +114,34 @@ func (h *Handler) crumbs(ctx context.Context, sub *people.Subsite, path string) 
 		out = append(out, webui.Crumb{Name: f.Name, URL: folderPath(sub, f)})
 	}
 	return out, nil
+}
+
+// Sidebar returns the sidebar of the request's subsite, rendered, as the frame shows it beside
+// pages that are not a page view (webui.Page.Sidebar): open down to the folder of p with p
+// marked, or at Main when p is nil; "" on a site-wide URL, which has no subsite's tree. Other
+// domains' web pages (search) get it through app's wiring.
+func (h *Handler) Sidebar(c *gin.Context, p *pages.Page) (template.HTML, error) {
+	actor, place := people.RequestContext(c)
+	if place.SiteWide {
+		return "", nil
+	}
+	open, current := "", int64(0)
+	if p != nil {
+		open, current = p.Category, p.ID
+	}
+	bar, err := h.buildSidebar(c.Request.Context(), actor, place.Subsite, open, current)
+	if err != nil {
+		return "", err
+	}
+	return webui.Fragment("sidebar-nav", bar)
+}
+
+// pageCrumbs are the breadcrumbs down to the page p: the subsite, each folder of its path, and
+// the page, a link; the editing and history pages add their own last step.
+func (h *Handler) pageCrumbs(ctx context.Context, sub *people.Subsite, p *pages.Page) ([]webui.Crumb, error) {
+	crumbs, err := h.crumbs(ctx, sub, p.Category)
+	if err != nil {
+		return nil, err
+	}
+	return append(crumbs, webui.Crumb{Name: p.Title, URL: pagePath(sub, p)}), nil
 }

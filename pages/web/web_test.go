@@ -162,7 +162,7 @@ func TestSidebarFolderFragment(t *testing.T) {
 	if strings.Contains(frag, "<html") || !strings.HasPrefix(strings.TrimSpace(frag), `<ul class="tree">`) {
 		t.Errorf("the fragment is not the tree alone: %s", frag)
 	}
-	for _, want := range []string{`<summary>Money <span class="count">2</span>`, `href="/@home/equipment/"`, `href="/@home/team-handbook/"`} {
+	for _, want := range []string{`<summary>Money <span class="count" title="Pages in this folder and its subfolders">2<span class="visually-hidden"> pages, subfolders included</span></span>`, `href="/@home/equipment/"`, `href="/@home/team-handbook/"`} {
 		if !strings.Contains(frag, want) {
 			t.Errorf("fragment lacks %s: %s", want, frag)
 		}
