@@ -48,3 +48,10 @@ func takeFlash(c *gin.Context) string {
 		HttpOnly: true, Secure: frameOfContext(c).SecureCookies, SameSite: http.SameSiteLaxMode})
 	return flashMessages[ck.Value]
 }
+
+// HasFlash reports whether the request carries a flash message to show: its page is then not
+// one to keep for later requests.
+func HasFlash(c *gin.Context) bool {
+	_, err := c.Request.Cookie(flashCookie)
+	return err == nil
+}

@@ -70,4 +70,15 @@ func TestPageViewKeptPerReader(t *testing.T) {
 	if v := view(first); !strings.Contains(v, "1 change since your last visit") {
 		t.Errorf("a view after the visit's end does not tell of the change made during it")
 	}
+
+	// A flash message shows on the view it comes with (not a kept one), and only there.
+	view(first) // kept
+	flashed := *first
+	flashed.Headers = http.Header{"Cookie": {first.Headers.Get("Cookie") + "; quire_flash=page-saved"}, "Sec-Fetch-Site": {"same-origin"}}
+	if v := view(&flashed); !strings.Contains(v, "Page settings saved.") {
+		t.Errorf("a view with a flash message does not show it")
+	}
+	if v := view(first); strings.Contains(v, "Page settings saved.") {
+		t.Errorf("a flash message was kept for later views")
+	}
 }

@@ -198,10 +198,10 @@ func (h *Handler) renderView(c *gin.Context, status int, r *renderedView) error 
 
 // answerKeyOf returns the key of the request's page view in the answer cache, and whether it
 // may be kept there: a plain GET of a page (no query, which could change what is shown) by a
-// signed-in person.
+// signed-in person, with no flash message to show (webui.SetFlash).
 func answerKeyOf(c *gin.Context) (answerKey, bool) {
 	actor, place := people.RequestContext(c)
-	if actor == nil || actor.Session == nil || actor.User == nil || place.Subsite == nil || c.Request.URL.RawQuery != "" {
+	if actor == nil || actor.Session == nil || actor.User == nil || place.Subsite == nil || c.Request.URL.RawQuery != "" || webui.HasFlash(c) {
 		return answerKey{}, false
 	}
 	return answerKey{user: actor.User.ID, subsite: place.Subsite.ID, slug: c.Param("page")}, true
