@@ -58,10 +58,14 @@ func TestEachScopeGuardsItsEndpoints(t *testing.T) {
 			n++
 			return call{"eng", "POST", "pages/create/", map[string]any{"title": fmt.Sprintf("New %d", n), "json": []any{[]any{}}}}
 		},
-		people.ScopeRecordsRead:   func() call { return call{"eng", "GET", fmt.Sprintf("pages/records/%d/", pageID), nil} },
-		people.ScopeRecordsWrite:  func() call { return call{"eng", "POST", fmt.Sprintf("pages/records/%d/", pageID), map[string]any{field: "Soup"}} },
-		people.ScopeCommentsWrite: func() call { return call{"eng", "POST", fmt.Sprintf("feed/post/%d/", pageID), map[string]any{"msg": "Soup, please"}} },
-		people.ScopePeopleRead:    func() call { return call{"eng", "GET", "people/all/", nil} },
+		people.ScopeRecordsRead: func() call { return call{"eng", "GET", fmt.Sprintf("pages/records/%d/", pageID), nil} },
+		people.ScopeRecordsWrite: func() call {
+			return call{"eng", "POST", fmt.Sprintf("pages/records/%d/", pageID), map[string]any{field: "Soup"}}
+		},
+		people.ScopeCommentsWrite: func() call {
+			return call{"eng", "POST", fmt.Sprintf("feed/post/%d/", pageID), map[string]any{"msg": "Soup, please"}}
+		},
+		people.ScopePeopleRead: func() call { return call{"eng", "GET", "people/all/", nil} },
 		people.ScopePeopleWrite: func() call {
 			return call{"eng", "POST", fmt.Sprintf("people/set_permission/%d/", member.ID), map[string]any{"role": "editor"}}
 		},
