@@ -31,6 +31,8 @@ var webRoutes = map[string]bool{
 	"GET /password/forgot": true, "POST /password/forgot": true,
 	"GET /password/reset/:reset": true, "POST /password/reset/:reset": true,
 	"GET /account": true, "POST /account": true, "POST /account/sessions/end-others": true,
+	"GET /account/tokens": true, "POST /account/tokens": true, "POST /account/tokens/:token_id/rename": true,
+	"POST /account/tokens/:token_id/revoke": true,
 	// pages/web: history
 	"GET /:page/history": true, "GET /:page/history/:widget_id": true,
 	"POST /:page/history/:widget_id/restore": true,
