@@ -381,7 +381,7 @@ func runTokenCreate(ctx context.Context, cl *cli, args []string) error {
 	email := fs.String("email", "", "the `EMAIL` of the person whose token it is (required)")
 	name := fs.String("name", "", "a `NAME` saying what the token is for, such as the script using it (required)")
 	rateFlag := fs.String("rate", "", "let this token make `N/DURATION` requests, such as 100/1m (default: the site's --rate)")
-	scopesFlag := fs.String("scopes", "", "narrow the token to `SCOPES`, comma-separated among read, write, people, admin (default: all four)")
+	scopesFlag := fs.String("scopes", "", "narrow the token to `SCOPES`, comma-separated: pages:read, pages:write, records:read, records:write, comments:write, people:read, people:write, subsites:admin, hooks:write, or the groups read and write (default: every scope)")
 	expires := fs.String("expires", "", "let the token expire after `DURATION`, such as 90d, 12h or 30m (default: never)")
 	site, err := cl.openSite(ctx, fs, args, config)
 	if err != nil {

@@ -148,7 +148,7 @@ func TestCLIWhileServing(t *testing.T) {
 		Rate   string   `json:"rate"`
 	}
 	ada.Get("auth/debug/").Want(200).Decode(&debug)
-	if debug.User.Email != "ada@example.com" || debug.Token.Name != "reporting script" || fmt.Sprint(debug.Scopes) != "[read]" || debug.Rate != "2/60s" {
+	if debug.User.Email != "ada@example.com" || debug.Token.Name != "reporting script" || fmt.Sprint(debug.Scopes) != "[pages:read records:read people:read]" || debug.Rate != "2/60s" {
 		t.Errorf("the CLI's token: %+v", debug)
 	}
 	ada.Post("pages/create/", map[string]any{"title": "x", "json": [][]any{{}}}).Error(403, "missing_scope")
@@ -166,7 +166,7 @@ func TestCLIWhileServing(t *testing.T) {
 		strings.Contains(out, secret[9:]) || strings.Contains(out, second[9:]) {
 		t.Errorf("token list shows a secret or misses a token:\n%s", out)
 	}
-	if !regexp.MustCompile(fmt.Sprintf(`(?m)^%d .* reporting script .* read .* 2/60s .* used `, debug.Token.ID)).MatchString(out) {
+	if !regexp.MustCompile(fmt.Sprintf(`(?m)^%d .* reporting script .* pages:read,records:read,people:read +2/60s .* used `, debug.Token.ID)).MatchString(out) {
 		t.Errorf("token list's line for token %d does not show it used:\n%s", debug.Token.ID, out)
 	}
 

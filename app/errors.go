@@ -39,6 +39,9 @@ const keyErrorLogged = "quire.error_logged"
 // middleware, before writeErrors sees it).
 const keyErrorAnswered = "quire.error_answered"
 
+// keyMissingScope holds the scope a missing_scope error names, for the answer's "scope" field.
+const keyMissingScope = "quire.missing_scope"
+
 // errorBody is the error answer of API.md: Papyrs' two fields first, then Quire's.
 type errorBody struct {
 	Error     string `json:"error"`
@@ -47,6 +50,7 @@ type errorBody struct {
 	Type      string `json:"type"`
 	RequestID string `json:"request_id"`
 	Field     string `json:"field,omitempty"`
+	Scope     string `json:"scope,omitempty"`
 	Success   *bool  `json:"success,omitempty"`
 }
 
@@ -116,6 +120,10 @@ func (s *Server) answerRecordedError(c *gin.Context) {
 		s.log.Warn("unavailable for now", "request_id", requestID(c), "method", c.Request.Method,
 			"path", c.Request.URL.Path, "error", err.Error())
 	}
+	var missing interface{ ErrorScope() string }
+	if code == api.CodeMissingScope && errors.As(err, &missing) {
+		c.Set(keyMissingScope, missing.ErrorScope())
+	}
 	s.answerError(c, code, message, field)
 	c.Set(keyErrorAnswered, true)
 }
@@ -139,7 +147,8 @@ func (s *Server) answerError(c *gin.Context, code, message, field string) {
 		s.answerErrorPage(c, st.status, message)
 		return
 	}
-	body := errorBody{Error: message, Status: st.status, Code: code, Type: st.kind, RequestID: requestID(c), Field: field}
+	body := errorBody{Error: message, Status: st.status, Code: code, Type: st.kind, RequestID: requestID(c), Field: field,
+		Scope: c.GetString(keyMissingScope)}
 	if httpapi.WantsSuccessField(c) {
 		f := false
 		body.Success = &f

@@ -15,6 +15,7 @@ import (
 	"quire/pages"
 	"quire/pages/search"
 	"quire/people"
+	"quire/people/tokens"
 )
 
 //go:embed openapi.yaml
@@ -28,7 +29,7 @@ func OpenAPIDocument() ([]byte, error) {
 	if err := yaml.Unmarshal(openAPIFrame, &doc); err != nil {
 		return nil, fmt.Errorf("openapi frame: %w", err)
 	}
-	for _, fsys := range []fs.FS{people.OpenAPI, pages.OpenAPI, search.OpenAPI} {
+	for _, fsys := range []fs.FS{people.OpenAPI, tokens.OpenAPI, pages.OpenAPI, search.OpenAPI} {
 		files, err := fs.Glob(fsys, "openapi/*.yaml")
 		if err != nil {
 			return nil, err

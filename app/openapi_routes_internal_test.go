@@ -33,6 +33,8 @@ var webRoutes = map[string]bool{
 	"GET /account": true, "POST /account": true, "POST /account/sessions/end-others": true,
 	// people/web: the owners' people page and its reset links
 	"GET /-/people/": true, "POST /-/people/:user_id/reset-link/": true,
+	"GET /account/tokens": true, "POST /account/tokens": true, "POST /account/tokens/:token_id/rename": true,
+	"POST /account/tokens/:token_id/revoke": true,
 	// pages/web: history
 	"GET /:page/history": true, "GET /:page/history/:widget_id": true,
 	"POST /:page/history/:widget_id/restore": true,

@@ -21,6 +21,7 @@ import (
 	"quire/pages/rest"
 	"quire/people"
 	peoplerest "quire/people/rest"
+	"quire/people/tokens"
 	peopleweb "quire/people/web"
 	"quire/static"
 )
@@ -66,6 +67,7 @@ func NewServer(site *Site, log *slog.Logger) (*Server, error) {
 	// without a valid token is a 401 whatever it declares, and a 413 carries the RateLimit headers.
 	v1 := e.Group("/api/v1", s.authenticate, s.limitRate, s.requirePlace, s.boundBodies, s.idempotency)
 	peoplerest.Routes(v1, s.People)
+	tokens.New(s.People).Routes(v1)
 	rest.Routes(v1, s.Pages)
 	s.Search.Routes(v1)
 	// Outside the API but behind the same gate: things the API's answers link to.

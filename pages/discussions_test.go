@@ -319,7 +319,7 @@ func TestPostPermissions(t *testing.T) {
 	anonymous := site.Client("").In("eng")
 	anonymous.Post(post, map[string]any{"msg": "hi"}).Error(401, "invalid_token")
 	anonymous.Get(list).Error(401, "invalid_token")
-	readOnly := site.Client(site.ScopedToken(viewerUser, people.ScopeRead)).In("eng")
+	readOnly := site.Client(site.ScopedToken(viewerUser, people.GroupRead)).In("eng")
 	readOnly.Post(post, map[string]any{"msg": "hi"}).Error(403, "missing_scope")
 	readOnly.Get(list).Want(200)
 	if got := editor.Get(list).Want(200).List(); len(got) != 1 {

@@ -291,7 +291,7 @@ func TestRoleMatrix(t *testing.T) {
 		}
 		users[r.name], tokens[r.name] = u, site.Token(u)
 	}
-	users["read-only"], tokens["read-only"] = users["admin"], site.ScopedToken(users["admin"], people.ScopeRead)
+	users["read-only"], tokens["read-only"] = users["admin"], site.ScopedToken(users["admin"], people.GroupRead)
 
 	shared := map[string]page{}
 	for _, url := range []struct{ name, slug string }{{"/@eng/", "eng"}, {"site-wide", "home"}} {

@@ -47,15 +47,19 @@ func (s *Service) PersonOf(u *User, m *Membership) *Person {
 // actor.Can's errors (ErrNotFound for a non-member) and the missing-scope error.
 func (s *Service) DirectoryReader(actor *Actor, place Place) (api.ListReader[*Person], error) {
 	q := directoryQuery{Viewer: actor}
-	if place.SiteWide {
-		if !actor.HasScope(ScopeRead) {
-			return nil, errMissingScope(ScopeRead)
+	if place.SiteWide && actor.RestrictedTo() == 0 {
+		if !actor.HasScope(ScopePeopleRead) {
+			return nil, errMissingScope(ScopePeopleRead)
 		}
 	} else {
-		if err := actor.Can(View, place.Subsite.ID); err != nil {
+		// A token restricted to one subsite sees that subsite's members, on any URL.
+		q.SubsiteID = place.Subsite.ID
+		if place.SiteWide {
+			q.SubsiteID = actor.RestrictedTo()
+		}
+		if err := actor.Can(ViewPeople, q.SubsiteID); err != nil {
 			return nil, err
 		}
-		q.SubsiteID = place.Subsite.ID
 	}
 	return func(ctx context.Context, db DBTX, list api.ListQuery) ([]*Person, []string, error) {
 		q := q

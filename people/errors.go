@@ -28,6 +28,6 @@ var (
 func MissingScope(scope string) error { return errMissingScope(scope) }
 
 func errMissingScope(scope string) error {
-	return &api.Error{Code: api.CodeMissingScope,
-		Message: "This API token lacks the \"" + scope + "\" scope needed for this action."}
+	return &api.Error{Code: api.CodeMissingScope, Scope: scope,
+		Message: "This API token lacks the \"" + scope + "\" scope needed for this action; make a token with it (tokens/create)."}
 }

@@ -431,7 +431,7 @@ func TestAuthDebug(t *testing.T) {
 	vic := site.User("Vic")
 	site.Join(eng, vic, people.RoleViewer)
 	secret, tok, err := site.Inst.People.CreateToken(t.Context(), people.NewToken{UserID: vic.ID, Name: "zapier",
-		Scopes: []string{people.ScopeRead, people.ScopeWrite}, Rate: "30/1m"})
+		Scopes: []string{people.GroupRead, people.GroupWrite}, Rate: "30/1m"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -456,7 +456,8 @@ func TestAuthDebug(t *testing.T) {
 	r := site.Client(secret).In("eng").Get("auth/debug/").Want(200)
 	r.Decode(&d)
 	if d.User.ID != vic.ID || d.Subsite != "eng" || d.Role != "viewer" || d.IsOwner || d.Rate != "30/60s" ||
-		!reflect.DeepEqual(d.Scopes, []string{"read", "write"}) || d.Token.ID != tok.ID || d.Token.Name != "zapier" ||
+		!reflect.DeepEqual(d.Scopes, []string{"pages:read", "pages:write", "records:read", "records:write", "comments:write",
+			"people:read", "people:write", "hooks:write"}) || d.Token.ID != tok.ID || d.Token.Name != "zapier" ||
 		d.Token.UserID != vic.ID || !strings.HasPrefix(secret, d.Token.Prefix) || len(d.Token.Prefix) >= len(secret) ||
 		d.Token.ExpiresAt != nil || d.Token.RevokedAt != nil {
 		t.Errorf("auth/debug %+v", d)
@@ -471,7 +472,7 @@ func TestAuthDebug(t *testing.T) {
 	}
 	d.Rate = ""
 	site.Client(site.OwnerTk).In("eng").Get("auth/debug/").Want(200).Decode(&d)
-	if !d.IsOwner || d.Role != "admin" || d.Rate != "100000/1s" || len(d.Scopes) != 4 {
+	if !d.IsOwner || d.Role != "admin" || d.Rate != "100000/1s" || len(d.Scopes) != len(people.AllScopes) {
 		t.Errorf("owner in eng: %+v, want is_owner, role admin, every scope", d)
 	}
 }

@@ -2,7 +2,6 @@ package people
 
 import (
 	"context"
-	"fmt"
 	"sort"
 	"strings"
 	"sync"
@@ -45,40 +44,6 @@ func ParseRole(s string) (Role, bool) {
 	return RoleNone, false
 }
 
-// Token scopes. A token acts as its user, narrowed to its scopes.
-const (
-	ScopeRead   = "read"   // read pages, files, people, search
-	ScopeWrite  = "write"  // create and change content, post comments and records
-	ScopePeople = "people" // manage members and roles of subsites
-	ScopeAdmin  = "admin"  // site-wide administration: subsites, invitations, deleting people
-)
-
-// AllScopes are the scopes a token gets unless told otherwise.
-var AllScopes = []string{ScopeRead, ScopeWrite, ScopePeople, ScopeAdmin}
-
-// ParseScopes reads a comma- or space-separated list of scopes; empty means all.
-func ParseScopes(s string) ([]string, error) {
-	fields := strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ' ' })
-	if len(fields) == 0 {
-		return AllScopes, nil
-	}
-	seen := map[string]bool{}
-	for _, f := range fields {
-		switch f {
-		case ScopeRead, ScopeWrite, ScopePeople, ScopeAdmin:
-			seen[f] = true
-		default:
-			return nil, fmt.Errorf("unknown scope %q (scopes are %s)", f, strings.Join(AllScopes, ", "))
-		}
-	}
-	out := make([]string, 0, len(seen))
-	for f := range seen {
-		out = append(out, f)
-	}
-	sort.Strings(out)
-	return out, nil
-}
-
 // Action is something a caller wants to do: the role it needs in the subsite and the token
 // scope it needs.
 type Action struct {
@@ -90,17 +55,24 @@ type Action struct {
 
 // The actions of the policy. Handlers ask actor.Can(action, subsiteID) before reading.
 var (
-	View    = Action{Name: "view", Role: RoleViewer, Scope: ScopeRead}
-	Comment = Action{Name: "comment", Role: RoleViewer, Scope: ScopeWrite}
-	Edit    = Action{Name: "edit", Role: RoleEditor, Scope: ScopeWrite}
+	View = Action{Name: "view", Role: RoleViewer, Scope: ScopePagesRead}
+	// Comment is posting to a discussion.
+	Comment = Action{Name: "comment", Role: RoleViewer, Scope: ScopeCommentsWrite}
+	// SubmitRecord is filling in a form on a page.
+	SubmitRecord = Action{Name: "submit a record", Role: RoleViewer, Scope: ScopeRecordsWrite}
+	// ViewRecords is reading the records a form collected.
+	ViewRecords = Action{Name: "read records", Role: RoleViewer, Scope: ScopeRecordsRead}
+	Edit        = Action{Name: "edit", Role: RoleEditor, Scope: ScopePagesWrite}
 	// ViewTrash is reading what editors threw away: an editor's role, a reading token.
-	ViewTrash     = Action{Name: "see the trash", Role: RoleEditor, Scope: ScopeRead}
-	ManageMembers = Action{Name: "manage members", Role: RoleAdmin, Scope: ScopePeople}
-	ManageSite    = Action{Name: "administer the site", Owner: true, Scope: ScopeAdmin}
+	ViewTrash = Action{Name: "see the trash", Role: RoleEditor, Scope: ScopePagesRead}
+	// ViewPeople is reading the People Directory.
+	ViewPeople    = Action{Name: "see the people", Role: RoleViewer, Scope: ScopePeopleRead}
+	ManageMembers = Action{Name: "manage members", Role: RoleAdmin, Scope: ScopePeopleWrite}
+	ManageSite    = Action{Name: "administer the site", Owner: true, Scope: ScopeSubsitesAdmin}
 
 	// ChangeOwnSettings is a member changing their own settings in a subsite (notifications): a
-	// write, which a read-only token may not do.
-	ChangeOwnSettings = Action{Name: "change your settings", Role: RoleViewer, Scope: ScopeWrite}
+	// change to their membership, which a token without people:write may not make.
+	ChangeOwnSettings = Action{Name: "change your settings", Role: RoleViewer, Scope: ScopePeopleWrite}
 )
 
 // Actor is who makes a request: a user, through an API token or a browser session.
@@ -128,7 +100,7 @@ func NewActor(user *User, token *Token, roles map[int64]Role) *Actor {
 
 // Role returns the actor's role in the subsite; owners are admins everywhere.
 func (a *Actor) Role(subsiteID int64) Role {
-	if a == nil {
+	if a == nil || !a.Reaches(subsiteID) {
 		return RoleNone
 	}
 	if a.User.IsOwner {
@@ -142,6 +114,12 @@ func (a *Actor) IsMember(subsiteID int64) bool { return a.Role(subsiteID) != Rol
 
 // SubsiteIDs returns the subsites the actor belongs to, and all=true for owners, who see every one.
 func (a *Actor) SubsiteIDs() (ids []int64, all bool) {
+	if only := a.RestrictedTo(); only != 0 {
+		if a.Role(only) != RoleNone {
+			ids = []int64{only}
+		}
+		return ids, false
+	}
 	if a.User.IsOwner {
 		return nil, true
 	}
@@ -150,6 +128,21 @@ func (a *Actor) SubsiteIDs() (ids []int64, all bool) {
 	}
 	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
 	return ids, false
+}
+
+// RestrictedTo returns the one subsite the actor's token is restricted to, or 0 for none.
+func (a *Actor) RestrictedTo() int64 {
+	if a == nil || a.Token == nil || a.Token.SubsiteID == nil {
+		return 0
+	}
+	return *a.Token.SubsiteID
+}
+
+// Reaches reports whether the actor's credential reaches the subsite: any, unless its token is
+// restricted to another. A token restricted to one subsite is a non-member of every other.
+func (a *Actor) Reaches(subsiteID int64) bool {
+	only := a.RestrictedTo()
+	return only == 0 || only == subsiteID
 }
 
 // HasScope reports whether the actor's credential carries the scope.
@@ -175,6 +168,9 @@ func (a *Actor) Can(act Action, subsiteID int64) error {
 	if act.Owner {
 		if !a.User.IsOwner {
 			return api.Forbidden("Only site owners may %s.", act.Name)
+		}
+		if a.RestrictedTo() != 0 {
+			return api.Forbidden("This API token is restricted to one subsite; to %s, use a token without a subsite.", act.Name)
 		}
 	} else {
 		role := a.Role(subsiteID)

@@ -1,6 +1,7 @@
 package people
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
@@ -37,16 +38,21 @@ type Token struct {
 	LastUsedAt *api.Time `json:"last_used_at"`
 	ExpiresAt  *api.Time `json:"expires_at"`
 	RevokedAt  *api.Time `json:"revoked_at"`
+	// SubsiteID is the one subsite the token works in (nil: every subsite its user may see);
+	// Subsite is that subsite's slug.
+	SubsiteID *int64  `json:"subsite_id"`
+	Subsite   *string `json:"subsite"`
 }
 
 // NewToken is what creating a token takes.
 type NewToken struct {
 	UserID    int64
 	Name      string
-	Scopes    []string // nil means all
+	Scopes    []string // scopes and groups (NormalizeScopes); nil means all
 	Rate      string   // "" means the site default
 	ExpiresAt *time.Time
 	CreatedBy int64
+	SubsiteID *int64 // restrict the token to this subsite; nil for none
 }
 
 // Rate is an allowance of N requests per Per, refilled evenly, with a burst of N.
@@ -88,14 +94,23 @@ func hashToken(plain string) string {
 	return hex.EncodeToString(sum[:])
 }
 
-const tokenColumns = `id, user_id, name, prefix, scopes, rate, created_by, created_at, last_used_at, expires_at, revoked_at`
+// tokenSelect reads the columns scanToken scans from tokens t, the slug of its subsite last.
+const tokenSelect = `SELECT ` + tokenFields + ` FROM tokens t`
+
+const tokenFields = `t.id, t.user_id, t.name, t.prefix, t.scopes, t.rate, t.created_by, t.created_at, t.last_used_at,
+	t.expires_at, t.revoked_at, t.subsite_id, (SELECT s.slug FROM subsites s WHERE s.id = t.subsite_id)`
+
+// tokenDest returns where a row of tokenFields goes: into t, and its scopes column into scopes.
+func tokenDest(t *Token, scopes *string) []any {
+	return []any{&t.ID, &t.UserID, &t.Name, &t.Prefix, scopes, &t.Rate, &t.CreatedBy, &t.CreatedAt,
+		&t.LastUsedAt, &t.ExpiresAt, &t.RevokedAt, &t.SubsiteID, &t.Subsite}
+}
 
 func scanToken(row interface{ Scan(...any) error }) (*Token, error) {
 	t := &Token{}
 	var scopes string
-	err := row.Scan(&t.ID, &t.UserID, &t.Name, &t.Prefix, &scopes, &t.Rate, &t.CreatedBy, &t.CreatedAt,
-		&t.LastUsedAt, &t.ExpiresAt, &t.RevokedAt)
-	t.Scopes = strings.Fields(scopes)
+	err := row.Scan(tokenDest(t, &scopes)...)
+	t.Scopes = storedScopes(scopes)
 	return t, err
 }
 
@@ -116,9 +131,11 @@ func (s *Service) CreateToken(ctx context.Context, nt NewToken) (string, *Token,
 		}
 		nt.Rate = r.String()
 	}
-	scopes := nt.Scopes
-	if len(scopes) == 0 {
-		scopes = AllScopes
+	scopes := AllScopes
+	if len(nt.Scopes) != 0 {
+		if scopes, err = NormalizeScopes(nt.Scopes); err != nil {
+			return "", nil, api.Invalid("scopes", "%v.", err)
+		}
 	}
 	raw := make([]byte, 32)
 	if _, err := rand.Read(raw); err != nil {
@@ -139,9 +156,14 @@ func (s *Service) CreateToken(ctx context.Context, nt NewToken) (string, *Token,
 		if _, err := FindActiveUser(ctx, tx, nt.UserID); err != nil {
 			return err
 		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO tokens (user_id, name, hash, prefix, scopes, rate, created_by, created_at, expires_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, nt.UserID, name, hashToken(plain), plain[:len(tokenPrefix)+6],
-			strings.Join(scopes, " "), nt.Rate, createdBy, api.NewTime(s.DB.Now()), expires)
+		if nt.SubsiteID != nil {
+			if _, err := s.FindSubsiteByID(ctx, tx, *nt.SubsiteID); err != nil {
+				return err
+			}
+		}
+		res, err := tx.ExecContext(ctx, `INSERT INTO tokens (user_id, name, hash, prefix, scopes, rate, created_by, created_at, expires_at, subsite_id)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, nt.UserID, name, hashToken(plain), plain[:len(tokenPrefix)+6],
+			strings.Join(scopes, " "), nt.Rate, createdBy, api.NewTime(s.DB.Now()), expires, nt.SubsiteID)
 		if err != nil {
 			return fmt.Errorf("create token: %w", err)
 		}
@@ -149,7 +171,7 @@ func (s *Service) CreateToken(ctx context.Context, nt NewToken) (string, *Token,
 		if err != nil {
 			return fmt.Errorf("create token: %w", err)
 		}
-		tok, err = scanToken(tx.QueryRowContext(ctx, `SELECT `+tokenColumns+` FROM tokens WHERE id = ?`, id))
+		tok, err = scanToken(tx.QueryRowContext(ctx, tokenSelect+` WHERE t.id = ?`, id))
 		return err
 	})
 	if err != nil {
@@ -171,7 +193,7 @@ func (s *Service) RevokeToken(ctx context.Context, id int64) (*Token, error) {
 			return fmt.Errorf("revoke token %d: %w", id, err)
 		}
 		var err error
-		tok, err = scanToken(tx.QueryRowContext(ctx, `SELECT `+tokenColumns+` FROM tokens WHERE id = ?`, id))
+		tok, err = scanToken(tx.QueryRowContext(ctx, tokenSelect+` WHERE t.id = ?`, id))
 		if errors.Is(err, sql.ErrNoRows) {
 			return ErrTokenNotFound
 		}
@@ -183,7 +205,7 @@ func (s *Service) RevokeToken(ctx context.Context, id int64) (*Token, error) {
 // FindTokenBySecret returns the token whose secret is plain, valid or not, for the CLI's revoke.
 // Returns ErrTokenNotFound if there is none.
 func (s *Service) FindTokenBySecret(ctx context.Context, plain string) (*Token, error) {
-	tok, err := scanToken(s.DB.R.QueryRowContext(ctx, `SELECT `+tokenColumns+` FROM tokens WHERE hash = ?`, hashToken(plain)))
+	tok, err := scanToken(s.DB.R.QueryRowContext(ctx, tokenSelect+` WHERE t.hash = ?`, hashToken(plain)))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrTokenNotFound
 	}
@@ -192,8 +214,8 @@ func (s *Service) FindTokenBySecret(ctx context.Context, plain string) (*Token, 
 
 // ListTokens returns the user's tokens, newest first (every user's when userID is 0).
 func (s *Service) ListTokens(ctx context.Context, userID int64, limit int) ([]*Token, error) {
-	rows, err := s.DB.R.QueryContext(ctx, `SELECT `+tokenColumns+` FROM tokens WHERE ? = 0 OR user_id = ?
-		ORDER BY id DESC LIMIT ?`, userID, userID, limit)
+	rows, err := s.DB.R.QueryContext(ctx, tokenSelect+` WHERE ? = 0 OR t.user_id = ?
+		ORDER BY t.id DESC LIMIT ?`, userID, userID, limit)
 	if err != nil {
 		return nil, fmt.Errorf("list tokens: %w", err)
 	}
@@ -268,22 +290,20 @@ func (s *Service) lastUsedDue(tokenID int64, now time.Time) bool {
 // loadActor reads a token, its user and their roles in one query.
 func (s *Service) loadActor(ctx context.Context, hash string) (*Actor, error) {
 	var roles sql.NullString
-	row := s.DB.R.QueryRowContext(ctx, `SELECT `+prefixed("t.", tokenColumns)+`, `+userColumns+`,
+	row := s.DB.R.QueryRowContext(ctx, `SELECT `+tokenFields+`, `+userColumns+`,
 			(SELECT group_concat(m.subsite_id || ':' || m.role) FROM memberships m WHERE m.user_id = u.id)
 		FROM tokens t JOIN users u ON u.id = t.user_id WHERE t.hash = ?`, hash)
 	tok, user := &Token{}, &User{}
 	var scopes string
-	err := row.Scan(&tok.ID, &tok.UserID, &tok.Name, &tok.Prefix, &scopes, &tok.Rate, &tok.CreatedBy, &tok.CreatedAt,
-		&tok.LastUsedAt, &tok.ExpiresAt, &tok.RevokedAt,
-		&user.ID, &user.Email, &user.Name, &user.passwordHash, &user.IsOwner, &user.Position, &user.Bio, &user.Phone,
-		&user.WaitingInvite, &user.CreatedAt, &user.DeletedAt, &roles)
+	err := row.Scan(append(tokenDest(tok, &scopes), &user.ID, &user.Email, &user.Name, &user.passwordHash, &user.IsOwner, &user.Position, &user.Bio, &user.Phone,
+		&user.WaitingInvite, &user.CreatedAt, &user.DeletedAt, &roles)...)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrInvalidToken
 	}
 	if err != nil {
 		return nil, fmt.Errorf("authenticate: %w", err)
 	}
-	tok.Scopes = strings.Fields(scopes)
+	tok.Scopes = storedScopes(scopes)
 	actor := NewActor(user, tok, map[int64]Role{})
 	if err := parseRoles(roles.String, actor.roles); err != nil {
 		return nil, fmt.Errorf("authenticate: %w", err)
@@ -312,4 +332,75 @@ func prefixed(alias, columns string) string {
 		cols[i] = alias + strings.TrimSpace(c)
 	}
 	return strings.Join(cols, ", ")
+}
+
+// FindToken returns the token with the id, revoked or not. Returns ErrTokenNotFound.
+func (s *Service) FindToken(ctx context.Context, db DBTX, id int64) (*Token, error) {
+	tok, err := scanToken(db.QueryRowContext(ctx, tokenSelect+` WHERE t.id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, ErrTokenNotFound
+	}
+	return tok, err
+}
+
+// RenameToken gives a token that is not revoked a new name of at most 200 characters. Returns
+// a validation error on "name" and ErrTokenNotFound (also for a revoked token).
+func (s *Service) RenameToken(ctx context.Context, id int64, name string) (*Token, error) {
+	name, err := api.Line("name", name, 200)
+	if err == nil && name == "" {
+		err = api.Invalid("name", "A token needs a name, such as the script that will use it.")
+	}
+	if err != nil {
+		return nil, err
+	}
+	var tok *Token
+	err = s.DB.Write(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE tokens SET name = ? WHERE id = ? AND revoked_at IS NULL`, name, id)
+		if err != nil {
+			return fmt.Errorf("rename token %d: %w", id, err)
+		}
+		if n, err := res.RowsAffected(); err != nil || n == 0 {
+			return cmp.Or(err, error(ErrTokenNotFound))
+		}
+		tok, err = s.FindToken(ctx, tx, id)
+		return err
+	})
+	return tok, err
+}
+
+// LiveTokens reads the tokens that are not revoked (expired ones too, until revoked), newest
+// first: the user's, or every user's when userID is 0. It is an api.ListReader once userID is
+// bound; its cursor is the id of the last token answered.
+func LiveTokens(userID int64) api.ListReader[*Token] {
+	return func(ctx context.Context, db DBTX, list api.ListQuery) ([]*Token, []string, error) {
+		if err := list.CheckCursor(1); err != nil {
+			return nil, nil, err
+		}
+		q, args := tokenSelect+` WHERE t.revoked_at IS NULL AND (? = 0 OR t.user_id = ?)`, []any{userID, userID}
+		if len(list.Cursor) == 1 {
+			before, err := api.CursorID(list.Cursor[0])
+			if err != nil {
+				return nil, nil, err
+			}
+			q += ` AND t.id < ?`
+			args = append(args, before)
+		}
+		rows, err := db.QueryContext(ctx, q+` ORDER BY t.id DESC LIMIT ?`, append(args, list.Limit+1)...)
+		if err != nil {
+			return nil, nil, fmt.Errorf("list tokens: %w", err)
+		}
+		defer rows.Close()
+		out := []*Token{}
+		for rows.Next() {
+			t, err := scanToken(rows)
+			if err != nil {
+				return nil, nil, fmt.Errorf("list tokens: %w", err)
+			}
+			if len(out) == list.Limit {
+				return out, []string{strconv.FormatInt(out[len(out)-1].ID, 10)}, nil
+			}
+			out = append(out, t)
+		}
+		return out, nil, rows.Err()
+	}
 }

@@ -32,6 +32,8 @@ type Error struct {
 	Message string
 	// Field names the request parameter at fault, for validation errors.
 	Field string
+	// Scope names the token scope that is missing, for CodeMissingScope.
+	Scope string
 }
 
 func (e *Error) Error() string { return e.Message }
@@ -41,6 +43,9 @@ func (e *Error) ErrorCode() string { return e.Code }
 
 // ErrorField returns the parameter at fault, or "".
 func (e *Error) ErrorField() string { return e.Field }
+
+// ErrorScope returns the missing token scope, or "".
+func (e *Error) ErrorScope() string { return e.Scope }
 
 // Invalid returns a validation error about the named field.
 func Invalid(field, format string, args ...any) *Error {

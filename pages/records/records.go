@@ -32,7 +32,7 @@ type Service struct {
 // widgets' not found for a form not on the page, and a validation error for answers the form does
 // not take or a page with no form or several (naming them).
 func (s *Service) SubmitRecord(ctx context.Context, actor *people.Actor, sub *people.Subsite, pageID int64, formID *int64, values map[string]any) (*widgets.Record, error) {
-	if err := actor.Can(people.Comment, sub.ID); err != nil {
+	if err := actor.Can(people.SubmitRecord, sub.ID); err != nil {
 		return nil, err
 	}
 	var rec *widgets.Record
@@ -70,7 +70,7 @@ type FormRecords struct {
 // widgets' not found for a form not of the page, and a validation error for a page with no form
 // or several.
 func (s *Service) ReadRecords(ctx context.Context, actor *people.Actor, sub *people.Subsite, pageID int64, formID *int64) (*FormRecords, error) {
-	if err := actor.Can(people.View, sub.ID); err != nil {
+	if err := actor.Can(people.ViewRecords, sub.ID); err != nil {
 		return nil, err
 	}
 	page, form, err := s.recordForm(ctx, s.Pages.DB.R, sub, pageID, formID, true)

@@ -23,7 +23,7 @@ const (
 // submitRecord stores a record of the page's form (SubmitRecord). The body is an object keyed by
 // field name, or {"fields": [{"field", "value"}]}.
 func (s handlers) submitRecord(c *gin.Context) error {
-	r, err := start(c, people.Comment)
+	r, err := start(c, people.SubmitRecord)
 	if err != nil {
 		return err
 	}
@@ -47,7 +47,7 @@ func (s handlers) submitRecord(c *gin.Context) error {
 
 // listRecords answers the records of the page's form as JSON, or as CSV with format=csv.
 func (s handlers) listRecords(c *gin.Context) error {
-	r, err := start(c, people.View)
+	r, err := start(c, people.ViewRecords)
 	if err != nil {
 		return err
 	}

@@ -26,8 +26,8 @@ var categories = []string{CatPage, CatFile, CatContact, CatForm, CatComment}
 func (s *Service) query(c *gin.Context) error {
 	actor, place := people.RequestContext(c)
 	if place.SiteWide {
-		if !actor.HasScope(people.ScopeRead) {
-			return people.MissingScope(people.ScopeRead)
+		if !actor.HasScope(people.ScopePagesRead) {
+			return people.MissingScope(people.ScopePagesRead)
 		}
 	} else if err := actor.Can(people.View, place.Subsite.ID); err != nil {
 		return err

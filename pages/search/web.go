@@ -112,8 +112,8 @@ func readerQuery(c *gin.Context) (Query, error) {
 	actor, place := people.RequestContext(c)
 	q := Query{Reader: actor}
 	if place.SiteWide {
-		if !actor.HasScope(people.ScopeRead) {
-			return q, people.MissingScope(people.ScopeRead)
+		if !actor.HasScope(people.ScopePagesRead) {
+			return q, people.MissingScope(people.ScopePagesRead)
 		}
 		return q, nil
 	}

@@ -105,9 +105,15 @@ func (s handlers) listOutbox(c *gin.Context) error {
 	return nil
 }
 
-// authDebug answers who the caller is: user, token, scopes, rate and expiry.
+// authDebug answers who the caller is: user, token (nil for a browser session), scopes, the
+// rate limit applied to this request, and the caller's role in the URL's subsite.
 func (s handlers) authDebug(c *gin.Context) error {
 	actor, place := people.RequestContext(c)
+	h := c.Writer.Header() // the rate limiter set them before this handler ran
+	number := func(name string) int {
+		n, _ := strconv.Atoi(h.Get(name))
+		return n
+	}
 	body := gin.H{
 		"user":     s.PersonOf(actor.User, nil),
 		"subsite":  place.Subsite.Slug,
@@ -116,6 +122,8 @@ func (s handlers) authDebug(c *gin.Context) error {
 		"scopes":   people.AllScopes,
 		"rate":     c.GetString(httpapi.KeyRate),
 		"is_owner": actor.User.IsOwner,
+		"rate_limit": gin.H{"rate": c.GetString(httpapi.KeyRate), "limit": number("RateLimit-Limit"),
+			"remaining": number("RateLimit-Remaining"), "reset": number("RateLimit-Reset")},
 	}
 	if actor.Token != nil {
 		body["token"] = actor.Token

@@ -1,5 +1,5 @@
 // Package web is the people domain's web pages: signing in and out, forgotten and reset
-// passwords, accepting an invitation, and the account page (password, sessions). Its handlers
+// passwords, accepting an invitation, the account page (password, sessions) and its API tokens. Its handlers
 // render templates/ through people's operations; app's middleware has found the actor
 // (people.ActorFrom) and checked the CSRF token of a signed-in browser's unsafe requests. The
 // forms of a signed-out browser carry a token bound to its form cookie (people.Service.FormToken)
@@ -59,6 +59,10 @@ func (h *Handler) Routes(r gin.IRoutes) {
 	r.GET("/account", httpapi.Handle(h.accountPage))
 	r.POST("/account", httpapi.Handle(h.changePassword))
 	r.POST("/account/sessions/end-others", httpapi.Handle(h.endOtherSessions))
+	r.GET("/account/tokens", httpapi.Handle(h.tokensPage))
+	r.POST("/account/tokens", httpapi.Handle(h.createToken))
+	r.POST("/account/tokens/:token_id/rename", httpapi.Handle(h.renameToken))
+	r.POST("/account/tokens/:token_id/revoke", httpapi.Handle(h.revokeToken))
 }
 
 // maxForm bounds a form's body on these pages: an address, passwords and a token.
