@@ -15,6 +15,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"quire/app/api"
+	"quire/app/hooks"
 	"quire/app/httpapi"
 	"quire/app/sqldb"
 	"quire/app/webui"
@@ -68,6 +69,7 @@ func NewServer(site *Site, log *slog.Logger) (*Server, error) {
 	peoplerest.Routes(v1, s.People)
 	rest.Routes(v1, s.Pages)
 	s.Search.Routes(v1)
+	hooks.Routes(v1, s.Hooks)
 	// Outside the API but behind the same gate: things the API's answers link to.
 	gated := e.Group("", s.authenticate, s.limitRate, s.requirePlace, s.boundBodies)
 	peoplerest.AvatarRoutes(gated, s.People)

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"quire/app/api"
+	"quire/app/events"
 	"quire/people"
 	"quire/widgets"
 )
@@ -95,7 +96,10 @@ func (s *Service) UpdatePage(ctx context.Context, actor *people.Actor, sub *peop
 		if p, err = s.FindPage(ctx, tx, sub, id); err != nil {
 			return err
 		}
-		return s.FillContent(ctx, tx, sub, p)
+		if err := s.FillContent(ctx, tx, sub, p); err != nil {
+			return err
+		}
+		return s.recordPage(ctx, tx, events.PageUpdated, sub, p, actor.User.ID, now, true)
 	})
 	return p, err
 }
