@@ -59,7 +59,7 @@ var configVars = []configVar{
 	{"answer-memory-mb", "QUIRE_ANSWER_MEMORY_MB", "256", "let large answers, being built or waiting for slow clients, hold at most `MB` megabytes at once"},
 	{"owner-email", "QUIRE_OWNER_EMAIL", "owner@example.com", "make the owner account with `EMAIL` on first start"},
 	{"password-cost", "QUIRE_PASSWORD_COST", "10", "hash new passwords with bcrypt work factor `N`, 4 to 15; each step doubles the time of a sign-in"},
-	{"hooks-allow-private", "QUIRE_HOOKS_ALLOW_PRIVATE", "false", "let hooks send to loopback, private, link-local and metadata addresses when `true` (refused by default: server-side request forgery)"},
+	{"hooks-allow-private", "QUIRE_HOOKS_ALLOW_PRIVATE", "", "let hooks send to loopback, private, link-local and metadata addresses if `BOOL` is true; they are refused otherwise, against server-side request forgery"},
 	{"hooks-poll", "QUIRE_HOOKS_POLL", "1s", "send due hook deliveries every `DURATION`"},
 	{"hooks-retry", "QUIRE_HOOKS_RETRY", "30s", "retry a failed hook delivery after `DURATION`, doubling up to an hour, for 24 hours"},
 }
@@ -122,8 +122,10 @@ func buildConfig(vals map[string]*string) (Config, error) {
 	if cfg.MailPoll, err = time.ParseDuration(*vals["mail-poll"]); err != nil || cfg.MailPoll <= 0 {
 		return cfg, fmt.Errorf("--mail-poll must be a duration such as 5s")
 	}
-	if cfg.HooksAllowPrivate, err = strconv.ParseBool(*vals["hooks-allow-private"]); err != nil {
-		return cfg, fmt.Errorf("--hooks-allow-private must be true or false")
+	if v := *vals["hooks-allow-private"]; v != "" { // empty: false
+		if cfg.HooksAllowPrivate, err = strconv.ParseBool(v); err != nil {
+			return cfg, fmt.Errorf("--hooks-allow-private must be true or false")
+		}
 	}
 	if cfg.HooksPoll, err = time.ParseDuration(*vals["hooks-poll"]); err != nil || cfg.HooksPoll <= 0 {
 		return cfg, fmt.Errorf("--hooks-poll must be a duration such as 1s")

@@ -27,8 +27,8 @@ func (s *Service) recordJoined(ctx context.Context, tx DBTX, subsiteID, userID, 
 }
 
 // joinAutoJoinSubsites joins the user to every subsite that people join automatically, with its
-// default role, each join recorded as recordJoined says.
-func (s *Service) joinAutoJoinSubsites(ctx context.Context, tx DBTX, userID int64) error {
+// default role, by by (0 for nobody), each join recorded as recordJoined says.
+func (s *Service) joinAutoJoinSubsites(ctx context.Context, tx DBTX, userID, by int64) error {
 	rows, err := tx.QueryContext(ctx, `SELECT id, default_role FROM subsites WHERE auto_join ORDER BY id LIMIT 10000`)
 	if err != nil {
 		return fmt.Errorf("join user %d to auto-join subsites: %w", userID, err)
@@ -51,7 +51,7 @@ func (s *Service) joinAutoJoinSubsites(ctx context.Context, tx DBTX, userID int6
 		return fmt.Errorf("join user %d to auto-join subsites: %w", userID, err)
 	}
 	for _, j := range list {
-		if _, err := s.joinNew(ctx, tx, j.id, userID, j.role, 0); err != nil {
+		if _, err := s.joinNew(ctx, tx, j.id, userID, j.role, by); err != nil {
 			return err
 		}
 	}

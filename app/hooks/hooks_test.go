@@ -345,6 +345,13 @@ func TestActivityOfEveryEvent(t *testing.T) {
 	if list[0]["object_id"] != float64(page) || list[0]["summary"] != "Plans" || list[0]["actor"].(map[string]any)["name"] != "Ada" {
 		t.Errorf("page.deleted item %v", list[0])
 	}
+	// The subsite's home page lists the same activity.
+	home := adaC.Do(http.MethodGet, s.URL+"/@team/", nil, "").Want(200)
+	for _, text := range []string{"Comment on Plans: Looks good", "Joined: Grace", "Moved to the trash: Plans", "A form answer on Plans"} {
+		if !strings.Contains(string(home.Body), text) {
+			t.Errorf("the home page does not show %q", text)
+		}
+	}
 	// since: at or after, oldest first; a page by limit continues with the cursor.
 	since := list[2]["created_at"].(string)
 	later := adaC.Get("activity/?since=" + since).Want(200).List()
