@@ -16,21 +16,25 @@ import (
 
 // Config is the configuration of a Quire process, read once from flags and QUIRE_* variables.
 type Config struct {
-	Addr          string        // listen address
-	Data          string        // data directory: the database and uploaded files
-	BaseURL       string        // absolute URL of the site, without a trailing slash
-	SMTPURL       string        // smtp://user:pass@host:port; empty keeps mail in the outbox
-	MailFrom      string        // sender address of Quire's mail
-	MailPoll      time.Duration // how often the mailer looks for mail to send
-	Rate          string        // default API rate per token, "N/DURATION"
-	SessionRate   string        // rate of each signed-in person's browser, "N/DURATION"
-	MaxUploadMB   int64         // largest upload accepted
-	AnswerMemMB   int64         // memory that large answers, being built or waiting for their clients, may hold at once
-	OwnerEmail    string        // the owner account made on first start
-	PasswordCost  int           // bcrypt work factor of new password hashes
-	rate          people.Rate
-	sessionRate   people.Rate
-	baseURLForced bool
+	Addr         string        // listen address
+	Data         string        // data directory: the database and uploaded files
+	BaseURL      string        // absolute URL of the site, without a trailing slash
+	SMTPURL      string        // smtp://user:pass@host:port; empty keeps mail in the outbox
+	MailFrom     string        // sender address of Quire's mail
+	MailPoll     time.Duration // how often the mailer looks for mail to send
+	Rate         string        // default API rate per token, "N/DURATION"
+	SessionRate  string        // rate of each signed-in person's browser, "N/DURATION"
+	MaxUploadMB  int64         // largest upload accepted
+	AnswerMemMB  int64         // memory that large answers, being built or waiting for their clients, may hold at once
+	OwnerEmail   string        // the owner account made on first start
+	PasswordCost int           // bcrypt work factor of new password hashes
+	// HooksAllowPrivate lets hooks reach loopback, private, link-local and metadata addresses.
+	HooksAllowPrivate bool
+	HooksPoll         time.Duration // how often due hook deliveries are sent
+	HooksRetry        time.Duration // the wait before a failed delivery's first retry, doubling
+	rate              people.Rate
+	sessionRate       people.Rate
+	baseURLForced     bool
 	// lockNotice, when set (by the CLI), is told when a write waits for the database's write
 	// lock held by another process, and the write waits longer (see lockWaiter).
 	lockNotice io.Writer
@@ -55,6 +59,9 @@ var configVars = []configVar{
 	{"answer-memory-mb", "QUIRE_ANSWER_MEMORY_MB", "256", "let large answers, being built or waiting for slow clients, hold at most `MB` megabytes at once"},
 	{"owner-email", "QUIRE_OWNER_EMAIL", "owner@example.com", "make the owner account with `EMAIL` on first start"},
 	{"password-cost", "QUIRE_PASSWORD_COST", "10", "hash new passwords with bcrypt work factor `N`, 4 to 15; each step doubles the time of a sign-in"},
+	{"hooks-allow-private", "QUIRE_HOOKS_ALLOW_PRIVATE", "", "let hooks send to loopback, private, link-local and metadata addresses if `BOOL` is true; they are refused otherwise, against server-side request forgery"},
+	{"hooks-poll", "QUIRE_HOOKS_POLL", "1s", "send due hook deliveries every `DURATION`"},
+	{"hooks-retry", "QUIRE_HOOKS_RETRY", "30s", "retry a failed hook delivery after `DURATION`, doubling up to an hour, for 24 hours"},
 }
 
 // bindConfig defines flags on fs for the named settings (every setting when none is named), with
@@ -114,6 +121,17 @@ func buildConfig(vals map[string]*string) (Config, error) {
 	}
 	if cfg.MailPoll, err = time.ParseDuration(*vals["mail-poll"]); err != nil || cfg.MailPoll <= 0 {
 		return cfg, fmt.Errorf("--mail-poll must be a duration such as 5s")
+	}
+	if v := *vals["hooks-allow-private"]; v != "" { // empty: false
+		if cfg.HooksAllowPrivate, err = strconv.ParseBool(v); err != nil {
+			return cfg, fmt.Errorf("--hooks-allow-private must be true or false")
+		}
+	}
+	if cfg.HooksPoll, err = time.ParseDuration(*vals["hooks-poll"]); err != nil || cfg.HooksPoll <= 0 {
+		return cfg, fmt.Errorf("--hooks-poll must be a duration such as 1s")
+	}
+	if cfg.HooksRetry, err = time.ParseDuration(*vals["hooks-retry"]); err != nil || cfg.HooksRetry <= 0 {
+		return cfg, fmt.Errorf("--hooks-retry must be a duration such as 30s")
 	}
 	cfg.MailFrom = strings.TrimSpace(*vals["mail-from"])
 	if cfg.MailFrom == "" {

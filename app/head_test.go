@@ -70,6 +70,8 @@ func headFixtures(t *testing.T, site *apptest.Site) (params map[string]string, w
 		":widget_id": "", // by kind, from widgetIDs
 		":page":      "everything",
 		":folder_id": fmt.Sprint(c.Get("folder/tree/").Want(200).List()[0]["id"]),
+		// A hook to a documentation address (TEST-NET-1): nothing happens after it to send.
+		":hook_id": fmt.Sprint(c.Post("hooks/subscribe/", map[string]any{"target_url": "https://192.0.2.1/hook", "event": "page.created"}).Want(200).ID()),
 	}, widgetIDs
 }
 

@@ -12,6 +12,7 @@ import (
 	"github.com/gin-gonic/gin"
 	"gopkg.in/yaml.v3"
 
+	"quire/app/hooks"
 	"quire/pages"
 	"quire/pages/search"
 	"quire/people"
@@ -29,7 +30,7 @@ func OpenAPIDocument() ([]byte, error) {
 	if err := yaml.Unmarshal(openAPIFrame, &doc); err != nil {
 		return nil, fmt.Errorf("openapi frame: %w", err)
 	}
-	for _, fsys := range []fs.FS{people.OpenAPI, tokens.OpenAPI, pages.OpenAPI, search.OpenAPI} {
+	for _, fsys := range []fs.FS{people.OpenAPI, tokens.OpenAPI, pages.OpenAPI, search.OpenAPI, hooks.OpenAPI} {
 		files, err := fs.Glob(fsys, "openapi/*.yaml")
 		if err != nil {
 			return nil, err

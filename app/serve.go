@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"time"
 
+	"quire/app/events"
 	"quire/people"
 	"quire/people/mail"
 	"quire/widgets"
@@ -26,7 +27,11 @@ type Instance struct {
 	*Site
 	URL string
 	// Mailer sends the outbox and notifications in the background; tests may call its Tick.
-	Mailer     *mail.Mailer
+	Mailer *mail.Mailer
+	// Hooks sends hook deliveries in the background; tests may call its Tick.
+	Hooks      *events.Sender
+	stopHooks  context.CancelFunc
+	hooksDone  chan struct{}
 	server     *http.Server
 	done       chan error
 	stopMailer context.CancelFunc
@@ -83,6 +88,14 @@ func Start(ctx context.Context, cfg Config, out io.Writer, log *slog.Logger) (*I
 		defer close(inst.mailerDone)
 		inst.Mailer.Run(mailCtx)
 	}()
+	inst.Hooks = &events.Sender{DB: site.DB, Poll: cfg.HooksPoll, RetryBase: cfg.HooksRetry, AllowPrivate: cfg.HooksAllowPrivate,
+		CanRead: site.Hooks.CanRead, Log: func(msg string, args ...any) { log.Warn(msg, args...) }}
+	hooksCtx, stopHooks := context.WithCancel(context.WithoutCancel(ctx))
+	inst.stopHooks, inst.hooksDone = stopHooks, make(chan struct{})
+	go func() {
+		defer close(inst.hooksDone)
+		inst.Hooks.Run(hooksCtx)
+	}()
 	collectCtx, stopCollector := context.WithCancel(context.WithoutCancel(ctx))
 	inst.stopCollector, inst.collectorDone = stopCollector, make(chan struct{})
 	go func() {
@@ -117,6 +130,8 @@ func (inst *Instance) Stop() error {
 	serveErr := <-inst.done
 	inst.stopMailer()
 	<-inst.mailerDone
+	inst.stopHooks()
+	<-inst.hooksDone
 	inst.stopCollector()
 	<-inst.collectorDone
 	inst.stopSearch()

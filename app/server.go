@@ -15,6 +15,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"quire/app/api"
+	"quire/app/hooks"
 	"quire/app/httpapi"
 	"quire/app/sqldb"
 	"quire/app/webui"
@@ -70,6 +71,7 @@ func NewServer(site *Site, log *slog.Logger) (*Server, error) {
 	tokens.New(s.People).Routes(v1)
 	rest.Routes(v1, s.Pages)
 	s.Search.Routes(v1)
+	hooks.Routes(v1, s.Hooks)
 	// Outside the API but behind the same gate: things the API's answers link to.
 	gated := e.Group("", s.authenticate, s.limitRate, s.requirePlace, s.boundBodies)
 	peoplerest.AvatarRoutes(gated, s.People)

@@ -8,6 +8,8 @@ import (
 	"os"
 	"path/filepath"
 
+	"quire/app/events"
+	"quire/app/hooks"
 	"quire/app/httpapi"
 	"quire/app/sqldb"
 	"quire/pages"
@@ -28,6 +30,8 @@ type Site struct {
 	People *people.Service
 	Pages  *pages.Service
 	Search *search.Service
+	// Hooks is REST hooks and the activity log (app/hooks over app/events).
+	Hooks *hooks.Service
 }
 
 // OpenSite opens the data directory of cfg, creating and initialising it when it is empty:
@@ -49,6 +53,7 @@ func OpenSite(ctx context.Context, cfg Config) (*Site, error) {
 		sqldb.Migrations{Package: "people", FS: people.Migrations},
 		sqldb.Migrations{Package: "widgets", FS: widgets.Migrations},
 		sqldb.Migrations{Package: "pages", FS: pages.Migrations},
+		sqldb.Migrations{Package: "events", FS: events.Migrations},
 	); err != nil {
 		db.Close()
 		return nil, err
@@ -70,7 +75,8 @@ func wire(cfg Config, db *sqldb.DB) *Site {
 		Blobs: store, MaxUploadBytes: cfg.MaxUploadMB << 20, Search: sr}
 	ppl.SubsiteCreated = pg.CreateMainFolder
 	ppl.PersonChanged = sr.IndexPerson
-	return &Site{Config: cfg, DB: db, People: ppl, Pages: pg, Search: sr}
+	hk := &hooks.Service{DB: db, People: ppl, Budget: budget, AllowPrivate: cfg.HooksAllowPrivate}
+	return &Site{Config: cfg, DB: db, People: ppl, Pages: pg, Search: sr, Hooks: hk}
 }
 
 // SetBaseURL changes the site's URL once the listener's address is known.

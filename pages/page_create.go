@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"quire/app/api"
+	"quire/app/events"
 	"quire/people"
 	"quire/people/mail"
 )
@@ -45,7 +46,10 @@ func (s *Service) CreatePage(ctx context.Context, actor *people.Actor, sub *peop
 		if err := s.notifyNewPage(ctx, tx, p, actor.User.ID, now, notify); err != nil {
 			return err
 		}
-		return s.FillContent(ctx, tx, sub, p)
+		if err := s.FillContent(ctx, tx, sub, p); err != nil {
+			return err
+		}
+		return s.recordPage(ctx, tx, events.PageCreated, sub, p, actor.User.ID, now, true)
 	})
 	return p, err
 }
@@ -97,7 +101,10 @@ func (s *Service) CopyPage(ctx context.Context, actor *people.Actor, sub *people
 		if err := s.notifyNewPage(ctx, tx, p, actor.User.ID, now, in.Notify); err != nil {
 			return err
 		}
-		return s.FillContent(ctx, tx, target, p)
+		if err := s.FillContent(ctx, tx, target, p); err != nil {
+			return err
+		}
+		return s.recordPage(ctx, tx, events.PageCreated, target, p, actor.User.ID, now, true)
 	})
 	return p, err
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"quire/app/api"
+	"quire/app/events"
 	"quire/pages/pagelog"
 	"quire/people"
 	"quire/widgets"
@@ -99,7 +100,10 @@ func (s *Service) UpdatePage(ctx context.Context, actor *people.Actor, sub *peop
 		if err := pagelog.Record(ctx, tx, id, actor.User.ID, now, loggedFields(cur), loggedFields(p)); err != nil {
 			return err
 		}
-		return s.FillContent(ctx, tx, sub, p)
+		if err := s.FillContent(ctx, tx, sub, p); err != nil {
+			return err
+		}
+		return s.recordPage(ctx, tx, events.PageUpdated, sub, p, actor.User.ID, now, true)
 	})
 	return p, err
 }

@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"quire/app/api"
+	"quire/app/events"
 	"quire/people"
 	"quire/widgets"
 )
@@ -408,7 +409,10 @@ func (s *Service) TrashPage(ctx context.Context, actor *people.Actor, sub *peopl
 			return fmt.Errorf("trash page %d: %w", id, err)
 		}
 		p.DeletedAt = &now
-		return s.pageChanged(ctx, tx, id, now)
+		if err := s.pageChanged(ctx, tx, id, now); err != nil {
+			return err
+		}
+		return s.recordPage(ctx, tx, events.PageDeleted, sub, p, by, now, false)
 	})
 	return p, err
 }

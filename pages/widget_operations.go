@@ -6,6 +6,7 @@ import (
 	"errors"
 
 	"quire/app/api"
+	"quire/app/events"
 	"quire/people"
 	"quire/widgets"
 	"quire/widgets/markdown"
@@ -278,9 +279,14 @@ func (s *Service) writePage(ctx context.Context, actor *people.Actor, sub *peopl
 			return err
 		}
 		if index == indexLater {
-			return s.pageTextChanged(ctx, tx, page.ID, now)
+			err = s.pageTextChanged(ctx, tx, page.ID, now)
+		} else {
+			err = s.pageChanged(ctx, tx, page.ID, now)
 		}
-		return s.pageChanged(ctx, tx, page.ID, now)
+		if err != nil {
+			return err
+		}
+		return s.recordPage(ctx, tx, events.PageUpdated, sub, page, actor.User.ID, now, false)
 	})
 }
 

@@ -62,7 +62,7 @@ func (s *Service) Invite(ctx context.Context, in NewInvite) (*User, error) {
 			return err
 		}
 		if in.AutoJoin {
-			if err := s.joinAutoJoinSubsites(ctx, tx, u.ID); err != nil {
+			if err := s.joinAutoJoinSubsites(ctx, tx, u.ID, in.By); err != nil {
 				return err
 			}
 		}

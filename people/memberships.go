@@ -39,31 +39,26 @@ type Membership struct {
 // ErrNotMember is a person who is not a member of the subsite an action is about.
 var ErrNotMember = api.NotFound("This person is not a member of this subsite.")
 
-// join adds the user to the subsite with role; a member already there keeps their role.
-func (s *Service) join(ctx context.Context, tx DBTX, subsiteID, userID int64, role Role) error {
-	_, err := s.joinNew(ctx, tx, subsiteID, userID, role)
+// join adds the user to the subsite with role, by by (0 for nobody); a member already there keeps
+// their role.
+func (s *Service) join(ctx context.Context, tx DBTX, subsiteID, userID int64, role Role, by int64) error {
+	_, err := s.joinNew(ctx, tx, subsiteID, userID, role, by)
 	return err
 }
 
-// joinNew is join that reports whether the user was not a member before.
-func (s *Service) joinNew(ctx context.Context, tx DBTX, subsiteID, userID int64, role Role) (bool, error) {
+// joinNew is join that reports whether the user was not a member before; a new membership is
+// recorded in the activity log (recordJoined).
+func (s *Service) joinNew(ctx context.Context, tx DBTX, subsiteID, userID int64, role Role, by int64) (bool, error) {
 	res, err := tx.ExecContext(ctx, `INSERT INTO memberships (subsite_id, user_id, role, joined_at) VALUES (?, ?, ?, ?)
 		ON CONFLICT (subsite_id, user_id) DO NOTHING`, subsiteID, userID, role, api.NewTime(s.DB.Now()))
 	if err != nil {
 		return false, fmt.Errorf("join user %d to subsite %d: %w", userID, subsiteID, err)
 	}
 	n, err := res.RowsAffected()
-	return n > 0, err
-}
-
-func (s *Service) joinAutoJoinSubsites(ctx context.Context, tx DBTX, userID int64) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO memberships (subsite_id, user_id, role, joined_at)
-		SELECT id, ?, default_role, ? FROM subsites WHERE auto_join
-		ON CONFLICT (subsite_id, user_id) DO NOTHING`, userID, api.NewTime(s.DB.Now()))
-	if err != nil {
-		return fmt.Errorf("join user %d to auto-join subsites: %w", userID, err)
+	if err != nil || n == 0 {
+		return false, err
 	}
-	return nil
+	return true, s.recordJoined(ctx, tx, subsiteID, userID, by)
 }
 
 // AddToSubsite makes the user a member of the subsite. With role RoleNone a newcomer gets the
@@ -71,7 +66,7 @@ func (s *Service) joinAutoJoinSubsites(ctx context.Context, tx DBTX, userID int6
 // member who has that role already changes nothing (nothing is written). Returns
 // ErrUserNotFound for an unknown or deleted user.
 func (s *Service) AddToSubsite(ctx context.Context, sub *Subsite, userID int64, role Role) (*Membership, error) {
-	return s.addMember(ctx, sub, userID, role, 0)
+	return s.addMember(ctx, sub, userID, role, 0, 0)
 }
 
 // MemberAdd is how AddMember adds a person: with Role (RoleNone: the subsite's default for a
@@ -98,15 +93,16 @@ func (s *Service) AddMember(ctx context.Context, actor *Actor, subsiteID, userID
 	if in.SkipWelcome {
 		welcomeBy = 0
 	}
-	if _, err := s.addMember(ctx, sub, userID, in.Role, welcomeBy); err != nil {
+	if _, err := s.addMember(ctx, sub, userID, in.Role, welcomeBy, actor.User.ID); err != nil {
 		return nil, err
 	}
 	return sub, nil
 }
 
 // addMember is AddToSubsite that also mails a newcomer a welcome to the subsite, in the same
-// transaction, when by (who added them) is not 0.
-func (s *Service) addMember(ctx context.Context, sub *Subsite, userID int64, role Role, by int64) (*Membership, error) {
+// transaction, when by (who added them) is not 0; actorID is who added them for the activity log
+// (0 for nobody: the CLI).
+func (s *Service) addMember(ctx context.Context, sub *Subsite, userID int64, role Role, by, actorID int64) (*Membership, error) {
 	var m *Membership
 	err := s.DB.Write(ctx, func(tx *sql.Tx) error {
 		u, err := FindActiveUser(ctx, tx, userID)
@@ -129,7 +125,7 @@ func (s *Service) addMember(ctx context.Context, sub *Subsite, userID int64, rol
 		if joinRole == RoleNone {
 			joinRole = sub.DefaultRole
 		}
-		changed, err := s.joinNew(ctx, tx, sub.ID, userID, joinRole)
+		changed, err := s.joinNew(ctx, tx, sub.ID, userID, joinRole, actorID)
 		if err != nil {
 			return err
 		}

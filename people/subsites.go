@@ -154,7 +154,7 @@ func (s *Service) CreateSubsite(ctx context.Context, ns NewSubsite, creatorID in
 		if err != nil || creatorID == 0 {
 			return err
 		}
-		if err := s.join(ctx, tx, sub.ID, creatorID, RoleAdmin); err != nil {
+		if err := s.join(ctx, tx, sub.ID, creatorID, RoleAdmin, creatorID); err != nil {
 			return err
 		}
 		sub.MemberCount = 1

@@ -105,7 +105,7 @@ func (s *Service) CreateUser(ctx context.Context, nu NewUser) (*User, error) {
 		if err != nil {
 			return err
 		}
-		if err := s.joinAutoJoinSubsites(ctx, tx, u.ID); err != nil {
+		if err := s.joinAutoJoinSubsites(ctx, tx, u.ID, 0); err != nil {
 			return err
 		}
 		return s.personChanged(ctx, tx, u.ID)

@@ -14,6 +14,7 @@ import (
 	"strings"
 
 	"quire/app/api"
+	"quire/app/events"
 	"quire/pages"
 	"quire/pages/search"
 	"quire/people"
@@ -105,7 +106,17 @@ func (s *Service) storePost(ctx context.Context, actor *people.Actor, sub *peopl
 	if err := mail.QueueEvent(ctx, tx, ev, post.CreatedAt); err != nil {
 		return nil, err
 	}
-	return post, indexPost(ctx, tx, page, post)
+	if err := indexPost(ctx, tx, page, post); err != nil {
+		return nil, err
+	}
+	// The activity log and hooks: the post as the discussion API answers it (a copy, presented in
+	// tx; the caller presents its own after commit).
+	return post, events.Record(ctx, tx, events.Event{Kind: events.CommentCreated, SubsiteID: np.SubsiteID, ObjectType: "comment",
+		ObjectID: post.ID, ActorID: actor.User.ID, Summary: ev.Title + ": " + msg,
+		Payload: func() (any, error) {
+			shown := *post
+			return &shown, s.presentPosts(ctx, tx, &shown)
+		}}, post.CreatedAt)
 }
 
 // ReadPosts returns the reader of the posts of the page's discussion, newest first (with since,

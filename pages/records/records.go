@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"quire/app/api"
+	"quire/app/events"
 	"quire/pages"
 	"quire/pages/search"
 	"quire/people"
@@ -45,10 +46,17 @@ func (s *Service) SubmitRecord(ctx context.Context, actor *people.Actor, sub *pe
 		if err != nil {
 			return err
 		}
-		if rec, err = widgets.CreateRecord(ctx, tx, form, answers, api.NewTime(s.Pages.DB.Now()), actor.User.ID); err != nil {
+		now := api.NewTime(s.Pages.DB.Now())
+		if rec, err = widgets.CreateRecord(ctx, tx, form, answers, now, actor.User.ID); err != nil {
 			return err
 		}
-		return indexRecord(ctx, tx, page, rec)
+		if err := indexRecord(ctx, tx, page, rec); err != nil {
+			return err
+		}
+		// The activity log and hooks: the record as this operation answers it.
+		return events.Record(ctx, tx, events.Event{Kind: events.RecordCreated, SubsiteID: page.SubsiteID, ObjectType: "record",
+			ObjectID: rec.ID, ActorID: actor.User.ID, Summary: "A form answer on " + page.Title,
+			Payload: func() (any, error) { return rec, people.FillNames(ctx, tx, &rec.CreatedBy) }}, now)
 	})
 	if err != nil {
 		return nil, err

@@ -16,9 +16,11 @@ type homeData struct {
 	Subsite *people.Subsite
 	Sidebar *sidebar
 	Recent  []pageItem
-	Pages   []pageItem
-	Next    string          // the next batch of pages, "" at the end
-	Editing *subsiteEditing // the links to a new page and the trash, for editors (edit.go)
+	// Activity is the subsite's newest events from the activity log (app/events).
+	Activity []activityItem
+	Pages    []pageItem
+	Next     string          // the next batch of pages, "" at the end
+	Editing  *subsiteEditing // the links to a new page and the trash, for editors (edit.go)
 }
 
 // pageItem is a page in a list.
@@ -76,7 +78,12 @@ func (h *Handler) home(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	data := homeData{Subsite: sub, Sidebar: bar, Recent: items(sub, recent), Pages: items(sub, list), Editing: subsiteEditingOf(c, sub)}
+	activity, err := readActivity(ctx, h.Pages.DB.R, sub)
+	if err != nil {
+		return err
+	}
+	data := homeData{Subsite: sub, Sidebar: bar, Recent: items(sub, recent), Activity: activity, Pages: items(sub, list),
+		Editing: subsiteEditingOf(c, sub)}
 	if len(next) == 1 {
 		data.Next = subsitePath(sub) + "?after=" + next[0]
 	}
