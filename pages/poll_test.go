@@ -43,8 +43,8 @@ func (c *quarterClock) Skip() {
 type poller struct {
 	c       *apptest.Client
 	path    string
-	field   string // created_at, updated_at or joined_at
-	byState bool   // an item seen again with a newer time is news (a changed page)
+	field   string // created_at or updated_at
+	byState bool   // an item seen again with a newer time is news (a changed page or person)
 	since   string
 	seen    map[string]bool
 	got     map[int64]string // each id's newest time seen
@@ -223,8 +223,18 @@ func TestPollingSeesEverythingOnce(t *testing.T) {
 			}
 		}
 		add(3)()
-		p := newPoller(home, "people/all/", "joined_at", false)
+		p := newPoller(home, "people/all/", "updated_at", true)
 		p.run(t, 3, add(2), add(3))
+		p.check(t, ids)
+		// A role changed brings the person back once, with its new time.
+		clock.Skip()
+		home.Post(fmt.Sprintf("people/set_permission/%d/", ids[1]), map[string]any{"role": "viewer"}).Want(200)
+		if news := p.poll(t, nil); news != 1 {
+			t.Errorf("after a role changed a poll brought %d news, want 1", news)
+		}
+		if news := p.poll(t, nil); news != 0 {
+			t.Errorf("the poll after brought %d news, want none", news)
+		}
 		p.check(t, ids)
 	})
 }

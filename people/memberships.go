@@ -47,8 +47,9 @@ func (s *Service) join(ctx context.Context, tx DBTX, subsiteID, userID int64, ro
 
 // joinNew is join that reports whether the user was not a member before.
 func (s *Service) joinNew(ctx context.Context, tx DBTX, subsiteID, userID int64, role Role) (bool, error) {
-	res, err := tx.ExecContext(ctx, `INSERT INTO memberships (subsite_id, user_id, role, joined_at) VALUES (?, ?, ?, ?)
-		ON CONFLICT (subsite_id, user_id) DO NOTHING`, subsiteID, userID, role, api.NewTime(s.DB.Now()))
+	now := api.NewTime(s.DB.Now())
+	res, err := tx.ExecContext(ctx, `INSERT INTO memberships (subsite_id, user_id, role, joined_at, updated_at) VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT (subsite_id, user_id) DO NOTHING`, subsiteID, userID, role, now, now)
 	if err != nil {
 		return false, fmt.Errorf("join user %d to subsite %d: %w", userID, subsiteID, err)
 	}
@@ -57,9 +58,10 @@ func (s *Service) joinNew(ctx context.Context, tx DBTX, subsiteID, userID int64,
 }
 
 func (s *Service) joinAutoJoinSubsites(ctx context.Context, tx DBTX, userID int64) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO memberships (subsite_id, user_id, role, joined_at)
-		SELECT id, ?, default_role, ? FROM subsites WHERE auto_join
-		ON CONFLICT (subsite_id, user_id) DO NOTHING`, userID, api.NewTime(s.DB.Now()))
+	now := api.NewTime(s.DB.Now())
+	_, err := tx.ExecContext(ctx, `INSERT INTO memberships (subsite_id, user_id, role, joined_at, updated_at)
+		SELECT id, ?, default_role, ?, ? FROM subsites WHERE auto_join
+		ON CONFLICT (subsite_id, user_id) DO NOTHING`, userID, now, now)
 	if err != nil {
 		return fmt.Errorf("join user %d to auto-join subsites: %w", userID, err)
 	}
@@ -222,13 +224,14 @@ func (s *Service) changeMembership(ctx context.Context, subsiteID, userID int64,
 // updateMembership sets column ("role" or "notifications") of the membership to value unless it
 // holds value already (so that an unchanged membership is not written, and the people epoch that
 // empties the permission caches does not move), and reports whether it wrote. A membership that
-// does not exist is not written either: the caller finds it missing.
+// does not exist is not written either: the caller finds it missing. A write moves the
+// membership's updated_at (people/all's since).
 func (s *Service) updateMembership(ctx context.Context, tx DBTX, subsiteID, userID int64, column, value string) (bool, error) {
 	if column != "role" && column != "notifications" {
 		return false, fmt.Errorf("update membership: no column %q", column)
 	}
-	res, err := tx.ExecContext(ctx, `UPDATE memberships SET `+column+` = ? WHERE subsite_id = ? AND user_id = ? AND `+column+` <> ?`,
-		value, subsiteID, userID, value)
+	res, err := tx.ExecContext(ctx, `UPDATE memberships SET `+column+` = ?, updated_at = ? WHERE subsite_id = ? AND user_id = ? AND `+column+` <> ?`,
+		value, api.NewTime(s.DB.Now()), subsiteID, userID, value)
 	if err != nil {
 		return false, fmt.Errorf("update membership of user %d in subsite %d: %w", userID, subsiteID, err)
 	}
