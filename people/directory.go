@@ -10,19 +10,19 @@ import (
 
 // Person is a user as the People Directory answers them (people/all and people writes).
 type Person struct {
-	ID                int64             `json:"id"`
-	DistinguishedName string            `json:"distinguished_name"`
-	Email             string            `json:"email"`
-	AvatarLarge       string            `json:"avatar_large"`
-	WaitingInvite     bool              `json:"waiting_invite"`
-	IsOwner           bool              `json:"is_owner"`
-	JoinedAt          api.Time          `json:"joined_at"`
+	ID                int64    `json:"id"`
+	DistinguishedName string   `json:"distinguished_name"`
+	Email             string   `json:"email"`
+	AvatarLarge       string   `json:"avatar_large"`
+	WaitingInvite     bool     `json:"waiting_invite"`
+	IsOwner           bool     `json:"is_owner"`
+	JoinedAt          api.Time `json:"joined_at"`
 	// UpdatedAt is when the entry last changed: joining, the name, the invitation accepted, and
 	// on a subsite URL the role or notifications there. people/all's since compares it.
-	UpdatedAt api.Time `json:"updated_at"`
-	Role              *Role             `json:"role"`
-	Notifications     *string           `json:"notifications"`
-	Attributes        map[string]string `json:"attributes"`
+	UpdatedAt     api.Time          `json:"updated_at"`
+	Role          *Role             `json:"role"`
+	Notifications *string           `json:"notifications"`
+	Attributes    map[string]string `json:"attributes"`
 }
 
 // AvatarURL is where a person's picture is served.
