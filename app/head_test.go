@@ -66,6 +66,7 @@ func headFixtures(t *testing.T, site *apptest.Site) (params map[string]string, w
 		":token":     token[1],
 		":reset":     strings.TrimPrefix(c.Post(fmt.Sprintf("people/reset_link/%d/", site.Owner.ID), nil).Want(200).Object()["link"].(string), site.URL+"/password/reset/"),
 		"*filepath":  strings.TrimPrefix(staticURL, "/static"),
+		"*tag":       "/", // the tag list
 		"search/q":   "text",
 		":widget_id": "", // by kind, from widgetIDs
 		":page":      "everything",
@@ -130,6 +131,7 @@ func differingHeaders(get, head http.Header) []string {
 
 // subsitePages are the web pages read inside a subsite (/@home/...); "/:page" leads to "/:page/".
 var subsitePages = map[string]bool{"/": true, "/:page": true, "/:page/": true, "/-/folders/:folder_id/": true,
+	"/-/tags/*tag": true, // pages/web's tag list (tags.go)
 	// pages/web's editing pages (edit*.go)
 	"/-/new/": true, "/-/trash/": true, "/:page/edit/": true, "/:page/edit/presence/": true, "/:page/settings/": true,
 	"/:page/edit/w/:widget_id/": true,

@@ -16,7 +16,7 @@ var webRoutes = map[string]bool{
 	"GET /static/*filepath": true, "HEAD /static/*filepath": true,
 	"GET /invite/:token": true, "POST /invite/:token": true,
 	// pages/web: a subsite's home, folders and pages, and the page's form and comment posts.
-	"GET /": true, "GET /-/folders/:folder_id/": true, "GET /:page": true, "GET /:page/": true,
+	"GET /": true, "GET /-/folders/:folder_id/": true, "GET /-/tags/*tag": true, "GET /:page": true, "GET /:page/": true,
 	"POST /:page/form/:widget_id/": true, "POST /:page/comments/": true,
 	// pages/web's editing pages: a new page, the trash, a page's editor and settings
 	"GET /-/new/": true, "POST /-/new/": true, "GET /-/trash/": true, "POST /-/trash/:page_id/restore/": true,

@@ -145,7 +145,7 @@ func (s *Service) present(ctx context.Context, db DBTX, sub *people.Subsite, lis
 
 // PageFilter narrows a page list.
 type PageFilter struct {
-	Tag      string
+	Tag      string // pages with this tag, ignoring the case of A to Z
 	FolderID int64
 	Trash    bool // list the trash instead of live pages
 }
@@ -161,7 +161,7 @@ func (s *Service) ListPages(ctx context.Context, db DBTX, sub *people.Subsite, f
 		where = append(where, `p.deleted_at IS NULL`)
 	}
 	if f.Tag != "" {
-		where = append(where, `EXISTS (SELECT 1 FROM page_tags t WHERE t.page_id = p.id AND t.tag = ?)`)
+		where = append(where, `EXISTS (SELECT 1 FROM page_tags t WHERE t.page_id = p.id AND t.tag = ? COLLATE NOCASE)`)
 		args = append(args, f.Tag)
 	}
 	if f.FolderID != 0 {

@@ -10,16 +10,19 @@ import (
 
 // Person is a user as the People Directory answers them (people/all and people writes).
 type Person struct {
-	ID                int64             `json:"id"`
-	DistinguishedName string            `json:"distinguished_name"`
-	Email             string            `json:"email"`
-	AvatarLarge       string            `json:"avatar_large"`
-	WaitingInvite     bool              `json:"waiting_invite"`
-	IsOwner           bool              `json:"is_owner"`
-	JoinedAt          api.Time          `json:"joined_at"`
-	Role              *Role             `json:"role"`
-	Notifications     *string           `json:"notifications"`
-	Attributes        map[string]string `json:"attributes"`
+	ID                int64    `json:"id"`
+	DistinguishedName string   `json:"distinguished_name"`
+	Email             string   `json:"email"`
+	AvatarLarge       string   `json:"avatar_large"`
+	WaitingInvite     bool     `json:"waiting_invite"`
+	IsOwner           bool     `json:"is_owner"`
+	JoinedAt          api.Time `json:"joined_at"`
+	// UpdatedAt is when the entry last changed: joining, the name, the invitation accepted, and
+	// on a subsite URL the role or notifications there. people/all's since compares it.
+	UpdatedAt     api.Time          `json:"updated_at"`
+	Role          *Role             `json:"role"`
+	Notifications *string           `json:"notifications"`
+	Attributes    map[string]string `json:"attributes"`
 }
 
 // AvatarURL is where a person's picture is served.
@@ -28,15 +31,17 @@ func (s *Service) AvatarURL(userID int64) string {
 }
 
 // PersonOf returns u as the directory shows them; m, when not nil, adds their role in a subsite.
+// Its UpdatedAt is the time they joined, the earliest it can be; PersonView and the directory
+// read the real one.
 func (s *Service) PersonOf(u *User, m *Membership) *Person {
 	p := &Person{
 		ID: u.ID, DistinguishedName: u.Name, Email: u.Email, AvatarLarge: s.AvatarURL(u.ID),
-		WaitingInvite: u.WaitingInvite, IsOwner: u.IsOwner, JoinedAt: u.CreatedAt,
+		WaitingInvite: u.WaitingInvite, IsOwner: u.IsOwner, JoinedAt: u.CreatedAt, UpdatedAt: u.CreatedAt,
 		Attributes: map[string]string{"Name": u.Name, "Email": u.Email, "Position": u.Position, "Bio": u.Bio, "Phone": u.Phone},
 	}
 	if m != nil {
 		role, level := m.Role, m.Notifications
-		p.Role, p.Notifications, p.JoinedAt = &role, &level, m.JoinedAt
+		p.Role, p.Notifications, p.JoinedAt, p.UpdatedAt = &role, &level, m.JoinedAt, m.JoinedAt
 	}
 	return p
 }
@@ -87,6 +92,9 @@ func (s *Service) PersonView(ctx context.Context, viewer *Actor, userID, subsite
 		}
 	}
 	p := s.PersonOf(u, here)
+	if p.UpdatedAt, err = personChangedAt(ctx, s.DB.R, userID, subsiteID); err != nil {
+		return nil, nil, err
+	}
 	if !viewer.User.IsOwner {
 		return p, nil, nil
 	}
@@ -94,6 +102,23 @@ func (s *Service) PersonView(ctx context.Context, viewer *Actor, userID, subsite
 		memberships = []Membership{}
 	}
 	return p, memberships, nil
+}
+
+// userChanged and memberChanged are when a user's row and a membership last changed, as the
+// directory shows them; rows older than the updated_at columns changed last when they were made.
+const userChanged, memberChanged = `COALESCE(u.updated_at, u.created_at)`, `COALESCE(m.updated_at, m.joined_at)`
+
+// personChangedAt returns when userID's directory entry last changed: their row, and their
+// membership of subsite subsiteID when not 0 and they have one.
+func personChangedAt(ctx context.Context, db DBTX, userID, subsiteID int64) (api.Time, error) {
+	var at api.Time
+	err := db.QueryRowContext(ctx, `SELECT CASE WHEN m.user_id IS NOT NULL AND `+memberChanged+` > `+userChanged+`
+		THEN `+memberChanged+` ELSE `+userChanged+` END
+		FROM users u LEFT JOIN memberships m ON m.user_id = u.id AND m.subsite_id = ? WHERE u.id = ?`, subsiteID, userID).Scan(&at)
+	if err != nil {
+		return at, fmt.Errorf("when person %d changed: %w", userID, err)
+	}
+	return at, nil
 }
 
 // directoryQuery says whose people to list: a subsite's members, or (SubsiteID 0) everyone the
@@ -104,33 +129,36 @@ type directoryQuery struct {
 	List      api.ListQuery
 }
 
-// readDirectory reads a batch of the People Directory (an api.ListReader), newest joined first (with
-// a since time, oldest first). Returns a validation error for a cursor not of this list.
+// readDirectory reads a batch of the People Directory (an api.ListReader), newest joined first;
+// with a since time, those whose entry changed at or after it (Person.UpdatedAt), oldest change
+// first. Returns a validation error for a cursor not of this list.
 func (s *Service) readDirectory(ctx context.Context, db DBTX, q directoryQuery) ([]*Person, []string, error) {
 	var query string
 	var args []any
+	changed := userChanged
 	switch {
 	case q.SubsiteID != 0:
-		query = `SELECT ` + userColumns + `, m.role, m.notifications, m.joined_at
+		changed = `CASE WHEN ` + memberChanged + ` > ` + userChanged + ` THEN ` + memberChanged + ` ELSE ` + userChanged + ` END`
+		query = `SELECT ` + userColumns + `, m.role, m.notifications, m.joined_at, ` + changed + `
 			FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.subsite_id = ?`
 		args = append(args, q.SubsiteID)
 	case q.Viewer.User.IsOwner:
-		query = `SELECT ` + userColumns + `, NULL, NULL, u.created_at FROM users u WHERE u.deleted_at IS NULL`
+		query = `SELECT ` + userColumns + `, NULL, NULL, u.created_at, ` + changed + ` FROM users u WHERE u.deleted_at IS NULL`
 	default:
-		query = `SELECT ` + userColumns + `, NULL, NULL, u.created_at FROM users u
+		query = `SELECT ` + userColumns + `, NULL, NULL, u.created_at, ` + changed + ` FROM users u
 			WHERE u.deleted_at IS NULL AND (u.id = ? OR EXISTS (SELECT 1 FROM memberships a JOIN memberships b ON b.subsite_id = a.subsite_id
 				WHERE a.user_id = u.id AND b.user_id = ?))`
 		args = append(args, q.Viewer.User.ID, q.Viewer.User.ID)
 	}
-	joined := "u.created_at"
+	key := "u.created_at"
 	if q.SubsiteID != 0 {
-		joined = "m.joined_at"
+		key = "m.joined_at"
 	}
-	// Newest joined first; with since, oldest first, as polling clients read it.
+	// Newest joined first; with since, oldest change first, as polling clients read it.
 	order, after := "DESC", "<"
 	if q.List.Since != nil {
-		order, after = "ASC", ">"
-		query += ` AND ` + joined + ` >= ?`
+		key, order, after = changed, "ASC", ">"
+		query += ` AND ` + key + ` >= ?`
 		args = append(args, *q.List.Since)
 	}
 	if err := q.List.CheckCursor(2); err != nil {
@@ -145,10 +173,10 @@ func (s *Service) readDirectory(ctx context.Context, db DBTX, q directoryQuery) 
 		if err != nil {
 			return nil, nil, err
 		}
-		query += ` AND (` + joined + ` ` + after + ` ? OR (` + joined + ` = ? AND u.id ` + after + ` ?))`
+		query += ` AND (` + key + ` ` + after + ` ? OR (` + key + ` = ? AND u.id ` + after + ` ?))`
 		args = append(args, at, at, id)
 	}
-	query += ` ORDER BY ` + joined + ` ` + order + `, u.id ` + order + ` LIMIT ?`
+	query += ` ORDER BY ` + key + ` ` + order + `, u.id ` + order + ` LIMIT ?`
 	args = append(args, q.List.Limit+1)
 
 	rows, err := db.QueryContext(ctx, query, args...)
@@ -161,17 +189,21 @@ func (s *Service) readDirectory(ctx context.Context, db DBTX, q directoryQuery) 
 		u := &User{}
 		var role *Role
 		var level *string
-		var joinedAt api.Time
+		var joinedAt, changedAt api.Time
 		if err := rows.Scan(&u.ID, &u.Email, &u.Name, &u.passwordHash, &u.IsOwner, &u.Position, &u.Bio, &u.Phone,
-			&u.WaitingInvite, &u.CreatedAt, &u.DeletedAt, &role, &level, &joinedAt); err != nil {
+			&u.WaitingInvite, &u.CreatedAt, &u.DeletedAt, &role, &level, &joinedAt, &changedAt); err != nil {
 			return nil, nil, fmt.Errorf("list people: %w", err)
 		}
 		if len(out) == q.List.Limit {
 			last := out[len(out)-1]
-			return out, []string{last.JoinedAt.Key(), strconv.FormatInt(last.ID, 10)}, nil
+			at := last.JoinedAt
+			if q.List.Since != nil {
+				at = last.UpdatedAt
+			}
+			return out, []string{at.Key(), strconv.FormatInt(last.ID, 10)}, nil
 		}
 		p := s.PersonOf(u, nil)
-		p.Role, p.Notifications, p.JoinedAt = role, level, joinedAt
+		p.Role, p.Notifications, p.JoinedAt, p.UpdatedAt = role, level, joinedAt, changedAt
 		out = append(out, p)
 	}
 	return out, nil, rows.Err()

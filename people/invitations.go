@@ -190,7 +190,7 @@ func (s *Service) AcceptInvitation(ctx context.Context, token, name, password, u
 		if err := s.SetPassword(ctx, tx, inv.User.ID, password); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE users SET name = ? WHERE id = ?`, name, inv.User.ID); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE users SET name = ?, updated_at = ? WHERE id = ?`, name, api.NewTime(s.DB.Now()), inv.User.ID); err != nil {
 			return fmt.Errorf("accept invitation: %w", err)
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE invitations SET used_at = ? WHERE id = ?`, api.NewTime(s.DB.Now()), inv.ID); err != nil {

@@ -49,8 +49,9 @@ func (s *Service) join(ctx context.Context, tx DBTX, subsiteID, userID int64, ro
 // joinNew is join that reports whether the user was not a member before; a new membership is
 // recorded in the activity log (recordJoined).
 func (s *Service) joinNew(ctx context.Context, tx DBTX, subsiteID, userID int64, role Role, by int64) (bool, error) {
-	res, err := tx.ExecContext(ctx, `INSERT INTO memberships (subsite_id, user_id, role, joined_at) VALUES (?, ?, ?, ?)
-		ON CONFLICT (subsite_id, user_id) DO NOTHING`, subsiteID, userID, role, api.NewTime(s.DB.Now()))
+	now := api.NewTime(s.DB.Now())
+	res, err := tx.ExecContext(ctx, `INSERT INTO memberships (subsite_id, user_id, role, joined_at, updated_at) VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT (subsite_id, user_id) DO NOTHING`, subsiteID, userID, role, now, now)
 	if err != nil {
 		return false, fmt.Errorf("join user %d to subsite %d: %w", userID, subsiteID, err)
 	}
@@ -218,13 +219,14 @@ func (s *Service) changeMembership(ctx context.Context, subsiteID, userID int64,
 // updateMembership sets column ("role" or "notifications") of the membership to value unless it
 // holds value already (so that an unchanged membership is not written, and the people epoch that
 // empties the permission caches does not move), and reports whether it wrote. A membership that
-// does not exist is not written either: the caller finds it missing.
+// does not exist is not written either: the caller finds it missing. A write moves the
+// membership's updated_at (people/all's since).
 func (s *Service) updateMembership(ctx context.Context, tx DBTX, subsiteID, userID int64, column, value string) (bool, error) {
 	if column != "role" && column != "notifications" {
 		return false, fmt.Errorf("update membership: no column %q", column)
 	}
-	res, err := tx.ExecContext(ctx, `UPDATE memberships SET `+column+` = ? WHERE subsite_id = ? AND user_id = ? AND `+column+` <> ?`,
-		value, subsiteID, userID, value)
+	res, err := tx.ExecContext(ctx, `UPDATE memberships SET `+column+` = ?, updated_at = ? WHERE subsite_id = ? AND user_id = ? AND `+column+` <> ?`,
+		value, api.NewTime(s.DB.Now()), subsiteID, userID, value)
 	if err != nil {
 		return false, fmt.Errorf("update membership of user %d in subsite %d: %w", userID, subsiteID, err)
 	}

@@ -131,8 +131,8 @@ func (s *Service) createUser(ctx context.Context, tx DBTX, nu NewUser) (*User, e
 	now := api.NewTime(s.DB.Now())
 	// A deleted person invited again gets their old row back, so their old content names them.
 	res, err := tx.ExecContext(ctx, `UPDATE users SET name = ?, password_hash = ?, is_owner = ?, waiting_invite = ?,
-		deleted_at = NULL, created_at = ? WHERE email = ? AND deleted_at IS NOT NULL`,
-		name, hash, nu.Owner, nu.WaitingInvite, now, email)
+		deleted_at = NULL, created_at = ?, updated_at = ? WHERE email = ? AND deleted_at IS NOT NULL`,
+		name, hash, nu.Owner, nu.WaitingInvite, now, now, email)
 	if err != nil {
 		return nil, fmt.Errorf("create user: %w", err)
 	}
@@ -141,8 +141,8 @@ func (s *Service) createUser(ctx context.Context, tx DBTX, nu NewUser) (*User, e
 		return nil, fmt.Errorf("create user: %w", err)
 	}
 	if restored == 0 {
-		_, err = tx.ExecContext(ctx, `INSERT INTO users (email, name, password_hash, is_owner, waiting_invite, created_at)
-			VALUES (?, ?, ?, ?, ?, ?)`, email, name, hash, nu.Owner, nu.WaitingInvite, now)
+		_, err = tx.ExecContext(ctx, `INSERT INTO users (email, name, password_hash, is_owner, waiting_invite, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?)`, email, name, hash, nu.Owner, nu.WaitingInvite, now, now)
 		if sqldb.IsUnique(err) {
 			return nil, ErrEmailTaken
 		}
@@ -210,13 +210,15 @@ func (s *Service) dummyHash() []byte {
 	return s.dummy
 }
 
-// SetPassword sets a user's password and ends their waiting for an invitation.
+// SetPassword sets a user's password and ends their waiting for an invitation (which moves their
+// updated_at, as the directory shows it; a new password alone does not).
 func (s *Service) SetPassword(ctx context.Context, tx DBTX, userID int64, password string) error {
 	hash, err := hashPassword(password, s.passwordCost())
 	if err != nil {
 		return err
 	}
-	_, err = tx.ExecContext(ctx, `UPDATE users SET password_hash = ?, waiting_invite = FALSE WHERE id = ?`, hash, userID)
+	_, err = tx.ExecContext(ctx, `UPDATE users SET password_hash = ?, waiting_invite = FALSE,
+		updated_at = CASE WHEN waiting_invite THEN ? ELSE updated_at END WHERE id = ?`, hash, api.NewTime(s.DB.Now()), userID)
 	if err != nil {
 		return fmt.Errorf("set password of user %d: %w", userID, err)
 	}

@@ -64,8 +64,8 @@ func (s *Service) SubmitRecord(ctx context.Context, actor *people.Actor, sub *pe
 	return rec, people.FillNames(ctx, s.Pages.DB.R, &rec.CreatedBy)
 }
 
-// FormRecords is a form's records to read: the page, its form, and the reader of the records, oldest
-// first, with their authors' names.
+// FormRecords is a form's records to read: the page, its form, and the reader of the records
+// (newest first; with since, oldest first), with their authors' names.
 type FormRecords struct {
 	Page *pages.Page
 	Form *widgets.Widget

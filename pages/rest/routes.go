@@ -7,6 +7,7 @@ import (
 	"quire/pages"
 	"quire/pages/discussions"
 	"quire/pages/records"
+	"quire/pages/tags"
 	"quire/widgets"
 )
 
@@ -95,6 +96,8 @@ func Routes(r gin.IRoutes, svc *pages.Service) {
 	r.GET("/feed/page/:page_id/", h(s.listPosts))
 	r.POST("/feed/post/", h(s.postToStream))
 	r.GET("/feed/all/", h(s.listStream))
+
+	tags.Routes(r, &tags.Service{Pages: svc})
 }
 
 // FileRoutes registers the download of uploaded files, outside the API but behind its gate

@@ -25,6 +25,7 @@ type pageData struct {
 	Folder  string // the folder's path, "" for Main
 	Columns []column
 	Trashed bool
+	Tags    []tagLink // the page's tags, each leading to its tag page
 }
 
 // column is one column of the page: its width in percent of the layout and its widgets.
@@ -236,7 +237,7 @@ func (h *Handler) renderedView(c *gin.Context, p *pages.Page, cacheable bool, to
 	} else if err := h.Pages.FillContent(ctx, h.Pages.DB.R, sub, p); err != nil {
 		return nil, err
 	}
-	data := pageData{Page: p, Folder: p.Category, Trashed: p.DeletedAt != nil}
+	data := pageData{Page: p, Folder: p.Category, Trashed: p.DeletedAt != nil, Tags: tagLinks(sub, p.Tags)}
 	widths := []int{100}
 	if len(p.Layout) > 0 {
 		widths = p.Layout[0]

@@ -21,7 +21,7 @@ func TestPageShowsEveryWidgetKind(t *testing.T) {
 		{"folder", `<dt>Folder</dt><dd>Handbook</dd>`},
 		{"author", `<dt>Author</dt><dd>Site Owner</dd>`},
 		{"last change", `<dt>Last change</dt><dd><time datetime="20\d\d-`},
-		{"tags", `<ul class="tags"><li>hr</li><li>onboarding</li></ul>`},
+		{"tags", `<ul class="tags"><li><a href="/@home/-/tags/hr/">hr</a></li><li><a href="/@home/-/tags/onboarding/">onboarding</a></li></ul>`},
 		{"breadcrumbs", `(?s)<nav class="crumbs" aria-label="Breadcrumbs"><ol>\s*<li><a href="/@home/">Home</a></li>\s*<li><a href="/@home/-/folders/\d+/">Handbook</a></li>\s*<li><span aria-current="page">Team handbook</span></li>`},
 		{"sidebar marks the page", `<a href="/@home/team-handbook/" aria-current="page">Team handbook</a>`},
 		{"column 66", `<div class="column span-66">`},

@@ -35,6 +35,7 @@ func (h *Handler) Routes(r gin.IRoutes) {
 	h.views.max, h.answers.max = maxViewBytes, maxAnswerBytes
 	r.GET("/", httpapi.Handle(h.home))
 	r.GET("/-/folders/:folder_id/", httpapi.Handle(h.folder))
+	r.GET("/-/tags/*tag", httpapi.Handle(h.tagPage))
 	r.GET("/:page", httpapi.Handle(h.addSlash))
 	r.GET("/:page/", httpapi.Handle(h.page))
 	r.POST("/:page/form/:widget_id/", httpapi.Handle(h.submitForm))
