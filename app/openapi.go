@@ -13,6 +13,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"quire/pages"
+	"quire/pages/links"
 	"quire/pages/search"
 	"quire/people"
 )
@@ -28,7 +29,7 @@ func OpenAPIDocument() ([]byte, error) {
 	if err := yaml.Unmarshal(openAPIFrame, &doc); err != nil {
 		return nil, fmt.Errorf("openapi frame: %w", err)
 	}
-	for _, fsys := range []fs.FS{people.OpenAPI, pages.OpenAPI, search.OpenAPI} {
+	for _, fsys := range []fs.FS{people.OpenAPI, pages.OpenAPI, search.OpenAPI, links.OpenAPI} {
 		files, err := fs.Glob(fsys, "openapi/*.yaml")
 		if err != nil {
 			return nil, err

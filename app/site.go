@@ -11,6 +11,7 @@ import (
 	"quire/app/httpapi"
 	"quire/app/sqldb"
 	"quire/pages"
+	"quire/pages/links"
 	"quire/pages/search"
 	"quire/people"
 	"quire/widgets"
@@ -28,6 +29,7 @@ type Site struct {
 	People *people.Service
 	Pages  *pages.Service
 	Search *search.Service
+	Links  *links.Service // share links (pages/links)
 }
 
 // OpenSite opens the data directory of cfg, creating and initialising it when it is empty:
@@ -49,6 +51,7 @@ func OpenSite(ctx context.Context, cfg Config) (*Site, error) {
 		sqldb.Migrations{Package: "people", FS: people.Migrations},
 		sqldb.Migrations{Package: "widgets", FS: widgets.Migrations},
 		sqldb.Migrations{Package: "pages", FS: pages.Migrations},
+		sqldb.Migrations{Package: "pages/links", FS: links.Migrations},
 	); err != nil {
 		db.Close()
 		return nil, err
@@ -70,7 +73,7 @@ func wire(cfg Config, db *sqldb.DB) *Site {
 		Blobs: store, MaxUploadBytes: cfg.MaxUploadMB << 20, Search: sr}
 	ppl.SubsiteCreated = pg.CreateMainFolder
 	ppl.PersonChanged = sr.IndexPerson
-	return &Site{Config: cfg, DB: db, People: ppl, Pages: pg, Search: sr}
+	return &Site{Config: cfg, DB: db, People: ppl, Pages: pg, Search: sr, Links: &links.Service{Pages: pg}}
 }
 
 // SetBaseURL changes the site's URL once the listener's address is known.

@@ -23,6 +23,7 @@ func (s *Server) webPages(r gin.IRoutes) {
 	pw.Routes(r)
 	pw.EditRoutes(r)
 	s.Search.WebRoutes(r)
+	s.Links.WebRoutes(r)
 }
 
 // limitSignedIn limits web pages per person once authenticated, at --session-rate (a person
