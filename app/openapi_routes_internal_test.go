@@ -37,7 +37,7 @@ var webRoutes = map[string]bool{
 	// pages/links: a page's Share screen, and a share link's own pages (the page, its form, its files)
 	"GET /:page/share/": true, "POST /:page/share/": true, "GET /:page/share/:link_id/": true,
 	"POST /:page/share/:link_id/revoke/": true,
-	"GET /s/:secret": true, "POST /s/:secret": true, "GET /s/:secret/files/:file_id/:filename": true,
+	"GET /s/:secret":                     true, "POST /s/:secret": true, "GET /s/:secret/files/:file_id/:filename": true,
 }
 
 var ginParam = regexp.MustCompile(`:([A-Za-z_]+)`)

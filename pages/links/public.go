@@ -70,10 +70,10 @@ func (pub *Public) open(c *gin.Context) (*Shared, error) {
 
 // gateView is what the password and email form (shared-gate) shows.
 type gateView struct {
-	Action, CSRF        string
-	Password, Email     bool   // the fields the link asks for
-	EmailValue, Error   string // what was sent, and why it was refused
-	ErrorField, Title   string
+	Action, CSRF      string
+	Password, Email   bool   // the fields the link asks for
+	EmailValue, Error string // what was sent, and why it was refused
+	ErrorField, Title string
 }
 
 // view answers GET /s/SECRET: the form when the browser has not passed it, else the page, with

@@ -66,7 +66,9 @@ func (s *Service) editorPage(c *gin.Context) (*people.Actor, *people.Subsite, *p
 	return actor, place.Subsite, p, nil
 }
 
-func sharePath(sub *people.Subsite, p *pages.Page) string { return "/@" + sub.Slug + "/" + p.Slug + "/share/" }
+func sharePath(sub *people.Subsite, p *pages.Page) string {
+	return "/@" + sub.Slug + "/" + p.Slug + "/share/"
+}
 
 // sharePage answers the Share screen; ?created=ID shows the link just made at the top.
 func (s *Service) sharePage(c *gin.Context) error {
