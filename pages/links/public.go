@@ -7,6 +7,7 @@ package links
 // and a discussion's posts are the members' conversation, not the page that was shared.
 
 import (
+	"encoding/base64"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -192,14 +193,14 @@ func (pub *Public) passed(c *gin.Context, sh *Shared) (email string, ok bool) {
 	if err != nil || time.Unix(until, 0).Before(pub.Links.Pages.DB.Now()) {
 		return "", false
 	}
-	raw, err := url.QueryUnescape(parts[1])
-	if err != nil || !pub.People.CheckCSRF(c.Request.Context(), passSubject(sh, parts[0], raw), parts[2]) {
+	raw, err := base64.RawURLEncoding.DecodeString(parts[1])
+	if err != nil || !pub.People.CheckCSRF(c.Request.Context(), passSubject(sh, parts[0], string(raw)), parts[2]) {
 		return "", false
 	}
-	if sh.RequireEmail && raw == "" {
+	if sh.RequireEmail && len(raw) == 0 {
 		return "", false
 	}
-	return raw, true
+	return string(raw), true
 }
 
 // setPassed gives the browser the link's cookie, for passLifetime, on the link's path only.
@@ -209,7 +210,7 @@ func (pub *Public) setPassed(c *gin.Context, sh *Shared, email string) error {
 	if err != nil {
 		return err
 	}
-	http.SetCookie(c.Writer, &http.Cookie{Name: passCookie, Value: until + "." + url.QueryEscape(email) + "." + sig,
+	http.SetCookie(c.Writer, &http.Cookie{Name: passCookie, Value: until + "." + base64.RawURLEncoding.EncodeToString([]byte(email)) + "." + sig,
 		Path: "/s/" + c.Param("secret"), MaxAge: int(passLifetime.Seconds()), HttpOnly: true,
 		Secure: strings.HasPrefix(pub.Links.Pages.BaseURL, "https://"), SameSite: http.SameSiteLaxMode})
 	return nil
