@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"fmt"
 	"image"
+	"image/color"
+	"image/draw"
 	"image/png"
 	"io"
 	"net/http"
@@ -73,7 +75,9 @@ func fileID(t *testing.T, r *apptest.Response) int64 {
 func pngImage(t *testing.T) []byte {
 	t.Helper()
 	var b bytes.Buffer
-	if err := png.Encode(&b, image.NewRGBA(image.Rect(0, 0, 4, 4))); err != nil {
+	img := image.NewRGBA(image.Rect(0, 0, 320, 120))
+	draw.Draw(img, img.Bounds(), &image.Uniform{color.RGBA{40, 90, 200, 255}}, image.Point{}, draw.Src)
+	if err := png.Encode(&b, img); err != nil {
 		t.Fatal(err)
 	}
 	return b.Bytes()
@@ -181,15 +185,15 @@ func TestLinksAPI(t *testing.T) {
 	w.editor.Post(fmt.Sprintf("links/revoke/%d/", plain.ID), map[string]any{"now": true}).Error(400, "invalid_request")
 }
 
-// browser is a visitor without an account: a cookie jar, no redirects followed.
-type browser struct {
+// visitor is someone without an account: a cookie jar, no redirects followed.
+type visitor struct {
 	t      *testing.T
 	client *http.Client
 }
 
-func newBrowser(t *testing.T) *browser {
+func newVisitor(t *testing.T) *visitor {
 	jar, _ := cookiejar.New(nil)
-	return &browser{t: t, client: &http.Client{Jar: jar, Timeout: 30 * time.Second,
+	return &visitor{t: t, client: &http.Client{Jar: jar, Timeout: 30 * time.Second,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
 }
 
@@ -199,7 +203,7 @@ type answer struct {
 	body   string
 }
 
-func (b *browser) do(method, u string, form url.Values) answer {
+func (b *visitor) do(method, u string, form url.Values) answer {
 	b.t.Helper()
 	var body io.Reader
 	if form != nil {
@@ -225,7 +229,7 @@ func (b *browser) do(method, u string, form url.Values) answer {
 var csrfField = regexp.MustCompile(`name="csrf_token" value="([^"]+)"`)
 
 // pass fills the link's form with the fields given, and answers what the POST answered.
-func (b *browser) pass(linkURL string, fields url.Values) answer {
+func (b *visitor) pass(linkURL string, fields url.Values) answer {
 	b.t.Helper()
 	gate := b.do("GET", linkURL, nil)
 	m := csrfField.FindStringSubmatch(gate.body)

@@ -19,7 +19,7 @@ func TestLinkShowsOnlyItsPage(t *testing.T) {
 	w := seed(t)
 	s := w.site
 	l := w.create(t, w.owner, nil)
-	b := newBrowser(t)
+	b := newVisitor(t)
 
 	r := b.do("GET", l.URL, nil)
 	if r.status != 200 {
@@ -139,7 +139,7 @@ func TestLinkPasswordAndEmail(t *testing.T) {
 	w := seed(t)
 	l := w.create(t, w.owner, map[string]any{"password": "open sesame", "require_email": true})
 	other := w.create(t, w.owner, map[string]any{"password": "open sesame"})
-	b := newBrowser(t)
+	b := newVisitor(t)
 
 	r := b.do("GET", l.URL, nil)
 	if r.status != 200 || strings.Contains(r.body, "Revenue") || !strings.Contains(r.body, `name="password"`) ||
@@ -177,7 +177,7 @@ func TestLinkPasswordAndEmail(t *testing.T) {
 
 	// A fresh visitor (another address in the limiter's eyes is not needed: a new link).
 	fresh := w.create(t, w.owner, map[string]any{"password": "open sesame", "require_email": true})
-	c := newBrowser(t)
+	c := newVisitor(t)
 	r = c.pass(fresh.URL, url.Values{"email": {"Auditor@Example.com"}, "password": {"open sesame"}})
 	if r.status != 303 || r.header.Get("Location") != "/s/"+secretOf(fresh.URL) {
 		t.Fatalf("the right password: %d %v %s", r.status, r.header, r.body)
@@ -208,7 +208,7 @@ func TestLinkPasswordAndEmail(t *testing.T) {
 		forgedOne = true
 		parts := strings.Split(k.Value, ".")
 		forged := parts[0] + "." + base64.RawURLEncoding.EncodeToString([]byte("boss@example.com")) + "." + parts[2]
-		d := newBrowser(t)
+		d := newVisitor(t)
 		d.client.Jar.SetCookies(u, []*http.Cookie{{Name: k.Name, Value: forged, Path: "/s/" + secretOf(fresh.URL)}})
 		if r := d.do("GET", fresh.URL, nil); strings.Contains(r.body, "Revenue") {
 			t.Errorf("a forged cookie opened the page")
