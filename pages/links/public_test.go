@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestLinkShowsOnlyItsPage opens a link without an account: the page's text, headings and image
@@ -216,5 +217,81 @@ func TestLinkPasswordAndEmail(t *testing.T) {
 	}
 	if !forgedOne {
 		t.Error("the browser holds no link cookie to forge")
+	}
+}
+
+// TestShareScreen holds the Share screen to the page's editors, its forms to the session's CSRF
+// token, and shows a refused form again with the field's message.
+func TestShareScreen(t *testing.T) {
+	t.Parallel()
+	w := seed(t)
+	s := w.site
+	share := s.URL + "/@home/quarterly-report/share/"
+	ss := s.SignIn(s.Owner)
+	ed := newVisitor(t)
+	u, _ := url.Parse(s.URL)
+	ed.client.Jar.SetCookies(u, []*http.Cookie{ss.Cookie})
+
+	if r := ed.do("GET", share, nil); r.status != 200 || !strings.Contains(r.body, "no share links yet") {
+		t.Fatalf("the Share screen: %d %s", r.status, r.body)
+	}
+	if r := ed.do("GET", s.URL+"/@home/quarterly-report/", nil); !strings.Contains(r.body, `href="/@home/quarterly-report/share/"`) {
+		t.Errorf("the page has no Share entry for its editor")
+	}
+	// Without the session's CSRF token: refused, nothing made.
+	if r := ed.do("POST", share, url.Values{"name": {"x"}}); r.status != 403 {
+		t.Errorf("a form without its CSRF token: %d", r.status)
+	}
+	r := ed.do("POST", share, url.Values{"csrf_token": {ss.CSRF}, "name": {"Board"}, "password": {"abc"}, "require_email": {"1"}})
+	if r.status != 400 || !strings.Contains(r.body, "at least 4 characters") || !strings.Contains(r.body, `value="Board"`) ||
+		!strings.Contains(r.body, `id="link-email" name="require_email" type="checkbox" value="1" checked`) {
+		t.Errorf("a refused form: %d %s", r.status, r.body)
+	}
+	if r := ed.do("POST", share, url.Values{"csrf_token": {ss.CSRF}, "expires_on": {"2020-01-01"}}); r.status != 400 || !strings.Contains(r.body, "not in the future") {
+		t.Errorf("an expiry in the past: %d %s", r.status, r.body)
+	}
+	r = ed.do("POST", share, url.Values{"csrf_token": {ss.CSRF}, "name": {"Board"}, "password": {"open sesame"},
+		"expires_on": {time.Now().AddDate(0, 0, 3).Format("2006-01-02")}, "allow_download": {"1"}})
+	if r.status != 303 || !strings.HasPrefix(r.header.Get("Location"), "/@home/quarterly-report/share/?created=") {
+		t.Fatalf("create: %d %v %s", r.status, r.header, r.body)
+	}
+	var list []link
+	w.owner.Get(fmt.Sprintf("page/%d/links/", w.page)).Want(200).Decode(&list)
+	if len(list) != 1 || !list[0].HasPassword || !list[0].AllowDownload || list[0].RequireEmail || list[0].ExpiresAt == nil ||
+		!strings.HasSuffix(*list[0].ExpiresAt, "T00:00:00Z") {
+		t.Fatalf("the link made on the Share screen: %+v", list)
+	}
+	if r := ed.do("GET", s.URL+r.header.Get("Location"), nil); !strings.Contains(r.body, `id="created-url" type="text" readonly value="`+list[0].URL+`"`) {
+		t.Errorf("the created link is not shown: %s", r.body)
+	}
+	revoke := fmt.Sprintf("%s%d/revoke/", share, list[0].ID)
+	if r := ed.do("POST", revoke, url.Values{}); r.status != 403 {
+		t.Errorf("a revoke without its CSRF token: %d", r.status)
+	}
+	if r := ed.do("POST", revoke, url.Values{"csrf_token": {ss.CSRF}}); r.status != 303 {
+		t.Errorf("revoke: %d %s", r.status, r.body)
+	}
+	if r := newVisitor(t).do("GET", list[0].URL, nil); r.status != 404 {
+		t.Errorf("the revoked link: %d", r.status)
+	}
+	// A link of another page is not this page's.
+	other := w.owner.Post(fmt.Sprintf("page/%d/links/create/", w.other), nil).Want(200).ID()
+	if r := ed.do("GET", fmt.Sprintf("%s%d/", share, other), nil); r.status != 404 {
+		t.Errorf("another page's link under this page: %d", r.status)
+	}
+
+	// A viewer may not share.
+	vu, _ := s.Member("Val Viewer", s.Home(), "viewer")
+	vs := s.SignIn(vu)
+	v := newVisitor(t)
+	v.client.Jar.SetCookies(u, []*http.Cookie{vs.Cookie})
+	if r := v.do("GET", share, nil); r.status != 403 {
+		t.Errorf("the Share screen for a viewer: %d", r.status)
+	}
+	if r := v.do("GET", s.URL+"/@home/quarterly-report/", nil); strings.Contains(r.body, "/share/") {
+		t.Errorf("a viewer sees the Share entry")
+	}
+	if r := v.do("POST", share, url.Values{"csrf_token": {vs.CSRF}}); r.status != 403 {
+		t.Errorf("a viewer's new link: %d", r.status)
 	}
 }
