@@ -58,6 +58,7 @@ func headFixtures(t *testing.T, site *apptest.Site) (params map[string]string, w
 	if err != nil {
 		t.Fatal(err)
 	}
+	link := c.Post("page/"+pageID+"/links/create/", map[string]any{"allow_download": true}).Want(200).Object()
 	return map[string]string{
 		":page_id":   pageID,
 		":file_id":   fmt.Sprint(file["id"]),
@@ -73,6 +74,8 @@ func headFixtures(t *testing.T, site *apptest.Site) (params map[string]string, w
 		":folder_id": fmt.Sprint(c.Get("folder/tree/").Want(200).List()[0]["id"]),
 		// A hook to a documentation address (TEST-NET-1): nothing happens after it to send.
 		":hook_id": fmt.Sprint(c.Post("hooks/subscribe/", map[string]any{"target_url": "https://192.0.2.1/hook", "event": "page.created"}).Want(200).ID()),
+		":link_id": fmt.Sprint(link["id"]),
+		":secret":  link["url"].(string)[strings.LastIndex(link["url"].(string), "/")+1:],
 	}, widgetIDs
 }
 
@@ -136,7 +139,9 @@ var subsitePages = map[string]bool{"/": true, "/:page": true, "/:page/": true, "
 	"/-/new/": true, "/-/trash/": true, "/:page/edit/": true, "/:page/edit/presence/": true, "/:page/settings/": true,
 	"/:page/edit/w/:widget_id/": true,
 	// pages/web's history pages (history*.go)
-	"/:page/history": true, "/:page/history/:widget_id": true}
+	"/:page/history": true, "/:page/history/:widget_id": true,
+	// pages/links' Share screen
+	"/:page/share/": true, "/:page/share/:link_id/": true}
 
 // redirectPages answer a GET with a redirect: "/:page" to "/:page/", and a widget's editor,
 // without htmx, to the page's editor with that widget open.

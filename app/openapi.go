@@ -14,6 +14,7 @@ import (
 
 	"quire/app/hooks"
 	"quire/pages"
+	"quire/pages/links"
 	"quire/pages/search"
 	"quire/people"
 	"quire/people/tokens"
@@ -30,7 +31,7 @@ func OpenAPIDocument() ([]byte, error) {
 	if err := yaml.Unmarshal(openAPIFrame, &doc); err != nil {
 		return nil, fmt.Errorf("openapi frame: %w", err)
 	}
-	for _, fsys := range []fs.FS{people.OpenAPI, tokens.OpenAPI, pages.OpenAPI, search.OpenAPI, hooks.OpenAPI} {
+	for _, fsys := range []fs.FS{people.OpenAPI, tokens.OpenAPI, pages.OpenAPI, search.OpenAPI, hooks.OpenAPI, links.OpenAPI} {
 		files, err := fs.Glob(fsys, "openapi/*.yaml")
 		if err != nil {
 			return nil, err

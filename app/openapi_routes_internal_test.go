@@ -38,6 +38,10 @@ var webRoutes = map[string]bool{
 	// pages/web: history
 	"GET /:page/history": true, "GET /:page/history/:widget_id": true,
 	"POST /:page/history/:widget_id/restore": true,
+	// pages/links: a page's Share screen, and a share link's own pages (the page, its form, its files)
+	"GET /:page/share/": true, "POST /:page/share/": true, "GET /:page/share/:link_id/": true,
+	"POST /:page/share/:link_id/revoke/": true,
+	"GET /s/:secret":                     true, "POST /s/:secret": true, "GET /s/:secret/files/:file_id/:filename": true,
 }
 
 var ginParam = regexp.MustCompile(`:([A-Za-z_]+)`)

@@ -19,6 +19,7 @@ import (
 	"quire/app/httpapi"
 	"quire/app/sqldb"
 	"quire/app/webui"
+	"quire/pages/links"
 	"quire/pages/rest"
 	"quire/people"
 	peoplerest "quire/people/rest"
@@ -72,6 +73,7 @@ func NewServer(site *Site, log *slog.Logger) (*Server, error) {
 	rest.Routes(v1, s.Pages)
 	s.Search.Routes(v1)
 	hooks.Routes(v1, s.Hooks)
+	s.Links.Routes(v1)
 	// Outside the API but behind the same gate: things the API's answers link to.
 	gated := e.Group("", s.authenticate, s.limitRate, s.requirePlace, s.boundBodies)
 	peoplerest.AvatarRoutes(gated, s.People)
@@ -81,6 +83,8 @@ func NewServer(site *Site, log *slog.Logger) (*Server, error) {
 	web.GET("/static/*filepath", s.serveStatic)
 	web.Use(s.limitWeb, s.boundBodies, s.webSession)
 	peopleweb.New(s.People).Routes(web)
+	// Share links' own pages (/s/SECRET): no one need be signed in.
+	links.NewPublic(s.Links, s.People, site.DB.Now).PublicRoutes(web)
 	// Signed-in web pages: a person (session or token), their subsite from /@slug, the frame.
 	signedIn := e.Group("", s.webHeaders, s.boundBodies, s.webSession, s.limitSignedIn, s.requireWebPlace)
 	s.webPages(signedIn)

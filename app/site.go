@@ -13,6 +13,7 @@ import (
 	"quire/app/httpapi"
 	"quire/app/sqldb"
 	"quire/pages"
+	"quire/pages/links"
 	"quire/pages/search"
 	"quire/people"
 	"quire/widgets"
@@ -32,6 +33,7 @@ type Site struct {
 	Search *search.Service
 	// Hooks is REST hooks and the activity log (app/hooks over app/events).
 	Hooks *hooks.Service
+	Links *links.Service // share links (pages/links)
 }
 
 // OpenSite opens the data directory of cfg, creating and initialising it when it is empty:
@@ -54,6 +56,7 @@ func OpenSite(ctx context.Context, cfg Config) (*Site, error) {
 		sqldb.Migrations{Package: "widgets", FS: widgets.Migrations},
 		sqldb.Migrations{Package: "pages", FS: pages.Migrations},
 		sqldb.Migrations{Package: "events", FS: events.Migrations},
+		sqldb.Migrations{Package: "pages/links", FS: links.Migrations},
 	); err != nil {
 		db.Close()
 		return nil, err
@@ -76,7 +79,7 @@ func wire(cfg Config, db *sqldb.DB) *Site {
 	ppl.SubsiteCreated = pg.CreateMainFolder
 	ppl.PersonChanged = sr.IndexPerson
 	hk := &hooks.Service{DB: db, People: ppl, Budget: budget, AllowPrivate: cfg.HooksAllowPrivate}
-	return &Site{Config: cfg, DB: db, People: ppl, Pages: pg, Search: sr, Hooks: hk}
+	return &Site{Config: cfg, DB: db, People: ppl, Pages: pg, Search: sr, Hooks: hk, Links: &links.Service{Pages: pg}}
 }
 
 // SetBaseURL changes the site's URL once the listener's address is known.

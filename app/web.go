@@ -28,6 +28,7 @@ func (s *Server) webPages(r gin.IRoutes) {
 	s.Search.Sidebar = func(c *gin.Context) (template.HTML, error) { return pw.Sidebar(c, nil) }
 	s.Search.WebRoutes(r)
 	(&peopleweb.Handler{People: s.People}).SignedInRoutes(r)
+	s.Links.WebRoutes(r)
 }
 
 // limitSignedIn limits web pages per person once authenticated, at --session-rate (a person

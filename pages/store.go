@@ -327,7 +327,8 @@ func freeSlug(ctx context.Context, db DBTX, subsiteID int64, title string) (stri
 // reservedSlugs are the first segments of the site's own paths under a subsite (/@slug/static/,
 // /@slug/healthz...): a page's URL never takes one, so that it always leads to the page.
 var reservedSlugs = map[string]bool{"api": true, "static": true, "files": true, "healthz": true, "invite": true,
-	"login": true, "logout": true, "search": true, "account": true, "avatar": true, "docs": true}
+	"login": true, "logout": true, "search": true, "account": true, "avatar": true, "docs": true,
+	"s": true} // s: share links' pages, /s/SECRET
 
 // NewPage is a validated page to create.
 type NewPage struct {

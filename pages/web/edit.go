@@ -157,6 +157,7 @@ func formInt(c *gin.Context, name string, def int) int {
 // the settings' links; for everyone, who has the page open in the editor now.
 type pageEditing struct {
 	EditURL, SettingsURL string
+	ShareURL             string // the page's share links (pages/links)
 	Editors              []api.UserRef
 }
 
@@ -173,6 +174,7 @@ func (h *Handler) pageEditing(c *gin.Context, sub *people.Subsite, p *pages.Page
 	e := &pageEditing{Editors: editors}
 	if actor.Can(people.Edit, sub.ID) == nil {
 		e.EditURL, e.SettingsURL = editPath(sub, p), pagePath(sub, p)+"settings/"
+		e.ShareURL = pagePath(sub, p) + "share/"
 	}
 	return e, nil
 }
