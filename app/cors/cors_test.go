@@ -97,7 +97,7 @@ func TestCORS(t *testing.T) {
 		for _, hdr := range []map[string]string{
 			{"Origin": "https://evil.example", "Access-Control-Request-Method": "POST"},
 			{"Origin": "https://app.example.com.evil.example", "Access-Control-Request-Method": "GET"},
-			{"Origin": app, "Access-Control-Request-Method": "DELETE"},                                         // a method the API has not
+			{"Origin": app, "Access-Control-Request-Method": "DELETE"},                                                 // a method the API has not
 			{"Origin": app, "Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "x-csrf-token"}, // a session's header
 		} {
 			resp, _ := do(t, http.MethodOptions, site.URL+"/api/v1/pages/all/", hdr)
