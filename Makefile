@@ -38,7 +38,10 @@ lint: vet
 # temporary directory; only their dist files are copied out and committed, so run and test never
 # need npm. To update one, change its version in package.json and run `make vendor` (it rewrites
 # package-lock.json). axe-core is for the browser tests only: it goes beside their harness, never
-# under /static. SHA256SUMS lets a test catch a vendored file edited by hand.
+# under /static. SHA256SUMS lets a test catch a vendored file edited by hand. Scalar (the /docs
+# page) is its browser bundle, one file that carries its styles; @scalar/api-reference ships no
+# LICENSE file, so the MIT license of @scalar/api-client, from the same repository and bundled
+# inside it, is the one copied.
 VENDOR := static/vendor
 vendor:
 	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
@@ -51,8 +54,10 @@ vendor:
 	cp "$$m"/trix/dist/trix.css $(VENDOR)/trix.css && \
 	cp "$$m"/htmx.org/LICENSE $(VENDOR)/LICENSE.htmx.txt && \
 	cp "$$m"/trix/LICENSE $(VENDOR)/LICENSE.trix.txt && \
+	cp "$$m"/@scalar/api-reference/dist/browser/standalone.js $(VENDOR)/scalar.standalone.js && \
+	cp "$$m"/@scalar/api-client/LICENSE $(VENDOR)/LICENSE.scalar.txt && \
 	cp "$$m"/axe-core/axe.min.js app/apptest/browser/axe.min.js && \
 	cp "$$m"/axe-core/LICENSE app/apptest/browser/LICENSE.axe-core.txt && \
-	( cd $(VENDOR) && sha256sum htmx.min.js trix.umd.min.js trix.css > SHA256SUMS ) && \
+	( cd $(VENDOR) && sha256sum htmx.min.js trix.umd.min.js trix.css scalar.standalone.js > SHA256SUMS ) && \
 	( cd app/apptest/browser && sha256sum axe.min.js > SHA256SUMS ) && \
-	echo "Vendored: $$(cd "$$m" && for p in htmx.org trix axe-core; do printf '%s@%s ' $$p $$(node -p "require('./$$p/package.json').version"); done)"
+	echo "Vendored: $$(cd "$$m" && for p in htmx.org trix axe-core @scalar/api-reference; do printf '%s@%s ' $$p $$(node -p "require('./$$p/package.json').version"); done)"

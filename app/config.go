@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"quire/app/cors"
 	"quire/people"
 )
 
@@ -32,6 +33,7 @@ type Config struct {
 	HooksAllowPrivate bool
 	HooksPoll         time.Duration // how often due hook deliveries are sent
 	HooksRetry        time.Duration // the wait before a failed delivery's first retry, doubling
+	CORSOrigins       []string      // origins whose scripts may call the API (package cors); none by default
 	rate              people.Rate
 	sessionRate       people.Rate
 	baseURLForced     bool
@@ -58,6 +60,7 @@ var configVars = []configVar{
 	{"max-upload-mb", "QUIRE_MAX_UPLOAD_MB", "100", "refuse uploads larger than `MB` megabytes"},
 	{"answer-memory-mb", "QUIRE_ANSWER_MEMORY_MB", "256", "let large answers, being built or waiting for slow clients, hold at most `MB` megabytes at once"},
 	{"owner-email", "QUIRE_OWNER_EMAIL", "owner@example.com", "make the owner account with `EMAIL` on first start"},
+	{"cors-origins", "QUIRE_CORS_ORIGINS", "", "let scripts on the comma-separated `ORIGINS` (https://host[:port]) call the API with a token (default none)"},
 	{"password-cost", "QUIRE_PASSWORD_COST", "10", "hash new passwords with bcrypt work factor `N`, 4 to 15; each step doubles the time of a sign-in"},
 	{"hooks-allow-private", "QUIRE_HOOKS_ALLOW_PRIVATE", "", "let hooks send to loopback, private, link-local and metadata addresses if `BOOL` is true; they are refused otherwise, against server-side request forgery"},
 	{"hooks-poll", "QUIRE_HOOKS_POLL", "1s", "send due hook deliveries every `DURATION`"},
@@ -143,6 +146,9 @@ func buildConfig(vals map[string]*string) (Config, error) {
 	}
 	if _, err := people.NormalizeEmail("mail-from", cfg.MailFrom); err != nil {
 		return cfg, fmt.Errorf("--mail-from %q must be an email address", cfg.MailFrom)
+	}
+	if cfg.CORSOrigins, err = cors.ParseOrigins(*vals["cors-origins"]); err != nil {
+		return cfg, fmt.Errorf("--cors-origins: %w", err)
 	}
 	if cfg.SMTPURL != "" {
 		if u, err := url.Parse(cfg.SMTPURL); err != nil || (u.Scheme != "smtp" && u.Scheme != "smtps") || u.Host == "" {

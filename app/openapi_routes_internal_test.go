@@ -26,6 +26,8 @@ var webRoutes = map[string]bool{
 	"POST /:page/edit/w/:widget_id/": true, "POST /:page/edit/w/:widget_id/delete/": true,
 	// pages/search: the search page and its box's suggestions.
 	"GET /search": true, "GET /search/suggest": true,
+	// app/apidocs: the API reference for people
+	"GET /docs": true,
 	// people/web: signing in and out, passwords, the account page
 	"GET /login": true, "POST /login": true, "POST /logout": true,
 	"GET /password/forgot": true, "POST /password/forgot": true,

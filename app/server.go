@@ -15,6 +15,8 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"quire/app/api"
+	"quire/app/apidocs"
+	"quire/app/cors"
 	"quire/app/hooks"
 	"quire/app/httpapi"
 	"quire/app/sqldb"
@@ -61,7 +63,9 @@ func NewServer(site *Site, log *slog.Logger) (*Server, error) {
 	e.RedirectFixedPath = false
 	e.ContextWithFallback = true
 	_ = e.SetTrustedProxies(nil) // ClientIP is the peer address unless a proxy is configured
-	e.Use(s.assignRequestID, s.logAccess, s.writeErrors, s.recoverPanics)
+	// CORS answers preflights before the API's gate (authentication, rate limit), as browsers send
+	// them without the token.
+	e.Use(s.assignRequestID, s.logAccess, cors.Middleware(s.cfg.CORSOrigins), s.writeErrors, s.recoverPanics)
 
 	e.GET("/healthz", s.health)
 	e.GET("/api/v1/openapi.json", serveOpenAPI(doc))
@@ -85,6 +89,7 @@ func NewServer(site *Site, log *slog.Logger) (*Server, error) {
 	peopleweb.New(s.People).Routes(web)
 	// Share links' own pages (/s/SECRET): no one need be signed in.
 	links.NewPublic(s.Links, s.People, site.DB.Now).PublicRoutes(web)
+	web.GET("/docs", s.optionalFrame, apidocs.Page) // open to visitors too (package apidocs)
 	// Signed-in web pages: a person (session or token), their subsite from /@slug, the frame.
 	signedIn := e.Group("", s.webHeaders, s.boundBodies, s.webSession, s.limitSignedIn, s.requireWebPlace)
 	s.webPages(signedIn)

@@ -62,6 +62,24 @@ func (s *Server) requireWebPlace(c *gin.Context) {
 	if c.IsAborted() {
 		return
 	}
+	s.setFrame(c)
+}
+
+// optionalFrame records the frame of a page that signed-out visitors may see too (/docs): a
+// signed-in person's top bar, with the place the URL names; nothing for a visitor.
+func (s *Server) optionalFrame(c *gin.Context) {
+	if people.ActorFrom(c.Request.Context()) == nil {
+		return
+	}
+	s.requirePlace(c)
+	if !c.IsAborted() {
+		s.setFrame(c)
+	}
+}
+
+// setFrame records the frame's person and subsites (webui.SetFrame), once the actor and place
+// are known.
+func (s *Server) setFrame(c *gin.Context) {
 	ctx := c.Request.Context()
 	actor, place := people.ActorFrom(ctx), people.PlaceFrom(ctx)
 	subs, err := s.People.MemberSubsites(ctx, actor)

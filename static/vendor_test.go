@@ -31,11 +31,12 @@ func TestVendoredVersions(t *testing.T) {
 		}
 	}
 	// Each file names its version in its own way: htmx in its config object, Trix and axe-core
-	// in the banner comment at the top.
+	// in the banner comment at the top, Scalar in the line it logs when it loads.
 	for _, c := range []struct{ pkg, file, pattern string }{
 		{"htmx.org", "vendor/htmx.min.js", `version:"([0-9.]+)"`},
 		{"trix", "vendor/trix.umd.min.js", `^/\*\nTrix ([0-9.]+)\n`},
 		{"axe-core", "../app/apptest/browser/axe.min.js", `^/\*! axe v([0-9.]+)\n`},
+		{"@scalar/api-reference", "vendor/scalar.standalone.js", "console.info\\(`@scalar/api-reference@([0-9.]+)`\\)"},
 	} {
 		b, err := os.ReadFile(c.file)
 		if err != nil {
