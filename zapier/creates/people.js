@@ -31,8 +31,9 @@ module.exports = {
         body.name = input.name;
       }
       const response = await z.request({ method: 'POST', url: apiURL(bundle, 'people/invite/', { siteWide: true }), body });
-      return response.data;
+      // Quire answers {success, user, subsites}; the step gives the person, with their subsites.
+      return { ...response.data.user, subsites: response.data.subsites || [] };
     },
-    sample: samples.person,
+    sample: { ...samples.person, subsites: [] },
   },
 };
