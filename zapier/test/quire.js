@@ -64,7 +64,7 @@ const start = async () => {
   const base = `http://${addr}`;
   const args = ['serve', '--addr', addr, '--data', data, '--rate', '100000/1s', '--mail-poll', '1h', '--password-cost', '4'];
   if (HOOKS_READY) {
-    args.push('--hooks-allow-private');
+    args.push('--hooks-allow-private=true');
   }
   let output = '';
   const child = spawn(BIN, args, { stdio: ['ignore', 'pipe', 'pipe'] });
