@@ -82,7 +82,7 @@ const nextLink = (header) => {
   return m ? m[1] : null;
 };
 
-// listPages reads a list endpoint, following Link: rel="next" for at most maxPages pages of
+// listAll reads a list endpoint, following Link: rel="next" for at most maxPages pages of
 // limit items: the bound keeps a poll's work small on a busy wiki.
 const listAll = async (z, url, params, { limit = 100, maxPages = 5 } = {}) => {
   const items = [];

@@ -62,6 +62,16 @@ test('polling triggers against a real Quire', async (t) => {
     assert.notEqual(again[0].id, items[0].id, 'a second change is a new item for Zapier');
   });
 
+  await t.test("a poll follows the list's Link header, within its bound", async () => {
+    const { listAll, apiURL } = require('../lib/client');
+    const read = (maxPages) =>
+      appTester((z, bundle) => listAll(z, apiURL(bundle, 'pages/all/'), {}, { limit: 2, maxPages }), { authData: quire.authData });
+    const all = await quire.api('GET', 'pages/all/');
+    assert.ok(all.length >= 3);
+    assert.deepEqual((await read(10)).map((p) => p.id), all.map((p) => p.id));
+    assert.deepEqual((await read(1)).map((p) => p.id), all.slice(0, 2).map((p) => p.id));
+  });
+
   await t.test('new record lists the form page records, newest first', async () => {
     const form = await quire.api('POST', 'pages/create/', { title: 'Poll form', json: [[]] });
     await quire.api('POST', `page/${form.id}/form/create/`, { fields: [{ name: 'name', label: 'Name' }] });

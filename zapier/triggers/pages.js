@@ -6,9 +6,12 @@ const { apiURL, newestFirst, listAll, isoAgo } = require('../lib/client');
 const { restHook } = require('../lib/hooks');
 const samples = require('../lib/samples');
 
-// How far back the updated-page poll looks: a poll runs every few minutes, so a day holds every
-// change since the last one with room to spare, and bounds the work on a large wiki.
-const UPDATED_WINDOW_MS = 24 * 60 * 60 * 1000;
+// How far back the updated-page poll looks, narrowest first: pages/all?since= answers the
+// oldest change first, so a narrow window keeps the newest changes within the poll's bound
+// (listAll's 5 pages of 100) on a busy wiki; a poll runs every few minutes, so the hour holds
+// every change since the last poll. A wider window is read only when a narrower one is empty,
+// so that a quiet wiki still has a sample.
+const UPDATED_WINDOWS_MS = [60 * 60 * 1000, 24 * 60 * 60 * 1000, 30 * 24 * 60 * 60 * 1000];
 
 // An updated page's item id is the page id and its update time ("42-2026-12-01T09:30:00Z"), so
 // Zapier, which triggers once per id, triggers on each change; page_id keeps the page's id.
@@ -46,7 +49,13 @@ const updatedPage = {
       event: 'page.updated',
       toItem: updateItem,
       performList: async (z, bundle) => {
-        const pages = await listAll(z, apiURL(bundle, 'pages/all/'), { since: isoAgo(UPDATED_WINDOW_MS) });
+        let pages = [];
+        for (const window of UPDATED_WINDOWS_MS) {
+          pages = await listAll(z, apiURL(bundle, 'pages/all/'), { since: isoAgo(window) });
+          if (pages.length > 0) {
+            break;
+          }
+        }
         return newestFirst(pages, 'updated_at').map(updateItem);
       },
     }),
