@@ -35,10 +35,11 @@ const addToken = (request, z, bundle) => {
 };
 
 // quireErrors turns Quire's JSON errors ({"error", "status", "code", "field", "request_id"})
-// into Zapier errors a person can act on: 401 asks to reconnect, 429 and 503 are retried by
+// into Zapier errors a person can act on: 401 (a wrong, revoked or expired token) marks the
+// connection expired and asks to reconnect, 429 and 503 are retried by
 // Zapier after Retry-After, any other 4xx/5xx names Quire's message, field and request id.
 const quireErrors = (response, z) => {
-  if (response.status < 400 || response.skipThrowForStatus) {
+  if (response.status < 400 || (response.request && response.request.skipThrowForStatus)) {
     return response;
   }
   let body = {};
@@ -55,7 +56,7 @@ const quireErrors = (response, z) => {
     message += ` [request ${body.request_id}]`;
   }
   if (response.status === 401) {
-    throw new z.errors.Error(`${message}: check the API key and the base URL`, 'AuthenticationError', 401);
+    throw new z.errors.ExpiredAuthError(`${message}: check the API key and the base URL`);
   }
   if (response.status === 429 || response.status === 503) {
     const wait = parseInt(response.getHeader('retry-after') || '60', 10);

@@ -57,7 +57,23 @@ test('authentication against a real Quire', async (t) => {
   await t.test('a wrong key is refused with a message that says what to check', async () => {
     await assert.rejects(
       appTester(App.authentication.test, { authData: { ...quire.authData, api_key: 'qt_wrong' } }),
-      (err) => /check the API key and the base URL/.test(err.message),
+      (err) => err.name === 'ExpiredAuthError' && /check the API key and the base URL/.test(err.message),
     );
+  });
+
+  await t.test("a token without the scope an action needs gets Quire's message naming it", async () => {
+    const authData = { ...quire.authData, api_key: quire.newToken('--scopes', 'read') };
+    const debug = await appTester(App.authentication.test, { authData });
+    assert.equal(debug.user.email, OWNER);
+    await assert.rejects(
+      appTester(App.creates.create_page.operation.perform, { authData, inputData: { title: 'Not allowed' } }),
+      (err) => /scope/i.test(err.message) && /write/.test(err.message),
+    );
+  });
+
+  await t.test('a rate-limited request is a ThrottledError that Zapier retries after Retry-After', async () => {
+    const authData = { ...quire.authData, api_key: quire.newToken('--rate', '1/1h') };
+    await appTester(App.authentication.test, { authData });
+    await assert.rejects(appTester(App.authentication.test, { authData }), (err) => err.name === 'ThrottledError');
   });
 });

@@ -95,7 +95,11 @@ const start = async () => {
     fs.rmSync(data, { recursive: true, force: true });
   };
 
-  return { base, token, authData: { base_url: base, api_key: token }, api, stop, log: () => output };
+  // token makes another token for the owner, with the command line's flags (--scopes, --rate).
+  const newToken = (...flags) =>
+    cli(data, 'token', 'create', '--email', OWNER, '--name', `zapier-test-${Date.now()}`, ...flags).split('\n').pop().trim();
+
+  return { base, token, authData: { base_url: base, api_key: token }, api, newToken, stop, log: () => output };
 };
 
 module.exports = { start, HOOKS_READY, OWNER };
