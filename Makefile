@@ -4,7 +4,7 @@
 export GOFLAGS := -tags=sqlite_fts5 -buildvcs=false
 export CGO_ENABLED := 1
 
-.PHONY: run build test vet fmt bench lint chromium vendor
+.PHONY: run build test vet fmt bench lint chromium vendor zapier-test
 
 run: build
 	./bin/quire serve
@@ -15,9 +15,16 @@ build:
 vet:
 	go vet ./...
 
-test: vet chromium
+test: vet chromium zapier-test
 	@test -z "$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))" || { echo "gofmt would change:"; gofmt -l .; exit 1; }
 	go test -race -count=1 -timeout 20m ./...
+
+# The Zapier app (zapier/) and its tests, which start bin/quire on loopback. npm ci installs the
+# exact versions of zapier/package-lock.json when node_modules is missing or older than the lock.
+zapier-test: build
+	cd zapier && { test node_modules/.package-lock.json -nt package-lock.json || \
+		npm ci --ignore-scripts --no-audit --no-fund --loglevel=error; } && \
+		QUIRE_BIN=$(CURDIR)/bin/quire npm test --silent
 
 # Browser tests drive headless Chromium; install it when this machine has none (about 30 s).
 chromium:
