@@ -6,6 +6,7 @@ import (
 	"html/template"
 	"io/fs"
 	"net/http"
+	"strings"
 )
 
 // webFiles are the templates of the signed-in web UI, which app/webui parses once at start:
@@ -38,9 +39,20 @@ func WebFuncs() template.FuncMap {
 // WithNonce returns a rendered page with {{cspNonce}}'s mark replaced by the nonce of the
 // Content-Security-Policy in header (nothing when it has none), as Render does.
 func WithNonce(header http.Header, page []byte) []byte {
-	var nonce []byte
-	if m := cspNonce.FindStringSubmatch(header.Get("Content-Security-Policy")); m != nil {
-		nonce = []byte(m[1])
+	mark, nonce := NonceMark(header)
+	return bytes.ReplaceAll(page, []byte(mark), []byte(nonce))
+}
+
+// NonceMark returns what {{cspNonce}} rendered as (its mark) and what the mark stands for in an
+// answer with header: the nonce of its Content-Security-Policy, "" when it has none. For a writer
+// that replaces the mark itself (app/webui, with its own marks in the same pass).
+func NonceMark(header http.Header) (mark, nonce string) {
+	csp := header.Get("Content-Security-Policy")
+	if i := strings.Index(csp, "'nonce-"); i >= 0 { // the header is app's own; its nonce is base64
+		rest := csp[i+len("'nonce-"):]
+		if j := strings.IndexByte(rest, '\''); j > 0 {
+			nonce = rest[:j]
+		}
 	}
-	return bytes.ReplaceAll(page, []byte(nonceMark), nonce)
+	return nonceMark, nonce
 }

@@ -146,10 +146,8 @@ func write(c *gin.Context, status int, t *template.Template, name string, data a
 // answer writes a rendered page with its marks replaced: the CSP nonce's and CSRFMark. The page
 // it is given is not changed (it may be kept for other requests).
 func answer(c *gin.Context, status int, rendered []byte) error {
-	page := templates.WithNonce(c.Writer.Header(), rendered)
-	if bytes.Contains(page, []byte(csrfMark)) {
-		page = bytes.ReplaceAll(page, []byte(csrfMark), []byte(CSRFToken(c)))
-	}
+	nonceMark, nonce := templates.NonceMark(c.Writer.Header())
+	page := fillMarks(rendered, [2]string{nonceMark, csrfMark}, [2]string{nonce, CSRFToken(c)})
 	c.Header("Content-Type", "text/html; charset=utf-8")
 	// Its length is known: said outright, a HEAD answers it too, even for an empty fragment
 	// (net/http infers it for a GET's small body, but not for a HEAD that writes none).
@@ -157,6 +155,37 @@ func answer(c *gin.Context, status int, rendered []byte) error {
 	c.Status(status)
 	_, err := c.Writer.Write(page)
 	return err
+}
+
+// fillMarks returns a copy of page with each of marks replaced by the value of the same index,
+// in one pass (a page view kept whole is answered this way on every request).
+func fillMarks(page []byte, marks, values [2]string) []byte {
+	out := make([]byte, 0, len(page)+256)
+	var next [2]int // where each mark is next found in page, -1 when no more
+	for k, m := range marks {
+		next[k] = bytes.Index(page, []byte(m))
+	}
+	for {
+		k := 0
+		if next[0] < 0 || (next[1] >= 0 && next[1] < next[0]) {
+			k = 1
+		}
+		at := next[k]
+		if at < 0 {
+			return append(out, page...)
+		}
+		out = append(append(out, page[:at]...), values[k]...)
+		page = page[at+len(marks[k]):]
+		for n, m := range marks { // positions are now relative to the rest of the page
+			if next[n] >= 0 {
+				if n == k || next[n] < at+len(marks[k]) {
+					next[n] = bytes.Index(page, []byte(m))
+				} else {
+					next[n] -= at + len(marks[k])
+				}
+			}
+		}
+	}
 }
 
 // funcs are the web templates' own functions besides templates' (static, cspNonce): formatting
