@@ -23,6 +23,7 @@ import (
 	"quire/pages/rest"
 	pagesweb "quire/pages/web"
 	"quire/people"
+	"quire/people/attempts"
 	"quire/widgets"
 )
 
@@ -30,12 +31,12 @@ import (
 type Public struct {
 	Links  *Service
 	People *people.Service
-	tries  *attempts // wrong passwords, per link and address
+	tries  *attempts.Counter // wrong passwords, per link and address
 }
 
 // NewPublic returns the link pages of s, counting wrong passwords with now's clock.
 func NewPublic(s *Service, ppl *people.Service, now func() time.Time) *Public {
-	return &Public{Links: s, People: ppl, tries: newAttempts(passwordTries, now)}
+	return &Public{Links: s, People: ppl, tries: attempts.New(passwordTries, now)}
 }
 
 // PublicRoutes registers the link's pages on r, a group behind app's web headers (strict CSP,
@@ -120,17 +121,17 @@ func (pub *Public) pass(c *gin.Context) error {
 	}
 	if sh.HasPassword {
 		key := strconv.FormatInt(sh.ID, 10) + " " + c.ClientIP()
-		if wait := pub.tries.wait(key); wait > 0 {
+		if wait := pub.tries.Wait(key); wait > 0 {
 			c.Header("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
 			g.Error, g.ErrorField = "Too many wrong passwords from your address. Try again in "+minutes(wait)+".", "password"
 			return pub.renderGate(c, http.StatusTooManyRequests, sh, g)
 		}
 		if !sh.CheckPassword(c.PostForm("password")) {
-			pub.tries.spend(key)
+			pub.tries.Spend(key)
 			g.Error, g.ErrorField = "That is not the password of this link.", "password"
 			return pub.renderGate(c, http.StatusForbidden, sh, g)
 		}
-		pub.tries.forget(key)
+		pub.tries.Forget(key)
 	}
 	if err := pub.setPassed(c, sh, email); err != nil {
 		return err

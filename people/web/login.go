@@ -58,22 +58,22 @@ func (h *Handler) signIn(c *gin.Context) error {
 		return h.renderLogin(c, http.StatusForbidden, d)
 	}
 	account, address := "account:"+strings.ToLower(d.Email), "address:"+c.ClientIP()
-	if wait := max(h.accountFails.wait(account), h.addressFails.wait(address)); wait > 0 {
+	if wait := max(h.accountFails.Wait(account), h.addressFails.Wait(address)); wait > 0 {
 		c.Header("Retry-After", seconds(wait))
 		d.Error = "Too many attempts; try again in " + minutes(wait) + "."
 		return h.renderLogin(c, http.StatusTooManyRequests, d)
 	}
 	secret, ss, err := h.People.SignIn(c.Request.Context(), d.Email, form.Get("password"), c.Request.UserAgent(), c.ClientIP())
 	if errors.Is(err, people.ErrInvalidLogin) {
-		h.accountFails.spend(account)
-		h.addressFails.spend(address)
+		h.accountFails.Spend(account)
+		h.addressFails.Spend(address)
 		d.Error = errWrongLogin
 		return h.renderLogin(c, http.StatusBadRequest, d)
 	}
 	if err != nil {
 		return err
 	}
-	h.accountFails.forget(account)
+	h.accountFails.Forget(account)
 	h.People.SetSessionCookie(c, secret, ss)
 	c.Redirect(http.StatusSeeOther, LocalPath(d.Next))
 	return nil

@@ -52,14 +52,14 @@ func (h *Handler) forgot(c *gin.Context) error {
 		return h.renderForgot(c, http.StatusBadRequest, d)
 	}
 	address := "address:" + c.ClientIP()
-	if wait := h.addressResetAsks.wait(address); wait > 0 {
+	if wait := h.addressResetAsks.Wait(address); wait > 0 {
 		c.Header("Retry-After", seconds(wait))
 		d.Error = "Too many attempts; try again in " + minutes(wait) + "."
 		return h.renderForgot(c, http.StatusTooManyRequests, d)
 	}
-	h.addressResetAsks.spend(address)
-	if account := "account:" + email; h.accountMails.wait(account) == 0 {
-		h.accountMails.spend(account)
+	h.addressResetAsks.Spend(address)
+	if account := "account:" + email; h.accountMails.Wait(account) == 0 {
+		h.accountMails.Spend(account)
 		if err := h.People.SendPasswordReset(c.Request.Context(), email); err != nil {
 			return err
 		}

@@ -18,6 +18,7 @@ import (
 	"quire/app/api"
 	"quire/app/httpapi"
 	"quire/people"
+	"quire/people/attempts"
 )
 
 // Sign-in limits: failures per account (the address typed, whether or not it has an account, so
@@ -33,16 +34,16 @@ var (
 // Handler serves the pages; its counters live as long as the server.
 type Handler struct {
 	People                         *people.Service
-	accountFails, addressFails     *attempts
-	accountMails, addressResetAsks *attempts
+	accountFails, addressFails     *attempts.Counter
+	accountMails, addressResetAsks *attempts.Counter
 }
 
 // New returns the handler of the people pages over svc, whose clock (DB.Now) the limits follow.
 func New(svc *people.Service) *Handler {
 	now := func() time.Time { return svc.DB.Now() }
 	return &Handler{People: svc,
-		accountFails: newAttempts(FailuresPerAccount, now), addressFails: newAttempts(FailuresPerAddress, now),
-		accountMails: newAttempts(ResetMailsPerAccount, now), addressResetAsks: newAttempts(ResetAsksPerAddress, now)}
+		accountFails: attempts.New(FailuresPerAccount, now), addressFails: attempts.New(FailuresPerAddress, now),
+		accountMails: attempts.New(ResetMailsPerAccount, now), addressResetAsks: attempts.New(ResetAsksPerAddress, now)}
 }
 
 // Routes registers the pages on the web group.
